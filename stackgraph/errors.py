@@ -1,0 +1,92 @@
+"""The exceptions stackgraph raises.
+
+Every error the library raises on purpose derives from :class:`StackgraphError`, so callers can catch one
+type. Only the CLI turns them into ``click.ClickException``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = [
+    "StackgraphError",
+    "InputError",
+    "ParseError",
+    "QueryError",
+    "UnknownEntityError",
+    "UnknownQuestionError",
+    "ValidationError",
+    "ScenarioError",
+    "ImportFormatError",
+    "EndpointError",
+]
+
+
+class StackgraphError(Exception):
+    """Base class of every error stackgraph raises on purpose."""
+
+
+class InputError(StackgraphError):
+    """A file or value given by the user cannot be used (missing file, wrong option value, ...)."""
+
+
+class ParseError(InputError):
+    """An RDF or data file is malformed; names the file, line and column when the parser reports them."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        message: str,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        self.path = str(path)
+        self.line = line
+        self.column = column
+        self.message = message
+        where = self.path
+        if line is not None:
+            where += f":{line}"
+            if column is not None:
+                where += f":{column}"
+        super().__init__(f"{where}: {message}")
+
+
+class QueryError(StackgraphError):
+    """A SPARQL query is malformed or cannot be evaluated; the message carries the parser's position."""
+
+
+class UnknownEntityError(StackgraphError):
+    """A name matches no entity in the graph; ``suggestions`` holds the closest known names."""
+
+    def __init__(self, name: str, suggestions: Sequence[str] = (), what: str = "entity") -> None:
+        self.name = name
+        self.suggestions = list(suggestions)
+        message = f"unknown {what} {name!r}"
+        if self.suggestions:
+            message += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
+        super().__init__(message)
+
+
+class UnknownQuestionError(UnknownEntityError):
+    """A name matches no question in the SPARQL question library."""
+
+    def __init__(self, name: str, suggestions: Sequence[str] = ()) -> None:
+        super().__init__(name, suggestions, what="question")
+
+
+class ValidationError(StackgraphError):
+    """Data breaks the SHACL shapes or another structural rule."""
+
+
+class ScenarioError(InputError):
+    """A what-if scenario file or step is invalid; names the step and field."""
+
+
+class ImportFormatError(InputError):
+    """An import source (CSV, JSON results) cannot be read at all: wrong encoding, missing columns, empty."""
+
+
+class EndpointError(StackgraphError):
+    """A remote SPARQL endpoint cannot be reached or answered with an error."""
