@@ -19,7 +19,7 @@ SOURCE = Namespace(SOURCE_IRI)
 
 
 class SG(DefinedNamespace):
-    """Terms of the stackgraph ontology (98 terms)."""
+    """Terms of the stackgraph ontology (99 terms)."""
 
     _NS = Namespace(SG_IRI)
     _fail = True
@@ -116,6 +116,7 @@ class SG(DefinedNamespace):
     sharePrice: URIRef  # price per share
     stakePercent: URIRef  # stake (%)
     status: URIRef  # status
+    supersedes: URIRef  # supersedes
     suppliedItem: URIRef  # supplied item
     supplier: URIRef  # supplier
     supplies: URIRef  # supplies

@@ -6,17 +6,32 @@ Pure Python so that every layer, from the store to the analysis, resolves names 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 
 from stackgraph.errors import UnknownEntityError
 
-__all__ = ["local_name", "resolve_name", "suggest_names"]
+__all__ = ["concept_key", "local_name", "resolve_name", "suggest_names"]
 
 
 def local_name(iri: str) -> str:
     """Return the part of an IRI after the last ``#`` or ``/``."""
     cut = max(iri.rfind("#"), iri.rfind("/"), iri.rfind(":"))
     return iri[cut + 1 :]
+
+
+def concept_key(iri_or_name: str) -> str:
+    """Return the short kebab-case key of a concept IRI or local name.
+
+    Examples
+    --------
+    >>> concept_key("https://w3id.org/stackgraph/ns#TerrestrialRAN")
+    'terrestrial-ran'
+    >>> concept_key("AIModels"), concept_key("InTalks")
+    ('ai-models', 'in-talks')
+    """
+    name = local_name(iri_or_name)
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "-", name).lower()
 
 
 def resolve_name(name: str, names: Mapping[str, Iterable[str]], *, what: str = "entity") -> str:
