@@ -434,3 +434,35 @@ def test_every_shape_carries_a_readable_message():
             if shapes.value(sparql, sh.message) is None:
                 silent.append(sparql)
     assert silent == []
+
+
+def test_dataset_facts_name_their_record_instead_of_a_quote():
+    dataset = 'ex:export a sg:DatasetSource ; dcterms:title "Deals export" .\n'
+    with_record = check(
+        dataset
+        + """
+        ex:d1 a sg:Acquisition ; sg:acquirer ex:Acme ; sg:target ex:Widgets ; sg:status sg:Completed ;
+            prov:wasDerivedFrom ex:export ;
+            prov:qualifiedDerivation [ a sg:Evidence ; prov:entity ex:export ; sg:record "deals.csv row 7" ] .
+        """
+    )
+    assert with_record.conforms, with_record.violations
+    without_record = check(
+        dataset
+        + """
+        ex:d1 a sg:Acquisition ; sg:acquirer ex:Acme ; sg:target ex:Widgets ; sg:status sg:Completed ;
+            prov:wasDerivedFrom ex:export ;
+            prov:qualifiedDerivation [ a sg:Evidence ; prov:entity ex:export ] .
+        """
+    )
+    messages = " ".join(v.message for v in without_record.violations)
+    assert "sg:record" in messages
+    # A record does not stand in for a quote when the source is a document.
+    record_for_article = check(
+        """
+        ex:d1 a sg:Acquisition ; sg:acquirer ex:Acme ; sg:target ex:Widgets ; sg:status sg:Completed ;
+            prov:wasDerivedFrom ex:article ;
+            prov:qualifiedDerivation [ a sg:Evidence ; prov:entity ex:article ; sg:record "row 7" ] .
+        """
+    )
+    assert not record_for_article.conforms
