@@ -19,7 +19,7 @@ SOURCE = Namespace(SOURCE_IRI)
 
 
 class SG(DefinedNamespace):
-    """Terms of the stackgraph ontology (99 terms)."""
+    """Terms of the stackgraph ontology (101 terms)."""
 
     _NS = Namespace(SG_IRI)
     _fail = True
@@ -35,6 +35,7 @@ class SG(DefinedNamespace):
     Connectivity: URIRef  # Connectivity
     ConsumerInternet: URIRef  # Consumer internet
     DataCenters: URIRef  # Data centres and cloud
+    DatasetSource: URIRef  # Dataset
     Deal: URIRef  # Deal
     DealStatusScheme: URIRef  # Deal status
     DeveloperTooling: URIRef  # Developer tooling
@@ -112,6 +113,7 @@ class SG(DefinedNamespace):
     purpose: URIRef  # purpose
     qualifier: URIRef  # qualifier
     quote: URIRef  # quoted sentence
+    record: URIRef  # record
     sharePercent: URIRef  # market share (%)
     sharePrice: URIRef  # price per share
     stakePercent: URIRef  # stake (%)

@@ -23,14 +23,14 @@ if TYPE_CHECKING:
     import rdflib
 
 __all__ = [
-    "KnowledgeStore",
-    "PREFIXES",
-    "ONTOLOGY_GRAPH",
     "DERIVED_GRAPH",
     "META_GRAPH",
+    "ONTOLOGY_GRAPH",
+    "PREFIXES",
+    "KnowledgeStore",
     "graph_iri",
-    "to_python",
     "open_store",
+    "to_python",
 ]
 
 PREFIXES: dict[str, str] = {
@@ -129,6 +129,8 @@ class KnowledgeStore:
     def __init__(self, path: str | Path | None = None) -> None:
         self.path = Path(path) if path is not None else None
         try:
+            if self.path is not None:
+                self.path.mkdir(parents=True, exist_ok=True)
             self._store = ox.Store(str(self.path)) if self.path is not None else ox.Store()
         except OSError as error:
             raise InputError(f"cannot open the store at {self.path}: {error}") from error
@@ -191,18 +193,37 @@ class KnowledgeStore:
         return graph
 
     def _load_bytes(self, data: bytes, fmt: ox.RdfFormat, graph: str, *, label: str) -> None:
-        # Parse into a scratch store first so a syntax error never leaves a half-loaded graph behind.
-        scratch = ox.Store()
-        try:
-            scratch.bulk_load(data, fmt, to_graph=ox.NamedNode(graph))
-        except SyntaxError as error:
-            raise _parse_error(label, error) from None
-        except ValueError as error:
-            raise ParseError(label, str(error)) from None
         target = ox.NamedNode(graph)
-        if self._has_graph(graph):
+        if fmt.supports_datasets:
+            # Quad formats: parse into a scratch store first so a syntax error never leaves a half-loaded graph.
+            scratch = ox.Store()
+            try:
+                scratch.bulk_load(data, fmt, to_graph=target)
+            except SyntaxError as error:
+                raise _parse_error(label, error) from None
+            except ValueError as error:
+                raise ParseError(label, str(error)) from None
+            if self._has_graph(graph):
+                self._store.remove_graph(target)
+            # One named graph per file: the file's own graph names are folded into it.
+            self._store.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in scratch)
+            self._mark_dirty()
+            return
+        # Triple formats: bulk-load straight into the target graph (as fast as raw pyoxigraph); on a syntax error
+        # drop the partly loaded graph and put back what it held before, so the store is left as it was.
+        previous = list(self._store.quads_for_pattern(None, None, None, target)) if self._has_graph(graph) else []
+        if previous:
             self._store.remove_graph(target)
-        self._store.extend(scratch.quads_for_pattern(None, None, None, target))
+        try:
+            self._store.bulk_load(data, fmt, to_graph=target)
+        except (SyntaxError, ValueError) as error:
+            if self._has_graph(graph):
+                self._store.remove_graph(target)
+            if previous:
+                self._store.extend(previous)
+            if isinstance(error, SyntaxError):
+                raise _parse_error(label, error) from None
+            raise ParseError(label, str(error)) from None
         self._mark_dirty()
 
     def remove_graph(self, graph: str) -> None:
@@ -256,6 +277,8 @@ class KnowledgeStore:
             raise _query_error(sparql, error) from None
         except (OSError, ValueError, TypeError) as error:
             raise QueryError(f"query failed: {error}") from None
+        except RuntimeError as error:  # e.g. a substituted variable that the SELECT does not project
+            raise QueryError(f"query failed: {error} (a bound variable must be in the SELECT clause)") from None
 
     def select(
         self,
@@ -325,7 +348,7 @@ class KnowledgeStore:
             for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(g))
         ]
         out = io.BytesIO()
-        if rdf_format.supports_datasets:
+        if rdf_format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):  # JSON-LD could hold graphs; we merge them
             ox.serialize(quads, out, rdf_format, prefixes=PREFIXES)
         else:
             triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
@@ -416,7 +439,8 @@ def _as_term(value: Any) -> ox.NamedNode | ox.Literal | ox.BlankNode:
 
 def _parse_error(label: str, error: SyntaxError) -> ParseError:
     message = str(error.msg) if error.msg else str(error)
-    message = re.sub(r"^Parser error (at|between) line \d+ column \d+( and line \d+ column \d+)?: ", "", message)
+    # ParseError shows the position as file:line:column already; drop pyoxigraph's own wording of it.
+    message = re.sub(r"^Parser error (at|between) line [^:]*: ", "", message)
     return ParseError(label, message, error.lineno, error.offset)
 
 
@@ -428,5 +452,9 @@ def _query_error(sparql: str, error: SyntaxError) -> QueryError:
         lines = sparql.splitlines() or [""]
         source_line = lines[line - 1] if 0 < line <= len(lines) else ""
         pointer = " " * max(column - 1, 0) + "^"
-        return QueryError(f"SPARQL syntax error at line {line}, column {column}: {text}\n  {source_line}\n  {pointer}")
+        message = " ".join(text[match.end() :].lstrip(": ").split())
+        if len(message) > 160:  # the parser may list every character class it expected
+            message = message[:160].rstrip() + " …"
+        where = f"SPARQL syntax error at line {line}, column {column}"
+        return QueryError(f"{where}: {message}\n  {source_line}\n  {pointer}")
     return QueryError(f"SPARQL syntax error: {text}")

@@ -49,15 +49,22 @@ class StoreOptions:
     graphs: tuple[Path, ...] = ()
     store_dir: Path | None = None
     include_shipped: bool = True
+    endpoint: str | None = None
 
     def open(self) -> KnowledgeStore:
+        if self.endpoint is not None:
+            if self.graphs or self.store_dir is not None:
+                raise InputError("--endpoint reads a remote server; it cannot be combined with --graph or --store")
+            from stackgraph.endpoint import SparqlEndpoint
+
+            return SparqlEndpoint(self.endpoint)  # type: ignore[return-value]  # same query interface
         from stackgraph.store import open_store
 
         return open_store(self.graphs, path=self.store_dir, include_shipped=self.include_shipped)
 
 
 def store_options(function: F) -> F:
-    """Add ``--graph``, ``--store`` and ``--no-shipped``; the command receives ``store_opts: StoreOptions``."""
+    """Add ``--graph``, ``--store``, ``--no-shipped`` and ``--endpoint``; the command receives ``store_opts``."""
 
     @click.option(
         "--graph",
@@ -74,9 +81,22 @@ def store_options(function: F) -> F:
         help="Persistent store folder: created on first use, reopened later without re-parsing.",
     )
     @click.option("--no-shipped", is_flag=True, help="Do not load the shipped AI-stack graphs.")
+    @click.option(
+        "--endpoint",
+        metavar="URL",
+        default=None,
+        help="Query a remote SPARQL 1.1 endpoint instead of a local store (load it with `export --format nquads`).",
+    )
     @functools.wraps(function)
-    def wrapper(*args: Any, graphs: tuple[Path, ...], store_dir: Path | None, no_shipped: bool, **kwargs: Any) -> Any:
-        kwargs["store_opts"] = StoreOptions(tuple(graphs), store_dir, not no_shipped)
+    def wrapper(
+        *args: Any,
+        graphs: tuple[Path, ...],
+        store_dir: Path | None,
+        no_shipped: bool,
+        endpoint: str | None,
+        **kwargs: Any,
+    ) -> Any:
+        kwargs["store_opts"] = StoreOptions(tuple(graphs), store_dir, not no_shipped, endpoint)
         return function(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]

@@ -1,0 +1,49 @@
+"""Helpers shared by the analysis modules: node names, the policy a graph was projected with, tables."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable
+from typing import Any
+
+import networkx as nx
+
+from stackgraph.naming import local_name, resolve_name
+
+__all__ = ["Table", "label_of", "node_for", "rounded", "view_of"]
+
+#: A plain table: column headers and rows of plain values (``None`` for missing), for table and CSV output.
+Table = tuple[list[str], list[list[Any]]]
+
+
+def label_of(G: nx.Graph, node: Hashable) -> str:
+    """Return a node's label, or the local name of its IRI when it has none."""
+    data = G.nodes[node] if node in G else {}
+    label = data.get("label")
+    return str(label) if label else local_name(str(node))
+
+
+def node_for(G: nx.Graph, entity: str) -> str:
+    """Return the node ``entity`` designates: the node itself, or the one whose IRI, local name, label or alias
+    matches (see :func:`stackgraph.naming.resolve_name`; unknown names raise ``UnknownEntityError`` with
+    suggestions)."""
+    if entity in G:
+        return entity
+    names = {
+        node: tuple(n for n in (data.get("label"), *data.get("aliases", ())) if n) for node, data in G.nodes(data=True)
+    }
+    return resolve_name(entity, names)
+
+
+def view_of(G: nx.Graph) -> dict[str, Any]:
+    """Return the view a projected graph shows: ``{"as_of": ISO date or None, "statuses": [status keys]}``."""
+    return {"as_of": G.graph.get("as_of"), "statuses": list(G.graph.get("statuses", ()))}
+
+
+def rounded(value: float | None, digits: int = 6) -> float | None:
+    """Round a score for output (``None`` stays ``None``)."""
+    return None if value is None else round(float(value), digits)
+
+
+def sorted_labels(G: nx.Graph, nodes: Iterable[Hashable]) -> list[Hashable]:
+    """Return ``nodes`` sorted by label (case-insensitive), then IRI, for stable output."""
+    return sorted(nodes, key=lambda n: (label_of(G, n).casefold(), str(n)))

@@ -1,0 +1,349 @@
+"""Centrality: degree by relation, PageRank, betweenness and eigenvector centrality, as ranked tables.
+
+All measures are computed on the *deal network*: a simple directed graph with an edge u -> v weighted by the
+number of deals from u to v (a partnership counts both ways; self-loops are dropped).
+
+* **degree** -- in- and out-degree per relation, counted on the projected multigraph (one per deal);
+* **PageRank** -- damping 0.85, edge weights = number of deals;
+* **betweenness** -- directed, unweighted, normalised as NetworkX does (``1 / ((n-1)(n-2))``);
+* **eigenvector** -- principal eigenvector of the undirected weighted graph restricted to its largest connected
+  component (other nodes get 0; eigenvector centrality is undefined across components), scaled so the maximum
+  is 1.
+
+Small graphs (at most :data:`EXACT_NODE_LIMIT` nodes) get exact NetworkX values. Larger graphs use igraph (C) for
+all three measures, with betweenness estimated from :data:`DEFAULT_SAMPLES` source nodes drawn with ``seed`` --
+exactly NetworkX's ``betweenness_centrality(k=..., seed=...)`` estimator (same sample, same scaling). The result's
+``method`` states the backend, whether betweenness is exact or sampled, and the sample size ``k``.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from stackgraph.analysis._common import Table, label_of, rounded, view_of
+
+__all__ = [
+    "DEFAULT_SAMPLES",
+    "EXACT_NODE_LIMIT",
+    "MEASURES",
+    "CentralityReport",
+    "CentralityRow",
+    "centrality",
+    "deal_network",
+]
+
+#: Graphs with more nodes than this use igraph and sampled betweenness (unless told otherwise).
+EXACT_NODE_LIMIT = 5000
+#: Source nodes sampled for betweenness on large graphs.
+DEFAULT_SAMPLES = 500
+#: The ranked measures.
+MEASURES: tuple[str, ...] = ("pagerank", "betweenness", "eigenvector", "degree")
+
+
+@dataclass(frozen=True)
+class CentralityRow:
+    """The centrality of one node."""
+
+    entity: str
+    label: str
+    kind: str | None
+    in_degree: int
+    out_degree: int
+    degree_by_relation: dict[str, dict[str, int]] = field(hash=False, compare=True)
+    pagerank: float
+    betweenness: float
+    eigenvector: float
+
+    @property
+    def degree(self) -> int:
+        """In- plus out-degree (deals)."""
+        return self.in_degree + self.out_degree
+
+    def value(self, measure: str) -> float:
+        """The value of ``measure`` (one of :data:`MEASURES`)."""
+        return float(self.degree) if measure == "degree" else float(getattr(self, measure))
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"entity", "label", "kind", "in_degree", "out_degree", "degree_by_relation": {relation: {"in", "out"}},
+        "pagerank", "betweenness", "eigenvector"}``."""
+        return {
+            "entity": self.entity,
+            "label": self.label,
+            "kind": self.kind,
+            "in_degree": self.in_degree,
+            "out_degree": self.out_degree,
+            "degree_by_relation": {r: dict(c) for r, c in sorted(self.degree_by_relation.items())},
+            "pagerank": rounded(self.pagerank, 8),
+            "betweenness": rounded(self.betweenness, 8),
+            "eigenvector": rounded(self.eigenvector, 8),
+        }
+
+
+@dataclass(frozen=True)
+class CentralityReport:
+    """Centrality of every node, with how it was computed; ``rank(measure)`` gives a ranked table."""
+
+    rows: tuple[CentralityRow, ...]
+    method: dict[str, Any] = field(hash=False)
+    top: int | None = None
+    sort: str = "pagerank"
+    as_of: str | None = None
+    statuses: tuple[str, ...] = ()
+
+    def rank(self, measure: str = "pagerank", top: int | None = None) -> tuple[CentralityRow, ...]:
+        """Rows sorted by ``measure`` (descending, ties by label), the first ``top`` of them."""
+        if measure not in MEASURES:
+            raise ValueError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
+        ranked = sorted(self.rows, key=lambda r: (-r.value(measure), r.label.casefold(), r.entity))
+        return tuple(ranked if top is None else ranked[:top])
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"as_of", "statuses", "method": {...}, "rankings": {measure: [{"rank", "entity", "label", "value"}]},
+        "nodes": [row...]}``; rankings and nodes hold the first ``top`` rows (nodes in ``sort`` order)."""
+        return {
+            "as_of": self.as_of,
+            "statuses": list(self.statuses),
+            "method": dict(self.method),
+            "rankings": {
+                measure: [
+                    {"rank": i, "entity": r.entity, "label": r.label, "value": rounded(r.value(measure), 8)}
+                    for i, r in enumerate(self.rank(measure, self.top), start=1)
+                ]
+                for measure in MEASURES
+            },
+            "nodes": [r.to_dict() for r in self.rank(self.sort, self.top)],
+        }
+
+    def table(self) -> Table:
+        """The first ``top`` rows in ``sort`` order: rank, label, kind, PageRank, betweenness, eigenvector, degrees."""
+        rows = [
+            [
+                i,
+                r.label,
+                r.kind,
+                f"{r.pagerank:.5f}",
+                f"{r.betweenness:.5f}",
+                f"{r.eigenvector:.4f}",
+                r.in_degree,
+                r.out_degree,
+                " ".join(
+                    f"{rel}:{c.get('in', 0)}/{c.get('out', 0)}" for rel, c in sorted(r.degree_by_relation.items())
+                ),
+            ]
+            for i, r in enumerate(self.rank(self.sort, self.top), start=1)
+        ]
+        return [
+            "rank",
+            "entity",
+            "kind",
+            "pagerank",
+            "betweenness",
+            "eigenvector",
+            "in",
+            "out",
+            "in/out by relation",
+        ], rows
+
+
+def deal_network(G: nx.MultiDiGraph) -> nx.DiGraph:
+    """Return the simple directed graph of ``G`` with ``weight`` = number of deals per ordered pair (no self-loops).
+
+    Node order follows ``G``'s, so sampled measures are reproducible.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph([("a", "b"), ("a", "b"), ("b", "b")])
+    >>> sorted(deal_network(G).edges(data="weight"))
+    [('a', 'b', 2)]
+    """
+    D = nx.DiGraph()
+    D.add_nodes_from(G.nodes)
+    weights: dict[tuple[Hashable, Hashable], int] = {}
+    for u, v in G.edges():
+        if u != v:
+            weights[(u, v)] = weights.get((u, v), 0) + 1
+    D.add_weighted_edges_from((u, v, w) for (u, v), w in weights.items())
+    return D
+
+
+def _undirected_component(D: nx.DiGraph) -> nx.Graph:
+    U = nx.Graph()
+    for u, v, w in D.edges(data="weight"):
+        if U.has_edge(u, v):
+            U[u][v]["weight"] += w
+        else:
+            U.add_edge(u, v, weight=w)
+    if not U.number_of_edges():
+        return nx.Graph()
+    largest = max(nx.connected_components(U), key=len)
+    return U.subgraph(largest).copy()
+
+
+def _scaled(values: dict[Hashable, float]) -> dict[Hashable, float]:
+    top = max((abs(v) for v in values.values()), default=0.0)
+    return {n: (abs(v) / top if top else 0.0) for n, v in values.items()}
+
+
+def _sample(D: nx.DiGraph, k: int, seed: int) -> list[Hashable]:
+    """The source nodes NetworkX's betweenness_centrality(k=k, seed=seed) samples."""
+    return random.Random(seed).sample(list(D.nodes()), k)
+
+
+def _betweenness_scale(raw: dict[Hashable, float], n: int, sources: list[Hashable] | None) -> dict[Hashable, float]:
+    """NetworkX's normalisation of directed betweenness without endpoints (exact or from ``sources``)."""
+    if n <= 2:
+        return {v: 0.0 for v in raw}
+    if sources is None or len(sources) == n:
+        scale = 1 / ((n - 1) * (n - 2))
+        return {v: b * scale for v, b in raw.items()}
+    k = len(sources)
+    sampled = set(sources)
+    source_scale = 1 / ((k - 1) * (n - 2)) if k > 1 else float("nan")
+    other_scale = 1 / (k * (n - 2))
+    return {v: b * (source_scale if v in sampled else other_scale) for v, b in raw.items()}
+
+
+def _networkx_measures(
+    D: nx.DiGraph, samples: int | None, seed: int
+) -> tuple[dict[Hashable, float], dict[Hashable, float], dict[Hashable, float]]:
+    pagerank = nx.pagerank(D, weight="weight", tol=1e-10) if D.number_of_nodes() else {}
+    if samples is None:
+        betweenness = nx.betweenness_centrality(D)
+    else:
+        betweenness = nx.betweenness_centrality(D, k=samples, seed=seed)
+    U = _undirected_component(D)
+    eigen: dict[Hashable, float] = {}
+    if U.number_of_nodes() > 1:
+        eigen = _scaled(nx.eigenvector_centrality_numpy(U, weight="weight"))
+    return pagerank, betweenness, eigen
+
+
+def _igraph_measures(
+    D: nx.DiGraph, samples: int | None, seed: int
+) -> tuple[dict[Hashable, float], dict[Hashable, float], dict[Hashable, float]]:
+    import igraph as ig
+
+    nodes = list(D.nodes())
+    index = {n: i for i, n in enumerate(nodes)}
+    edges = [(index[u], index[v]) for u, v in D.edges()]
+    g = ig.Graph(n=len(nodes), edges=edges, directed=True)
+    g.es["weight"] = [w for _, _, w in D.edges(data="weight")]
+    pagerank = dict(zip(nodes, g.pagerank(weights="weight", directed=True, damping=0.85), strict=True))
+    sources = None if samples is None else _sample(D, samples, seed)
+    if sources is None:
+        raw = g.betweenness(directed=True)
+    else:
+        raw = g.betweenness(directed=True, sources=[index[s] for s in sources])
+    betweenness = _betweenness_scale(dict(zip(nodes, raw, strict=True)), len(nodes), sources)
+    U = _undirected_component(D)
+    eigen: dict[Hashable, float] = {}
+    if U.number_of_nodes() > 1:
+        sub_nodes = list(U.nodes())
+        sub_index = {n: i for i, n in enumerate(sub_nodes)}
+        h = ig.Graph(n=len(sub_nodes), edges=[(sub_index[u], sub_index[v]) for u, v in U.edges()], directed=False)
+        h.es["weight"] = [w for _, _, w in U.edges(data="weight")]
+        values = h.eigenvector_centrality(weights="weight")
+        eigen = _scaled(dict(zip(sub_nodes, values, strict=True)))
+    return pagerank, betweenness, eigen
+
+
+def centrality(
+    G: nx.MultiDiGraph,
+    *,
+    backend: str = "auto",
+    samples: int | None = None,
+    exact: bool | None = None,
+    seed: int = 0,
+    top: int | None = None,
+    sort: str = "pagerank",
+    exact_node_limit: int = EXACT_NODE_LIMIT,
+) -> CentralityReport:
+    """Compute degree by relation, PageRank, betweenness and eigenvector centrality of every node of ``G``.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A projected graph.
+    backend : {"auto", "networkx", "igraph"}
+        ``auto`` uses NetworkX up to ``exact_node_limit`` nodes and igraph above.
+    samples : int, optional
+        Source nodes sampled for betweenness. By default none (exact) up to ``exact_node_limit`` nodes and
+        :data:`DEFAULT_SAMPLES` above. At least 2; a value not below the node count means exact.
+    exact : bool, optional
+        Force exact (``True``) betweenness whatever the size.
+    seed : int
+        Seed of the betweenness sample (the same sample NetworkX would draw).
+    top, sort : int or None, str
+        How many rows :meth:`CentralityReport.to_dict` and ``table`` show, in which measure's order.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> for u, v in [("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")]:
+    ...     _ = G.add_edge(u, v, relation="supplies")
+    >>> report = centrality(G)
+    >>> report.method["backend"], report.method["betweenness"]
+    ('networkx', 'exact')
+    >>> [r.entity for r in report.rank("betweenness", top=2)]
+    ['c', 'b']
+    """
+    if backend not in ("auto", "networkx", "igraph"):
+        raise ValueError(f"unknown backend {backend!r}; use auto, networkx or igraph")
+    if sort not in MEASURES:
+        raise ValueError(f"unknown measure {sort!r}; use one of {', '.join(MEASURES)}")
+    D = deal_network(G)
+    n = D.number_of_nodes()
+    large = n > exact_node_limit
+    chosen = backend if backend != "auto" else ("igraph" if large else "networkx")
+    k: int | None
+    if exact:
+        k = None
+    elif samples is not None:
+        k = max(2, int(samples))
+    else:
+        k = DEFAULT_SAMPLES if large else None
+    if k is not None and k >= n:
+        k = None
+    if chosen == "igraph" and n:
+        pagerank, betweenness, eigen = _igraph_measures(D, k, seed)
+    else:
+        pagerank, betweenness, eigen = _networkx_measures(D, k, seed)
+
+    degrees: dict[Hashable, dict[str, dict[str, int]]] = {node: {} for node in G.nodes}
+    for u, v, relation in G.edges(data="relation"):
+        rel = relation or "related"
+        out = degrees[u].setdefault(rel, {"in": 0, "out": 0})
+        out["out"] += 1
+        into = degrees[v].setdefault(rel, {"in": 0, "out": 0})
+        into["in"] += 1
+    rows = tuple(
+        CentralityRow(
+            entity=str(node),
+            label=label_of(G, node),
+            kind=G.nodes[node].get("kind"),
+            in_degree=G.in_degree(node),
+            out_degree=G.out_degree(node),
+            degree_by_relation=degrees[node],
+            pagerank=float(pagerank.get(node, 0.0)),
+            betweenness=float(betweenness.get(node, 0.0)),
+            eigenvector=float(eigen.get(node, 0.0)),
+        )
+        for node in G.nodes
+    )
+    method = {
+        "backend": chosen,
+        "betweenness": "exact" if k is None else "sampled",
+        "samples": k,
+        "seed": seed if k is not None else None,
+        "nodes": n,
+        "edges": D.number_of_edges(),
+        "eigenvector_component": len(eigen),
+        "exact_node_limit": exact_node_limit,
+    }
+    view = view_of(G)
+    return CentralityReport(rows, method, top, sort, view["as_of"], tuple(view["statuses"]))

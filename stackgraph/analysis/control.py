@@ -1,0 +1,368 @@
+"""Control groups: who controls whom, the ultimate parent of each group, its members and depth.
+
+Control is the closure of three kinds of edges of a projected graph (DEVELOPERS.md, projection contract):
+
+* ``acquires`` -- an acquisition that counts under the projection's policy (completed by default; an in-talks or
+  hypothetical one when the policy includes it), unless ``terminated`` or for a stake of 50 % or less;
+* ``controls`` -- an ownership deal with no stake given or a stake above 50 %;
+* ``develops`` -- a product or facility belongs to the group of the organisation that develops it.
+
+A group is headed by an *ultimate parent*: an entity nobody controls. Ownership cycles (A controls B controls A)
+and conflicting claims (two different controllers of one entity by ``acquires``/``controls``) are reported, never
+looped on: a group headed by a cycle is marked ``in_cycle`` and its parent is the cycle member with the smallest
+label; an entity claimed by two controllers belongs to both groups.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from stackgraph.analysis._common import Table, label_of, node_for, view_of
+
+__all__ = [
+    "CONTROL_RELATIONS",
+    "ControlAnalysis",
+    "ControlConflict",
+    "ControlGroup",
+    "GroupMember",
+    "control_graph",
+    "control_group",
+    "control_groups",
+    "ultimate_parents",
+]
+
+#: Relations that can carry control (see the module docstring for the conditions).
+CONTROL_RELATIONS: tuple[str, ...] = ("acquires", "controls", "develops")
+
+_CLAIMS = ("acquires", "controls")
+_ROOT_KINDS = frozenset({"organization", "person", None})
+
+
+@dataclass(frozen=True)
+class GroupMember:
+    """One member of a control group: how deep it sits and the edge that brought it in."""
+
+    entity: str
+    label: str
+    kind: str | None
+    depth: int
+    controller: str | None
+    relation: str | None
+    deal: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"entity", "label", "kind", "depth", "controller", "relation", "deal"}``."""
+        return {
+            "entity": self.entity,
+            "label": self.label,
+            "kind": self.kind,
+            "depth": self.depth,
+            "controller": self.controller,
+            "relation": self.relation,
+            "deal": self.deal,
+        }
+
+
+@dataclass(frozen=True)
+class ControlGroup:
+    """An entity and everything it controls, directly or through others.
+
+    ``members`` starts with the parent itself (depth 0) and lists the others by depth, then label.
+    ``ultimate_parents`` are the entities at the top of the chains that control ``parent`` (``(parent,)`` when
+    nobody controls it); ``depth`` is the longest shortest control chain from the parent to a member.
+    """
+
+    parent: str
+    label: str
+    members: tuple[GroupMember, ...]
+    depth: int
+    in_cycle: bool
+    ultimate_parents: tuple[str, ...]
+
+    @property
+    def size(self) -> int:
+        """Number of members, the parent included."""
+        return len(self.members)
+
+    def member_ids(self) -> frozenset[str]:
+        """The members' node ids (IRIs)."""
+        return frozenset(m.entity for m in self.members)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"parent", "label", "size", "depth", "in_cycle", "ultimate_parents", "members": [member...]}``."""
+        return {
+            "parent": self.parent,
+            "label": self.label,
+            "size": self.size,
+            "depth": self.depth,
+            "in_cycle": self.in_cycle,
+            "ultimate_parents": list(self.ultimate_parents),
+            "members": [m.to_dict() for m in self.members],
+        }
+
+    def table(self) -> Table:
+        """One row per member: label, kind, depth, controller label, relation, IRI."""
+        labels = {m.entity: m.label for m in self.members}
+        rows = [
+            [m.label, m.kind, m.depth, labels.get(m.controller) if m.controller else None, m.relation, m.entity]
+            for m in self.members
+        ]
+        return ["member", "kind", "depth", "controlled by", "via", "iri"], rows
+
+
+@dataclass(frozen=True)
+class ControlConflict:
+    """An entity claimed (by ``acquires``/``controls`` edges) by more than one controller."""
+
+    entity: str
+    label: str
+    controllers: tuple[str, ...]
+    deals: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"entity", "label", "controllers": [iri...], "deals": [iri...]}``."""
+        return {
+            "entity": self.entity,
+            "label": self.label,
+            "controllers": list(self.controllers),
+            "deals": list(self.deals),
+        }
+
+
+@dataclass(frozen=True)
+class ControlAnalysis:
+    """All control groups of a graph, with the ownership cycles and conflicting claims found on the way."""
+
+    groups: tuple[ControlGroup, ...]
+    cycles: tuple[tuple[str, ...], ...]
+    conflicts: tuple[ControlConflict, ...]
+    as_of: str | None = None
+    statuses: tuple[str, ...] = ()
+
+    def group_of(self, entity: str) -> tuple[ControlGroup, ...]:
+        """The groups ``entity`` belongs to (more than one only under a conflicting claim)."""
+        return tuple(g for g in self.groups if entity in g.member_ids())
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"as_of", "statuses", "groups": [group...], "cycles": [[iri...]], "conflicts": [conflict...]}``."""
+        return {
+            "as_of": self.as_of,
+            "statuses": list(self.statuses),
+            "groups": [g.to_dict() for g in self.groups],
+            "cycles": [list(c) for c in self.cycles],
+            "conflicts": [c.to_dict() for c in self.conflicts],
+        }
+
+    def table(self) -> Table:
+        """One row per group: parent, size, depth, cycle flag and the other members' labels."""
+        rows = [
+            [g.label, g.size, g.depth, "yes" if g.in_cycle else "", ", ".join(m.label for m in g.members[1:])]
+            for g in self.groups
+        ]
+        return ["group", "size", "depth", "cycle", "members"], rows
+
+
+def _controls(relation: str | None, data: dict[str, Any]) -> bool:
+    if relation == "develops":
+        return True
+    if relation not in _CLAIMS:
+        return False
+    if relation == "acquires" and data.get("status") == "terminated":
+        return False
+    stake = data.get("stake")
+    return stake is None or stake > 50
+
+
+def control_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
+    """Return the control relation of ``G`` as a ``DiGraph`` controller -> controlled.
+
+    Each edge carries ``relation`` and ``deal`` of the first qualifying deal (by deal IRI; ``acquires`` and
+    ``controls`` before ``develops``), ``deals`` (all of them) and ``claim`` (``True`` when some deal is an
+    acquisition or ownership rather than a development). Every node of ``G`` is kept, with its attributes.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_edge("A", "B", key="d1", relation="acquires", status="completed", stake=None)
+    'd1'
+    >>> G.add_edge("A", "C", key="d2", relation="controls", stake=20.0)
+    'd2'
+    >>> sorted(control_graph(G).edges())
+    [('A', 'B')]
+    """
+    C = nx.DiGraph()
+    C.add_nodes_from(G.nodes(data=True))
+    found: dict[tuple[Hashable, Hashable], list[tuple[int, str, str]]] = {}
+    for u, v, key, data in G.edges(keys=True, data=True):
+        relation = data.get("relation")
+        if u == v or not _controls(relation, data):
+            continue
+        order = 1 if relation == "develops" else 0
+        found.setdefault((u, v), []).append((order, str(data.get("deal") or key), relation))
+    for (u, v), deals in found.items():
+        deals.sort()
+        C.add_edge(
+            u,
+            v,
+            relation=deals[0][2],
+            deal=deals[0][1],
+            deals=tuple(d[1] for d in deals),
+            claim=deals[0][0] == 0,
+        )
+    return C
+
+
+def _parent_of_component(G: nx.Graph, component: Iterable[Hashable]) -> Hashable:
+    return min(component, key=lambda n: (label_of(G, n).casefold(), str(n)))
+
+
+def _member(G: nx.Graph, C: nx.DiGraph, node: Hashable, depth: int, controller: Hashable | None) -> GroupMember:
+    edge = C.edges[controller, node] if controller is not None else {}
+    return GroupMember(
+        entity=str(node),
+        label=label_of(G, node),
+        kind=G.nodes[node].get("kind") if node in G else None,
+        depth=depth,
+        controller=None if controller is None else str(controller),
+        relation=edge.get("relation"),
+        deal=edge.get("deal"),
+    )
+
+
+def _group(G: nx.Graph, C: nx.DiGraph, parent: Hashable, in_cycle: bool, tops: tuple[str, ...]) -> ControlGroup:
+    """Breadth-first walk from ``parent`` along control edges (each member visited once, so cycles stop)."""
+    depth = {parent: 0}
+    via: dict[Hashable, Hashable | None] = {parent: None}
+    queue = deque([parent])
+    while queue:
+        node = queue.popleft()
+        for child in sorted(C.successors(node), key=lambda n: (label_of(G, n).casefold(), str(n))):
+            if child not in depth:
+                depth[child] = depth[node] + 1
+                via[child] = node
+                queue.append(child)
+    ordered = sorted(depth, key=lambda n: (depth[n], label_of(G, n).casefold(), str(n)))
+    members = tuple(_member(G, C, n, depth[n], via[n]) for n in ordered)
+    return ControlGroup(
+        parent=str(parent),
+        label=label_of(G, parent),
+        members=members,
+        depth=max(depth.values()),
+        in_cycle=in_cycle,
+        ultimate_parents=tops,
+    )
+
+
+def _cycles(C: nx.DiGraph) -> list[tuple[str, ...]]:
+    cycles = [tuple(sorted(map(str, c))) for c in nx.strongly_connected_components(C) if len(c) > 1]
+    cycles += [(str(u),) for u, v in nx.selfloop_edges(C)]
+    return sorted(cycles)
+
+
+def _conflicts(G: nx.Graph, C: nx.DiGraph) -> list[ControlConflict]:
+    conflicts = []
+    for node in C.nodes:
+        claimants = [u for u in C.predecessors(node) if C.edges[u, node]["claim"]]
+        if len(claimants) > 1:
+            claimants.sort(key=lambda n: (label_of(G, n).casefold(), str(n)))
+            deals = tuple(d for u in claimants for d in C.edges[u, node]["deals"])
+            conflicts.append(ControlConflict(str(node), label_of(G, node), tuple(map(str, claimants)), deals))
+    return sorted(conflicts, key=lambda c: (c.label.casefold(), c.entity))
+
+
+def control_groups(G: nx.MultiDiGraph, *, min_size: int = 2) -> ControlAnalysis:
+    """Return every control group of ``G`` headed by an ultimate parent, largest first.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A projected graph (see :func:`stackgraph.projection.project`).
+    min_size : int
+        Leave out groups with fewer members (the default, 2, leaves out entities that control nothing; with 1,
+        every organisation or person nobody controls is a group of its own).
+
+    Returns
+    -------
+    ControlAnalysis
+        Groups sorted by size (descending) then label, plus the cycles and conflicting claims found.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_edge("A", "B", key="d1", relation="acquires", status="completed", stake=None)
+    'd1'
+    >>> G.add_edge("B", "C", key="d2", relation="controls", stake=60.0)
+    'd2'
+    >>> result = control_groups(G)
+    >>> [(g.parent, [m.entity for m in g.members], g.depth) for g in result.groups]
+    [('A', ['A', 'B', 'C'], 2)]
+    """
+    C = control_graph(G)
+    condensed = nx.condensation(C)
+    groups = []
+    for component_id in condensed.nodes:
+        if condensed.in_degree(component_id):
+            continue
+        component = condensed.nodes[component_id]["members"]
+        parent = _parent_of_component(G, component)
+        in_cycle = len(component) > 1 or C.has_edge(parent, parent)
+        if len(component) == 1 and not C.out_degree(parent) and G.nodes[parent].get("kind") not in _ROOT_KINDS:
+            continue  # a product or facility nobody develops is no group of its own
+        if min_size > 1 and len(component) == 1 and not C.out_degree(parent):
+            continue
+        group = _group(G, C, parent, in_cycle, (str(parent),))
+        if group.size >= min_size:
+            groups.append(group)
+    groups.sort(key=lambda g: (-g.size, g.label.casefold(), g.parent))
+    view = view_of(G)
+    return ControlAnalysis(
+        groups=tuple(groups),
+        cycles=tuple(_cycles(C)),
+        conflicts=tuple(_conflicts(G, C)),
+        as_of=view["as_of"],
+        statuses=tuple(view["statuses"]),
+    )
+
+
+def ultimate_parents(G: nx.MultiDiGraph, entity: str, *, control: nx.DiGraph | None = None) -> tuple[str, ...]:
+    """Return the ultimate parents of ``entity``: the tops of every control chain above it (itself if none).
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_edge("A", "B", key="d1", relation="controls", stake=None)
+    'd1'
+    >>> ultimate_parents(G, "B"), ultimate_parents(G, "A")
+    (('A',), ('A',))
+    """
+    C = control if control is not None else control_graph(G)
+    node = node_for(G, entity)
+    above = nx.condensation(C.subgraph(nx.ancestors(C, node) | {node}))
+    tops = {_parent_of_component(G, above.nodes[c]["members"]) for c in above.nodes if not above.in_degree(c)}
+    return tuple(str(n) for n in sorted(tops, key=lambda n: (label_of(G, n).casefold(), str(n))))
+
+
+def control_group(G: nx.MultiDiGraph, entity: str, *, control: nx.DiGraph | None = None) -> ControlGroup:
+    """Return the group headed by ``entity``: the entity and everything it controls, directly or not.
+
+    ``entity`` may be an IRI, local name, label or alias. An entity that controls nothing is a group of one.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("S", label="SpaceX", kind="organization")
+    >>> G.add_node("X", label="xAI", kind="organization")
+    >>> G.add_edge("S", "X", key="d1", relation="acquires", status="completed", stake=None)
+    'd1'
+    >>> [m.label for m in control_group(G, "spacex").members]
+    ['SpaceX', 'xAI']
+    """
+    C = control if control is not None else control_graph(G)
+    node = node_for(G, entity)
+    cycle = (nx.descendants(C, node) & nx.ancestors(C, node)) | ({node} if C.has_edge(node, node) else set())
+    return _group(G, C, node, bool(cycle), ultimate_parents(G, node, control=C))

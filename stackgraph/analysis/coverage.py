@@ -1,0 +1,334 @@
+"""Stack coverage: which layers of the stack a control group holds, how much of the scheme, and how deep.
+
+Scoring
+-------
+A group *holds* a layer when one of its members (see :mod:`stackgraph.analysis.control`) is in it
+(``layers`` node attribute). Each layer of the scheme (``G.graph["layers"]``) gets a *credit*:
+
+* 1 when the group holds it;
+* otherwise, for a broader layer, the mean credit of its narrower layers -- holding a child layer covers its
+  broader layer partially (holding satellite broadband, one of three connectivity layers, gives connectivity 1/3);
+* otherwise 0.
+
+The **coverage score** is the mean credit over every layer of the scheme (0 to 1). The **integration depth** is the
+number of layers in the longest chain ``a feeds b feeds c ...`` (``sg:feeds``) of layers the group holds; a feed
+from or into a broader layer also links its narrower layers (developer tooling feeds software, so it feeds an
+enterprise-software member). A group holding layers but no feeding pair has depth 1; one holding nothing, 0.
+Groups rank by integration depth, then coverage score, then label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+from stackgraph.analysis._common import Table, label_of, rounded, view_of
+from stackgraph.analysis.control import ControlGroup, control_group, control_groups
+
+__all__ = [
+    "CoverageRanking",
+    "GroupCoverage",
+    "LayerCredit",
+    "coverage_ranking",
+    "group_coverage",
+    "integration_chain",
+    "layer_scheme",
+]
+
+
+@dataclass(frozen=True)
+class LayerCredit:
+    """One layer of the scheme and what a group holds of it."""
+
+    layer: str
+    label: str
+    credit: float
+    held: bool
+    held_by: tuple[str, ...]
+    held_by_labels: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"layer", "label", "credit", "held", "held_by": [iri...]}``."""
+        return {
+            "layer": self.layer,
+            "label": self.label,
+            "credit": rounded(self.credit, 4),
+            "held": self.held,
+            "held_by": list(self.held_by),
+        }
+
+
+@dataclass(frozen=True)
+class GroupCoverage:
+    """The stack coverage of one control group (see the module docstring for the scoring)."""
+
+    group: str
+    label: str
+    members: tuple[str, ...]
+    layers: tuple[LayerCredit, ...]
+    score: float
+    integration_depth: int
+    chain: tuple[str, ...]
+    as_of: str | None = None
+    statuses: tuple[str, ...] = ()
+
+    @property
+    def held(self) -> tuple[str, ...]:
+        """Keys of the layers the group holds."""
+        return tuple(c.layer for c in self.layers if c.held)
+
+    @property
+    def partial(self) -> tuple[str, ...]:
+        """Keys of broader layers covered only partly (credit strictly between 0 and 1), through narrower layers."""
+        return tuple(c.layer for c in self.layers if 0 < c.credit < 1)
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"group", "label", "as_of", "statuses", "members": [iri...], "held": [key...], "partial": [key...],
+        "score", "integration_depth", "chain": [key...], "layers": [layer credit...]}``."""
+        return {
+            "group": self.group,
+            "label": self.label,
+            "as_of": self.as_of,
+            "statuses": list(self.statuses),
+            "members": list(self.members),
+            "held": list(self.held),
+            "partial": list(self.partial),
+            "score": rounded(self.score, 4),
+            "integration_depth": self.integration_depth,
+            "chain": list(self.chain),
+            "layers": [c.to_dict() for c in self.layers],
+        }
+
+    def summary(self) -> dict[str, Any]:
+        """The ranking-table entry: ``{"group", "label", "members", "held", "score", "integration_depth",
+        "chain"}`` (``members`` is a count here)."""
+        return {
+            "group": self.group,
+            "label": self.label,
+            "members": len(self.members),
+            "held": list(self.held),
+            "score": rounded(self.score, 4),
+            "integration_depth": self.integration_depth,
+            "chain": list(self.chain),
+        }
+
+    def table(self) -> Table:
+        """One row per layer of the scheme: key, label, credit, held, members holding it (labels)."""
+        rows = [
+            [c.layer, c.label, f"{c.credit:.2f}", "yes" if c.held else "", ", ".join(c.held_by_labels)]
+            for c in self.layers
+        ]
+        return ["layer", "label", "credit", "held", "held by"], rows
+
+
+@dataclass(frozen=True)
+class CoverageRanking:
+    """Control groups ranked by integration depth, then coverage score."""
+
+    rows: tuple[GroupCoverage, ...]
+    layer_count: int
+    as_of: str | None = None
+    statuses: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{"as_of", "statuses", "layer_count", "groups": [summary...]}`` (see :meth:`GroupCoverage.summary`)."""
+        return {
+            "as_of": self.as_of,
+            "statuses": list(self.statuses),
+            "layer_count": self.layer_count,
+            "groups": [r.summary() for r in self.rows],
+        }
+
+    def table(self) -> Table:
+        """One row per group: rank, label, members, depth, score, chain, held layers."""
+        rows = [
+            [i, r.label, len(r.members), r.integration_depth, f"{r.score:.3f}", " > ".join(r.chain), ", ".join(r.held)]
+            for i, r in enumerate(self.rows, start=1)
+        ]
+        return ["rank", "group", "members", "depth", "score", "chain", "layers"], rows
+
+
+def layer_scheme(G: nx.Graph) -> dict[str, dict[str, Any]]:
+    """Return the layer scheme of ``G``: ``G.graph["layers"]``, or a flat scheme of the layers its nodes use.
+
+    Each entry has ``label``, ``broader`` (key or ``None``), ``narrower`` (keys) and ``feeds`` (keys).
+    """
+    given: Mapping[str, Mapping[str, Any]] = G.graph.get("layers") or {}
+    keys = set(given)
+    if not keys:
+        for _, layers in G.nodes(data="layers"):
+            keys.update(layers or ())
+    scheme = {
+        key: {
+            "label": (given.get(key) or {}).get("label") or key,
+            "broader": (given.get(key) or {}).get("broader"),
+            "feeds": sorted((given.get(key) or {}).get("feeds") or ()),
+            "narrower": [],
+        }
+        for key in sorted(keys)
+    }
+    for key, entry in scheme.items():
+        if entry["broader"] in scheme:
+            scheme[entry["broader"]]["narrower"].append(key)
+    return scheme
+
+
+def _credits(scheme: Mapping[str, Mapping[str, Any]], held: Iterable[str]) -> dict[str, float]:
+    held_set = set(held)
+    credit: dict[str, float] = {}
+
+    def value(key: str, seen: frozenset[str]) -> float:
+        if key in credit:
+            return credit[key]
+        if key in held_set:
+            result = 1.0
+        else:
+            children = [c for c in scheme[key]["narrower"] if c not in seen]
+            result = sum(value(c, seen | {key}) for c in children) / len(children) if children else 0.0
+        credit[key] = result
+        return result
+
+    for key in scheme:
+        value(key, frozenset())
+    return credit
+
+
+def _lineage(scheme: Mapping[str, Mapping[str, Any]], key: str) -> list[str]:
+    """The layer and its broader layers, nearest first (stops at a cycle in broken data)."""
+    line: list[str] = []
+    current: str | None = key
+    while current is not None and current not in line:
+        line.append(current)
+        current = scheme[current]["broader"] if current in scheme else None
+    return line
+
+
+def integration_chain(scheme: Mapping[str, Mapping[str, Any]], held: Iterable[str]) -> tuple[str, ...]:
+    """Return the longest chain of held layers along ``feeds`` (a feed from or into a broader layer links its
+    narrower layers too).
+
+    Examples
+    --------
+    >>> scheme = {
+    ...     "fab": {"broader": None, "feeds": ["chips"], "narrower": []},
+    ...     "chips": {"broader": None, "feeds": ["models"], "narrower": []},
+    ...     "models": {"broader": None, "feeds": [], "narrower": []},
+    ... }
+    >>> integration_chain(scheme, ["fab", "chips", "models"]), integration_chain(scheme, ["fab", "models"])
+    (('fab', 'chips', 'models'), ('fab',))
+    """
+    held_set = sorted(set(held))
+    if not held_set:
+        return ()
+    lineage = {key: _lineage(scheme, key) for key in held_set}
+    feeds = nx.DiGraph()
+    feeds.add_nodes_from(held_set)
+    for a in held_set:
+        targets = {t for up in lineage[a] for t in scheme.get(up, {}).get("feeds", ())}
+        for b in held_set:
+            if b != a and targets.intersection(lineage[b]):
+                feeds.add_edge(a, b)
+    # feeds may form a cycle in user data: walk the condensation, a cycle's layers each counted once
+    condensed = nx.condensation(feeds)
+    best: dict[int, tuple[int, tuple[str, ...]]] = {}
+    for component in reversed(list(nx.topological_sort(condensed))):
+        members = tuple(sorted(condensed.nodes[component]["members"]))
+        tail = min((best[s] for s in condensed.successors(component)), key=_longest_first, default=(0, ()))
+        best[component] = (len(members) + tail[0], members + tail[1])
+    return min(best.values(), key=_longest_first)[1]
+
+
+def _longest_first(candidate: tuple[int, tuple[str, ...]]) -> tuple[int, tuple[str, ...]]:
+    """Sort key: the longest chain first, then the alphabetically first (deterministic output)."""
+    return -candidate[0], candidate[1]
+
+
+def _coverage(G: nx.Graph, group: ControlGroup, scheme: Mapping[str, Mapping[str, Any]]) -> GroupCoverage:
+    holders: dict[str, list[Hashable]] = {}
+    for member in group.members:
+        for layer in G.nodes[member.entity].get("layers", ()) if member.entity in G else ():
+            holders.setdefault(layer, []).append(member.entity)
+    full_scheme = dict(scheme)
+    for layer in holders:  # a layer outside the scheme still counts as held (but adds nothing to the score)
+        full_scheme.setdefault(layer, {"label": layer, "broader": None, "feeds": [], "narrower": []})
+    credit = _credits(full_scheme, holders)
+    credits = []
+    for key in full_scheme:
+        by = sorted(map(str, holders.get(key, ())), key=lambda n: (label_of(G, n).casefold(), n))
+        credits.append(
+            LayerCredit(
+                layer=key,
+                label=full_scheme[key]["label"],
+                credit=credit[key],
+                held=key in holders,
+                held_by=tuple(by),
+                held_by_labels=tuple(label_of(G, n) for n in by),
+            )
+        )
+    score = sum(credit[k] for k in scheme) / len(scheme) if scheme else 0.0
+    chain = integration_chain(full_scheme, holders)
+    view = view_of(G)
+    return GroupCoverage(
+        group=group.parent,
+        label=group.label,
+        members=tuple(m.entity for m in group.members),
+        layers=tuple(credits),
+        score=score,
+        integration_depth=len(chain),
+        chain=chain,
+        as_of=view["as_of"],
+        statuses=tuple(view["statuses"]),
+    )
+
+
+def group_coverage(G: nx.MultiDiGraph, entity: str) -> GroupCoverage:
+    """Return the stack coverage of the group headed by ``entity`` (an IRI, local name, label or alias).
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph(layers={
+    ...     "launch": {"label": "Launch", "broader": None, "feeds": ["broadband"]},
+    ...     "connectivity": {"label": "Connectivity", "broader": None, "feeds": []},
+    ...     "broadband": {"label": "Broadband", "broader": "connectivity", "feeds": []},
+    ...     "ran": {"label": "RAN", "broader": "connectivity", "feeds": []},
+    ... })
+    >>> G.add_node("S", label="SpaceX", kind="organization", layers=("launch",))
+    >>> G.add_node("L", label="Starlink", kind="product", layers=("broadband",))
+    >>> G.add_edge("S", "L", key="d1", relation="develops", status="active")
+    'd1'
+    >>> c = group_coverage(G, "SpaceX")
+    >>> c.held, c.partial, c.score, c.chain
+    (('broadband', 'launch'), ('connectivity',), 0.625, ('launch', 'broadband'))
+    """
+    group = control_group(G, entity)
+    return _coverage(G, group, layer_scheme(G))
+
+
+def coverage_ranking(G: nx.MultiDiGraph, *, min_size: int = 1, top: int | None = None) -> CoverageRanking:
+    """Rank every control group (by default including standalone organisations) by integration depth, then
+    coverage score, then label; ``top`` keeps the first rows only.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph(layers={"a": {"feeds": ["b"]}, "b": {"feeds": []}})
+    >>> G.add_node("X", label="X", kind="organization", layers=("a",))
+    >>> G.add_node("Y", label="Y", kind="organization", layers=("b",))
+    >>> G.add_node("Z", label="Z", kind="organization", layers=("a",))
+    >>> G.add_edge("X", "Y", key="d", relation="acquires", status="completed", stake=None)
+    'd'
+    >>> [(r.label, r.integration_depth, r.score) for r in coverage_ranking(G).rows]
+    [('X', 2, 1.0), ('Z', 1, 0.5)]
+    """
+    scheme = layer_scheme(G)
+    analysis = control_groups(G, min_size=min_size)
+    rows = [_coverage(G, group, scheme) for group in analysis.groups]
+    rows.sort(key=lambda r: (-r.integration_depth, -r.score, r.label.casefold(), r.group))
+    if top is not None:
+        rows = rows[:top]
+    view = view_of(G)
+    return CoverageRanking(
+        rows=tuple(rows), layer_count=len(scheme), as_of=view["as_of"], statuses=tuple(view["statuses"])
+    )

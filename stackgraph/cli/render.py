@@ -1,0 +1,153 @@
+"""``stackgraph render``: write a standalone, offline HTML view of the graph (or of a what-if scenario's diff).
+
+Thin: project the store, narrow it with :func:`stackgraph.render.select`, draw it with
+:func:`stackgraph.render.graph_view` (or :func:`stackgraph.render.diff_view` for ``--scenario``) and write the page
+atomically. Exit codes: 2 for bad input (unknown entity, layer, relation or status, bad date, missing output
+folder), 1 when the selection leaves nothing to draw; no file is written in either case.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from stackgraph.cli._common import StoreOptions, UsageFailure, handle_errors, store_options
+
+__all__ = ["render"]
+
+_SIZE_MEASURES = ("degree", "pagerank", "betweenness", "eigenvector")
+
+
+def _split(values: tuple[str, ...]) -> list[str] | None:
+    parts = [part.strip() for value in values for part in value.split(",") if part.strip()]
+    return parts or None
+
+
+@click.command()
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The HTML file to write (atomically).",
+)
+@click.option("--focus", metavar="ENTITY", default=None, help="Ego view around this entity (name, alias or IRI).")
+@click.option(
+    "--depth", type=click.IntRange(min=1), default=1, show_default=True, help="Ties away from --focus to show."
+)
+@click.option(
+    "--layer",
+    "layers",
+    multiple=True,
+    metavar="LAYER[,LAYER]",
+    help="Only entities in these stack layers or layers below them (key or label, e.g. ai-models).",
+)
+@click.option(
+    "--relation",
+    "relations",
+    multiple=True,
+    metavar="RELATION[,RELATION]",
+    help="Only these ties: acquires, controls, invests_in, supplies, partners_with, develops.",
+)
+@click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    metavar="STATUS[,STATUS]",
+    help="Only deals with these statuses (default: all but terminated; uncertain ones are drawn dashed). One of: "
+    "rumoured, in-talks, announced, pending, completed, active, terminated, hypothetical.",
+)
+@click.option(
+    "--as-of", "as_of", metavar="DATE", default=None, help="The world as of this day (YYYY[-MM[-DD]]; default: today)."
+)
+@click.option(
+    "--scenario",
+    "scenario_file",
+    metavar="FILE",
+    default=None,
+    help="Draw the before/after diff of a what-if scenario (TOML file or shipped example name).",
+)
+@click.option("--title", default=None, help="Page title.")
+@click.option(
+    "--aggregate",
+    "aggregate_by",
+    type=click.Choice(["layers", "groups"]),
+    default=None,
+    help="Draw stack layers or control groups as nodes (automatic above 25,000 entities).",
+)
+@click.option(
+    "--size-by",
+    type=click.Choice(_SIZE_MEASURES),
+    default="degree",
+    show_default=True,
+    help="Centrality measure for node size.",
+)
+@store_options
+@handle_errors
+def render(
+    output: Path,
+    focus: str | None,
+    depth: int,
+    layers: tuple[str, ...],
+    relations: tuple[str, ...],
+    statuses: tuple[str, ...],
+    as_of: str | None,
+    scenario_file: str | None,
+    title: str | None,
+    aggregate_by: str | None,
+    size_by: str,
+    store_opts: StoreOptions,
+) -> None:
+    """Write an interactive HTML view that works offline (one file, no CDN).
+
+    Nodes are coloured by stack layer, shaped by kind and sized by centrality; ties are coloured by relation,
+    dashed when uncertain (rumoured, in talks, announced, pending, hypothetical) and labelled with amount and
+    date. The page has a legend, a search box and filters for relation, status and layer; hover for the
+    deal's status, dates, amount and quoted source. Exits with 1 and writes nothing when the selection is
+    empty.
+
+    Examples: `stackgraph render -o stack.html`, `stackgraph render -o spacex.html --focus SpaceX --depth 2`,
+    `stackgraph render -o nokia.html --scenario spacex-acquires-nokia`.
+    """
+    folder = output.parent if str(output.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageFailure(f"cannot write {output}: folder {folder} does not exist")
+    if scenario_file is not None and aggregate_by is not None:
+        raise UsageFailure("--aggregate cannot be combined with --scenario (a diff view shows entities)")
+    layer_names, relation_names = _split(layers), _split(relations)
+    status_names = _split(statuses)
+
+    from stackgraph.projection import ProjectionPolicy, parse_statuses, project
+    from stackgraph.render import VIEW_STATUSES, diff_view, graph_view, select
+
+    chosen_statuses = parse_statuses(status_names) if status_names else None
+    store = store_opts.open()
+    if scenario_file is not None:
+        from stackgraph.scenarios import find_scenario, load_scenario, run_scenario
+
+        scenario = load_scenario(find_scenario(scenario_file))
+        result = run_scenario(store, scenario, as_of=as_of)
+        view = diff_view(
+            result.before,
+            result.after,
+            result.report,
+            title=title,
+            size_by=size_by,
+            focus=focus,
+            depth=depth,
+            layers=layer_names,
+            relations=relation_names,
+            statuses=chosen_statuses,
+        )
+    else:
+        policy = ProjectionPolicy(as_of=as_of, statuses=chosen_statuses or VIEW_STATUSES)
+        G = project(store, policy)
+        chosen = select(
+            G, focus=focus, depth=depth, layers=layer_names, relations=relation_names, statuses=chosen_statuses
+        )
+        view = graph_view(chosen, title=title, size_by=size_by, aggregate_by=aggregate_by)
+    view.write(output)
+    for note in view.notes:
+        click.echo(f"note: {note}", err=True)
+    click.echo(f"wrote {output}: {view.meta['stats']}")

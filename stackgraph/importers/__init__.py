@@ -1,0 +1,33 @@
+"""Importers: bring real data into the ontology -- the 2013 Crunchbase export, a spreadsheet (CSV) of relations
+with a small mapping file, and Wikidata SPARQL results.
+
+Each importer returns an :class:`ImportResult` (triples + :class:`ImportReport`) or, with an output path, writes
+the RDF atomically and returns the report. Bad rows are reported (reason, row, excerpt), never dropped silently.
+
+Examples
+--------
+>>> from stackgraph.importers import read_crunchbase
+>>> from stackgraph.resources import data_root
+>>> report = read_crunchbase(data_root() / "tests" / "fixtures" / "crunchbase").report
+>>> report.reasons()["self-acquisition"]
+3
+"""
+
+from stackgraph.importers._common import ImportReport, ImportResult, RowIssue
+from stackgraph.importers.crunchbase import import_crunchbase, read_crunchbase
+from stackgraph.importers.csv_mapping import import_csv, load_csv_mapping, read_csv
+from stackgraph.importers.wikidata import fetch_wikidata, import_wikidata, read_wikidata
+
+__all__ = [
+    "ImportReport",
+    "ImportResult",
+    "RowIssue",
+    "fetch_wikidata",
+    "import_crunchbase",
+    "import_csv",
+    "import_wikidata",
+    "load_csv_mapping",
+    "read_crunchbase",
+    "read_csv",
+    "read_wikidata",
+]

@@ -1,0 +1,141 @@
+"""Aggregated views for graphs too large to draw: stack layers or control groups as nodes."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable
+from typing import Any
+
+import networkx as nx
+
+from stackgraph.errors import InputError
+from stackgraph.render._style import NO_LAYER
+
+__all__ = ["AGGREGATES", "aggregate", "group_of"]
+
+#: What an aggregated view can show as nodes.
+AGGREGATES: tuple[str, ...] = ("layers", "groups")
+_OTHERS = "urn:stackgraph:render:other-groups"
+_IN_EFFECT = frozenset({"completed", "active", "hypothetical", None})
+
+
+def group_of(G: nx.MultiDiGraph) -> dict[Hashable, Hashable]:
+    """Return each node's control group, named by the group's ultimate parent (a node heads its own otherwise).
+
+    Groups come from :func:`stackgraph.analysis.control_groups` over the deals in effect (completed, active,
+    hypothetical or from a scenario; a rumoured or pending takeover does not regroup anything); an entity claimed
+    by two groups counts in the larger one.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("A", label="A", kind="organization"); G.add_node("B", label="B", kind="organization")
+    >>> _ = G.add_edge("A", "B", key="d", relation="acquires", status="completed", stake=None)
+    >>> group_of(G)
+    {'A': 'A', 'B': 'A'}
+    """
+    from stackgraph.analysis.control import control_groups
+
+    def in_effect(u: Hashable, v: Hashable, k: Hashable) -> bool:
+        data = G.edges[u, v, k]
+        return bool(data.get("scenario")) or data.get("status") in _IN_EFFECT
+
+    owner: dict[Hashable, Hashable] = {}
+    for group in control_groups(nx.subgraph_view(G, filter_edge=in_effect), min_size=2).groups:  # largest first
+        for member in group.member_ids():
+            owner.setdefault(member, group.parent)
+    return {node: owner.get(node, node) for node in G.nodes}
+
+
+def _primary_layer(data: dict[str, Any]) -> str:
+    layers = data.get("layers") or ()
+    return layers[0] if layers else NO_LAYER
+
+
+def aggregate(G: nx.MultiDiGraph, by: str = "layers", *, max_nodes: int = 400) -> nx.MultiDiGraph:
+    """Return a graph whose nodes are stack layers or control groups and whose edges count the ties between them.
+
+    An entity counts in its first layer (the one that colours it in a full view). With ``by="groups"``, the
+    ``max_nodes - 1`` largest groups (by members, then ties) are kept and the rest are pooled in one node.
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A projected graph.
+    by : {"layers", "groups"}
+        What becomes a node.
+    max_nodes : int
+        Most aggregate nodes to draw.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        Nodes with ``label``, ``kind`` (``"layer"`` or ``"group"``), ``layers``, ``members`` (count), ``sample``
+        (up to five member labels) and ``internal`` (ties inside); one edge per (source, target, relation) with
+        ``relation``, ``count`` and ``status`` ``None``. ``graph["aggregate"]`` is ``by``.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph(layers={"chips": {"label": "Chips"}, "models": {"label": "Models"}})
+    >>> G.add_node("N", label="N", kind="organization", layers=("chips",))
+    >>> G.add_node("O", label="O", kind="organization", layers=("models",))
+    >>> _ = G.add_edge("N", "O", key="d", relation="supplies", status="active")
+    >>> A = aggregate(G, "layers")
+    >>> sorted(A.nodes), [(u, v, d["count"]) for u, v, d in A.edges(data=True)]
+    (['chips', 'models'], [('chips', 'models', 1)])
+    """
+    if by not in AGGREGATES:
+        raise InputError(f"unknown aggregate {by!r}; use one of {', '.join(AGGREGATES)}")
+    scheme = G.graph.get("layers") or {}
+    if by == "layers":
+        bucket = {n: _primary_layer(d) for n, d in G.nodes(data=True)}
+        names = {key: str((scheme.get(key) or {}).get("label") or key) for key in set(bucket.values())}
+        names[NO_LAYER] = "No layer"
+        layers_of = {key: (key,) if key != NO_LAYER else () for key in set(bucket.values())}
+    else:
+        bucket = dict(group_of(G))
+        ties = Counter()
+        for u, v in G.edges():
+            ties[bucket[u]] += 1
+            ties[bucket[v]] += 1
+        size = Counter(bucket.values())
+        ranked = sorted(size, key=lambda g: (-size[g], -ties[g], str(G.nodes[g].get("label") or g)))
+        if len(ranked) > max_nodes:
+            kept = set(ranked[: max_nodes - 1])
+            bucket = {n: (g if g in kept else _OTHERS) for n, g in bucket.items()}
+        names = {g: str(G.nodes[g].get("label") or g) for g in set(bucket.values()) if g != _OTHERS}
+        names[_OTHERS] = "Other groups"
+        layers_of = {g: (_primary_layer(G.nodes[g]),) if g != _OTHERS else () for g in set(bucket.values())}
+        layers_of = {g: tuple(k for k in ls if k != NO_LAYER) for g, ls in layers_of.items()}
+
+    members: dict[Hashable, list[Hashable]] = {}
+    for node, key in bucket.items():
+        members.setdefault(key, []).append(node)
+    internal: Counter[Hashable] = Counter()
+    counts: Counter[tuple[Hashable, Hashable, str]] = Counter()
+    for u, v, relation in G.edges(data="relation"):
+        a, b = bucket[u], bucket[v]
+        if a == b:
+            internal[a] += 1
+        else:
+            counts[(a, b, relation or "related")] += 1
+
+    A = nx.MultiDiGraph()
+    A.graph.update(G.graph)
+    A.graph["aggregate"] = by
+    for key, nodes in sorted(members.items(), key=lambda item: (-len(item[1]), str(item[0]))):
+        labels = sorted((str(G.nodes[n].get("label") or n) for n in nodes), key=str.casefold)
+        A.add_node(
+            key,
+            label=names[key],
+            kind="layer" if by == "layers" else "group",
+            layers=layers_of[key],
+            iri=str(key),
+            aliases=(),
+            members=len(nodes),
+            sample=tuple(labels[:5]),
+            internal=internal[key],
+        )
+    for (a, b, relation), count in sorted(counts.items(), key=lambda item: (str(item[0]), item[1])):
+        A.add_edge(a, b, key=f"{relation}:{a}->{b}", relation=relation, count=count, status=None, deal=None)
+    return A

@@ -1,0 +1,266 @@
+/* stackgraph HTML view. Every string from the data is put on the page with textContent or drawn on the canvas;
+   nothing from the data is ever parsed as HTML. */
+(function () {
+  "use strict";
+  var timings = (window.sgTimings = { start: performance.now() });
+  var DATA = JSON.parse(document.getElementById("sg-data").textContent);
+  var META = DATA.meta;
+  timings.parsed = performance.now();
+
+  var nodes = new vis.DataSet(DATA.nodes);
+  var edges = new vis.DataSet(DATA.edges);
+  var loading = document.getElementById("sg-loading");
+  if (META.physics) { loading.hidden = false; }
+  var network = new vis.Network(document.getElementById("sg-network"), { nodes: nodes, edges: edges }, DATA.options);
+  timings.created = performance.now();
+  window.network = network;
+  window.sgNodes = nodes;
+  window.sgEdges = edges;
+  window.sgMeta = META;
+
+  network.once("afterDrawing", function () {
+    timings.firstDraw = performance.now();
+    window.sgReady = true;
+    document.body.setAttribute("data-ready", "1");
+    if (META.focus !== null && META.focus !== undefined && nodes.get(META.focus)) {
+      network.selectNodes([META.focus]);
+    }
+  });
+  if (META.physics) {
+    network.once("stabilizationIterationsDone", function () {
+      network.setOptions({ physics: { enabled: false } });
+      loading.hidden = true;
+      timings.stabilized = performance.now();
+    });
+  }
+
+  function el(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) { e.className = className; }
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    return e;
+  }
+
+  function lineSample(color, dashes, width) {
+    var ns = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(ns, "svg");
+    svg.setAttribute("width", "28");
+    svg.setAttribute("height", "10");
+    svg.setAttribute("class", "sg-line");
+    var line = document.createElementNS(ns, "line");
+    line.setAttribute("x1", "1");
+    line.setAttribute("y1", "5");
+    line.setAttribute("x2", "27");
+    line.setAttribute("y2", "5");
+    line.style.stroke = color || "#888";
+    line.style.strokeWidth = String(width || 2);
+    if (dashes) { line.style.strokeDasharray = "5,3"; }
+    svg.appendChild(line);
+    return svg;
+  }
+
+  function marker(item) {
+    if (item.line) { return lineSample(item.line.color, item.line.dashes, item.line.width); }
+    if (item.symbol) {
+      var s = el("span", "sg-symbol", item.symbol);
+      s.style.color = item.color || "#666";
+      return s;
+    }
+    var sw = el("span", "sg-swatch");
+    sw.style.background = item.color || "#ccc";
+    if (item.border) { sw.style.borderColor = item.border; sw.style.borderWidth = "2px"; }
+    return sw;
+  }
+
+  // ---- header ---------------------------------------------------------------------------------------------
+  document.getElementById("sg-stats").textContent = META.stats || "";
+  var notes = document.getElementById("sg-notes");
+  (META.notes || []).forEach(function (note) { notes.appendChild(el("li", null, note)); });
+
+  // ---- legend ---------------------------------------------------------------------------------------------
+  var legendBox = document.getElementById("sg-legend");
+  (META.legend || []).forEach(function (section) {
+    legendBox.appendChild(el("h3", null, section.title));
+    section.items.forEach(function (item) {
+      var row = el("div", "sg-legend-item");
+      row.appendChild(marker(item));
+      row.appendChild(el("span", null, item.label));
+      legendBox.appendChild(row);
+    });
+  });
+
+  // ---- filters --------------------------------------------------------------------------------------------
+  var off = {};  // field -> {key: true} of unticked values
+  var filterBox = document.getElementById("sg-filters");
+  var visible = document.getElementById("sg-visible");
+  var nodeFilters = [];
+  var edgeFilters = [];
+  (META.filters || []).forEach(function (filter) {
+    (filter.target === "nodes" ? nodeFilters : edgeFilters).push(filter);
+    off[filter.field] = {};
+    var box = el("fieldset");
+    box.setAttribute("data-field", filter.field);
+    box.appendChild(el("legend", null, filter.title));
+    var buttons = el("div", "sg-filter-buttons");
+    var all = el("button", null, "all");
+    var none = el("button", null, "none");
+    all.type = "button";
+    none.type = "button";
+    buttons.appendChild(all);
+    buttons.appendChild(none);
+    box.appendChild(buttons);
+    var inputs = [];
+    filter.items.forEach(function (item) {
+      var label = el("label", "sg-filter-item");
+      var input = document.createElement("input");
+      input.type = "checkbox";
+      input.checked = true;
+      input.value = item.key;
+      input.setAttribute("data-key", item.key);
+      input.addEventListener("change", function () {
+        if (input.checked) { delete off[filter.field][item.key]; } else { off[filter.field][item.key] = true; }
+        applyFilters();
+      });
+      inputs.push(input);
+      label.appendChild(input);
+      label.appendChild(marker(item));
+      label.appendChild(el("span", null, item.label));
+      label.appendChild(el("span", "sg-count", item.count));
+      box.appendChild(label);
+    });
+    function setAll(checked) {
+      inputs.forEach(function (input) {
+        input.checked = checked;
+        if (checked) { delete off[filter.field][input.value]; } else { off[filter.field][input.value] = true; }
+      });
+      applyFilters();
+    }
+    all.addEventListener("click", function () { setAll(true); });
+    none.addEventListener("click", function () { setAll(false); });
+    filterBox.appendChild(box);
+  });
+
+  function excluded(filters, item) {
+    for (var i = 0; i < filters.length; i++) {
+      var field = filters[i].field;
+      var unticked = off[field];
+      var value = item[field];
+      var values = Array.isArray(value) ? value : [value];
+      if (values.length && values.every(function (v) { return unticked[v] === true; })) { return true; }
+    }
+    return false;
+  }
+
+  function applyFilters() {
+    var hiddenNode = {};
+    var nodeUpdates = [];
+    var shownNodes = 0;
+    nodes.forEach(function (n) {
+      var hide = excluded(nodeFilters, n);
+      if (hide) { hiddenNode[n.id] = true; } else { shownNodes += 1; }
+      if (Boolean(n.hidden) !== hide) { nodeUpdates.push({ id: n.id, hidden: hide }); }
+    });
+    var edgeUpdates = [];
+    var shownEdges = 0;
+    edges.forEach(function (e) {
+      var hide = hiddenNode[e.from] === true || hiddenNode[e.to] === true || excluded(edgeFilters, e);
+      if (!hide) { shownEdges += 1; }
+      if (Boolean(e.hidden) !== hide) { edgeUpdates.push({ id: e.id, hidden: hide }); }
+    });
+    if (nodeUpdates.length) { nodes.update(nodeUpdates); }
+    if (edgeUpdates.length) { edges.update(edgeUpdates); }
+    visible.textContent = "Showing " + shownNodes + " of " + nodes.length + " entities and " + shownEdges + " of " +
+      edges.length + " ties.";
+  }
+  window.sgApplyFilters = applyFilters;
+  visible.textContent = "Showing all " + nodes.length + " entities and " + edges.length + " ties.";
+
+  // ---- search ---------------------------------------------------------------------------------------------
+  var search = document.getElementById("sg-search");
+  var searchStatus = document.getElementById("sg-search-status");
+  var names = document.getElementById("sg-names");
+  var seen = {};
+  nodes.get({ fields: ["sg_name"] }).slice(0, 5000).forEach(function (n) {
+    var name = String(n.sg_name || "");
+    if (name && !seen[name]) {
+      seen[name] = true;
+      var option = document.createElement("option");
+      option.value = name;
+      names.appendChild(option);
+    }
+  });
+
+  function find() {
+    var query = search.value.trim().toLowerCase();
+    if (!query) {
+      network.unselectAll();
+      searchStatus.textContent = "";
+      return;
+    }
+    var exact = [];
+    var partial = [];
+    nodes.forEach(function (n) {
+      if (n.hidden) { return; }
+      var found = false;
+      var texts = [n.sg_name].concat(n.sg_aliases || []);
+      for (var i = 0; i < texts.length; i++) {
+        var text = String(texts[i] || "").toLowerCase();
+        if (text === query) { exact.push(n.id); found = true; break; }
+      }
+      if (!found) {
+        for (var j = 0; j < texts.length; j++) {
+          if (String(texts[j] || "").toLowerCase().indexOf(query) >= 0) { partial.push(n.id); break; }
+        }
+      }
+    });
+    var ids = exact.concat(partial);
+    if (!ids.length) {
+      network.unselectAll();
+      searchStatus.textContent = "No visible entity matches \u201c" + search.value.trim() + "\u201d.";
+      return;
+    }
+    network.selectNodes(ids, true);
+    network.focus(ids[0], { scale: Math.max(network.getScale(), 0.9), animation: { duration: 300 } });
+    searchStatus.textContent = ids.length === 1 ? "Found 1 entity." : "Found " + ids.length + " entities.";
+  }
+  window.sgFind = function (text) { search.value = text; find(); return network.getSelectedNodes(); };
+  search.addEventListener("keydown", function (event) { if (event.key === "Enter") { find(); } });
+  search.addEventListener("change", find);
+  document.getElementById("sg-search-go").addEventListener("click", find);
+
+  // ---- diff panel -----------------------------------------------------------------------------------------
+  if (META.diff) {
+    var panel = document.getElementById("sg-diff");
+    panel.hidden = false;
+    panel.appendChild(el("h2", null, "Before / after"));
+    panel.appendChild(el("h3", null, META.diff.title));
+    if (META.diff.description) { panel.appendChild(el("p", null, META.diff.description)); }
+    if (META.diff.steps && META.diff.steps.length) {
+      var steps = el("ol");
+      META.diff.steps.forEach(function (s) { steps.appendChild(el("li", null, s)); });
+      panel.appendChild(steps);
+    }
+    META.diff.sections.forEach(function (section) {
+      panel.appendChild(el("h3", null, section.title));
+      var table = el("table");
+      var head = el("tr");
+      ["", "before", "after"].forEach(function (h) { head.appendChild(el("th", null, h)); });
+      table.appendChild(head);
+      section.rows.forEach(function (row) {
+        var tr = el("tr");
+        var name = el("td", null, row.label);
+        if (row.note) { name.appendChild(el("div", "sg-note", row.note)); }
+        tr.appendChild(name);
+        var b = el("td", "sg-num", row.before === null || row.before === undefined ? "–" : row.before);
+        var a = el("td", "sg-num", row.after === null || row.after === undefined ? "–" : row.after);
+        if (typeof row.before === "number" && typeof row.after === "number" && row.before !== row.after) {
+          a.className += row.after > row.before ? " sg-up" : " sg-down";
+        }
+        tr.appendChild(b);
+        tr.appendChild(a);
+        table.appendChild(tr);
+      });
+      panel.appendChild(table);
+    });
+  }
+})();

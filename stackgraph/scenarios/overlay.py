@@ -1,0 +1,743 @@
+"""Play a scenario forward on an overlay: a copy of the store plus ONE named graph holding the scenario's deals.
+
+The baseline store and its source files are never touched: :func:`apply_scenario` works on
+:meth:`KnowledgeStore.copy` and adds the graph ``urn:stackgraph:graph:scenario-<slug>``. In it, every step becomes
+real deal nodes with status ``sg:Hypothetical``, derived from the scenario (a ``sg:ScenarioSource`` with a title
+and description); the projection counts them in the "after" view whatever their status. Changes to existing
+deals are new deals that ``sg:supersedes`` the old ones:
+
+=============  ==========================================================================================
+step           what is added to the scenario graph
+=============  ==========================================================================================
+acquire        an ``sg:Acquisition`` (acquirer, target, stake, price); it supersedes earlier acquisition
+               deals between the two (talks, hypotheses) and, for a controlling stake, the control deals of
+               the target's previous owners (their superseding copies end on the step's date)
+divest         superseding copies, ending on the step's date, of the holder's deals over the target that
+               count (acquisitions, ownerships, investments)
+invest         an ``sg:Investment``
+partner        an ``sg:Partnership``
+add-supply     an ``sg:Supply`` (input layer, supplied item)
+cut-supply     superseding copies, ending on the step's date, of the supply deals between the two
+set-status     a superseding copy of the deal; a status that is not in effect (rumoured, in-talks,
+               announced, pending, terminated) also ends the copy on the step's date, so it stops counting
+sparql-update  the update's inserts (it reads the whole overlay; it may only write the scenario graph)
+=============  ==========================================================================================
+
+Each step is checked against the state left by the steps before it (names resolve with suggestions; no
+self-acquisition; no acquisition of what the acquirer already controls; no divest of what is not held).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+import pyoxigraph as ox
+
+from stackgraph.errors import ScenarioError, StackgraphError, UnknownEntityError
+from stackgraph.naming import concept_key, local_name, resolve_name
+from stackgraph.scenarios.model import DEAL_TYPES, STATUSES, Scenario, Step, parse_date
+
+if TYPE_CHECKING:
+    from stackgraph.store import KnowledgeStore
+
+__all__ = ["Overlay", "StepEffect", "apply_scenario", "control_closure", "controlled_by"]
+
+SG = "https://w3id.org/stackgraph/ns#"
+ID = "https://w3id.org/stackgraph/id/"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+_DCT = "http://purl.org/dc/terms/"
+
+#: Statuses under which a deal is in effect; set-status to any other ends the superseding copy.
+_IN_EFFECT = frozenset({"completed", "active", "hypothetical"})
+
+#: Predicates copied from an old deal onto its superseding copy.
+_COPIED = frozenset(
+    SG + name
+    for name in (
+        "acquirer",
+        "target",
+        "investor",
+        "investee",
+        "supplier",
+        "customer",
+        "owner",
+        "owned",
+        "partner",
+        "developer",
+        "product",
+        "issuer",
+        "stakePercent",
+        "amount",
+        "currency",
+        "sharePrice",
+        "inputLayer",
+        "suppliedItem",
+        "purpose",
+        "announcedDate",
+        "effectiveDate",
+    )
+)
+_DEAL_CLASSES = frozenset(SG + name for name in DEAL_TYPES.values())
+_FORBIDDEN_UPDATE = re.compile(r"\b(GRAPH|WITH|USING|INTO|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class StepEffect:
+    """What one step did: the deals it added and the deals they supersede, with a one-line summary."""
+
+    index: int
+    kind: str
+    summary: str
+    added: tuple[str, ...] = ()
+    superseded: tuple[str, ...] = ()
+    parties: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the effect as plain data."""
+        return {
+            "index": self.index,
+            "kind": self.kind,
+            "summary": self.summary,
+            "added": list(self.added),
+            "superseded": list(self.superseded),
+            "parties": list(self.parties),
+        }
+
+
+@dataclass
+class Overlay:
+    """A scenario played forward: the overlay store (a copy of the baseline plus the scenario graph).
+
+    Attributes
+    ----------
+    scenario : Scenario
+    store : KnowledgeStore
+        The copy holding the baseline graphs and the scenario graph.
+    baseline_graphs : tuple of str
+        The baseline's named graphs (the "before" view reads these only).
+    as_of : str
+        The day both views show (ISO date).
+    effects : list of StepEffect
+        What each step did, in order.
+    """
+
+    scenario: Scenario
+    store: KnowledgeStore
+    baseline_graphs: tuple[str, ...]
+    as_of: str
+    effects: list[StepEffect] = field(default_factory=list)
+
+    @property
+    def graph_iri(self) -> str:
+        """The scenario's named graph."""
+        return self.scenario.graph_iri
+
+    @property
+    def after_graphs(self) -> tuple[str, ...]:
+        """The named graphs of the "after" view: the baseline's plus the scenario's."""
+        return (*self.baseline_graphs, self.graph_iri)
+
+    def project(self, *, after: bool = True, statuses: Iterable[str] | None = None) -> nx.MultiDiGraph:
+        """Project the "after" (default) or "before" view at the scenario's as-of date."""
+        from stackgraph.projection import ProjectionPolicy, project
+
+        policy = ProjectionPolicy(as_of=self.as_of) if statuses is None else ProjectionPolicy(self.as_of, statuses)
+        return project(self.store, policy, graphs=list(self.after_graphs if after else self.baseline_graphs))
+
+    def turtle(self) -> bytes:
+        """Return the scenario graph alone as Turtle (what ``--save`` writes)."""
+        return self.store.export("turtle", graphs=[self.graph_iri], derived=False)
+
+    def triples(self) -> int:
+        """Return the number of triples in the scenario graph."""
+        return len(list(self.store.raw.quads_for_pattern(None, None, None, ox.NamedNode(self.graph_iri))))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# control (used for the checks; mirrors the analysis layer's definition of control)
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def controlled_by(G: nx.MultiDiGraph, holder: str, *, control: nx.DiGraph | None = None) -> dict[str, str]:
+    """Return every entity ``holder`` controls, directly or through others, each with the member it is held by.
+
+    Control is the analysis layer's (:func:`stackgraph.analysis.control.control_graph`): counting acquisitions
+    and ownerships with no stake or a stake above 50 %, and developments (a product belongs to its developer).
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_edge("A", "B", key="d1", relation="acquires", status="completed", stake=None)
+    'd1'
+    >>> G.add_edge("B", "C", key="d2", relation="controls", stake=60.0)
+    'd2'
+    >>> controlled_by(G, "A")
+    {'B': 'A', 'C': 'B'}
+    """
+    from stackgraph.analysis.control import control_graph
+
+    C = control if control is not None else control_graph(G)
+    found: dict[str, str] = {}
+    if holder not in C:
+        return found
+    for parent, child in nx.bfs_edges(C, holder):
+        if child != holder:
+            found[child] = parent
+    return found
+
+
+def control_closure(G: nx.MultiDiGraph, node: str, *, control: nx.DiGraph | None = None) -> set[str]:
+    """Return ``node`` and everything it controls (its own subtree of control)."""
+    return {node, *controlled_by(G, node, control=control)}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# applying a scenario
+# ---------------------------------------------------------------------------------------------------------------
+
+
+def apply_scenario(store: KnowledgeStore, scenario: Scenario, *, as_of: str | None = None) -> Overlay:
+    """Play ``scenario`` forward on a copy of ``store`` and return the :class:`Overlay`.
+
+    Parameters
+    ----------
+    store : KnowledgeStore
+        The baseline. It is not modified.
+    scenario : Scenario
+        The steps to play.
+    as_of : str, optional
+        Override the scenario's as-of date (ISO, partial allowed).
+
+    Raises
+    ------
+    ScenarioError
+        A step names an unknown entity (with suggestions) or cannot apply (self-acquisition, acquiring what the
+        acquirer already controls, divesting what is not held, cutting a supply that does not exist, an update
+        that writes outside the scenario graph, ...). The message names the step and the field.
+
+    Examples
+    --------
+    >>> from stackgraph.store import KnowledgeStore
+    >>> from stackgraph.scenarios.model import parse_scenario
+    >>> store = KnowledgeStore.with_shipped_graphs()
+    >>> scenario = parse_scenario({"name": "SpaceX buys Nokia", "as_of": "2026-07-01",
+    ...     "steps": [{"kind": "acquire", "acquirer": "SpaceX", "target": "Nokia"}]})
+    >>> overlay = apply_scenario(store, scenario)
+    >>> overlay.effects[0].summary
+    'SpaceX acquires Nokia (100% stake)'
+    >>> scenario.graph_iri in store.graph_names()
+    False
+    """
+    if as_of is not None:
+        try:
+            as_of = parse_date(as_of)
+        except ValueError as error:
+            raise ScenarioError(f"as_of: {error}") from None
+    day = scenario.effective_as_of() if as_of is None else _end_of(as_of)
+    baseline_graphs = tuple(store.graph_names())
+    if scenario.graph_iri in baseline_graphs:
+        raise ScenarioError(
+            f"{scenario.origin}: the store already holds a scenario graph {scenario.graph_iri}; "
+            "give the scenario another name (or slug)"
+        )
+    overlay = Overlay(scenario, store.copy(), baseline_graphs, day)
+    _Player(overlay).play()
+    return overlay
+
+
+def _end_of(iso: str) -> str:
+    from stackgraph.scenarios.model import _full_date
+
+    return _full_date(iso, end=True)
+
+
+class _Player:
+    """Applies the steps one by one, keeping the scenario graph's triples and the current projected state."""
+
+    def __init__(self, overlay: Overlay) -> None:
+        self.overlay = overlay
+        self.scenario = overlay.scenario
+        self.store = overlay.store
+        self.triples: list[ox.Triple] = []
+        self._state: nx.MultiDiGraph | None = None
+        self._names: dict[str, tuple[str, ...]] | None = None
+        self._kinds: dict[str, str] = {}
+        self._layers: dict[str, tuple[str, ...]] | None = None
+        source = ox.NamedNode(self.scenario.source_iri)
+        self._add(source, _RDF_TYPE, ox.NamedNode(SG + "ScenarioSource"))
+        self._add(source, _DCT + "title", ox.Literal(self.scenario.name))
+        if self.scenario.description:
+            self._add(source, _DCT + "description", ox.Literal(self.scenario.description))
+        self._add(source, _DCT + "date", _date_literal(overlay.as_of))
+        self._flush()
+
+    # -- bookkeeping --------------------------------------------------------------------------------------
+
+    def _add(self, subject: ox.NamedNode | ox.BlankNode, predicate: str, obj: Any) -> None:
+        self.triples.append(ox.Triple(subject, ox.NamedNode(predicate), obj))
+
+    def _flush(self) -> None:
+        out = io.BytesIO()
+        ox.serialize(self.triples, out, ox.RdfFormat.N_TRIPLES)
+        self.store.load_data(out.getvalue(), self.scenario.graph_iri, "ntriples", label=self.scenario.origin)
+        self._state = None
+
+    def state(self) -> nx.MultiDiGraph:
+        """The "after" view of the steps applied so far."""
+        if self._state is None:
+            self._state = self.overlay.project(after=True)
+        return self._state
+
+    def names(self) -> dict[str, tuple[str, ...]]:
+        if self._names is None:
+            from stackgraph.projection import entity_names
+
+            state = self.state()
+            self._names = {n: names for n, names in entity_names(state).items() if state.nodes[n].get("kind")}
+            self._kinds = {n: state.nodes[n]["kind"] for n in self._names}
+        return self._names
+
+    def label(self, iri: str) -> str:
+        state = self.state()
+        if iri in state:
+            return str(state.nodes[iri].get("label") or local_name(iri))
+        return local_name(iri)
+
+    def resolve(self, step: Step, field_name: str, value: str | None = None, *, organization: bool = False) -> str:
+        name = step.get(field_name) if value is None else value
+        try:
+            iri = resolve_name(name, self.names())
+        except UnknownEntityError as error:
+            raise step.error(field_name, str(error)) from None
+        if organization and self._kinds.get(iri) != "organization":
+            raise step.error(field_name, f"{name!r} is a {self._kinds.get(iri)}, not an organisation")
+        return iri
+
+    def layer(self, step: Step, field_name: str) -> str:
+        state = self.state()
+        layers = state.graph.get("layers", {})
+        names = {info["iri"]: (key, info.get("label") or key) for key, info in layers.items()}
+        try:
+            return resolve_name(step.get(field_name), names, what="layer")
+        except UnknownEntityError as error:
+            raise step.error(field_name, str(error)) from None
+
+    def new_deal(self, step: Step, suffix: str = "") -> ox.NamedNode:
+        base = f"{ID}scenario-{self.scenario.slug}-{step.index}-{step.kind}"
+        return ox.NamedNode(base + (f"-{suffix}" if suffix else ""))
+
+    def deal_header(self, deal: ox.NamedNode, cls: str, label: str) -> None:
+        self._add(deal, _RDF_TYPE, ox.NamedNode(SG + cls))
+        self._add(deal, _RDFS_LABEL, ox.Literal(label))
+        self._add(deal, SG + "status", ox.NamedNode(SG + "Hypothetical"))
+        self._add(deal, _PROV_DERIVED, ox.NamedNode(self.scenario.source_iri))
+
+    def date_of(self, step: Step) -> str:
+        return step.get("date") or self.overlay.as_of
+
+    # -- deals already in the store ------------------------------------------------------------------------
+
+    def deals_between(self, actor: str, counterparty: str | None, classes: Iterable[str]) -> list[dict[str, Any]]:
+        """Deals of the given classes where ``actor`` acts towards ``counterparty`` (or takes part, for
+        partnerships), in the overlay so far, with whether each counts now."""
+        state = self.state()
+        counting = {key for _, _, key in state.edges(keys=True)}
+        if counterparty is None:
+            pattern = "?deal ?role ?actor . ?role rdfs:subPropertyOf* sg:party ."
+        else:
+            pattern = """{ ?deal ?ar ?actor . ?ar rdfs:subPropertyOf* sg:actor .
+                           ?deal ?cr ?other . ?cr rdfs:subPropertyOf* sg:counterparty . }
+                         UNION { ?deal sg:partner ?actor, ?other . FILTER(?actor != ?other) }"""
+        rows = self.store.select(
+            f"""SELECT DISTINCT ?deal ?type ?status ?ended ?actor {"?other" if counterparty else ""} WHERE {{
+                  ?deal a ?type . {pattern}
+                  OPTIONAL {{ ?deal sg:status ?status }}
+                  OPTIONAL {{ ?deal sg:endDate ?ended }}
+                }}""",
+            {"actor": actor, **({"other": counterparty} if counterparty else {})},
+            graphs=list(self.overlay.after_graphs),
+        )
+        wanted = {SG + c for c in classes}
+        superseded = {
+            r["older"] for r in self.store.select("SELECT ?older WHERE { ?newer sg:supersedes ?older }", graphs=None)
+        }
+        found = []
+        for row in rows:
+            if row["type"] not in wanted:
+                continue
+            found.append(
+                {
+                    "deal": row["deal"],
+                    "type": local_name(row["type"]),
+                    "status": concept_key(row["status"]) if "status" in row else None,
+                    "ended": row.get("ended"),
+                    "counts": row["deal"] in counting,
+                    "superseded": row["deal"] in superseded,
+                }
+            )
+        return sorted(found, key=lambda d: d["deal"])
+
+    def copy_deal(self, step: Step, old: str, new: ox.NamedNode, label: str) -> None:
+        """Add ``new`` as a superseding copy of ``old`` (its type, parties and terms; not its status/provenance)."""
+        cls = None
+        for quad in self.store.raw.quads_for_pattern(ox.NamedNode(old), None, None, None):
+            predicate = quad.predicate.value
+            if predicate == _RDF_TYPE and quad.object.value in _DEAL_CLASSES:
+                cls = local_name(quad.object.value)
+            elif predicate in _COPIED and not isinstance(quad.object, ox.BlankNode):
+                triple = ox.Triple(new, quad.predicate, quad.object)
+                if triple not in self.triples:
+                    self.triples.append(triple)
+        if cls is None:
+            raise step.error(None, f"{old} is not a deal")
+        self.deal_header(new, cls, label)
+        self._add(new, SG + "supersedes", ox.NamedNode(old))
+
+    # -- the steps -----------------------------------------------------------------------------------------
+
+    def play(self) -> None:
+        for step in self.scenario.steps:
+            handler = getattr(self, "step_" + step.kind.replace("-", "_"))
+            try:
+                effect = handler(step)
+            except ScenarioError:
+                raise
+            except StackgraphError as error:
+                raise step.error(None, str(error)) from None
+            self._flush()
+            self.overlay.effects.append(effect)
+
+    def step_acquire(self, step: Step) -> StepEffect:
+        acquirer = self.resolve(step, "acquirer", organization=True)
+        target = self.resolve(step, "target")
+        a_label, t_label = self.label(acquirer), self.label(target)
+        if acquirer == target:
+            raise step.error("target", f"self-acquisition: {a_label} cannot acquire itself")
+        state = self.state()
+        held = controlled_by(state, acquirer)
+        stake = step.get("stake", 100.0)
+        if target in held:
+            via = held[target]
+            how = "directly" if via == acquirer else f"through {self.label(via)}"
+            raise step.error("target", f"{a_label} already controls {t_label} ({how})")
+        if acquirer in controlled_by(state, target) and stake > 50:
+            raise step.error("target", f"{t_label} controls {a_label}; acquiring it would make a control cycle")
+        deal = self.new_deal(step)
+        self.deal_header(deal, "Acquisition", f"Scenario: {a_label} acquires {t_label}")
+        self._add(deal, SG + "acquirer", ox.NamedNode(acquirer))
+        self._add(deal, SG + "target", ox.NamedNode(target))
+        self._add(deal, SG + "stakePercent", _decimal(stake))
+        self._add(deal, SG + "effectiveDate", _date_literal(self.date_of(step)))
+        if step.get("price") is not None:
+            self._add(deal, SG + "amount", _decimal(step.get("price")))
+            self._add(deal, SG + "currency", ox.Literal(step.get("currency", "USD")))
+        superseded = []
+        for old in self.deals_between(acquirer, target, ["Acquisition"]):
+            if not old["superseded"]:
+                self._add(deal, SG + "supersedes", ox.NamedNode(old["deal"]))
+                superseded.append(old["deal"])
+        if stake > 50:
+            # the target's previous owners lose control from the step's date
+            for parent, _, key, data in state.in_edges(target, keys=True, data=True):
+                if parent != acquirer and _is_claim(data):
+                    copy = self.new_deal(step, f"sold-by-{_slug(local_name(parent))}")
+                    self.copy_deal(step, key, copy, f"Scenario: {self.label(parent)} sells {t_label} to {a_label}")
+                    self._add(copy, SG + "endDate", _date_literal(self.date_of(step)))
+                    superseded.append(key)
+        text = f"{a_label} acquires {t_label} ({_pct(stake)} stake)"
+        return StepEffect(step.index, step.kind, text, (deal.value,), tuple(superseded), (acquirer, target))
+
+    def step_divest(self, step: Step) -> StepEffect:
+        holder = self.resolve(step, "holder", organization=True)
+        target = self.resolve(step, "target")
+        h_label, t_label = self.label(holder), self.label(target)
+        deals = [
+            d for d in self.deals_between(holder, target, ["Acquisition", "Ownership", "Investment"]) if d["counts"]
+        ]
+        if not deals:
+            held = controlled_by(self.state(), holder)
+            if target in held:
+                raise step.error(
+                    "target",
+                    f"{h_label} does not hold {t_label} directly (it is held through {self.label(held[target])}); "
+                    f"divest it from {self.label(held[target])}",
+                )
+            raise step.error("target", f"divest of something not held: {h_label} holds no stake in {t_label}")
+        added = []
+        for n, old in enumerate(deals, start=1):
+            new = self.new_deal(step, str(n) if len(deals) > 1 else "")
+            self.copy_deal(step, old["deal"], new, f"Scenario: {h_label} divests {t_label}")
+            self._add(new, SG + "endDate", _date_literal(self.date_of(step)))
+            added.append(new.value)
+        text = f"{h_label} divests {t_label} ({len(deals)} deal{'s' * (len(deals) != 1)} ended)"
+        return StepEffect(step.index, step.kind, text, tuple(added), tuple(d["deal"] for d in deals), (holder, target))
+
+    def step_invest(self, step: Step) -> StepEffect:
+        investor = self.resolve(step, "investor")
+        investee = self.resolve(step, "investee")
+        if investor == investee:
+            raise step.error("investee", f"{self.label(investor)} cannot invest in itself")
+        deal = self.new_deal(step)
+        label = f"Scenario: {self.label(investor)} invests in {self.label(investee)}"
+        self.deal_header(deal, "Investment", label)
+        self._add(deal, SG + "investor", ox.NamedNode(investor))
+        self._add(deal, SG + "investee", ox.NamedNode(investee))
+        self._add(deal, SG + "effectiveDate", _date_literal(self.date_of(step)))
+        if step.get("amount") is not None:
+            self._add(deal, SG + "amount", _decimal(step.get("amount")))
+            self._add(deal, SG + "currency", ox.Literal(step.get("currency", "USD")))
+        if step.get("stake") is not None:
+            self._add(deal, SG + "stakePercent", _decimal(step.get("stake")))
+        return StepEffect(
+            step.index, step.kind, label.removeprefix("Scenario: "), (deal.value,), (), (investor, investee)
+        )
+
+    def step_partner(self, step: Step) -> StepEffect:
+        partners = [self.resolve(step, "partners", name) for name in step.get("partners")]
+        if len(set(partners)) != len(partners):
+            raise step.error("partners", "names the same entity twice")
+        deal = self.new_deal(step)
+        labels = [self.label(p) for p in partners]
+        label = f"Scenario: {' and '.join(labels)} partner"
+        self.deal_header(deal, "Partnership", label)
+        for partner in partners:
+            self._add(deal, SG + "partner", ox.NamedNode(partner))
+        if step.get("purpose"):
+            self._add(deal, SG + "purpose", ox.Literal(step.get("purpose")))
+        self._add(deal, SG + "effectiveDate", _date_literal(self.date_of(step)))
+        return StepEffect(step.index, step.kind, label.removeprefix("Scenario: "), (deal.value,), (), tuple(partners))
+
+    def step_add_supply(self, step: Step) -> StepEffect:
+        supplier = self.resolve(step, "supplier")
+        customer = self.resolve(step, "customer")
+        if supplier == customer:
+            raise step.error("customer", f"{self.label(supplier)} cannot supply itself")
+        deal = self.new_deal(step)
+        label = f"Scenario: {self.label(supplier)} supplies {self.label(customer)}"
+        self.deal_header(deal, "Supply", label)
+        self._add(deal, SG + "supplier", ox.NamedNode(supplier))
+        self._add(deal, SG + "customer", ox.NamedNode(customer))
+        layer = None
+        if step.get("layer"):
+            layer = self.layer(step, "layer")
+            self._add(deal, SG + "inputLayer", ox.NamedNode(layer))
+        if step.get("item"):
+            item = self.resolve(step, "item")
+            if self._kinds.get(item) != "product":
+                raise step.error("item", f"{step.get('item')!r} is a {self._kinds.get(item)}, not a product")
+            self._add(deal, SG + "suppliedItem", ox.NamedNode(item))
+        self._add(deal, SG + "effectiveDate", _date_literal(self.date_of(step)))
+        text = label.removeprefix("Scenario: ") + (f" ({concept_key(layer)})" if layer else "")
+        return StepEffect(step.index, step.kind, text, (deal.value,), (), (supplier, customer))
+
+    def step_cut_supply(self, step: Step) -> StepEffect:
+        supplier = self.resolve(step, "supplier")
+        customer = self.resolve(step, "customer")
+        s_label, c_label = self.label(supplier), self.label(customer)
+        layer = self.layer(step, "layer") if step.get("layer") else None
+        deals = [
+            d
+            for d in self.deals_between(supplier, customer, ["Supply"])
+            if not d["superseded"] and d["status"] != "terminated" and not d["ended"]
+        ]
+        if layer is not None:
+            layered = []
+            for d in deals:
+                rows = self.store.select(
+                    "SELECT ?deal ?layer WHERE { ?deal sg:inputLayer ?layer }", {"deal": d["deal"]}, graphs=None
+                )
+                if any(r["layer"] == layer for r in rows):
+                    layered.append(d)
+            deals = layered
+        if not any(d["counts"] for d in deals):
+            what = f" {concept_key(layer)}" if layer else ""
+            raise step.error("supplier", f"{s_label} does not supply{what} to {c_label}; nothing to cut")
+        added = []
+        for n, old in enumerate(deals, start=1):
+            new = self.new_deal(step, str(n) if len(deals) > 1 else "")
+            self.copy_deal(step, old["deal"], new, f"Scenario: {s_label} stops supplying {c_label}")
+            self._add(new, SG + "endDate", _date_literal(self.date_of(step)))
+            added.append(new.value)
+        text = f"{s_label} stops supplying {c_label} ({len(deals)} supply deal{'s' * (len(deals) != 1)} ended)"
+        return StepEffect(
+            step.index, step.kind, text, tuple(added), tuple(d["deal"] for d in deals), (supplier, customer)
+        )
+
+    def step_set_status(self, step: Step) -> StepEffect:
+        status = step.get("status")
+        old = self._find_deal(step)
+        new = self.new_deal(step)
+        deal_label = self._deal_label(old)
+        self.copy_deal(step, old, new, f"Scenario: {deal_label} becomes {status}")
+        # the step's date replaces the old effective date: the deal takes effect (or stops) then
+        self.triples = [t for t in self.triples if not (t.subject == new and t.predicate.value == SG + "effectiveDate")]
+        self._add(new, SG + "effectiveDate", _date_literal(self.date_of(step)))
+        self._add(new, _RDFS_COMMENT, ox.Literal(f"set-status: {STATUSES[status]} in this scenario"))
+        if status not in _IN_EFFECT:
+            self._add(new, SG + "endDate", _date_literal(self.date_of(step)))
+        parties = tuple(
+            sorted(
+                {
+                    q.object.value
+                    for q in self.store.raw.quads_for_pattern(ox.NamedNode(old), None, None, None)
+                    if q.predicate.value in _COPIED
+                    and isinstance(q.object, ox.NamedNode)
+                    and q.object.value in self.names()
+                }
+            )
+        )
+        return StepEffect(step.index, step.kind, f"{deal_label} becomes {status}", (new.value,), (old,), parties)
+
+    def _deal_label(self, deal: str) -> str:
+        rows = self.store.select("SELECT ?deal ?label WHERE { ?deal rdfs:label ?label }", {"deal": deal}, graphs=None)
+        return rows[0]["label"] if rows else local_name(deal)
+
+    def _find_deal(self, step: Step) -> str:
+        if step.get("deal"):
+            rows = self.store.select(
+                """SELECT ?deal ?label WHERE { ?deal a ?type . ?type rdfs:subClassOf sg:Deal .
+                   OPTIONAL { ?deal rdfs:label ?label } }""",
+                graphs=list(self.overlay.after_graphs),
+            )
+            names: dict[str, list[str]] = {}
+            for row in rows:
+                names.setdefault(row["deal"], [])
+                if "label" in row:
+                    names[row["deal"]].append(row["label"])
+            try:
+                return resolve_name(step.get("deal"), names, what="deal")
+            except UnknownEntityError as error:
+                raise step.error("deal", str(error)) from None
+        cls = DEAL_TYPES[step.get("type")]
+        parties = [self.resolve(step, "parties", name) for name in step.get("parties")]
+        candidates = None
+        for party in parties:
+            rows = self.store.select(
+                """SELECT DISTINCT ?deal ?type ?party
+                   WHERE { ?deal a ?type ; ?role ?party . ?role rdfs:subPropertyOf* sg:party }""",
+                {"type": SG + cls, "party": party},
+                graphs=list(self.overlay.after_graphs),
+            )
+            found = {r["deal"] for r in rows}
+            candidates = found if candidates is None else candidates & found
+        superseded = {r["older"] for r in self.store.select("SELECT ?older WHERE { ?n sg:supersedes ?older }")}
+        live = sorted((candidates or set()) - superseded)
+        names_text = " and ".join(self.label(p) for p in parties)
+        if not live:
+            raise step.error("parties", f"no {step.get('type')} deal between {names_text}")
+        if len(live) > 1:
+            listed = ", ".join(local_name(d) for d in live[:5])
+            raise step.error(
+                "parties", f"several {step.get('type')} deals between {names_text} ({listed}); name one with 'deal'"
+            )
+        return live[0]
+
+    def step_sparql_update(self, step: Step) -> StepEffect:
+        text = step.get("update")
+        stripped = _strip_sparql(text)
+        keyword = _FORBIDDEN_UPDATE.search(stripped)
+        if keyword:
+            raise step.error(
+                "update",
+                f"{keyword.group(1).upper()} touches other graphs; a sparql-update step may only write the "
+                "scenario graph (write plain INSERT/DELETE without GRAPH, WITH, USING or INTO)",
+            )
+        from stackgraph.store import META_GRAPH, PREFIXES
+
+        self.store.ensure_derived()
+        graph_node = ox.NamedNode(self.scenario.graph_iri)
+        before: set[ox.Triple] = set()
+        scenario_triples: set[ox.Triple] = set()
+        for quad in self.store.raw.quads_for_pattern(None, None, None, None):
+            if quad.graph_name == ox.NamedNode(META_GRAPH):
+                continue
+            triple = ox.Triple(quad.subject, quad.predicate, quad.object)
+            before.add(triple)
+            if quad.graph_name == graph_node:
+                scenario_triples.add(triple)
+        scratch = ox.Store()
+        scratch.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in before)
+        try:
+            scratch.update(text, prefixes=PREFIXES)
+        except SyntaxError as error:
+            raise step.error("update", f"SPARQL syntax error: {error}") from None
+        except (OSError, ValueError) as error:
+            raise step.error("update", f"update failed: {error}") from None
+        if any(True for _ in scratch.named_graphs()):
+            raise step.error("update", "the update writes a named graph; it may only write the scenario graph")
+        after = {ox.Triple(q.subject, q.predicate, q.object) for q in scratch.quads_for_pattern(None, None, None)}
+        removed = before - after
+        foreign = removed - scenario_triples
+        if foreign:
+            example = sorted(str(t) for t in foreign)[0]
+            raise step.error(
+                "update",
+                f"the update deletes {len(foreign)} triple(s) of the baseline (e.g. {example}); "
+                "scenarios never modify the baseline: add a superseding deal instead",
+            )
+        added = sorted(after - before, key=str)
+        self.triples = [t for t in self.triples if t not in removed]
+        self.triples.extend(added)
+        # new deal nodes without provenance or status come from the scenario and are hypothetical
+        subjects = {t.subject for t in added if t.predicate.value == _RDF_TYPE and t.object.value in _DEAL_CLASSES}
+        new_deals = []
+        for subject in sorted(subjects, key=str):
+            have = {t.predicate.value for t in self.triples if t.subject == subject}
+            have |= {q.predicate.value for q in self.store.raw.quads_for_pattern(subject, None, None, None)}
+            if _PROV_DERIVED not in have:
+                self._add(subject, _PROV_DERIVED, ox.NamedNode(self.scenario.source_iri))
+            if SG + "status" not in have:
+                self._add(subject, SG + "status", ox.NamedNode(SG + "Hypothetical"))
+            new_deals.append(subject.value)
+        superseded = tuple(
+            t.object.value
+            for t in added
+            if t.predicate.value == SG + "supersedes" and isinstance(t.object, ox.NamedNode)
+        )
+        summary = f"SPARQL update: {len(added)} triple(s) added, {len(removed)} removed"
+        return StepEffect(step.index, step.kind, summary, tuple(new_deals), superseded, ())
+
+
+def _is_claim(data: Mapping[str, Any]) -> bool:
+    """An acquisition or ownership edge that gives control (the seller's side of an acquisition)."""
+    if data.get("relation") not in ("acquires", "controls") or data.get("status") == "terminated":
+        return False
+    stake = data.get("stake")
+    return stake is None or stake > 50
+
+
+def _strip_sparql(text: str) -> str:
+    """Remove string literals, IRIs and comments, so keyword checks see only the update's syntax."""
+    text = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'', '""', text)
+    text = re.sub(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', '""', text)
+    text = re.sub(r"<[^<>\s\"{}|\\^`]*>", "<>", text)
+    return re.sub(r"#[^\n]*", "", text)
+
+
+def _date_literal(iso: str) -> ox.Literal:
+    kind = {1: "gYear", 2: "gYearMonth", 3: "date"}[len(iso.split("-"))]
+    return ox.Literal(iso, datatype=ox.NamedNode(_XSD + kind))
+
+
+def _decimal(value: float | int) -> ox.Literal:
+    text = f"{value:.6f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(int(value))
+    if "." not in text:
+        text += ".0"
+    return ox.Literal(text, datatype=ox.NamedNode(_XSD + "decimal"))
+
+
+def _pct(value: float) -> str:
+    return f"{value:g}%"
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower() or "x"

@@ -1,0 +1,90 @@
+"""Tiny hand-built graphs in the projection contract for the render tests (answers computed by hand)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+LAYERS = {
+    "compute": {"label": "Compute", "broader": None, "feeds": []},
+    "accelerators": {"label": "Accelerators", "broader": "compute", "feeds": ["ai-models"]},
+    "ai-models": {"label": "AI models", "broader": None, "feeds": []},
+    "launch-and-space": {"label": "Launch and space", "broader": None, "feeds": []},
+}
+PAYLOADS = (
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "\"quoted\" & 'single' </script><b>x",
+)
+
+
+def graph() -> nx.MultiDiGraph:
+    G = nx.MultiDiGraph()
+    G.graph.update({"layers": LAYERS, "statuses": ("completed", "active"), "as_of": "2026-01-01"})
+    return G
+
+
+def node(G: nx.MultiDiGraph, name: str, *layers: str, kind: str = "organization", label: str | None = None) -> str:
+    G.add_node(name, label=label or name, kind=kind, layers=tuple(layers), iri=name, aliases=())
+    return name
+
+
+def deal(G: nx.MultiDiGraph, u: str, v: str, relation: str, status: str = "active", **attrs: Any) -> str:
+    key = attrs.pop("key", f"{u}-{relation}-{v}")
+    data: dict[str, Any] = {
+        "relation": relation,
+        "status": status,
+        "announced": None,
+        "effective": None,
+        "ended": None,
+        "amount": None,
+        "currency": None,
+        "stake": None,
+        "input_layer": None,
+        "purpose": None,
+        "deal": key,
+        "quotes": (),
+        "sources": (),
+        "scenario": False,
+    }
+    data.update(attrs)
+    G.add_edge(u, v, key=key, **data)
+    return key
+
+
+def stack() -> nx.MultiDiGraph:
+    """Nvidia (accelerators) supplies OpenAI and xAI (models); SpaceX (launch) acquires xAI (rumoured) and
+    partners with Nvidia; OpenAI develops ChatGPT (a product); Lonely has no ties."""
+    G = graph()
+    node(G, "nvidia", "accelerators", label="Nvidia")
+    node(G, "openai", "ai-models", label="OpenAI")
+    node(G, "xai", "ai-models", label="xAI")
+    node(G, "spacex", "launch-and-space", label="SpaceX")
+    node(G, "chatgpt", "ai-models", kind="product", label="ChatGPT")
+    node(G, "lonely", label="Lonely")
+    deal(
+        G,
+        "nvidia",
+        "openai",
+        "supplies",
+        amount=6.5e9,
+        currency="USD",
+        announced="2024-03",
+        quotes=("Nvidia will supply OpenAI.",),
+        sources=("Chip News",),
+    )
+    deal(G, "nvidia", "xai", "supplies")
+    deal(G, "spacex", "xai", "acquires", status="rumoured", announced="2026-05")
+    deal(G, "spacex", "nvidia", "partners_with", key="p1")
+    deal(G, "nvidia", "spacex", "partners_with", key="p1")
+    deal(G, "openai", "chatgpt", "develops")
+    return G
+
+
+def scenario() -> tuple[nx.MultiDiGraph, nx.MultiDiGraph]:
+    before = stack()
+    after = stack()
+    deal(after, "spacex", "openai", "acquires", status="hypothetical", stake=100.0, scenario=True, key="x1")
+    after.remove_edge("nvidia", "xai", key="nvidia-supplies-xai")
+    return before, after

@@ -1,0 +1,249 @@
+"""HTML views in a real browser: Debian's chromium driven by Playwright, every non-file request blocked.
+
+Run alone with ``python -m pytest -m browser``. Skips only where /usr/bin/chromium (or Playwright) is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+from render_fixtures import deal, graph, node, scenario, stack
+
+from stackgraph.render import diff_view, graph_view
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt install chromium)"
+    ),
+]
+
+
+@dataclass
+class Session:
+    """A loaded page plus what happened while it ran."""
+
+    page: Any
+    outgoing: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def js(self, expression: str, arg: Any = None) -> Any:
+        return self.page.evaluate(expression, arg)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs Playwright for Python")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_view(browser: Any, tmp_path: Path) -> Iterator[Any]:
+    contexts = []
+
+    def load(view: Any, name: str = "view.html") -> Session:
+        path = view.write(tmp_path / name)
+        context = browser.new_context(viewport={"width": 1300, "height": 850})
+        contexts.append(context)
+        page = context.new_page()
+        session = Session(page)
+
+        def route(route: Any) -> None:
+            url = route.request.url
+            if url.startswith("file://"):
+                route.continue_()
+            else:
+                session.outgoing.append(url)
+                route.abort()
+
+        context.route("**/*", route)
+        page.on("console", lambda m: session.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: session.errors.append(str(e)))
+
+        def on_dialog(dialog: Any) -> None:
+            session.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", on_dialog)
+        page.goto(path.resolve().as_uri())
+        page.wait_for_function("window.sgReady === true", timeout=30000)
+        return session
+
+    yield load
+    for context in contexts:
+        context.close()
+
+
+def _hovernode(session: Session, node_id: str) -> str:
+    """Move the mouse onto a node and return the tooltip's text."""
+    point = session.js(
+        """id => {
+            const p = network.canvasToDOM(network.getPositions([id])[id]);
+            const box = document.getElementById('sg-network').getBoundingClientRect();
+            return {x: box.left + p.x, y: box.top + p.y};
+        }""",
+        node_id,
+    )
+    session.page.mouse.move(point["x"] - 30, point["y"] - 30)
+    session.page.mouse.move(point["x"], point["y"], steps=5)
+    session.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
+    return session.page.inner_text("div.vis-tooltip")
+
+
+def test_view_shows_the_graph_offline(open_view: Any) -> None:
+    s = open_view(graph_view(stack(), title="Stack"))
+    nodes = s.js("network.body.data.nodes.get().map(n => n.id).sort()")
+    assert nodes == ["chatgpt", "lonely", "nvidia", "openai", "spacex", "xai"]
+    edges = s.js(
+        "network.body.data.edges.get().map(e => (e.sg_relation === 'partners_with' ? [e.from, e.to].sort() : "
+        "[e.from, e.to]).concat([e.sg_relation]).join(' '))"
+    )
+    assert sorted(edges) == [
+        "nvidia openai supplies",
+        "nvidia spacex partners_with",
+        "nvidia xai supplies",
+        "openai chatgpt develops",
+        "spacex xai acquires",
+    ]
+    legend = s.page.inner_text("#sg-legend")
+    for text in (
+        "Stack layer (node colour)",
+        "Accelerators",
+        "Kind (node shape)",
+        "product",
+        "supplies",
+        "dashed: rumoured",
+        "node size: degree centrality",
+    ):
+        assert text in legend
+    assert s.page.inner_text("#sg-title") == "Stack"
+    assert s.page.title() == "Stack"
+    tooltip = _hovernode(s, "nvidia")
+    assert tooltip.startswith("Nvidia\norganization · Accelerators")
+    assert s.outgoing == [] and s.errors == [] and s.dialogs == []
+
+
+def test_search_finds_and_selects(open_view: Any) -> None:
+    s = open_view(graph_view(stack()))
+    s.page.fill("#sg-search", "openai")
+    s.page.press("#sg-search", "Enter")
+    assert s.js("network.getSelectedNodes()") == ["openai"]
+    assert s.page.inner_text("#sg-search-status") == "Found 1 entity."
+    s.page.fill("#sg-search", "x")  # xAI and SpaceX; the exact match would come first
+    s.page.click("#sg-search-go")
+    assert sorted(s.js("network.getSelectedNodes()")) == ["spacex", "xai"]
+    s.page.fill("#sg-search", "nobody")
+    s.page.press("#sg-search", "Enter")
+    assert s.js("network.getSelectedNodes()") == []
+    assert "No visible entity matches" in s.page.inner_text("#sg-search-status")
+    assert s.errors == [] and s.outgoing == []
+
+
+def test_filters_hide_what_they_should(open_view: Any) -> None:
+    s = open_view(graph_view(stack()))
+    hidden_edges = "network.body.data.edges.get({filter: e => e.hidden}).map(e => e.sg_relation).sort()"
+    hidden_nodes = "network.body.data.nodes.get({filter: n => n.hidden}).map(n => n.id).sort()"
+    s.page.uncheck('fieldset[data-field="sg_relation"] input[data-key="supplies"]')
+    assert s.js(hidden_edges) == ["supplies", "supplies"]
+    assert s.js(hidden_nodes) == []
+    s.page.uncheck('fieldset[data-field="sg_layers"] input[data-key="ai-models"]')
+    assert s.js(hidden_nodes) == ["chatgpt", "openai", "xai"]
+    assert s.js(hidden_edges) == ["acquires", "develops", "supplies", "supplies"]
+    assert s.page.inner_text("#sg-visible") == "Showing 3 of 6 entities and 1 of 5 ties."
+    s.page.uncheck('fieldset[data-field="sg_status"] input[data-key="active"]')
+    assert s.js(hidden_edges) == ["acquires", "develops", "partners_with", "supplies", "supplies"]
+    for field_name in ("sg_relation", "sg_layers", "sg_status"):
+        s.page.click(f'fieldset[data-field="{field_name}"] button:text("all")')
+    assert s.js(hidden_edges) == [] and s.js(hidden_nodes) == []
+    s.page.click('fieldset[data-field="sg_status"] button:text("none")')
+    assert len(s.js(hidden_edges)) == 5
+    assert s.errors == [] and s.outgoing == []
+
+
+def _hostile() -> nx.MultiDiGraph:
+    G = graph()
+    names = {
+        "a": "<script>window.__pwned = 1; alert(1)</script>",
+        "b": '<img src=x onerror="window.__pwned = 2; alert(2)">',
+        "c": '"\'><svg onload="window.__pwned = 3"></svg>',
+        "d": "</script><script>window.__pwned = 4</script>",
+    }
+    for key, name in names.items():
+        node(G, key, "ai-models", label=name)
+    deal(G, "a", "b", "supplies", quotes=(names["b"],), sources=(names["a"],), purpose=names["c"])
+    deal(G, "c", "d", "acquires", status="rumoured", purpose=names["d"])
+    return G
+
+
+def test_hostile_names_never_execute(open_view: Any) -> None:
+    G = _hostile()
+    report = {"scenario": {"name": '<img src=y onerror="window.__pwned = 5">'}, "steps": [{"summary": "<b>x</b>"}]}
+    for view in (graph_view(G, title="<script>window.__pwned = 6</script>"), diff_view(G, G.copy(), report)):
+        s = open_view(view, name=f"hostile-{len(view.meta)}-{bool(view.meta['diff'])}.html")
+        names = s.js("network.body.data.nodes.get().map(n => n.sg_name).sort()")
+        assert names == sorted(G.nodes[n]["label"] for n in G)
+        tooltip = _hovernode(s, "b")
+        assert tooltip.startswith(G.nodes["b"]["label"])
+        assert s.js("document.querySelectorAll('div.vis-tooltip *').length") == 0
+        s.page.fill("#sg-search", "<img")
+        s.page.press("#sg-search", "Enter")
+        s.page.fill("#sg-search", G.nodes["c"]["label"][:6])
+        s.page.press("#sg-search", "Enter")
+        s.page.wait_for_timeout(300)
+        assert s.js("typeof window.__pwned") == "undefined"
+        assert s.js("document.querySelectorAll('img, iframe, object, embed').length") == 0
+        assert s.js("document.scripts.length") == 3
+        assert s.dialogs == [] and s.outgoing == [] and s.errors == []
+        if view.meta["diff"]:
+            panel = s.page.inner_text("#sg-diff")
+            assert report["scenario"]["name"] in panel and "<b>x</b>" in panel
+        else:
+            assert s.page.title() == "<script>window.__pwned = 6</script>"
+
+
+def test_diff_view_in_the_browser(open_view: Any) -> None:
+    before, after = scenario()
+    s = open_view(diff_view(before, after, {"scenario": {"name": "SpaceX buys OpenAI"}}))
+    changes = s.js("network.body.data.edges.get().map(e => e.sg_deal + ':' + e.sg_change).sort()")
+    assert "x1:added" in changes and "nvidia-supplies-xai:removed" in changes
+    panel = s.page.inner_text("#sg-diff")
+    assert "Before / after" in panel and "SpaceX buys OpenAI" in panel and "ties: acquires" in panel
+    s.page.uncheck('fieldset[data-field="sg_change"] input[data-key="same"]')
+    visible = s.js("network.body.data.edges.get({filter: e => !e.hidden}).map(e => e.sg_change).sort()")
+    assert visible == ["added", "removed"]
+    assert s.errors == [] and s.outgoing == []
+
+
+def test_large_view_is_drawn_without_physics(open_view: Any) -> None:
+    G = graph()
+    for i in range(1500):
+        node(G, f"n{i}", "ai-models" if i % 2 else "accelerators")
+    for i in range(1, 1500):
+        deal(G, f"n{(i - 1) // 3}", f"n{i}", "supplies")
+    s = open_view(graph_view(G))
+    assert s.js("network.body.data.nodes.length") == 1500
+    assert s.js("network.physics.physicsEnabled") is False
+    # positions are the precomputed ones
+    expected = next(n for n in graph_view(G).network.nodes if n["id"] == "n7")
+    shown = s.js("network.getPositions(['n7']).n7")  # vis-network reports whole pixels
+    assert abs(shown["x"] - expected["x"]) < 1 and abs(shown["y"] - expected["y"]) < 1
+    assert s.errors == [] and s.outgoing == []

@@ -1,0 +1,45 @@
+"""The Python API for scripts: the example script runs, and the package's public names are there."""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+
+import stackgraph.scenarios as scenarios
+from stackgraph.store import KnowledgeStore
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "whatif_spacex_nokia.py"
+
+
+def test_example_script_runs(tmp_path, capsys) -> None:
+    saved = tmp_path / "scenario.ttl"
+    namespace = runpy.run_path(str(EXAMPLE), run_name="example")
+    report = namespace["main"](["--save", str(saved)])
+    out = capsys.readouterr().out
+    assert "SpaceX group gains: terrestrial-ran" in out
+    assert "comes along: Nvidia invests_in Nokia" in out
+    assert "SpaceX no longer depends on Nvidia for accelerators" in out
+    assert report["schema"] == "stackgraph.whatif/1"
+    assert saved.read_bytes().startswith(b"@prefix")
+
+
+def test_public_names() -> None:
+    for name in scenarios.__all__:
+        assert getattr(scenarios, name) is not None, name
+
+
+def test_whatif_result_helpers(tmp_path) -> None:
+    store = KnowledgeStore.with_shipped_graphs()
+    result = scenarios.run_scenario(store, scenarios.load_scenario(scenarios.scenario_path("cursor-deal-completes")))
+    assert result.scenario.slug == "cursor-deal-completes"
+    assert result.format("markdown").startswith("# What if: The Cursor deal completes")
+    assert '"schema": "stackgraph.whatif/1"' in result.to_json()
+    path = result.save(tmp_path / "out.ttl")
+    reloaded = KnowledgeStore.with_shipped_graphs([path])
+    assert "urn:stackgraph:graph:out" in reloaded.graph_names()
+    assert sorted(scenarios.example_names()) == [
+        "combined",
+        "cursor-deal-completes",
+        "nvidia-cuts-spacex-supply",
+        "spacex-acquires-nokia",
+    ]

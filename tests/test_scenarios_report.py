@@ -1,0 +1,245 @@
+"""The before/after report: hand-computed answers on a tiny graph, the shipped graph's stories, the JSON shape."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from scenario_fixtures import ID, tiny_store
+
+from stackgraph.scenarios import REPORT_SECTIONS, ScenarioBuilder, load_scenario, run_scenario, scenario_path
+from stackgraph.scenarios.text import format_report
+from stackgraph.store import KnowledgeStore
+
+
+def _names(refs) -> list[str]:
+    return [r["label"] for r in refs]
+
+
+@pytest.fixture(scope="module")
+def shipped() -> KnowledgeStore:
+    return KnowledgeStore.with_shipped_graphs()
+
+
+@pytest.fixture(scope="module")
+def alpha_buys_beta():
+    with ScenarioBuilder("Alpha buys Beta", as_of="2026-07-01") as plan:
+        plan.acquire("Alpha", "Beta")
+    return plan.run(tiny_store())
+
+
+def test_groups_and_coverage(alpha_buys_beta) -> None:
+    report = alpha_buys_beta.report
+    assert _names(report["focus"]) == ["Alpha"]
+    groups = {g["parent"]["label"]: g for g in report["groups"]}
+    assert groups["Alpha"]["status"] == "changed"
+    assert (groups["Alpha"]["size_before"], groups["Alpha"]["size_after"]) == (2, 4)
+    assert _names(groups["Alpha"]["joined"]) == ["Beta", "Beta Devices"]
+    assert groups["Beta"]["status"] == "absorbed" and _names(groups["Beta"]["absorbed_by"]) == ["Alpha"]
+    [coverage] = report["coverage"]
+    assert coverage["held_before"] == ["ai-models", "data-centers"]
+    assert coverage["gained"] == ["devices", "terrestrial-ran"] and coverage["lost"] == []
+    assert coverage["score_after"] > coverage["score_before"]
+
+
+def test_ties_come_along(alpha_buys_beta) -> None:
+    ties = {
+        (t["member"]["label"], t["relation"], t["direction"], t["other"]["label"])
+        for t in alpha_buys_beta.report["ties"]
+    }
+    assert ties == {
+        ("Beta", "supplies", "in", "Sigma"),
+        ("Beta", "invests_in", "in", "Sigma"),
+        ("Beta", "partners_with", "out", "Sigma"),
+        ("Beta", "controls", "out", "Gamma"),
+        ("Beta Devices", "supplies", "out", "Rho"),
+    }
+    minority = next(t for t in alpha_buys_beta.report["ties"] if t["relation"] == "controls")
+    assert minority["stake"] == 30.0
+
+
+def test_vertical_exposure(alpha_buys_beta) -> None:
+    exposure = alpha_buys_beta.report["vertical_exposure"]
+    found = {
+        (e["rival"]["label"], e["supplier"]["label"], tuple(e["shared_layers"]), e["new"])
+        for e in exposure["exposures"]
+    }
+    assert found == {("Rho", "Beta Devices", ("terrestrial-ran",), True), ("Xi", "Alpha", ("terrestrial-ran",), True)}
+    assert exposure["ended"] == []
+    assert "vertical_exposure" in alpha_buys_beta.report["changed"]
+
+
+def test_dependencies_unchanged_when_supplier_stays_outside(alpha_buys_beta) -> None:
+    [deps] = alpha_buys_beta.report["dependencies"]
+    assert (deps["before"], deps["after"], deps["added"], deps["removed"]) == (1, 1, [], [])
+    assert "dependencies" not in alpha_buys_beta.report["changed"]
+
+
+def test_hhi_and_delta_with_guideline_thresholds() -> None:
+    with ScenarioBuilder("Beta buys Rho", as_of="2026-07-01") as plan:
+        plan.acquire("Beta", "Rho")
+    report = plan.run(tiny_store()).report
+    [market] = report["concentration"]
+    # before: 30² + 20² + 50² = 3800; after Beta+Rho = 50: 50² + 50² = 5000
+    assert (market["hhi_before"], market["hhi_after"], market["delta_hhi"]) == (3800.0, 5000.0, 1200.0)
+    assert market["highly_concentrated"] and market["significant_change"] and market["presumed_to_enhance_market_power"]
+    assert [(s["label"], s["share"]) for s in market["shares_after"]] == [("Beta", 50.0), ("Xi", 50.0)]
+    assert "concentration" in report["changed"]
+
+
+def test_cut_supply_removes_dependency_and_chokepoint() -> None:
+    with ScenarioBuilder("Sigma stops", as_of="2026-07-01") as plan:
+        plan.cut_supply("Sigma", "Alpha").cut_supply("Sigma", "Beta")
+    report = plan.run(tiny_store()).report
+    alpha = next(d for d in report["dependencies"] if d["group"]["label"] == "Alpha")
+    assert [(d["layer"], d["supplier"]["label"]) for d in alpha["removed"]] == [("accelerators", "Sigma")]
+    assert alpha["after"] == 0
+    assert "Sigma" in _names(c["supplier"] for c in report["chokepoints"]["removed"])
+
+
+def test_acquire_then_divest_changes_nothing() -> None:
+    with ScenarioBuilder("round trip", as_of="2026-07-01") as plan:
+        plan.acquire("Alpha", "Beta").divest("Alpha", "Beta")
+    report = plan.run(tiny_store()).report
+    assert report["changed"] == []
+    assert report["groups"] == [] and report["ties"] == []
+
+
+def test_shipped_spacex_acquires_nokia(shipped) -> None:
+    report = run_scenario(shipped, load_scenario(scenario_path("spacex-acquires-nokia"))).report
+    spacex = next(c for c in report["coverage"] if c["group"]["label"] == "SpaceX")
+    assert spacex["gained"] == ["terrestrial-ran"]
+    assert "terrestrial-ran" not in spacex["held_before"]
+    group = next(g for g in report["groups"] if g["parent"]["label"] == "SpaceX")
+    assert _names(group["joined"]) == ["Nokia", "Nokia AI-RAN"]
+    ties = {(t["relation"], t["direction"], t["other"]["label"], t["member"]["label"]) for t in report["ties"]}
+    assert ("partners_with", "out", "Nvidia", "Nokia") in ties  # the AI-RAN partnership comes along
+    assert ("invests_in", "in", "Nvidia", "Nokia") in ties  # Nokia's investor Nvidia is reported
+    ai_ran = next(t for t in report["ties"] if t["relation"] == "partners_with")
+    assert ai_ran["deal"] == ID + "deal-nvidia-nokia-ai-ran"
+    ran = next(m for m in report["concentration"] if m["market"] == "terrestrial-ran")
+    assert ran["hhi_before"] == ran["hhi_after"]  # SpaceX held no RAN share: no change in concentration
+    text = format_report(report, "table")
+    assert "<- invests_in <-" in text and "Nvidia" in text
+
+
+def test_shipped_cursor_completes(shipped) -> None:
+    report = run_scenario(shipped, load_scenario(scenario_path("cursor-deal-completes"))).report
+    spacex = next(c for c in report["coverage"] if c["group"]["label"] == "SpaceX")
+    assert spacex["gained"] == ["developer-tooling"]
+    assert report["steps"][0]["superseded"] == [ID + "deal-spacex-cursor-talks"]
+
+
+def test_shipped_nvidia_cut(shipped) -> None:
+    report = run_scenario(shipped, load_scenario(scenario_path("nvidia-cuts-spacex-supply"))).report
+    spacex = next(d for d in report["dependencies"] if d["group"]["label"] == "SpaceX")
+    assert [(d["layer"], d["supplier"]["label"]) for d in spacex["removed"]] == [("accelerators", "Nvidia")]
+    assert spacex["single_source_before"] == ["accelerators"] and spacex["single_source_after"] == []
+
+
+def test_every_example_runs(shipped) -> None:
+    for name in ("spacex-acquires-nokia", "cursor-deal-completes", "nvidia-cuts-spacex-supply", "combined"):
+        report = run_scenario(shipped, load_scenario(scenario_path(name))).report
+        assert report["changed"], name
+        for fmt in ("table", "markdown"):
+            assert report["scenario"]["name"] in format_report(report, fmt)
+
+
+# The documented JSON shape (README "What-if scenarios"): top-level keys and each section's item keys.
+SHAPE = {
+    "top": ["schema", "scenario", "steps", "focus", "changed", *REPORT_SECTIONS],
+    "scenario": ["name", "slug", "description", "as_of", "graph", "source"],
+    "steps": ["index", "kind", "summary", "added", "superseded", "parties"],
+    "groups": ["parent", "status", "size_before", "size_after", "joined", "left", "absorbed_by"],
+    "coverage": [
+        "group",
+        "held_before",
+        "held_after",
+        "gained",
+        "lost",
+        "score_before",
+        "score_after",
+        "score_change",
+        "depth_before",
+        "depth_after",
+        "depth_change",
+        "chain_before",
+        "chain_after",
+    ],
+    "ties": [
+        "group",
+        "member",
+        "relation",
+        "direction",
+        "other",
+        "other_in_group",
+        "deal",
+        "status",
+        "input_layer",
+        "amount",
+        "currency",
+        "stake",
+        "purpose",
+    ],
+    "dependencies": ["group", "before", "after", "added", "removed", "single_source_before", "single_source_after"],
+    "dependency": ["layer", "supplier", "customers", "deals"],
+    "chokepoints": ["top", "before", "after", "added", "removed", "changed"],
+    "chokepoint": [
+        "supplier",
+        "rank_before",
+        "rank_after",
+        "dominated_before",
+        "dominated_after",
+        "articulation_before",
+        "articulation_after",
+    ],
+    "centrality": ["measure", "top", "method", "moves", "groups", "error"],
+    "move": ["entity", "rank_before", "rank_after", "change", "pagerank_before", "pagerank_after"],
+    "group_centrality": ["group", "degree_before", "degree_after"],
+    "vertical_exposure": ["exposures", "ended"],
+    "exposure": ["group", "rival", "shared_layers", "supplier", "input_layer", "deal", "new"],
+    "concentration": [
+        "market",
+        "label",
+        "year",
+        "hhi_before",
+        "hhi_after",
+        "delta_hhi",
+        "level_before",
+        "level_after",
+        "highly_concentrated",
+        "significant_change",
+        "presumed_to_enhance_market_power",
+        "shares_before",
+        "shares_after",
+    ],
+    "share": ["iri", "label", "share", "entities"],
+    "ref": ["iri", "label"],
+}
+
+
+def test_json_shape_is_pinned(shipped) -> None:
+    report = json.loads(run_scenario(shipped, load_scenario(scenario_path("combined"))).to_json())
+    assert list(report) == SHAPE["top"]
+    assert report["schema"] == "stackgraph.whatif/1"
+    assert list(report["scenario"]) == SHAPE["scenario"]
+    assert all(list(s) == SHAPE["steps"] for s in report["steps"])
+    assert all(list(r) == SHAPE["ref"] for r in report["focus"])
+    for section in ("groups", "coverage", "ties", "dependencies", "concentration"):
+        assert report[section], section
+        assert all(list(item) == SHAPE[section] for item in report[section]), section
+    dependency = next(d for dep in report["dependencies"] for d in dep["removed"])
+    assert list(dependency) == SHAPE["dependency"] and list(dependency["supplier"]) == SHAPE["ref"]
+    assert list(report["chokepoints"]) == SHAPE["chokepoints"]
+    assert all(list(c) == SHAPE["chokepoint"] for c in report["chokepoints"]["removed"])
+    assert list(report["centrality"]) == SHAPE["centrality"]
+    assert all(list(m) == SHAPE["move"] for m in report["centrality"]["moves"])
+    assert all(list(g) == SHAPE["group_centrality"] for g in report["centrality"]["groups"])
+    assert list(report["vertical_exposure"]) == SHAPE["vertical_exposure"]
+    assert all(list(s) == SHAPE["share"] for s in report["concentration"][0]["shares_after"])
+    assert set(report["changed"]) <= set(REPORT_SECTIONS)
+
+
+def test_exposure_shape_on_tiny(alpha_buys_beta) -> None:
+    exposures = alpha_buys_beta.report["vertical_exposure"]["exposures"]
+    assert exposures and all(list(e) == SHAPE["exposure"] for e in exposures)
