@@ -26,6 +26,8 @@ def atomic_write(path: str | Path, data: str | bytes) -> Path:
     except OSError as error:
         raise InputError(f"cannot write {target}: {error.strerror}") from error
     try:
+        # mkstemp creates the file 0600; give it the mode a plain open() would (or keep the replaced file's).
+        os.chmod(tmp_name, _mode_for(target))
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
@@ -35,3 +37,12 @@ def atomic_write(path: str | Path, data: str | bytes) -> Path:
         Path(tmp_name).unlink(missing_ok=True)
         raise
     return target
+
+
+def _mode_for(target: Path) -> int:
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

@@ -19,7 +19,7 @@ SOURCE = Namespace(SOURCE_IRI)
 
 
 class SG(DefinedNamespace):
-    """Terms of the stackgraph ontology (101 terms)."""
+    """Terms of the stackgraph ontology (102 terms)."""
 
     _NS = Namespace(SG_IRI)
     _fail = True
@@ -47,6 +47,7 @@ class SG(DefinedNamespace):
     Evidence: URIRef  # Evidence
     Facility: URIRef  # Facility
     FinancialFigure: URIRef  # Financial figure
+    FundingRound: URIRef  # Funding round
     Hypothetical: URIRef  # hypothetical
     InTalks: URIRef  # in talks
     Investment: URIRef  # Investment

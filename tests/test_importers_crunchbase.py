@@ -242,3 +242,14 @@ def test_rounds_with_investor_columns_link_the_investor(tmp_path: Path) -> None:
         {"amount": 500000.0, "purpose": "angel funding round"},
         {"investor": "Accel Partners", "amount": 12700000.0, "purpose": "series-a funding round"},
     ]
+
+
+def test_imported_excerpt_conforms_to_the_shapes(fixture_import) -> None:
+    from stackgraph.validation import validate
+
+    _, store = fixture_import
+    report = validate(store)
+    assert report.conforms, [v.message for v in report.violations][:5]
+    assert report.deals_checked > 0
+    rounds = store.select("SELECT (COUNT(?r) AS ?n) WHERE { ?r a sg:FundingRound, sg:Investment }")
+    assert rounds[0]["n"] > 0

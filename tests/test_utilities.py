@@ -70,3 +70,15 @@ def test_atomic_write_replaces_whole_file(tmp_path):
 def test_atomic_write_into_missing_folder_is_one_clear_error(tmp_path):
     with pytest.raises(InputError, match="does not exist"):
         atomic_write(tmp_path / "missing" / "out.txt", b"x")
+
+
+def test_atomic_write_gives_new_files_the_usual_mode_and_keeps_an_existing_mode(tmp_path):
+    fresh = atomic_write(tmp_path / "fresh.txt", "x")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert fresh.stat().st_mode & 0o777 == 0o666 & ~umask
+    kept = tmp_path / "kept.txt"
+    kept.write_text("old")
+    kept.chmod(0o640)
+    atomic_write(kept, "new")
+    assert kept.stat().st_mode & 0o777 == 0o640

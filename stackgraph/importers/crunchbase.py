@@ -8,7 +8,7 @@ CC-BY, attribute Crunchbase) becomes:
   the editable mapping ``crunchbase_layers.toml``;
 - every acquisition row → an ``sg:Acquisition``, status completed, ``sg:effectiveDate``, and ``sg:amount`` +
   ``sg:currency`` when a price is given;
-- every funding round → an ``sg:Investment`` into the company, status completed, with its date, amount (USD) and
+- every funding round → an ``sg:FundingRound`` (an ``sg:Investment``) into the company, status completed, with its date, amount (USD) and
   round type (``sg:purpose``). The 2013 rounds file names no investors; when a rounds file carries
   ``investor_permalink``/``investor_name`` columns (as the export's investments sheet does) the investor is linked.
 
@@ -269,6 +269,8 @@ class _Crunchbase:
         kind = r.get("funding_round_type", "").strip() or "round"
         key = f"{company_key}--{kind}" + (f"--{date.value}" if date is not None else "")
         deal = self.deal_iri("round", key)
+        # A round may name no investors; sg:FundingRound says so, sg:Investment keeps plain queries finding it.
+        self.b.add(deal, RDF_TYPE, sg("FundingRound"))
         self.b.add(deal, RDF_TYPE, sg("Investment"))
         self.b.add(deal, sg("investee"), company)
         if investor_key:
