@@ -73,7 +73,7 @@ def _igraph_of(D: Any) -> Any:
 
 def _igraph_pagerank(D: Any) -> Any:
     g, _ = _igraph_of(D)
-    return g.pagerank(weights="weight", directed=True)
+    return g.pagerank(weights="weight", directed=True, implementation="arpack")
 
 
 def _igraph_betweenness(D: Any, k: int) -> Any:

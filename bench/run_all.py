@@ -184,7 +184,9 @@ def measure_stackgraph(name: str, path: Path, args: argparse.Namespace) -> tuple
         projection_s, projection_step = None, f"projection (failed: {type(error).__name__}: {error})"
 
     rdf: dict[str, Any] = {"error": f"skipped (more than --rdflib-max {args.rdflib_max:,} triples)"}
-    if triples <= args.rdflib_max and not args.no_rdflib:
+    if args.no_rdflib:
+        rdf = {"error": "skipped (--no-rdflib)"}
+    elif triples <= args.rdflib_max:
         with tempfile.TemporaryDirectory() as tmp:
             derived = Path(tmp) / "derived.nt"
             quads = store.raw.quads_for_pattern(None, None, None, ox.NamedNode(DERIVED_GRAPH))
@@ -257,8 +259,8 @@ def measure_siblings(name: str, path: Path, args: argparse.Namespace) -> list[Ro
     return rows
 
 
-def _script_command(script: Path, path: Path) -> list[str]:
-    """How to run a sibling script on one dataset file, judged from its ``--help``."""
+def _script_command(script: Path, path: Path) -> list[str] | None:
+    """How to run a sibling script on one dataset file, judged from its ``--help``; ``None``: it takes no file."""
     try:
         usage = subprocess.run(
             [sys.executable, str(script), "--help"], capture_output=True, text=True, timeout=60, check=False
@@ -269,7 +271,7 @@ def _script_command(script: Path, path: Path) -> list[str]:
         return [sys.executable, str(script), "--graph", str(path)]
     if "--size" in usage and "extra" in usage:  # bench_analysis.py: --size 0 FILE benchmarks FILE only
         return [sys.executable, str(script), "--size", "0", str(path)]
-    return [sys.executable, str(script), str(path)]
+    return None
 
 
 def run_sibling_scripts(datasets: list[tuple[str, Path]]) -> list[str]:
@@ -284,15 +286,20 @@ def run_sibling_scripts(datasets: list[tuple[str, Path]]) -> list[str]:
                 continue
         except Exception:
             continue
-        for name, path in datasets:
-            command = _script_command(script, path)
+        runs = [(name, path, _script_command(script, path)) for name, path in datasets]
+        if any(command is None for _name, _path, command in runs):  # takes no graph file: run once, its defaults
+            runs = [("its own synthetic data", Path("-"), [sys.executable, str(script)])]
+        for name, path, command in runs:
+            assert command is not None
             print(f"running bench/{module_name}.py on {name} ...", file=sys.stderr, flush=True)
             try:
                 done = subprocess.run(command, capture_output=True, text=True, timeout=3600, check=False, cwd=ROOT)
                 text = done.stdout.strip() or done.stderr.strip()
             except subprocess.TimeoutExpired:
                 text = "did not finish within 3600 s"
-            shown = " ".join(["python", *command[1:]]).replace(str(path), f"<{name}.ttl>")
+            shown = " ".join(["python", *command[1:]])
+            if str(path) != "-":
+                shown = shown.replace(str(path), f"<{name}.ttl>")
             outputs.append(f"$ {shown}\n{text}")
     return outputs
 

@@ -3,8 +3,9 @@
 ``python bench/synthetic_orgs.py --orgs 100000 --deals 300000 -o /tmp/synthetic.ttl`` writes a graph with
 ``orgs`` organisations spread over the stack layers, a product per 20 organisations, ``deals`` deal nodes
 (supply, investment, acquisition, ownership, partnership, development) between them with a skewed (heavy-tailed)
-choice of parties, statuses mostly completed/active, dates, amounts, stakes, provenance and market positions.
-The output is deterministic for a given seed.
+choice of parties (acquisition and ownership targets uniform: a company is rarely bought twice), statuses mostly
+completed/active, dates, amounts, stakes, provenance and market positions. The output is deterministic for a
+given seed.
 """
 
 from __future__ import annotations
@@ -15,22 +16,12 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from synthetic_rdf import LAYERS as _LEAF_LAYERS
+
 __all__ = ["generate", "write"]
 
-LAYERS = (
-    "Accelerators",
-    "ChipFabrication",
-    "DataCenters",
-    "SatelliteBroadband",
-    "TerrestrialRAN",
-    "TelecomServices",
-    "AIModels",
-    "DeveloperTooling",
-    "EnterpriseSoftware",
-    "ConsumerInternet",
-    "Devices",
-    "LaunchAndSpace",
-)
+# the leaf layers of the stack, as bench/synthetic_rdf.py uses them
+LAYERS = tuple(_LEAF_LAYERS)
 
 _PREFIXES = """@prefix sg: <https://w3id.org/stackgraph/ns#> .
 @prefix sgid: <https://w3id.org/stackgraph/id/> .
@@ -88,6 +79,11 @@ def generate(orgs: int, deals: int, *, seed: int = 42) -> Iterator[str]:
         actor = _skewed(rng, orgs)
         if cls == "Development":
             counter = f"sgid:product{rng.randrange(products)}"
+        elif cls in ("Acquisition", "Ownership"):  # targets: mostly small companies, each rarely bought twice
+            other = rng.randrange(orgs)
+            if other == actor:
+                other = (other + 1) % orgs
+            counter = f"sgid:org{other}"
         else:
             other = _skewed(rng, orgs)
             if other == actor:

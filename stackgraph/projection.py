@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import calendar
 import functools
+import gc
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -329,6 +330,18 @@ def project(
         from stackgraph.store import ONTOLOGY_GRAPH
 
         graphs = list(dict.fromkeys([*graphs, ONTOLOGY_GRAPH]))
+    # Building a graph allocates millions of small containers and no reference cycles: pausing the cyclic
+    # garbage collector meanwhile saves its repeated full scans (a fifth of the time at 300k deals).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _project(store, policy, graphs)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _project(store: KnowledgeStore, policy: ProjectionPolicy, graphs: Sequence[str] | None) -> nx.MultiDiGraph:
     as_of = policy.as_of_date()
     keys = _Keys()
 
@@ -470,23 +483,14 @@ def _deals(store: KnowledgeStore, graphs: Sequence[str] | None, keys: _Keys) -> 
     scenario]; the first value wins when one repeats."""
     relation_of = {SG_NS + name: relation for name, relation in _RELATION_OF_TYPE.items()}
     deals: dict[str, list[Any]] = {}
-    for deal, deal_type, status, announced, effective, scenario in _rows(store, "deals", graphs):
+    for deal, deal_type in _rows(store, "deals", graphs):
         assert deal is not None and deal_type is not None
         if deal not in deals:
-            deals[deal] = [
-                relation_of[deal_type],
-                None if status is None else keys[status],
-                announced,
-                effective,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                scenario == "true",
-            ]
+            deals[deal] = [relation_of[deal_type], None, None, None, None, None, None, None, None, None, False]
     slots = {
+        SG_NS + "status": (1, keys.__getitem__),
+        SG_NS + "announcedDate": (2, None),
+        SG_NS + "effectiveDate": (3, None),
         SG_NS + "endDate": (4, None),
         SG_NS + "amount": (5, _number),
         SG_NS + "currency": (6, None),
@@ -501,6 +505,10 @@ def _deals(store: KnowledgeStore, graphs: Sequence[str] | None, keys: _Keys) -> 
         slot, convert = slots[prop]  # type: ignore[index]
         if row[slot] is None:
             row[slot] = convert(value) if convert is not None else value
+    for (deal,) in _rows(store, "scenario_deals", graphs):
+        row = deals.get(deal)  # type: ignore[arg-type]
+        if row is not None:
+            row[10] = True
     return deals
 
 

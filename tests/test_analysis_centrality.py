@@ -78,10 +78,11 @@ def test_sampled_betweenness_matches_networkx_with_the_same_seed() -> None:
 def test_large_graphs_switch_to_igraph_with_sampled_betweenness() -> None:
     G = small_graphs()[0]
     report = centrality(G, exact_node_limit=10)
-    # 41 nodes: more than the limit, but fewer than the default sample, so betweenness stays exact
     assert (report.method["backend"], report.method["betweenness"]) == ("igraph", "exact")
+    # 41 nodes: above the sampling limit, but fewer than the default sample, so betweenness stays exact
+    assert centrality(G, exact_node_limit=10, sample_node_limit=20).method["betweenness"] == "exact"
     assert DEFAULT_SAMPLES > 41 and EXACT_NODE_LIMIT > 41
-    sampled = centrality(G, exact_node_limit=10, samples=5)
+    sampled = centrality(G, exact_node_limit=10, sample_node_limit=20, samples=5)
     assert (sampled.method["betweenness"], sampled.method["samples"]) == ("sampled", 5)
     assert centrality(G, exact_node_limit=10, samples=5, exact=True).method["betweenness"] == "exact"
 
@@ -121,6 +122,7 @@ def test_rankings_and_json_shape() -> None:
         "edges",
         "eigenvector_component",
         "exact_node_limit",
+        "sample_node_limit",
     ]
 
 

@@ -93,6 +93,7 @@ def test_save_html_output_written(runner, tmp_path) -> None:
         (["whatif", "--cut-supply", "Nvidia:Nokia"], "step 1 (cut-supply), field 'supplier': Nvidia does not supply"),
         (["whatif", "--complete", "no-such-deal"], "step 1 (set-status), field 'deal': unknown deal"),
         (["whatif", "--acquire", "SpaceX:Nokia", "--as-of", "soon"], "as_of"),
+        (["whatif", "combined", "--as-of", "2026-06-16"], "step 2 (set-status), field 'date': 2026-06-20 is after"),
         (["screen", "Nobody"], "unknown entity 'Nobody'"),
     ],
 )

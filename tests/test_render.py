@@ -15,7 +15,7 @@ from render_fixtures import PAYLOADS, deal, graph, node, scenario, stack
 from stackgraph.cli import main
 from stackgraph.errors import InputError, UnknownEntityError
 from stackgraph.render import (
-    PHYSICS_NODE_LIMIT,
+    LEAN_NODE_LIMIT,
     EmptySelectionError,
     GraphView,
     aggregate,
@@ -341,7 +341,7 @@ def test_aggregate_by_layers_and_groups() -> None:
 
 def test_views_above_the_limits() -> None:
     G = graph()
-    n = PHYSICS_NODE_LIMIT + 50
+    n = LEAN_NODE_LIMIT + 50
     for i in range(n):
         node(G, f"n{i}", "ai-models")
     for i in range(1, n):
@@ -349,7 +349,12 @@ def test_views_above_the_limits() -> None:
     view = graph_view(G)
     assert view.network.options["physics"] == {"enabled": False}
     assert all("x" in node and "y" in node for node in view.network.nodes)
-    assert {e["label"] for e in view.network.edges} == {""}
+    assert not any("label" in e for e in view.network.edges)
+    # lean styling: names and tooltips are drawn by the page, not by vis-network
+    assert not any("label" in n or "title" in n for n in view.network.nodes)
+    assert view.network.nodes[1]["sg_tip"].startswith("n1\norganization · AI models")
+    assert view.meta["lean"] is True
+    assert {e["color"] for e in view.network.edges} == {"#2471a3"}  # lean styling: plain supply blue
     assert len(view.notes) == 2
     small = graph_view(stack())
     assert small.network.options["physics"]["enabled"] is True

@@ -93,7 +93,7 @@ def open_view(browser: Any, tmp_path: Path) -> Iterator[Any]:
         context.close()
 
 
-def _hovernode(session: Session, node_id: str) -> str:
+def _hover_node(session: Session, node_id: str) -> str:
     """Move the mouse onto a node and return the tooltip's text."""
     point = session.js(
         """id => {
@@ -137,7 +137,7 @@ def test_view_shows_the_graph_offline(open_view: Any) -> None:
         assert text in legend
     assert s.page.inner_text("#sg-title") == "Stack"
     assert s.page.title() == "Stack"
-    tooltip = _hovernode(s, "nvidia")
+    tooltip = _hover_node(s, "nvidia")
     assert tooltip.startswith("Nvidia\norganization · Accelerators")
     assert s.outgoing == [] and s.errors == [] and s.dialogs == []
 
@@ -201,9 +201,9 @@ def test_hostile_names_never_execute(open_view: Any) -> None:
         s = open_view(view, name=f"hostile-{len(view.meta)}-{bool(view.meta['diff'])}.html")
         names = s.js("network.body.data.nodes.get().map(n => n.sg_name).sort()")
         assert names == sorted(G.nodes[n]["label"] for n in G)
-        tooltip = _hovernode(s, "b")
+        tooltip = _hover_node(s, "b")
         assert tooltip.startswith(G.nodes["b"]["label"])
-        assert s.js("document.querySelectorAll('div.vis-tooltip *').length") == 0
+        assert s.js("document.querySelectorAll('div.vis-tooltip :not(br)').length") == 0
         s.page.fill("#sg-search", "<img")
         s.page.press("#sg-search", "Enter")
         s.page.fill("#sg-search", G.nodes["c"]["label"][:6])
@@ -214,7 +214,7 @@ def test_hostile_names_never_execute(open_view: Any) -> None:
         assert s.js("document.scripts.length") == 3
         assert s.dialogs == [] and s.outgoing == [] and s.errors == []
         if view.meta["diff"]:
-            panel = s.page.inner_text("#sg-diff")
+            panel = s.page.text_content("#sg-diff")
             assert report["scenario"]["name"] in panel and "<b>x</b>" in panel
         else:
             assert s.page.title() == "<script>window.__pwned = 6</script>"
@@ -225,7 +225,7 @@ def test_diff_view_in_the_browser(open_view: Any) -> None:
     s = open_view(diff_view(before, after, {"scenario": {"name": "SpaceX buys OpenAI"}}))
     changes = s.js("network.body.data.edges.get().map(e => e.sg_deal + ':' + e.sg_change).sort()")
     assert "x1:added" in changes and "nvidia-supplies-xai:removed" in changes
-    panel = s.page.inner_text("#sg-diff")
+    panel = s.page.text_content("#sg-diff")
     assert "Before / after" in panel and "SpaceX buys OpenAI" in panel and "ties: acquires" in panel
     s.page.uncheck('fieldset[data-field="sg_change"] input[data-key="same"]')
     visible = s.js("network.body.data.edges.get({filter: e => !e.hidden}).map(e => e.sg_change).sort()")
@@ -246,4 +246,38 @@ def test_large_view_is_drawn_without_physics(open_view: Any) -> None:
     expected = next(n for n in graph_view(G).network.nodes if n["id"] == "n7")
     shown = s.js("network.getPositions(['n7']).n7")  # vis-network reports whole pixels
     assert abs(shown["x"] - expected["x"]) < 1 and abs(shown["y"] - expected["y"]) < 1
+    # names are drawn by the page once zoomed in; tooltips come from the page's own (text-only) box
+    assert s.js("window.sgLabelsDrawn") == 0
+    s.page.fill("#sg-search", "n7")
+    s.page.press("#sg-search", "Enter")
+    s.page.wait_for_function("() => window.sgLabelsDrawn > 0", timeout=5000)
+    s.js("() => network.moveTo({position: network.getPositions(['n7']).n7, scale: 4})")  # nodes well apart
+    s.page.wait_for_function("() => window.sgArrowsDrawn > 0 && window.sgLabelsDrawn > 0", timeout=5000)
+    point = s.js(
+        """() => {
+            const p = network.canvasToDOM(network.getPositions(['n7']).n7);
+            const box = document.getElementById('sg-network').getBoundingClientRect();
+            return {x: box.left + p.x, y: box.top + p.y, node: network.getNodeAt(p)};
+        }"""
+    )  # n7, or a node drawn over it
+    s.page.mouse.move(point["x"] - 40, point["y"] - 40)
+    s.page.mouse.move(point["x"], point["y"], steps=5)
+    s.page.mouse.move(point["x"] + 1, point["y"] + 1)
+    s.page.wait_for_function(
+        "node => !document.getElementById('sg-tip').hidden && "
+        "document.getElementById('sg-tip').textContent.startsWith(node + '\\n')",
+        arg=point["node"],
+        timeout=5000,
+    )
+    assert s.errors == [] and s.outgoing == []
+
+
+def test_aggregated_view_in_the_browser(open_view: Any) -> None:
+    s = open_view(graph_view(stack(), aggregate_by="layers"))
+    nodes = s.js("network.body.data.nodes.get().map(n => n.id + ':' + n.shape).sort()")
+    assert nodes == ["accelerators:hexagon", "ai-models:hexagon", "launch-and-space:hexagon", "none:hexagon"]
+    labels = s.js("network.body.data.edges.get().map(e => e.from + '>' + e.to + ' ' + e.label).sort()")
+    assert labels == ["accelerators>ai-models 2", "accelerators>launch-and-space 1", "launch-and-space>ai-models 1"]
+    assert "3 layers" not in s.page.inner_text("#sg-stats")
+    assert s.page.inner_text("#sg-stats").startswith("4 layers summarising 6 entities")
     assert s.errors == [] and s.outgoing == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable
 from typing import Any
 
 import networkx as nx
@@ -42,8 +42,3 @@ def view_of(G: nx.Graph) -> dict[str, Any]:
 def rounded(value: float | None, digits: int = 6) -> float | None:
     """Round a score for output (``None`` stays ``None``)."""
     return None if value is None else round(float(value), digits)
-
-
-def sorted_labels(G: nx.Graph, nodes: Iterable[Hashable]) -> list[Hashable]:
-    """Return ``nodes`` sorted by label (case-insensitive), then IRI, for stable output."""
-    return sorted(nodes, key=lambda n: (label_of(G, n).casefold(), str(n)))

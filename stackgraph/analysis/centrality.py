@@ -11,14 +11,16 @@ number of deals from u to v (a partnership counts both ways; self-loops are drop
   is 1.
 
 Small graphs (at most :data:`EXACT_NODE_LIMIT` nodes) get exact NetworkX values. Larger graphs use igraph (C) for
-all three measures, with betweenness estimated from :data:`DEFAULT_SAMPLES` source nodes drawn with ``seed`` --
-exactly NetworkX's ``betweenness_centrality(k=..., seed=...)`` estimator (same sample, same scaling). The result's
-``method`` states the backend, whether betweenness is exact or sampled, and the sample size ``k``.
+all three measures -- the same values, faster; betweenness stays exact up to :data:`SAMPLE_NODE_LIMIT` nodes and
+above is estimated from :data:`DEFAULT_SAMPLES` source nodes drawn with ``seed`` -- exactly NetworkX's
+``betweenness_centrality(k=..., seed=...)`` estimator (same sample, same scaling). The result's ``method`` states
+the backend, whether betweenness is exact or sampled, and the sample size ``k``.
 """
 
 from __future__ import annotations
 
 import random
+import warnings
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,16 +33,19 @@ __all__ = [
     "DEFAULT_SAMPLES",
     "EXACT_NODE_LIMIT",
     "MEASURES",
+    "SAMPLE_NODE_LIMIT",
     "CentralityReport",
     "CentralityRow",
     "centrality",
     "deal_network",
 ]
 
-#: Graphs with more nodes than this use igraph and sampled betweenness (unless told otherwise).
-EXACT_NODE_LIMIT = 5000
+#: Graphs with more nodes than this use igraph instead of NetworkX (unless told otherwise).
+EXACT_NODE_LIMIT = 1000
+#: Graphs with more nodes than this get sampled betweenness (unless told otherwise).
+SAMPLE_NODE_LIMIT = 5000
 #: Source nodes sampled for betweenness on large graphs.
-DEFAULT_SAMPLES = 500
+DEFAULT_SAMPLES = 200
 #: The ranked measures.
 MEASURES: tuple[str, ...] = ("pagerank", "betweenness", "eigenvector", "degree")
 
@@ -164,15 +169,19 @@ def deal_network(G: nx.MultiDiGraph) -> nx.DiGraph:
     D = nx.DiGraph()
     D.add_nodes_from(G.nodes)
     weights: dict[tuple[Hashable, Hashable], int] = {}
-    for u, v in G.edges():
-        if u != v:
-            weights[(u, v)] = weights.get((u, v), 0) + 1
+    for u, neighbours in G.adjacency():
+        for v, deals in neighbours.items():
+            if u != v:
+                weights[(u, v)] = len(deals) if G.is_multigraph() else 1
     D.add_weighted_edges_from((u, v, w) for (u, v), w in weights.items())
     return D
 
 
 def _undirected_component(D: nx.DiGraph) -> nx.Graph:
+    """The undirected weighted graph of ``D`` restricted to its largest connected component (the first in ``D``'s
+    node order on a tie, as igraph's components are numbered)."""
     U = nx.Graph()
+    U.add_nodes_from(n for n in D if D.degree(n))
     for u, v, w in D.edges(data="weight"):
         if U.has_edge(u, v):
             U[u][v]["weight"] += w
@@ -233,22 +242,27 @@ def _igraph_measures(
     edges = [(index[u], index[v]) for u, v in D.edges()]
     g = ig.Graph(n=len(nodes), edges=edges, directed=True)
     g.es["weight"] = [w for _, _, w in D.edges(data="weight")]
-    pagerank = dict(zip(nodes, g.pagerank(weights="weight", directed=True, damping=0.85), strict=True))
+    pagerank = dict(
+        zip(nodes, g.pagerank(weights="weight", directed=True, damping=0.85, implementation="arpack"), strict=True)
+    )
     sources = None if samples is None else _sample(D, samples, seed)
     if sources is None:
         raw = g.betweenness(directed=True)
     else:
         raw = g.betweenness(directed=True, sources=[index[s] for s in sources])
     betweenness = _betweenness_scale(dict(zip(nodes, raw, strict=True)), len(nodes), sources)
-    U = _undirected_component(D)
     eigen: dict[Hashable, float] = {}
-    if U.number_of_nodes() > 1:
-        sub_nodes = list(U.nodes())
-        sub_index = {n: i for i, n in enumerate(sub_nodes)}
-        h = ig.Graph(n=len(sub_nodes), edges=[(sub_index[u], sub_index[v]) for u, v in U.edges()], directed=False)
-        h.es["weight"] = [w for _, _, w in U.edges(data="weight")]
-        values = h.eigenvector_centrality(weights="weight")
-        eigen = _scaled(dict(zip(sub_nodes, values, strict=True)))
+    if g.ecount():
+        h = g.as_undirected(mode="collapse", combine_edges={"weight": "sum"})
+        clusters = h.connected_components()
+        sizes = clusters.sizes()
+        largest = max(range(len(sizes)), key=sizes.__getitem__)
+        members = [v for v, c in enumerate(clusters.membership) if c == largest]
+        if len(members) > 1:
+            with warnings.catch_warnings():  # igraph warns when many values are near zero; they are right
+                warnings.simplefilter("ignore", RuntimeWarning)
+                values = h.induced_subgraph(members).eigenvector_centrality(weights="weight")
+            eigen = _scaled({nodes[v]: x for v, x in zip(members, values, strict=True)})
     return pagerank, betweenness, eigen
 
 
@@ -262,6 +276,7 @@ def centrality(
     top: int | None = None,
     sort: str = "pagerank",
     exact_node_limit: int = EXACT_NODE_LIMIT,
+    sample_node_limit: int = SAMPLE_NODE_LIMIT,
 ) -> CentralityReport:
     """Compute degree by relation, PageRank, betweenness and eigenvector centrality of every node of ``G``.
 
@@ -272,7 +287,7 @@ def centrality(
     backend : {"auto", "networkx", "igraph"}
         ``auto`` uses NetworkX up to ``exact_node_limit`` nodes and igraph above.
     samples : int, optional
-        Source nodes sampled for betweenness. By default none (exact) up to ``exact_node_limit`` nodes and
+        Source nodes sampled for betweenness. By default none (exact) up to ``sample_node_limit`` nodes and
         :data:`DEFAULT_SAMPLES` above. At least 2; a value not below the node count means exact.
     exact : bool, optional
         Force exact (``True``) betweenness whatever the size.
@@ -298,15 +313,14 @@ def centrality(
         raise ValueError(f"unknown measure {sort!r}; use one of {', '.join(MEASURES)}")
     D = deal_network(G)
     n = D.number_of_nodes()
-    large = n > exact_node_limit
-    chosen = backend if backend != "auto" else ("igraph" if large else "networkx")
+    chosen = backend if backend != "auto" else ("igraph" if n > exact_node_limit else "networkx")
     k: int | None
     if exact:
         k = None
     elif samples is not None:
         k = max(2, int(samples))
     else:
-        k = DEFAULT_SAMPLES if large else None
+        k = DEFAULT_SAMPLES if n > sample_node_limit else None
     if k is not None and k >= n:
         k = None
     if chosen == "igraph" and n:
@@ -344,6 +358,7 @@ def centrality(
         "edges": D.number_of_edges(),
         "eigenvector_component": len(eigen),
         "exact_node_limit": exact_node_limit,
+        "sample_node_limit": sample_node_limit,
     }
     view = view_of(G)
     return CentralityReport(rows, method, top, sort, view["as_of"], tuple(view["statuses"]))

@@ -198,12 +198,14 @@ def control_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
     C = nx.DiGraph()
     C.add_nodes_from(G.nodes(data=True))
     found: dict[tuple[Hashable, Hashable], list[tuple[int, str, str]]] = {}
-    for u, v, key, data in G.edges(keys=True, data=True):
-        relation = data.get("relation")
-        if u == v or not _controls(relation, data):
-            continue
-        order = 1 if relation == "develops" else 0
-        found.setdefault((u, v), []).append((order, str(data.get("deal") or key), relation))
+    for u, neighbours in G.adjacency():
+        for v, deals in neighbours.items():
+            for key, data in deals.items():
+                relation = data.get("relation")
+                if u == v or not _controls(relation, data):
+                    continue
+                order = 1 if relation == "develops" else 0
+                found.setdefault((u, v), []).append((order, str(data.get("deal") or key), relation))
     for (u, v), deals in found.items():
         deals.sort()
         C.add_edge(
@@ -217,8 +219,21 @@ def control_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
     return C
 
 
-def _parent_of_component(G: nx.Graph, component: Iterable[Hashable]) -> Hashable:
-    return min(component, key=lambda n: (label_of(G, n).casefold(), str(n)))
+class _SortKeys(dict):  # type: ignore[type-arg]
+    """Node -> (case-folded label, IRI), computed once per node: the order of members and groups."""
+
+    def __init__(self, G: nx.Graph) -> None:
+        super().__init__()
+        self.G = G
+
+    def __missing__(self, node: Hashable) -> tuple[str, str]:
+        key = self[node] = (label_of(self.G, node).casefold(), str(node))
+        return key
+
+
+def _parent_of_component(G: nx.Graph, component: Iterable[Hashable], keys: _SortKeys | None = None) -> Hashable:
+    order = keys if keys is not None else _SortKeys(G)
+    return min(component, key=order.__getitem__)
 
 
 def _member(G: nx.Graph, C: nx.DiGraph, node: Hashable, depth: int, controller: Hashable | None) -> GroupMember:
@@ -234,19 +249,27 @@ def _member(G: nx.Graph, C: nx.DiGraph, node: Hashable, depth: int, controller: 
     )
 
 
-def _group(G: nx.Graph, C: nx.DiGraph, parent: Hashable, in_cycle: bool, tops: tuple[str, ...]) -> ControlGroup:
+def _group(
+    G: nx.Graph,
+    C: nx.DiGraph,
+    parent: Hashable,
+    in_cycle: bool,
+    tops: tuple[str, ...],
+    keys: _SortKeys | None = None,
+) -> ControlGroup:
     """Breadth-first walk from ``parent`` along control edges (each member visited once, so cycles stop)."""
+    order = keys if keys is not None else _SortKeys(G)
     depth = {parent: 0}
     via: dict[Hashable, Hashable | None] = {parent: None}
     queue = deque([parent])
     while queue:
         node = queue.popleft()
-        for child in sorted(C.successors(node), key=lambda n: (label_of(G, n).casefold(), str(n))):
+        for child in sorted(C.successors(node), key=order.__getitem__):
             if child not in depth:
                 depth[child] = depth[node] + 1
                 via[child] = node
                 queue.append(child)
-    ordered = sorted(depth, key=lambda n: (depth[n], label_of(G, n).casefold(), str(n)))
+    ordered = sorted(depth, key=lambda n: (depth[n], order[n]))
     members = tuple(_member(G, C, n, depth[n], via[n]) for n in ordered)
     return ControlGroup(
         parent=str(parent),
@@ -303,19 +326,20 @@ def control_groups(G: nx.MultiDiGraph, *, min_size: int = 2) -> ControlAnalysis:
     [('A', ['A', 'B', 'C'], 2)]
     """
     C = control_graph(G)
+    keys = _SortKeys(G)
     condensed = nx.condensation(C)
     groups = []
     for component_id in condensed.nodes:
         if condensed.in_degree(component_id):
             continue
         component = condensed.nodes[component_id]["members"]
-        parent = _parent_of_component(G, component)
+        parent = _parent_of_component(G, component, keys)
         in_cycle = len(component) > 1 or C.has_edge(parent, parent)
         if len(component) == 1 and not C.out_degree(parent) and G.nodes[parent].get("kind") not in _ROOT_KINDS:
             continue  # a product or facility nobody develops is no group of its own
         if min_size > 1 and len(component) == 1 and not C.out_degree(parent):
             continue
-        group = _group(G, C, parent, in_cycle, (str(parent),))
+        group = _group(G, C, parent, in_cycle, (str(parent),), keys)
         if group.size >= min_size:
             groups.append(group)
     groups.sort(key=lambda g: (-g.size, g.label.casefold(), g.parent))

@@ -19,7 +19,7 @@ Groups rank by integration depth, then coverage score, then label.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -246,15 +246,32 @@ def _longest_first(candidate: tuple[int, tuple[str, ...]]) -> tuple[int, tuple[s
     return -candidate[0], candidate[1]
 
 
-def _coverage(G: nx.Graph, group: ControlGroup, scheme: Mapping[str, Mapping[str, Any]]) -> GroupCoverage:
-    holders: dict[str, list[Hashable]] = {}
+_Scored = tuple[dict[str, Mapping[str, Any]], dict[str, float], float, tuple[str, ...]]
+
+
+def _score(scheme: Mapping[str, Mapping[str, Any]], held: frozenset[str]) -> _Scored:
+    """The scheme extended with held layers outside it, each layer's credit, the score and the chain."""
+    full_scheme = dict(scheme)
+    for layer in sorted(held):  # a layer outside the scheme still counts as held (but adds nothing to the score)
+        full_scheme.setdefault(layer, {"label": layer, "broader": None, "feeds": [], "narrower": []})
+    credit = _credits(full_scheme, held)
+    score = sum(credit[k] for k in scheme) / len(scheme) if scheme else 0.0
+    return full_scheme, credit, score, integration_chain(full_scheme, held)
+
+
+def _held(G: nx.Graph, group: ControlGroup) -> dict[str, list[str]]:
+    holders: dict[str, list[str]] = {}
     for member in group.members:
         for layer in G.nodes[member.entity].get("layers", ()) if member.entity in G else ():
             holders.setdefault(layer, []).append(member.entity)
-    full_scheme = dict(scheme)
-    for layer in holders:  # a layer outside the scheme still counts as held (but adds nothing to the score)
-        full_scheme.setdefault(layer, {"label": layer, "broader": None, "feeds": [], "narrower": []})
-    credit = _credits(full_scheme, holders)
+    return holders
+
+
+def _coverage(
+    G: nx.Graph, group: ControlGroup, scheme: Mapping[str, Mapping[str, Any]], scored: _Scored | None = None
+) -> GroupCoverage:
+    holders = _held(G, group)
+    full_scheme, credit, score, chain = scored if scored is not None else _score(scheme, frozenset(holders))
     credits = []
     for key in full_scheme:
         by = sorted(map(str, holders.get(key, ())), key=lambda n: (label_of(G, n).casefold(), n))
@@ -268,8 +285,6 @@ def _coverage(G: nx.Graph, group: ControlGroup, scheme: Mapping[str, Mapping[str
                 held_by_labels=tuple(label_of(G, n) for n in by),
             )
         )
-    score = sum(credit[k] for k in scheme) / len(scheme) if scheme else 0.0
-    chain = integration_chain(full_scheme, holders)
     view = view_of(G)
     return GroupCoverage(
         group=group.parent,
@@ -324,10 +339,18 @@ def coverage_ranking(G: nx.MultiDiGraph, *, min_size: int = 1, top: int | None =
     """
     scheme = layer_scheme(G)
     analysis = control_groups(G, min_size=min_size)
-    rows = [_coverage(G, group, scheme) for group in analysis.groups]
-    rows.sort(key=lambda r: (-r.integration_depth, -r.score, r.label.casefold(), r.group))
+    cache: dict[frozenset[str], _Scored] = {}  # groups holding the same layers score the same
+    ranked = []
+    for group in analysis.groups:
+        held = frozenset(_held(G, group))
+        if held not in cache:
+            cache[held] = _score(scheme, held)
+        _, _, score, chain = cache[held]
+        ranked.append(((-len(chain), -score, group.label.casefold(), group.parent), group, held))
+    ranked.sort(key=lambda item: item[0])
     if top is not None:
-        rows = rows[:top]
+        ranked = ranked[:top]
+    rows = [_coverage(G, group, scheme, cache[held]) for _, group, held in ranked]
     view = view_of(G)
     return CoverageRanking(
         rows=tuple(rows), layer_count=len(scheme), as_of=view["as_of"], statuses=tuple(view["statuses"])

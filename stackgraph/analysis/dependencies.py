@@ -72,12 +72,14 @@ def supply_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
     """
     S = nx.DiGraph()
     found: dict[tuple[Hashable, Hashable], tuple[set[str], set[str]]] = {}
-    for u, v, key, data in G.edges(keys=True, data=True):
-        if data.get("relation") != "supplies" or u == v:
-            continue
-        layers, deals = found.setdefault((u, v), (set(), set()))
-        layers.add(_layer_of(G, u, data))
-        deals.add(str(data.get("deal") or key))
+    for u, neighbours in G.adjacency():
+        for v, deals_between in neighbours.items():
+            for key, data in deals_between.items():
+                if data.get("relation") != "supplies" or u == v:
+                    continue
+                layers, deals = found.setdefault((u, v), (set(), set()))
+                layers.add(_layer_of(G, u, data))
+                deals.add(str(data.get("deal") or key))
     for (u, v), (layers, deals) in found.items():
         S.add_edge(u, v, layers=tuple(sorted(layers)), deals=tuple(sorted(deals)))
     return S
@@ -491,28 +493,39 @@ class ChokepointReport:
         return ["rank", "supplier", "dominated", "downstream", "customers", "articulation", "layers", "market"], rows
 
 
-def _dominated_counts(S: nx.DiGraph) -> dict[Hashable, int]:
-    """How many nodes each node dominates in ``S`` seen from a virtual root joined to every supply origin."""
-    root = object()
-    D = nx.DiGraph(S.edges)
-    D.add_nodes_from(S.nodes)
+def _supply_measures(S: nx.DiGraph) -> tuple[list[Hashable], Any, dict[Hashable, int], set[Hashable]]:
+    """The supply network in igraph (C) with, per node, how many nodes it dominates and whether it is an
+    articulation point. Dominators are seen from a virtual root joined to every supply origin: every member of
+    each strongly connected component nobody outside it supplies."""
+    import igraph as ig
+
+    nodes = list(S.nodes)
+    index = {node: i for i, node in enumerate(nodes)}
+    root = len(nodes)
+    edges = [(index[u], index[v]) for u, v in S.edges]
     condensed = nx.condensation(S)
-    for component in condensed.nodes:
-        if not condensed.in_degree(component):
-            for member in condensed.nodes[component]["members"]:
-                D.add_edge(root, member)
-    idom = nx.immediate_dominators(D, root)
-    children: dict[Hashable, list[Hashable]] = {}
-    for node, dominator in idom.items():
-        if node is not root:
-            children.setdefault(dominator, []).append(node)
-    size: dict[Hashable, int] = {}
+    edges += [
+        (root, index[member])
+        for component in condensed.nodes
+        if not condensed.in_degree(component)
+        for member in condensed.nodes[component]["members"]
+    ]
+    g = ig.Graph(n=root + 1, edges=edges, directed=True)
+    idom = g.dominator(root, mode="out")
+    children: dict[int, list[int]] = {}
+    for vertex, dominator in enumerate(idom):
+        if vertex != root and dominator == dominator and dominator >= 0:  # nan: unreachable; -1: the root
+            children.setdefault(int(dominator), []).append(vertex)
     order = [root]
-    for node in order:  # breadth-first over the dominator tree, then sizes bottom-up
-        order.extend(children.get(node, ()))
-    for node in reversed(order):
-        size[node] = 1 + sum(size[c] for c in children.get(node, ()))
-    return {node: size[node] - 1 for node in S.nodes}
+    for vertex in order:  # breadth-first over the dominator tree, then subtree sizes bottom-up
+        order.extend(children.get(vertex, ()))
+    size: dict[int, int] = {}
+    for vertex in reversed(order):
+        size[vertex] = 1 + sum(size[c] for c in children.get(vertex, ()))
+    dominated = {node: size.get(index[node], 1) - 1 for node in nodes}
+    supply = g.subgraph(range(root))  # without the virtual root
+    articulation = {nodes[i] for i in supply.as_undirected().articulation_points()}
+    return nodes, supply, dominated, articulation
 
 
 def chokepoints(G: nx.MultiDiGraph, *, top: int | None = 20) -> ChokepointReport:
@@ -539,8 +552,7 @@ def chokepoints(G: nx.MultiDiGraph, *, top: int | None = 20) -> ChokepointReport
     markets = market_concentration(G)
     if not S.number_of_edges():
         return ChokepointReport((), markets, 0, view["as_of"], tuple(view["statuses"]))
-    dominated = _dominated_counts(S)
-    articulation = set(nx.articulation_points(S.to_undirected(as_view=True)))
+    nodes, supply, dominated, articulation = _supply_measures(S)
     suppliers = [n for n in S.nodes if S.out_degree(n)]
     ranked = sorted(
         suppliers,
@@ -548,6 +560,9 @@ def chokepoints(G: nx.MultiDiGraph, *, top: int | None = 20) -> ChokepointReport
     )
     if top is not None:
         ranked = ranked[:top]
+    position = {node: i for i, node in enumerate(nodes)}
+    reach = supply.neighborhood_size([position[n] for n in ranked], order=len(nodes), mode="out", mindist=1)
+    downstream = dict(zip(ranked, reach, strict=True))
     best_share: dict[str, tuple[float, MarketConcentration]] = {}
     for market in markets:
         for share in market.shares:
@@ -564,7 +579,7 @@ def chokepoints(G: nx.MultiDiGraph, *, top: int | None = 20) -> ChokepointReport
                 layers=tuple(G.nodes[n].get("layers") or ()) if n in G else (),
                 customers=S.out_degree(n),
                 dominated=dominated[n],
-                downstream=len(nx.descendants(S, n)),
+                downstream=downstream[n],
                 articulation=n in articulation,
                 market=market.market if market else None,
                 share=share,

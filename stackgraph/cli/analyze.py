@@ -56,17 +56,42 @@ def _view_options(function: F) -> F:
     )
     @store_options
     @functools.wraps(function)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(
+        *args: Any,
+        as_of: str | None,
+        statuses: tuple[str, ...],
+        top: int | None,
+        fmt: str,
+        output: Path | None,
+        store_opts: StoreOptions,
+        **kwargs: Any,
+    ) -> Any:
+        kwargs["view"] = _View(as_of, statuses, top, fmt, output, store_opts)
         return function(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
 
 
-def _project(store_opts: StoreOptions, as_of: str | None, statuses: tuple[str, ...]) -> nx.MultiDiGraph:
-    from stackgraph.projection import ProjectionPolicy, parse_statuses, project
+@dataclasses.dataclass(frozen=True)
+class _View:
+    """The options every analysis command shares: which deals count, how many rows, which format, where."""
 
-    policy = ProjectionPolicy(as_of=as_of, statuses=parse_statuses(statuses or None))
-    return project(store_opts.open(), policy)
+    as_of: str | None
+    statuses: tuple[str, ...]
+    top: int | None
+    fmt: str
+    output: Path | None
+    store_opts: StoreOptions
+
+    def graph(self) -> nx.MultiDiGraph:
+        """Project the store under the policy the options give."""
+        from stackgraph.projection import ProjectionPolicy, parse_statuses, project
+
+        policy = ProjectionPolicy(as_of=self.as_of, statuses=parse_statuses(self.statuses or None))
+        return project(self.store_opts.open(), policy)
+
+    def emit(self, result: Any, G: nx.MultiDiGraph, title: str, notes: list[str] | None = None) -> None:
+        _emit(result, self.fmt, self.output, title=title, G=G, notes=notes)
 
 
 def _resolve(G: nx.MultiDiGraph, name: str) -> str:
@@ -129,14 +154,7 @@ def analyze() -> None:
 @analyze.command()
 @_view_options
 @handle_errors
-def groups(
-    as_of: str | None,
-    statuses: tuple[str, ...],
-    top: int | None,
-    fmt: str,
-    output: Path | None,
-    store_opts: StoreOptions,
-) -> None:
+def groups(view: _View) -> None:
     """Control groups: each ultimate parent with everything it controls, largest first.
 
     Control comes from acquisitions that count (not of a minority stake), ownership above 50 % and development
@@ -145,16 +163,16 @@ def groups(
     """
     from stackgraph.analysis import control_groups
 
-    G = _project(store_opts, as_of, statuses)
+    G = view.graph()
     result = control_groups(G)
-    if top is not None:
-        result = dataclasses.replace(result, groups=result.groups[:top])
+    if view.top is not None:
+        result = dataclasses.replace(result, groups=result.groups[: view.top])
     notes = [f"ownership cycle: {' -> '.join(_label(G, n) for n in cycle)}" for cycle in result.cycles]
     notes += [
         f"conflicting control of {c.label}: claimed by {', '.join(_label(G, n) for n in c.controllers)}"
         for c in result.conflicts
     ]
-    _emit(result, fmt, output, title="Control groups", G=G, notes=notes)
+    view.emit(result, G, "Control groups", notes)
 
 
 def _label(G: nx.MultiDiGraph, node: str) -> str:
@@ -169,12 +187,7 @@ def _label(G: nx.MultiDiGraph, node: str) -> str:
 @handle_errors
 def coverage(
     entity: str | None,
-    as_of: str | None,
-    statuses: tuple[str, ...],
-    top: int | None,
-    fmt: str,
-    output: Path | None,
-    store_opts: StoreOptions,
+    view: _View,
 ) -> None:
     """Stack coverage of ENTITY's group (layer by layer), or a ranking of all groups by integration.
 
@@ -184,20 +197,20 @@ def coverage(
     """
     from stackgraph.analysis import coverage_ranking, group_coverage
 
-    G = _project(store_opts, as_of, statuses)
+    G = view.graph()
     if entity is None:
-        ranking = coverage_ranking(G, top=top or _DEFAULT_TOP)
-        _emit(ranking, fmt, output, title="Groups ranked by stack integration", G=G)
+        ranking = coverage_ranking(G, top=view.top or _DEFAULT_TOP)
+        view.emit(ranking, G, "Groups ranked by stack integration")
         return
     result = group_coverage(G, _resolve(G, entity))
-    if top is not None:
-        result = dataclasses.replace(result, layers=result.layers[:top])
+    if view.top is not None:
+        result = dataclasses.replace(result, layers=result.layers[: view.top])
     notes = [
         f"score {result.score:.3f} over {sum(1 for c in result.layers)} layers; integration depth "
         f"{result.integration_depth}" + (f" ({' > '.join(result.chain)})" if result.chain else ""),
         "members: " + ", ".join(_label(G, m) for m in result.members),
     ]
-    _emit(result, fmt, output, title=f"Stack coverage of the {result.label} group", G=G, notes=notes)
+    view.emit(result, G, f"Stack coverage of the {result.label} group", notes)
 
 
 @analyze.command()
@@ -206,27 +219,22 @@ def coverage(
 @handle_errors
 def dependencies(
     entity: str,
-    as_of: str | None,
-    statuses: tuple[str, ...],
-    top: int | None,
-    fmt: str,
-    output: Path | None,
-    store_opts: StoreOptions,
+    view: _View,
 ) -> None:
     """Upstream supply chain of ENTITY's group: outside suppliers per input layer and single-source inputs."""
     from stackgraph.analysis import dependencies as find_dependencies
 
-    G = _project(store_opts, as_of, statuses)
+    G = view.graph()
     result = find_dependencies(G, _resolve(G, entity))
-    if top is not None:
-        result = dataclasses.replace(result, upstream=result.upstream[:top])
+    if view.top is not None:
+        result = dataclasses.replace(result, upstream=result.upstream[: view.top])
     notes = [
         f"external {d.label}: {', '.join(s.label for s in d.suppliers)}"
         + (" (single source)" if d.single_source else "")
         + (" (also in house)" if d.in_house else "")
         for d in result.external
     ]
-    _emit(result, fmt, output, title=f"Supply dependencies of the {result.label} group", G=G, notes=notes)
+    view.emit(result, G, f"Supply dependencies of the {result.label} group", notes)
 
 
 @analyze.command()
@@ -235,34 +243,22 @@ def dependencies(
 @handle_errors
 def dependents(
     entity: str,
-    as_of: str | None,
-    statuses: tuple[str, ...],
-    top: int | None,
-    fmt: str,
-    output: Path | None,
-    store_opts: StoreOptions,
+    view: _View,
 ) -> None:
     """Who depends on supplier ENTITY: its customers (tier 1), their customers (tier 2), and so on."""
     from stackgraph.analysis import dependents as find_dependents
 
-    G = _project(store_opts, as_of, statuses)
+    G = view.graph()
     result = find_dependents(G, _resolve(G, entity))
-    if top is not None:
-        result = dataclasses.replace(result, dependents=result.dependents[:top])
-    _emit(result, fmt, output, title=f"Dependents of {result.label}", G=G)
+    if view.top is not None:
+        result = dataclasses.replace(result, dependents=result.dependents[: view.top])
+    view.emit(result, G, f"Dependents of {result.label}")
 
 
 @analyze.command()
 @_view_options
 @handle_errors
-def chokepoints(
-    as_of: str | None,
-    statuses: tuple[str, ...],
-    top: int | None,
-    fmt: str,
-    output: Path | None,
-    store_opts: StoreOptions,
-) -> None:
+def chokepoints(view: _View) -> None:
     """Suppliers whose removal cuts the most supply paths (dominators, articulation points), with market shares.
 
     "dominated" counts the entities every supply path to which passes through the supplier; "articulation"
@@ -270,14 +266,14 @@ def chokepoints(
     """
     from stackgraph.analysis import chokepoints as find_chokepoints
 
-    G = _project(store_opts, as_of, statuses)
-    result = find_chokepoints(G, top=top or _DEFAULT_TOP)
+    G = view.graph()
+    result = find_chokepoints(G, top=view.top or _DEFAULT_TOP)
     notes = [
         f"{m.label} ({m.year}): HHI {m.hhi:.0f}, {m.level}"
         + (f"; largest {m.shares[0].label} {m.shares[0].share:.1f}%" if m.shares else "")
         for m in result.markets
     ]
-    _emit(result, fmt, output, title="Supply chokepoints", G=G, notes=notes)
+    view.emit(result, G, "Supply chokepoints", notes)
 
 
 @analyze.command()
@@ -296,7 +292,7 @@ def chokepoints(
     type=click.Choice(["auto", "networkx", "igraph"]),
     default="auto",
     show_default=True,
-    help="auto: exact NetworkX on small graphs, igraph above 5,000 nodes.",
+    help="auto: NetworkX up to 1,000 nodes, igraph above.",
 )
 @_view_options
 @handle_errors
@@ -305,17 +301,12 @@ def centrality(
     samples: int | None,
     exact: bool,
     backend: str,
-    as_of: str | None,
-    statuses: tuple[str, ...],
-    top: int | None,
-    fmt: str,
-    output: Path | None,
-    store_opts: StoreOptions,
+    view: _View,
 ) -> None:
     """PageRank, betweenness, eigenvector and degree (per relation) of every entity, ranked.
 
-    Large graphs use igraph and betweenness sampled from 500 sources (or --samples K); the output states the
-    method and the sample size.
+    Graphs above 1,000 nodes use igraph (same values); above 5,000 nodes betweenness is sampled from 200
+    sources (or --samples K). The output states the method and the sample size.
     """
     from stackgraph.analysis import centrality as compute
 
@@ -323,8 +314,8 @@ def centrality(
         from stackgraph.cli._common import UsageFailure
 
         raise UsageFailure("give either --exact or --samples, not both")
-    G = _project(store_opts, as_of, statuses)
-    result = compute(G, backend=backend, samples=samples, exact=exact or None, top=top or _DEFAULT_TOP, sort=sort)
+    G = view.graph()
+    result = compute(G, backend=backend, samples=samples, exact=exact or None, top=view.top or _DEFAULT_TOP, sort=sort)
     method = result.method
     approximation = (
         f"betweenness sampled from k={method['samples']} sources (seed {method['seed']})"
@@ -335,4 +326,4 @@ def centrality(
         f"method: {method['backend']}, {approximation}; {method['nodes']} nodes, {method['edges']} linked pairs; "
         f"eigenvector on the largest connected component ({method['eigenvector_component']} nodes)"
     ]
-    _emit(result, fmt, output, title=f"Centrality, ranked by {sort}", G=G, notes=notes)
+    view.emit(result, G, f"Centrality, ranked by {sort}", notes)

@@ -27,6 +27,7 @@ from stackgraph.render._diff import diff_figures, merge_diff
 from stackgraph.render._select import EmptySelectionError, expand_layers, select
 from stackgraph.render.view import (
     EDGE_LABEL_NODE_LIMIT,
+    LEAN_NODE_LIMIT,
     MAX_NODES,
     PHYSICS_NODE_LIMIT,
     SIZE_MEASURES,
@@ -40,6 +41,7 @@ from stackgraph.render.view import (
 __all__ = [
     "AGGREGATES",
     "EDGE_LABEL_NODE_LIMIT",
+    "LEAN_NODE_LIMIT",
     "MAX_NODES",
     "PHYSICS_NODE_LIMIT",
     "SIZE_MEASURES",

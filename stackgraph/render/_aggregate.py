@@ -56,7 +56,8 @@ def aggregate(G: nx.MultiDiGraph, by: str = "layers", *, max_nodes: int = 400) -
     """Return a graph whose nodes are stack layers or control groups and whose edges count the ties between them.
 
     An entity counts in its first layer (the one that colours it in a full view). With ``by="groups"``, the
-    ``max_nodes - 1`` largest groups (by members, then ties) are kept and the rest are pooled in one node.
+    ``max_nodes - 1`` largest groups (by members, then ties) are kept and the rest are pooled in one node. Nodes
+    come in the layer scheme's order (layers) or largest first (groups).
 
     Parameters
     ----------
@@ -71,8 +72,9 @@ def aggregate(G: nx.MultiDiGraph, by: str = "layers", *, max_nodes: int = 400) -
     -------
     networkx.MultiDiGraph
         Nodes with ``label``, ``kind`` (``"layer"`` or ``"group"``), ``layers``, ``members`` (count), ``sample``
-        (up to five member labels) and ``internal`` (ties inside); one edge per (source, target, relation) with
-        ``relation``, ``count`` and ``status`` ``None``. ``graph["aggregate"]`` is ``by``.
+        (up to five member labels) and ``internal`` (ties inside); one edge per (source, target) with ``count``
+        (ties), ``by_relation`` (ties per relation, most first), ``relation`` (the commonest) and ``status``
+        ``None``. ``graph["aggregate"]`` is ``by``.
 
     Examples
     --------
@@ -112,18 +114,30 @@ def aggregate(G: nx.MultiDiGraph, by: str = "layers", *, max_nodes: int = 400) -
     for node, key in bucket.items():
         members.setdefault(key, []).append(node)
     internal: Counter[Hashable] = Counter()
-    counts: Counter[tuple[Hashable, Hashable, str]] = Counter()
-    for u, v, relation in G.edges(data="relation"):
+    counts: dict[tuple[Hashable, Hashable], Counter[str]] = {}
+    partnerships: set[tuple[Hashable, frozenset[Hashable]]] = set()
+    for u, v, key, relation in G.edges(keys=True, data="relation"):
+        if relation == "partners_with":  # one tie, though projected both ways
+            if (key, frozenset((u, v))) in partnerships:
+                continue
+            partnerships.add((key, frozenset((u, v))))
         a, b = bucket[u], bucket[v]
+        if relation == "partners_with" and str(b) < str(a):
+            a, b = b, a
         if a == b:
             internal[a] += 1
         else:
-            counts[(a, b, relation or "related")] += 1
+            counts.setdefault((a, b), Counter())[relation or "related"] += 1
 
     A = nx.MultiDiGraph()
     A.graph.update(G.graph)
     A.graph["aggregate"] = by
-    for key, nodes in sorted(members.items(), key=lambda item: (-len(item[1]), str(item[0]))):
+    if by == "layers":  # in the scheme's order, so a circle of them reads like the stack
+        rank = {key: i for i, key in enumerate(scheme)}
+        ordered = sorted(members.items(), key=lambda item: (rank.get(item[0], len(rank)), str(item[0])))
+    else:
+        ordered = sorted(members.items(), key=lambda item: (-len(item[1]), str(item[0])))
+    for key, nodes in ordered:
         labels = sorted((str(G.nodes[n].get("label") or n) for n in nodes), key=str.casefold)
         A.add_node(
             key,
@@ -136,6 +150,16 @@ def aggregate(G: nx.MultiDiGraph, by: str = "layers", *, max_nodes: int = 400) -
             sample=tuple(labels[:5]),
             internal=internal[key],
         )
-    for (a, b, relation), count in sorted(counts.items(), key=lambda item: (str(item[0]), item[1])):
-        A.add_edge(a, b, key=f"{relation}:{a}->{b}", relation=relation, count=count, status=None, deal=None)
+    for (a, b), relations in sorted(counts.items(), key=lambda item: (str(item[0][0]), str(item[0][1]))):
+        ranked = sorted(relations.items(), key=lambda item: (-item[1], item[0]))
+        A.add_edge(
+            a,
+            b,
+            key=f"{a}->{b}",
+            relation=ranked[0][0],
+            count=sum(relations.values()),
+            by_relation=dict(ranked),
+            status=None,
+            deal=None,
+        )
     return A

@@ -26,7 +26,8 @@ def _iterations(n: int) -> int:
 def positions(G: nx.Graph, *, seed: int = 0, spacing: float = 120.0) -> dict[Hashable, tuple[float, float]]:
     """Return a position (x, y in screen pixels) for each node of ``G``: the same graph and seed give the same layout.
 
-    Direction and parallel edges are ignored. Coordinates are scaled so a typical tie is about ``spacing`` pixels.
+    Direction and parallel edges are ignored. Coordinates are scaled so a typical tie is about ``spacing`` pixels
+    long and each node has at least ``spacing`` squared pixels of room.
 
     Examples
     --------
@@ -56,10 +57,9 @@ def positions(G: nx.Graph, *, seed: int = 0, spacing: float = 120.0) -> dict[Has
     coords = layout.coords
     lengths = sorted(math.dist(coords[a], coords[b]) for a, b in pairs)
     typical = lengths[len(lengths) // 2] if lengths else 0.0
-    if typical <= 0:
-        xs = [c[0] for c in coords]
-        ys = [c[1] for c in coords]
-        extent = max(max(xs) - min(xs), max(ys) - min(ys)) or 1.0
-        typical = extent / max(1.0, math.sqrt(n))
-    scale = spacing / typical
+    xs = [c[0] for c in coords]
+    ys = [c[1] for c in coords]
+    extent = math.sqrt(max(max(xs) - min(xs), 1e-9) * max(max(ys) - min(ys), 1e-9))
+    # a typical tie about ``spacing`` long, and at least ``spacing`` squared of room per node
+    scale = max(spacing / typical if typical > 0 else 0.0, spacing * math.sqrt(n) / extent)
     return {node: (round(coords[i][0] * scale, 1), round(coords[i][1] * scale, 1)) for i, node in enumerate(nodes)}

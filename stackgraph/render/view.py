@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EDGE_LABEL_NODE_LIMIT",
+    "LEAN_NODE_LIMIT",
     "MAX_NODES",
     "PHYSICS_NODE_LIMIT",
     "SIZE_MEASURES",
@@ -55,8 +56,11 @@ __all__ = [
     "scenario_diff_html",
 ]
 
-#: Up to this many entities the browser tidies the layout with physics; above, positions are final and physics off.
-PHYSICS_NODE_LIMIT = 1000
+#: Up to this many entities the browser tidies the precomputed layout with physics; above, physics is off.
+PHYSICS_NODE_LIMIT = 300
+#: Above this many entities nodes and ties get the leanest styling vis-network draws fastest (plain colours,
+#: default arrow heads, no tie labels).
+LEAN_NODE_LIMIT = 1000
 #: Above this many entities, edge labels are left out (the tooltip still has amount and dates).
 EDGE_LABEL_NODE_LIMIT = 1000
 #: Above this many entities a view is aggregated (layers as nodes): more is not usable in a browser.
@@ -278,14 +282,14 @@ def _build(
 ) -> GraphView:
     aggregated = G.graph.get("aggregate")
     n = G.number_of_nodes()
-    big = n > PHYSICS_NODE_LIMIT
-    use_physics = (not big) if physics is None else bool(physics)
+    big = n > LEAN_NODE_LIMIT
+    use_physics = (n <= PHYSICS_NODE_LIMIT and not aggregated) if physics is None else bool(physics)
     with_edge_labels = n <= EDGE_LABEL_NODE_LIMIT
     notes = list(notes)
     if big and not use_physics:
-        notes.append(f"More than {PHYSICS_NODE_LIMIT:,} entities: positions are precomputed and physics is off.")
+        notes.append(f"More than {LEAN_NODE_LIMIT:,} entities: positions are precomputed and physics is off.")
     if not with_edge_labels:
-        notes.append("Tie labels are hidden at this size; hover a tie for its amount, dates and source.")
+        notes.append("Tie labels are left out at this size and names appear when you zoom in; hover for details.")
 
     scheme = G.graph.get("layers") or {}
     layer_labels = {key: str(info.get("label") or key) for key, info in scheme.items()}
@@ -296,22 +300,33 @@ def _build(
     else:
         scores, measure = _scores(G, size_by), size_by
     top = max(scores.values(), default=0.0)
-    primary = {node: (tuple(G.nodes[node].get("layers") or ()) or (NO_LAYER,)) for node in G.nodes}
-    colors = layer_colors(_layer_order(G, {k for ls in primary.values() for k in ls}))
-    pos = positions(G, seed=seed, spacing=150.0 if not big else 60.0)
+    layers_of = {node: (tuple(G.nodes[node].get("layers") or ()) or (NO_LAYER,)) for node in G.nodes}
+    colors = layer_colors(_layer_order(G, {k for ls in layers_of.values() for k in ls}))
+    if aggregated:  # layers or groups on a circle, in the scheme's (or size) order: few nodes, many links
+        radius = max(320.0, 45.0 * n)
+        order = {key: i for i, key in enumerate(G.nodes)}
+        pos = {
+            node: (
+                round(radius * math.cos(2 * math.pi * order[node] / max(n, 1)), 1),
+                round(radius * math.sin(2 * math.pi * order[node] / max(n, 1)), 1),
+            )
+            for node in G.nodes
+        }
+    else:
+        pos = positions(G, seed=seed, spacing=150.0 if not big else 80.0)
     focus = G.graph.get("focus")
 
     nodes: list[dict[str, Any]] = []
     for node, data in G.nodes(data=True):
         label = str(data.get("label") or node)
         kind = data.get("kind")
-        color = colors[primary[node][0]]
+        color = colors[layers_of[node][0]]
         extra: list[str] = []
         item: dict[str, Any] = {
             "id": _node_id(node),
             "label": _short(label),
             "shape": KIND_SHAPES.get(kind, "dot"),
-            "size": _size(scores.get(node, 0.0), top),
+            "size": _size(scores.get(node, 0.0), top) if not big else _size(scores.get(node, 0.0), top, 6.0, 24.0),
             "color": {
                 "background": color,
                 "border": _darker(color),
@@ -323,7 +338,7 @@ def _build(
             "sg_name": label,
             "sg_aliases": [str(a) for a in data.get("aliases") or ()],
             "sg_kind": kind or "entity",
-            "sg_layers": list(primary[node]),
+            "sg_layers": list(layers_of[node]),
         }
         if aggregated:
             item["shape"] = "hexagon" if aggregated == "layers" else "dot"
@@ -384,11 +399,17 @@ def _build(
         edge["arrows"] = {"to": {"enabled": True, "type": arrow, "scaleFactor": 0.7}} if arrow else {"to": False}
         if aggregated:
             count = int(data.get("count") or 1)
-            edge["width"] = round(1 + 2 * math.log2(count), 2)
+            edge["width"] = round(1 + 1.2 * math.log2(count), 2)
+            if arrow:
+                edge["arrows"] = {"to": {"enabled": True, "type": arrow, "scaleFactor": 0.35}}
             edge["label"] = str(count) if with_edge_labels else ""
-            edge["title"] = (
-                f"{count} {RELATION_LABELS.get(relation, relation)} tie{'s' if count != 1 else ''}\n"
-                f"from {G.nodes[u].get('label')} to {G.nodes[v].get('label')}"
+            breakdown = data.get("by_relation") or {relation: count}
+            ends = f"from {G.nodes[u].get('label')} to {G.nodes[v].get('label')}"
+            edge["title"] = "\n".join(
+                [
+                    f"{count} tie{'s' if count != 1 else ''} {ends}",
+                    *(f"{RELATION_LABELS.get(r, r)}: {c}" for r, c in breakdown.items()),
+                ]
             )
         else:
             if status in UNCERTAIN_STATUSES:
@@ -418,7 +439,15 @@ def _build(
             if parallel[pair]:
                 edge["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.18 * parallel[pair]}
             parallel[pair] += 1
+        if not edge.get("label"):
+            edge.pop("label", None)
+        if big:
+            _lean_edge(edge, color)
         edges.append(edge)
+
+    if big:
+        for item in nodes:
+            _lean_node(item)
 
     network = _new_network(title)
     network.nodes = nodes
@@ -434,18 +463,44 @@ def _build(
         "legend": _legend(G, nodes, edges, colors, layer_labels, measure, diff is not None),
         "filters": _filters(nodes, edges, colors, layer_labels, diff is not None, bool(aggregated)),
         "physics": use_physics,
+        "lean": big,
         "focus": _node_id(focus) if focus is not None else None,
         "diff": dict(diff) if diff is not None else None,
         "size_by": measure,
+        "units": [str(aggregated), "links"] if aggregated else ["entities", "ties"],
         "aggregate": aggregated,
     }
     return GraphView(network, meta)
+
+
+def _lean_node(item: dict[str, Any]) -> None:
+    """Leanest node vis-network builds fast: no label (the page draws labels itself when zoomed in), no title
+    (the page shows ``sg_tip`` on hover), a plain colour unless the node is marked."""
+    item.pop("label", None)
+    item["sg_tip"] = item.pop("title", "")
+    if "borderWidth" not in item:
+        item["color"] = item["color"]["background"]
+    if item.get("shape") == "dot":
+        del item["shape"]
+    if not item.get("sg_aliases"):
+        item.pop("sg_aliases", None)
+
+
+def _lean_edge(edge: dict[str, Any], color: str) -> None:
+    """Leanest tie: plain colour, no arrow head (the page draws them when zoomed in), tooltip text in ``sg_tip``."""
+    edge["sg_tip"] = edge.pop("title", "")
+    if edge.get("sg_change") in (None, "same"):
+        edge["color"] = color
+        edge.pop("width", None)
+        edge.pop("shadow", None)
+    edge.pop("arrows", None)
 
 
 def _options(*, big: bool, physics: bool, seed: int) -> dict[str, Any]:
     options: dict[str, Any] = {
         "autoResize": True,
         "nodes": {
+            "shape": "dot",
             "borderWidth": 1.5,
             "font": {"size": 13, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
         },
@@ -466,6 +521,8 @@ def _options(*, big: bool, physics: bool, seed: int) -> dict[str, Any]:
         },
         "layout": {"improvedLayout": False, "randomSeed": seed},
     }
+    if big:  # the page draws arrow heads itself once zoomed in: vis-network's cost every frame
+        options["edges"]["arrows"] = {"to": {"enabled": False}}
     if physics:
         options["physics"] = {
             "enabled": True,
@@ -528,7 +585,9 @@ def _legend(
     relations = [r for r in RELATIONS if any(e["sg_relation"] == r for e in edges)]
     sections.append(
         {
-            "title": "Relation (tie colour and arrow)",
+            "title": "Relation (tie colour and arrow)"
+            if not G.graph.get("aggregate")
+            else "Commonest relation (link colour)",
             "items": [
                 {
                     "label": RELATION_LABELS[r] + ("" if RELATION_ARROWS[r] else " (both ways)"),
@@ -583,7 +642,7 @@ def _filters(
         {
             "field": "sg_relation",
             "target": "edges",
-            "title": "Relation",
+            "title": "Commonest relation" if aggregated else "Relation",
             "items": [
                 {"key": r, "label": RELATION_LABELS.get(r, r), "count": relation_count[r], "line": {"color": c}}
                 for r, c in [*RELATION_COLORS.items(), ("related", "#888888")]
@@ -673,7 +732,7 @@ def graph_view(
         Draw stack layers or control groups as nodes instead of entities. Graphs with more than ``max_nodes``
         entities are aggregated by layers whatever this says (see :attr:`GraphView.notes`).
     physics : bool, optional
-        Let the browser tidy the layout; by default only up to :data:`PHYSICS_NODE_LIMIT` entities.
+        Let the browser tidy the precomputed layout; by default only up to :data:`PHYSICS_NODE_LIMIT` entities.
     seed : int
         Seed of the precomputed layout (same graph and seed, same picture).
 

@@ -45,7 +45,7 @@ from stackgraph.scenarios.model import DEAL_TYPES, STATUSES, Scenario, Step, par
 if TYPE_CHECKING:
     from stackgraph.store import KnowledgeStore
 
-__all__ = ["Overlay", "StepEffect", "apply_scenario", "control_closure", "controlled_by"]
+__all__ = ["Overlay", "StepEffect", "apply_scenario", "control_closure", "controlled_by", "is_control_claim"]
 
 SG = "https://w3id.org/stackgraph/ns#"
 ID = "https://w3id.org/stackgraph/id/"
@@ -243,6 +243,10 @@ def apply_scenario(store: KnowledgeStore, scenario: Scenario, *, as_of: str | No
         except ValueError as error:
             raise ScenarioError(f"as_of: {error}") from None
     day = scenario.effective_as_of() if as_of is None else _end_of(as_of)
+    for step in scenario.steps:
+        date = step.get("date")
+        if date is not None and _start_of(date) > day:
+            raise step.error("date", f"{date} is after the as-of date {day}; the deal would not be in effect yet")
     baseline_graphs = tuple(store.graph_names())
     if scenario.graph_iri in baseline_graphs:
         raise ScenarioError(
@@ -258,6 +262,12 @@ def _end_of(iso: str) -> str:
     from stackgraph.scenarios.model import _full_date
 
     return _full_date(iso, end=True)
+
+
+def _start_of(iso: str) -> str:
+    from stackgraph.scenarios.model import _full_date
+
+    return _full_date(iso, end=False)
 
 
 class _Player:
@@ -448,7 +458,7 @@ class _Player:
         if stake > 50:
             # the target's previous owners lose control from the step's date
             for parent, _, key, data in state.in_edges(target, keys=True, data=True):
-                if parent != acquirer and _is_claim(data):
+                if parent != acquirer and is_control_claim(data):
                     copy = self.new_deal(step, f"sold-by-{_slug(local_name(parent))}")
                     self.copy_deal(step, key, copy, f"Scenario: {self.label(parent)} sells {t_label} to {a_label}")
                     self._add(copy, SG + "endDate", _date_literal(self.date_of(step)))
@@ -707,8 +717,17 @@ class _Player:
         return StepEffect(step.index, step.kind, summary, tuple(new_deals), superseded, ())
 
 
-def _is_claim(data: Mapping[str, Any]) -> bool:
-    """An acquisition or ownership edge that gives control (the seller's side of an acquisition)."""
+def is_control_claim(data: Mapping[str, Any]) -> bool:
+    """Return whether a projected edge is an acquisition or ownership that gives control (what a controlling
+    acquisition ends for the target's previous owners).
+
+    Examples
+    --------
+    >>> is_control_claim({"relation": "controls", "stake": 60.0})
+    True
+    >>> is_control_claim({"relation": "acquires", "stake": 30.0})
+    False
+    """
     if data.get("relation") not in ("acquires", "controls") or data.get("status") == "terminated":
         return False
     stake = data.get("stake")

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from stackgraph.analysis import coverage as _coverage_module
 from stackgraph.analysis.centrality import centrality
 from stackgraph.analysis.concentration import (
     HIGHLY_CONCENTRATED,
@@ -39,8 +40,8 @@ from stackgraph.analysis.concentration import (
     concentration_change,
     market_concentration,
 )
-from stackgraph.analysis.control import control_graph, control_group, control_groups, ultimate_parents
-from stackgraph.analysis.coverage import GroupCoverage, coverage_ranking, group_coverage
+from stackgraph.analysis.control import control_graph, control_group, ultimate_parents
+from stackgraph.analysis.coverage import GroupCoverage, group_coverage, layer_scheme
 from stackgraph.analysis.dependencies import chokepoints, dependencies
 from stackgraph.scenarios.model import Scenario
 
@@ -80,6 +81,8 @@ HHI_HIGHLY_CONCENTRATED = HIGHLY_CONCENTRATED
 HHI_SIGNIFICANT_CHANGE = SIGNIFICANT_CHANGE
 
 _FEW_GROUPS = 4
+# the analysis layer's coverage of a given group (shares the caller's control graph); group_coverage otherwise
+_coverage_of_group = getattr(_coverage_module, "_coverage", None)
 _EXACT_BETWEENNESS_NODES = 1000
 _BETWEENNESS_SAMPLES = 16
 _TIE_RELATIONS = ("supplies", "invests_in", "partners_with", "acquires", "controls")
@@ -240,7 +243,7 @@ def compare(
     ([{'iri': 'Y', 'label': 'Y'}], ['b'])
     """
     C_before, C_after = control_graph(before), control_graph(after)
-    groups = _groups(before, after)
+    groups = _groups(before, after, C_before, C_after)
     parents: list[str] = []
     for node in focus:
         for G, C in ((after, C_after), (before, C_before)):
@@ -256,7 +259,7 @@ def compare(
     for entry in groups:
         if entry["status"] != "absorbed" and entry["parent"]["iri"] not in covered:
             covered.append(entry["parent"]["iri"])
-    coverage = _coverage(before, after, covered)
+    coverage = _coverage(before, after, covered, C_before, C_after)
     sections: dict[str, Any] = {
         "focus": [_label(before, after, p) for p in parents],
         "groups": groups,
@@ -292,13 +295,30 @@ def compare(
     return {"focus": sections.pop("focus"), "changed": changed, **sections}
 
 
-def _groups(before: nx.MultiDiGraph, after: nx.MultiDiGraph) -> list[dict[str, Any]]:
-    """Groups (headed by an ultimate parent, standalone organisations included) whose members changed."""
-    old = {g.parent: g.member_ids() for g in control_groups(before, min_size=1).groups}
-    new = {g.parent: g.member_ids() for g in control_groups(after, min_size=1).groups}
+def _groups(
+    before: nx.MultiDiGraph, after: nx.MultiDiGraph, C_before: nx.DiGraph, C_after: nx.DiGraph
+) -> list[dict[str, Any]]:
+    """Groups (headed by an ultimate parent, standalone organisations included) whose members changed.
+
+    Only a group above a control tie that changed can change, so only the ultimate parents of the ends of the
+    changed control ties are compared (the same answer as comparing every group, without walking them all).
+    """
+    changed_ties = set(C_before.edges()) ^ set(C_after.edges())
+    touched = {node for tie in changed_ties for node in tie}
+    tops: set[str] = set()
+    for G, C in ((before, C_before), (after, C_after)):
+        for node in touched:
+            if node in G:
+                tops.update(ultimate_parents(G, node, control=C))
+
+    def members(G: nx.MultiDiGraph, C: nx.DiGraph, top: str) -> frozenset[str]:
+        if top not in G or ultimate_parents(G, top, control=C) != (top,):
+            return frozenset()
+        return control_group(G, top, control=C).member_ids()
+
     rows = []
-    for parent in _sorted(after if True else before, set(old) | set(new)):
-        was, now = old.get(parent, frozenset()), new.get(parent, frozenset())
+    for parent in _sorted(after, tops):
+        was, now = members(before, C_before, parent), members(after, C_after, parent)
         if was == now or (len(was) <= 1 and not now) or (not was and len(now) <= 1):
             continue
         if not now:
@@ -307,9 +327,7 @@ def _groups(before: nx.MultiDiGraph, after: nx.MultiDiGraph) -> list[dict[str, A
             status = "new"
         else:
             status = "changed"
-        absorbed_by = []
-        if status == "absorbed":
-            absorbed_by = [p for p, members in new.items() if parent in members]
+        absorbed_by = list(ultimate_parents(after, parent, control=C_after)) if status == "absorbed" else []
         rows.append(
             {
                 "parent": _label(before, after, parent),
@@ -325,24 +343,27 @@ def _groups(before: nx.MultiDiGraph, after: nx.MultiDiGraph) -> list[dict[str, A
     return rows
 
 
-def _coverage(before: nx.MultiDiGraph, after: nx.MultiDiGraph, parents: Sequence[str]) -> list[dict[str, Any]]:
-    if len(parents) > _FEW_GROUPS:  # one pass over every group beats one control closure per group
-        old_rows = {r.group: r for r in coverage_ranking(before, min_size=1).rows}
-        new_rows = {r.group: r for r in coverage_ranking(after, min_size=1).rows}
+def _coverage(
+    before: nx.MultiDiGraph,
+    after: nx.MultiDiGraph,
+    parents: Sequence[str],
+    C_before: nx.DiGraph,
+    C_after: nx.DiGraph,
+) -> list[dict[str, Any]]:
+    scheme_before, scheme_after = layer_scheme(before), layer_scheme(after)
 
-        def lookup(G: nx.MultiDiGraph, rows: Mapping[str, GroupCoverage], parent: str) -> GroupCoverage | None:
-            return rows.get(parent) or (group_coverage(G, parent) if parent in G else None)
-
-    else:
-        old_rows = new_rows = {}
-
-        def lookup(G: nx.MultiDiGraph, rows: Mapping[str, GroupCoverage], parent: str) -> GroupCoverage | None:
-            return group_coverage(G, parent) if parent in G else None
+    def lookup(G: nx.MultiDiGraph, C: nx.DiGraph, scheme: Mapping[str, Any], parent: str) -> GroupCoverage | None:
+        if parent not in G:
+            return None
+        if len(parents) <= _FEW_GROUPS or _coverage_of_group is None:
+            return group_coverage(G, parent)
+        # many groups: share one control graph instead of rebuilding it per group
+        return _coverage_of_group(G, control_group(G, parent, control=C), scheme)
 
     rows = []
     for parent in parents:
-        old = lookup(before, old_rows, parent)
-        new = lookup(after, new_rows, parent)
+        old = lookup(before, C_before, scheme_before, parent)
+        new = lookup(after, C_after, scheme_after, parent)
         held_before = set(old.held) if old else set()
         held_after = set(new.held) if new else set()
         score_before = round(old.score, 4) if old else 0.0

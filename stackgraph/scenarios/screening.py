@@ -33,6 +33,7 @@ from stackgraph.analysis.control import control_graph, control_group, ultimate_p
 from stackgraph.analysis.coverage import group_coverage
 from stackgraph.analysis.dependencies import dependencies, supply_graph
 from stackgraph.errors import InputError, ScenarioError, UnknownEntityError
+from stackgraph.scenarios.overlay import is_control_claim
 
 if TYPE_CHECKING:
     from stackgraph.store import KnowledgeStore
@@ -336,20 +337,25 @@ class _Centrality:
         return neighbours / (self.n - size) if self.n > size else 0.0
 
     def __call__(self, target: str, brings: tuple[str, ...]) -> Candidate:
-        union = self.members | set(brings)
+        # O(|closure| + its ties): never copy the group's member or neighbour sets per candidate
+        joining = [n for n in brings if n not in self.members]
+        inside = set(brings)
         found: set[Hashable] = set()
         for node in brings:
             for u, _, data in self.G.in_edges(node, data=True):
-                if node == target and u != self.acquirer and _is_claim(data):
+                if node == target and u != self.acquirer and is_control_claim(data):
                     continue  # the seller's control ends with the acquisition
                 found.add(u)
             found.update(self.G.successors(node))
-        # a seller tied to the target only through the control deals that end is no longer a neighbour
-        neighbours = (self.base_neighbours | found) - union
-        value = self.degree(len(neighbours), len(union))
-        new = sorted(neighbours - self.base_neighbours, key=lambda n: label_of(self.G, n).casefold())
+        lost = sum(1 for n in inside if n in self.base_neighbours)  # neighbours that join the group
+        new = sorted(
+            (n for n in found if n not in self.members and n not in inside and n not in self.base_neighbours),
+            key=lambda n: (label_of(self.G, n).casefold(), str(n)),
+        )
+        count = len(self.base_neighbours) - lost + len(new)
+        value = self.degree(count, len(self.members) + len(joining))
         text = (
-            f"tied to {len(neighbours)} outside entities ({len(new)} new"
+            f"tied to {count} outside entities ({len(new)} new"
             + (f": {_names(self.G, new)}" if new else "")
             + f"); group degree centrality {self.base:.4f} -> {value:.4f}"
         )
@@ -361,21 +367,8 @@ class _Centrality:
             "new_neighbours": [str(n) for n in new],
         }
         delta = value - self.base
-        return Candidate(
-            target,
-            label_of(self.G, target),
-            delta,
-            float(len(neighbours) - len(self.base_neighbours)),
-            brings,
-            text,
-            details,
-        )
-
-
-def _is_claim(data: Mapping[str, Any]) -> bool:
-    from stackgraph.scenarios.overlay import _is_claim as claim
-
-    return claim(data)
+        secondary = float(count - len(self.base_neighbours))
+        return Candidate(target, label_of(self.G, target), delta, secondary, brings, text, details)
 
 
 # ---------------------------------------------------------------------------------------------------------------

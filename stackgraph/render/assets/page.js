@@ -12,6 +12,7 @@
   var loading = document.getElementById("sg-loading");
   if (META.physics) { loading.hidden = false; }
   var network = new vis.Network(document.getElementById("sg-network"), { nodes: nodes, edges: edges }, DATA.options);
+  if (!META.physics) { fitPrecomputed(); }  // with physics, vis-network fits once stabilised
   timings.created = performance.now();
   window.network = network;
   window.sgNodes = nodes;
@@ -21,6 +22,7 @@
   network.once("afterDrawing", function () {
     timings.firstDraw = performance.now();
     window.sgReady = true;
+    setTimeout(function () { timings.idle = performance.now(); }, 0);  // the first moment input is handled
     document.body.setAttribute("data-ready", "1");
     if (META.focus !== null && META.focus !== undefined && nodes.get(META.focus)) {
       network.selectNodes([META.focus]);
@@ -32,6 +34,130 @@
       loading.hidden = true;
       timings.stabilized = performance.now();
     });
+  }
+
+  // ---- large views: tooltips and labels drawn by the page (vis-network builds label-less nodes much faster) --
+  var hiddenNow = {};      // node id -> true while a filter hides it
+  var hiddenEdgeNow = {};  // edge id -> true while a filter hides it
+  if (META.lean) {
+    var tip = document.createElement("div");
+    tip.id = "sg-tip";
+    tip.className = "sg-tip";
+    tip.hidden = true;
+    document.getElementById("sg-main").appendChild(tip);
+    var showTip = function (item, pointer) {
+      if (!item || !item.sg_tip) { return; }
+      tip.textContent = item.sg_tip;
+      tip.hidden = false;
+      var main = document.getElementById("sg-main");
+      tip.style.left = Math.max(0, Math.min(pointer.DOM.x + 14, main.clientWidth - tip.offsetWidth - 4)) + "px";
+      tip.style.top = Math.max(0, Math.min(pointer.DOM.y + 14, main.clientHeight - tip.offsetHeight - 4)) + "px";
+    };
+    var hideTip = function () { tip.hidden = true; };
+    network.on("hoverNode", function (params) { showTip(nodes.get(params.node), params.pointer); });
+    network.on("hoverEdge", function (params) { showTip(edges.get(params.edge), params.pointer); });
+    ["blurNode", "blurEdge", "dragStart", "zoom"].forEach(function (name) { network.on(name, hideTip); });
+
+    var shortName = {};
+    var radius = {};
+    nodes.get({ fields: ["id", "sg_name", "size"] }).forEach(function (n) {
+      var name = String(n.sg_name || "");
+      shortName[n.id] = name.length > 40 ? name.slice(0, 39) + "\u2026" : name;
+      radius[n.id] = n.size || 10;
+    });
+    var heads = { id: [], from: [], to: [], color: [] };  // arrow heads, drawn by the page when zoomed in
+    edges.get({ fields: ["from", "to", "color", "sg_relation", "id"] }).forEach(function (e) {
+      if (e.sg_relation === "partners_with") { return; }
+      heads.id.push(e.id);
+      heads.from.push(e.from);
+      heads.to.push(e.to);
+      heads.color.push(typeof e.color === "string" ? e.color : (e.color && e.color.color) || "#888888");
+    });
+    var LABEL_SCALE = 0.6;   // names appear from this zoom level on
+    var ARROW_SCALE = 0.3;   // arrow heads from this one
+    var MAX_LABELS = 1500;   // at most this many names per frame
+    window.sgLabelsDrawn = 0;
+    window.sgArrowsDrawn = 0;
+    var drawHeads = function (ctx, where, centre, halfWidth, halfHeight) {
+      var paths = {};
+      var drawn = 0;
+      for (var i = 0; i < heads.to.length; i++) {
+        var t = where[heads.to[i]];
+        var f = where[heads.from[i]];
+        if (!t || !f || hiddenNow[heads.to[i]] || hiddenNow[heads.from[i]] || hiddenEdgeNow[heads.id[i]]) {
+          continue;
+        }
+        if (Math.abs(t.x - centre.x) > halfWidth || Math.abs(t.y - centre.y) > halfHeight) { continue; }
+        var dx = t.x - f.x;
+        var dy = t.y - f.y;
+        var length = Math.sqrt(dx * dx + dy * dy);
+        if (length < 1) { continue; }
+        dx /= length;
+        dy /= length;
+        var r = (radius[heads.to[i]] || 10) + 1;
+        var tipX = t.x - dx * r;
+        var tipY = t.y - dy * r;
+        var path = paths[heads.color[i]] || (paths[heads.color[i]] = new Path2D());
+        path.moveTo(tipX, tipY);
+        path.lineTo(tipX - dx * 9 - dy * 4, tipY - dy * 9 + dx * 4);
+        path.lineTo(tipX - dx * 9 + dy * 4, tipY - dy * 9 - dx * 4);
+        path.closePath();
+        drawn += 1;
+      }
+      for (var color in paths) {
+        ctx.fillStyle = color;
+        ctx.fill(paths[color]);
+      }
+      window.sgArrowsDrawn = drawn;
+    };
+    network.on("afterDrawing", function (ctx) {
+      var scale = network.getScale();
+      window.sgLabelsDrawn = 0;
+      window.sgArrowsDrawn = 0;
+      if (scale < ARROW_SCALE) { return; }
+      var box = document.getElementById("sg-network");
+      var centre = network.getViewPosition();
+      var halfWidth = box.clientWidth / 2 / scale;
+      var halfHeight = box.clientHeight / 2 / scale;
+      var where = network.getPositions();
+      drawHeads(ctx, where, centre, halfWidth, halfHeight);
+      if (scale < LABEL_SCALE) { return; }
+      var size = 12 / scale;
+      ctx.save();
+      ctx.font = size + "px system-ui, sans-serif";
+      ctx.textAlign = "center";
+      ctx.textBaseline = "top";
+      ctx.lineJoin = "round";
+      ctx.lineWidth = 3 / scale;
+      ctx.strokeStyle = "#ffffff";
+      ctx.fillStyle = "#222222";
+      var drawn = 0;
+      for (var id in where) {
+        if (drawn >= MAX_LABELS) { break; }
+        var p = where[id];
+        if (hiddenNow[id] || Math.abs(p.x - centre.x) > halfWidth || Math.abs(p.y - centre.y) > halfHeight) { continue; }
+        var y = p.y + (radius[id] || 10) + 2 / scale;
+        ctx.strokeText(shortName[id], p.x, y);
+        ctx.fillText(shortName[id], p.x, y);
+        drawn += 1;
+      }
+      ctx.restore();
+      window.sgLabelsDrawn = drawn;
+    });
+  }
+
+  // Fit the precomputed positions into the view before the first frame (vis-network's fit() needs a drawn frame).
+  function fitPrecomputed() {
+    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    DATA.nodes.forEach(function (n) {
+      if (typeof n.x !== "number" || typeof n.y !== "number") { return; }
+      minX = Math.min(minX, n.x); maxX = Math.max(maxX, n.x);
+      minY = Math.min(minY, n.y); maxY = Math.max(maxY, n.y);
+    });
+    if (minX === Infinity) { return; }
+    var box = document.getElementById("sg-network");
+    var scale = 0.95 * Math.min(box.clientWidth / (maxX - minX + 120), box.clientHeight / (maxY - minY + 120));
+    network.moveTo({ position: { x: (minX + maxX) / 2, y: (minY + maxY) / 2 }, scale: Math.min(1, scale), animation: false });
   }
 
   function el(tag, className, text) {
@@ -93,6 +219,7 @@
   var off = {};  // field -> {key: true} of unticked values
   var filterBox = document.getElementById("sg-filters");
   var visible = document.getElementById("sg-visible");
+  var units = META.units || ["entities", "ties"];
   var nodeFilters = [];
   var edgeFilters = [];
   (META.filters || []).forEach(function (filter) {
@@ -161,34 +288,43 @@
       if (Boolean(n.hidden) !== hide) { nodeUpdates.push({ id: n.id, hidden: hide }); }
     });
     var edgeUpdates = [];
+    var hiddenEdge = {};
     var shownEdges = 0;
     edges.forEach(function (e) {
       var hide = hiddenNode[e.from] === true || hiddenNode[e.to] === true || excluded(edgeFilters, e);
-      if (!hide) { shownEdges += 1; }
+      if (hide) { hiddenEdge[e.id] = true; } else { shownEdges += 1; }
       if (Boolean(e.hidden) !== hide) { edgeUpdates.push({ id: e.id, hidden: hide }); }
     });
+    hiddenNow = hiddenNode;
+    hiddenEdgeNow = hiddenEdge;
     if (nodeUpdates.length) { nodes.update(nodeUpdates); }
     if (edgeUpdates.length) { edges.update(edgeUpdates); }
-    visible.textContent = "Showing " + shownNodes + " of " + nodes.length + " entities and " + shownEdges + " of " +
-      edges.length + " ties.";
+    visible.textContent = "Showing " + shownNodes + " of " + nodes.length + " " + units[0] + " and " + shownEdges +
+      " of " + edges.length + " " + units[1] + ".";
   }
   window.sgApplyFilters = applyFilters;
-  visible.textContent = "Showing all " + nodes.length + " entities and " + edges.length + " ties.";
+  visible.textContent = "Showing all " + nodes.length + " " + units[0] + " and " + edges.length + " " + units[1] + ".";
 
   // ---- search ---------------------------------------------------------------------------------------------
   var search = document.getElementById("sg-search");
   var searchStatus = document.getElementById("sg-search-status");
   var names = document.getElementById("sg-names");
-  var seen = {};
-  nodes.get({ fields: ["sg_name"] }).slice(0, 5000).forEach(function (n) {
-    var name = String(n.sg_name || "");
-    if (name && !seen[name]) {
-      seen[name] = true;
-      var option = document.createElement("option");
-      option.value = name;
-      names.appendChild(option);
-    }
-  });
+  var namesListed = false;
+  function listNames() {  // the suggestion list is built on first use, not at load time
+    if (namesListed) { return; }
+    namesListed = true;
+    var seen = {};
+    nodes.get({ fields: ["sg_name"] }).slice(0, 5000).forEach(function (n) {
+      var name = String(n.sg_name || "");
+      if (name && !seen[name]) {
+        seen[name] = true;
+        var option = document.createElement("option");
+        option.value = name;
+        names.appendChild(option);
+      }
+    });
+  }
+  search.addEventListener("focus", listNames);
 
   function find() {
     var query = search.value.trim().toLowerCase();
@@ -263,4 +399,5 @@
       panel.appendChild(table);
     });
   }
+  timings.wired = performance.now();
 })();
