@@ -230,11 +230,13 @@ class SparqlEndpoint:
         bindings: Mapping[str, Any] | None = None,
         *,
         graphs: Sequence[str] | None = None,
+        derived: bool = True,
     ) -> Any:
         """Run a query on the server; returns pyoxigraph ``QuerySolutions``/``QueryBoolean``, or triples.
 
-        ``bindings`` and ``graphs`` mean what they mean for :meth:`KnowledgeStore.query`. CONSTRUCT and DESCRIBE
-        return an iterator of ``pyoxigraph.Triple``.
+        ``bindings`` and ``graphs`` mean what they mean for :meth:`KnowledgeStore.query`; ``derived`` is accepted
+        for the same interface and changes nothing (the server holds what it was loaded with). CONSTRUCT and
+        DESCRIBE return an iterator of ``pyoxigraph.Triple``.
         """
         text = with_prefixes(with_bindings(sparql, bindings or {}))
         default_graphs = () if graphs is None else (*graphs, DERIVED_GRAPH)

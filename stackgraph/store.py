@@ -257,14 +257,18 @@ class KnowledgeStore:
         bindings: Mapping[str, Any] | None = None,
         *,
         graphs: Sequence[str] | None = None,
+        derived: bool = True,
     ) -> Any:
         """Run a SPARQL query and return pyoxigraph's result (solutions, boolean or triples).
 
         ``bindings`` maps variable names to values that the engine substitutes (never pasted into the text);
         strings that look like IRIs become IRIs, other values literals. ``graphs`` restricts the default graph
         to those named graphs (plus the derived direct properties); by default it is the union of all.
+        ``derived=False`` skips bringing the derived direct properties up to date first: for queries that read
+        only the deal nodes (the projection), which then need not wait for the derivation.
         """
-        self.ensure_derived()
+        if derived:
+            self.ensure_derived()
         substitutions = {ox.Variable(name): _as_term(value) for name, value in (bindings or {}).items()}
         kwargs: dict[str, Any] = {"prefixes": PREFIXES, "substitutions": substitutions or None}
         if graphs is None:

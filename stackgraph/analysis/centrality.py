@@ -45,7 +45,7 @@ EXACT_NODE_LIMIT = 1000
 #: Graphs with more nodes than this get sampled betweenness (unless told otherwise).
 SAMPLE_NODE_LIMIT = 5000
 #: Source nodes sampled for betweenness on large graphs.
-DEFAULT_SAMPLES = 200
+DEFAULT_SAMPLES = 100
 #: The ranked measures.
 MEASURES: tuple[str, ...] = ("pagerank", "betweenness", "eigenvector", "degree")
 
@@ -228,7 +228,9 @@ def _networkx_measures(
     U = _undirected_component(D)
     eigen: dict[Hashable, float] = {}
     if U.number_of_nodes() > 1:
-        eigen = _scaled(nx.eigenvector_centrality_numpy(U, weight="weight"))
+        with warnings.catch_warnings():  # SciPy falls back to a dense solver on tiny graphs and says so
+            warnings.simplefilter("ignore", RuntimeWarning)
+            eigen = _scaled(nx.eigenvector_centrality_numpy(U, weight="weight"))
     return pagerank, betweenness, eigen
 
 

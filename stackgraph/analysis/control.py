@@ -281,12 +281,6 @@ def _group(
     )
 
 
-def _cycles(C: nx.DiGraph) -> list[tuple[str, ...]]:
-    cycles = [tuple(sorted(map(str, c))) for c in nx.strongly_connected_components(C) if len(c) > 1]
-    cycles += [(str(u),) for u, v in nx.selfloop_edges(C)]
-    return sorted(cycles)
-
-
 def _conflicts(G: nx.Graph, C: nx.DiGraph) -> list[ControlConflict]:
     conflicts = []
     for node in C.nodes:
@@ -327,17 +321,10 @@ def control_groups(G: nx.MultiDiGraph, *, min_size: int = 2) -> ControlAnalysis:
     """
     C = control_graph(G)
     keys = _SortKeys(G)
-    condensed = nx.condensation(C)
+    components = _components(C)
     groups = []
-    for component_id in condensed.nodes:
-        if condensed.in_degree(component_id):
-            continue
-        component = condensed.nodes[component_id]["members"]
-        parent = _parent_of_component(G, component, keys)
-        in_cycle = len(component) > 1 or C.has_edge(parent, parent)
-        if len(component) == 1 and not C.out_degree(parent) and G.nodes[parent].get("kind") not in _ROOT_KINDS:
-            continue  # a product or facility nobody develops is no group of its own
-        if min_size > 1 and len(component) == 1 and not C.out_degree(parent):
+    for parent, in_cycle in _roots(G, C, keys, components):
+        if min_size > 1 and not C.out_degree(parent):
             continue
         group = _group(G, C, parent, in_cycle, (str(parent),), keys)
         if group.size >= min_size:
@@ -346,11 +333,42 @@ def control_groups(G: nx.MultiDiGraph, *, min_size: int = 2) -> ControlAnalysis:
     view = view_of(G)
     return ControlAnalysis(
         groups=tuple(groups),
-        cycles=tuple(_cycles(C)),
+        cycles=tuple(sorted(tuple(sorted(map(str, c))) for c in components[0] if len(c) > 1)),
         conflicts=tuple(_conflicts(G, C)),
         as_of=view["as_of"],
         statuses=tuple(view["statuses"]),
     )
+
+
+_Components = tuple[list[list[Hashable]], set[int]]
+
+
+def _components(C: nx.DiGraph) -> _Components:
+    """The strongly connected components of the control edges (igraph, C speed) and the indices of those that
+    someone outside controls. Entities without any control edge are left out."""
+    import igraph as ig
+
+    linked = [n for n in C if C.degree(n)]
+    index = {n: i for i, n in enumerate(linked)}
+    edges = [(index[u], index[v]) for u, v in C.edges]
+    membership = ig.Graph(n=len(linked), edges=edges, directed=True).connected_components(mode="strong").membership
+    components: list[list[Hashable]] = [[] for _ in range(max(membership, default=-1) + 1)]
+    for node, component in zip(linked, membership, strict=True):
+        components[component].append(node)
+    controlled = {membership[v] for u, v in edges if membership[u] != membership[v]}
+    return components, controlled
+
+
+def _roots(G: nx.Graph, C: nx.DiGraph, keys: _SortKeys, components: _Components) -> list[tuple[Hashable, bool]]:
+    """The ultimate parents of ``C`` with whether each heads a cycle: every organisation, person or untyped entity
+    without control edges, and per strongly connected component nobody outside controls, its first member by
+    label. A product or facility nobody develops heads no group."""
+    roots = [(n, False) for n in C if not C.degree(n) and G.nodes[n].get("kind") in _ROOT_KINDS]
+    parts, controlled = components
+    for i, members in enumerate(parts):
+        if i not in controlled:
+            roots.append((min(members, key=keys.__getitem__), len(members) > 1))
+    return roots
 
 
 def ultimate_parents(G: nx.MultiDiGraph, entity: str, *, control: nx.DiGraph | None = None) -> tuple[str, ...]:

@@ -26,7 +26,15 @@ from typing import Any
 import networkx as nx
 
 from stackgraph.analysis._common import Table, label_of, rounded, view_of
-from stackgraph.analysis.control import ControlGroup, control_group, control_groups
+from stackgraph.analysis.control import (
+    ControlGroup,
+    _components,
+    _group,
+    _roots,
+    _SortKeys,
+    control_graph,
+    control_group,
+)
 
 __all__ = [
     "CoverageRanking",
@@ -338,19 +346,26 @@ def coverage_ranking(G: nx.MultiDiGraph, *, min_size: int = 1, top: int | None =
     [('X', 2, 1.0), ('Z', 1, 0.5)]
     """
     scheme = layer_scheme(G)
-    analysis = control_groups(G, min_size=min_size)
+    C = control_graph(G)
+    keys = _SortKeys(G)
     cache: dict[frozenset[str], _Scored] = {}  # groups holding the same layers score the same
     ranked = []
-    for group in analysis.groups:
-        held = frozenset(_held(G, group))
+    for parent, in_cycle in _roots(G, C, keys, _components(C)):
+        members = nx.descendants(C, parent) | {parent} if C.out_degree(parent) else (parent,)
+        if len(members) < min_size:
+            continue
+        held = frozenset(layer for m in members for layer in G.nodes[m].get("layers") or ())
         if held not in cache:
             cache[held] = _score(scheme, held)
         _, _, score, chain = cache[held]
-        ranked.append(((-len(chain), -score, group.label.casefold(), group.parent), group, held))
+        ranked.append(((-len(chain), -score, *keys[parent]), parent, in_cycle, held))
     ranked.sort(key=lambda item: item[0])
     if top is not None:
         ranked = ranked[:top]
-    rows = [_coverage(G, group, scheme, cache[held]) for _, group, held in ranked]
+    rows = [
+        _coverage(G, _group(G, C, parent, in_cycle, (str(parent),), keys), scheme, cache[held])
+        for _, parent, in_cycle, held in ranked
+    ]
     view = view_of(G)
     return CoverageRanking(
         rows=tuple(rows), layer_count=len(scheme), as_of=view["as_of"], statuses=tuple(view["statuses"])

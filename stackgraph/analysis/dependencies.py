@@ -9,8 +9,8 @@ Chokepoints
 A supplier is a chokepoint when removing it cuts supply paths. Two measures, both on the supply network:
 
 * ``dominated`` -- how many entities it *dominates*: every supply path that reaches them from any origin of
-  supply (an entity nobody supplies, or an ownerless supply cycle) passes through it (dominator tree from a
-  virtual root joined to every origin; Cooper-Harvey-Kennedy, :func:`networkx.immediate_dominators`);
+  supply (an entity nobody supplies, or a supply cycle nobody outside supplies) passes through it (dominator tree from a
+  virtual root joined to every origin; igraph's Lengauer-Tarjan ``Graph.dominator``, in C);
 * ``articulation`` -- it is an articulation point of the undirected supply network: removing it splits a
   connected part in two.
 

@@ -88,7 +88,7 @@ class _View:
         from stackgraph.projection import ProjectionPolicy, parse_statuses, project
 
         policy = ProjectionPolicy(as_of=self.as_of, statuses=parse_statuses(self.statuses or None))
-        return project(self.store_opts.open(), policy)
+        return project(self.store_opts.open(), policy, provenance=False)
 
     def emit(self, result: Any, G: nx.MultiDiGraph, title: str, notes: list[str] | None = None) -> None:
         _emit(result, self.fmt, self.output, title=title, G=G, notes=notes)
@@ -305,7 +305,7 @@ def centrality(
 ) -> None:
     """PageRank, betweenness, eigenvector and degree (per relation) of every entity, ranked.
 
-    Graphs above 1,000 nodes use igraph (same values); above 5,000 nodes betweenness is sampled from 200
+    Graphs above 1,000 nodes use igraph (same values); above 5,000 nodes betweenness is sampled from 100
     sources (or --samples K). The output states the method and the sample size.
     """
     from stackgraph.analysis import centrality as compute

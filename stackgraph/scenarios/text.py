@@ -218,8 +218,9 @@ def _render(blocks: Sequence[_Block], fmt: str) -> str:
         if fmt == "markdown":
             out.append(("# " if i == 0 else "## ") + title)
             out.append("")
-            out.extend(f"_{note}_" if i == 0 else f"- {note}" for note in notes)
-            if notes:
+            for note in notes:
+                out.extend([f"_{note}_", ""] if i == 0 else [f"- {note}"])
+            if notes and i != 0:
                 out.append("")
             out.append(_markdown_table(headers, rows) if rows else "No change.")
         else:
