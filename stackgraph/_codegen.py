@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-__all__ = ["render_namespace_module", "main"]
+__all__ = ["main", "render_namespace_module"]
 
 _HEADER = '''"""The stackgraph vocabulary as rdflib ``DefinedNamespace`` classes.
 

@@ -10,16 +10,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 __all__ = [
-    "StackgraphError",
+    "EndpointError",
+    "ImportFormatError",
     "InputError",
     "ParseError",
     "QueryError",
+    "ScenarioError",
+    "StackgraphError",
     "UnknownEntityError",
     "UnknownQuestionError",
     "ValidationError",
-    "ScenarioError",
-    "ImportFormatError",
-    "EndpointError",
 ]
 
 

@@ -13,10 +13,10 @@ from stackgraph.errors import StackgraphError
 __all__ = [
     "data_root",
     "ontology_path",
+    "queries_dir",
+    "scenario_examples_dir",
     "shapes_path",
     "shipped_graph_paths",
-    "scenario_examples_dir",
-    "queries_dir",
 ]
 
 _PACKAGE_DIR = Path(__file__).resolve().parent

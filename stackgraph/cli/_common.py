@@ -23,14 +23,14 @@ if TYPE_CHECKING:
     from stackgraph.store import KnowledgeStore
 
 __all__ = [
-    "UsageFailure",
     "StoreOptions",
-    "store_options",
-    "handle_errors",
+    "UsageFailure",
     "cli_errors",
-    "write_output",
     "echo_table",
     "format_table",
+    "handle_errors",
+    "store_options",
+    "write_output",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])

@@ -8,7 +8,8 @@ CC-BY, attribute Crunchbase) becomes:
   the editable mapping ``crunchbase_layers.toml``;
 - every acquisition row → an ``sg:Acquisition``, status completed, ``sg:effectiveDate``, and ``sg:amount`` +
   ``sg:currency`` when a price is given;
-- every funding round → an ``sg:FundingRound`` (an ``sg:Investment``) into the company, status completed, with its date, amount (USD) and
+- every funding round → an ``sg:FundingRound`` (an ``sg:Investment``)
+  into the company, status completed, with its date, amount (USD) and
   round type (``sg:purpose``). The 2013 rounds file names no investors; when a rounds file carries
   ``investor_permalink``/``investor_name`` columns (as the export's investments sheet does) the investor is linked.
 
