@@ -28,8 +28,7 @@ def data_root() -> Path:
         if (candidate / "ontology" / "stackgraph.ttl").is_file():
             return candidate
     raise StackgraphError(
-        f"stackgraph's data files (ontology/stackgraph.ttl) were not found beside {_PACKAGE_DIR}; "
-        "reinstall the package"
+        f"stackgraph's data files (ontology/stackgraph.ttl) were not found beside {_PACKAGE_DIR}; reinstall the package"
     )
 
 

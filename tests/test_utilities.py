@@ -52,8 +52,13 @@ def test_suggestions_include_substrings():
 
 @pytest.mark.parametrize(
     ("name", "key"),
-    [("AIModels", "ai-models"), ("TerrestrialRAN", "terrestrial-ran"), ("InTalks", "in-talks"), ("Completed", "completed"),
-     ("https://w3id.org/stackgraph/ns#LaunchAndSpace", "launch-and-space")],
+    [
+        ("AIModels", "ai-models"),
+        ("TerrestrialRAN", "terrestrial-ran"),
+        ("InTalks", "in-talks"),
+        ("Completed", "completed"),
+        ("https://w3id.org/stackgraph/ns#LaunchAndSpace", "launch-and-space"),
+    ],
 )
 def test_concept_keys(name, key):
     assert concept_key(name) == key

@@ -168,13 +168,19 @@ def deal_network(G: nx.MultiDiGraph) -> nx.DiGraph:
     """
     D = nx.DiGraph()
     D.add_nodes_from(G.nodes)
+    D.add_weighted_edges_from((u, v, w) for (u, v), w in _weights(G).items())
+    return D
+
+
+def _weights(G: nx.Graph) -> dict[tuple[Hashable, Hashable], int]:
+    """The deal network's edges: ``(u, v) -> number of deals``, in ``G``'s adjacency order (no self-loops)."""
+    multi = G.is_multigraph()
     weights: dict[tuple[Hashable, Hashable], int] = {}
     for u, neighbours in G.adjacency():
         for v, deals in neighbours.items():
             if u != v:
-                weights[(u, v)] = len(deals) if G.is_multigraph() else 1
-    D.add_weighted_edges_from((u, v, w) for (u, v), w in weights.items())
-    return D
+                weights[(u, v)] = len(deals) if multi else 1
+    return weights
 
 
 def _undirected_component(D: nx.DiGraph) -> nx.Graph:
@@ -198,8 +204,9 @@ def _scaled(values: dict[Hashable, float]) -> dict[Hashable, float]:
     return {n: (abs(v) / top if top else 0.0) for n, v in values.items()}
 
 
-def _sample(D: nx.DiGraph, k: int, seed: int) -> list[Hashable]:
-    """The source nodes NetworkX's betweenness_centrality(k=k, seed=seed) samples."""
+def _sample(D: nx.Graph, k: int, seed: int) -> list[Hashable]:
+    """The source nodes NetworkX's betweenness_centrality(k=k, seed=seed) samples (``D``: the deal network, or the
+    projected graph it comes from: they have the same nodes in the same order)."""
     return random.Random(seed).sample(list(D.nodes()), k)
 
 
@@ -235,19 +242,19 @@ def _networkx_measures(
 
 
 def _igraph_measures(
-    D: nx.DiGraph, samples: int | None, seed: int
+    nodes: list[Hashable], weights: dict[tuple[Hashable, Hashable], int], samples: int | None, seed: int
 ) -> tuple[dict[Hashable, float], dict[Hashable, float], dict[Hashable, float]]:
+    """The three measures in igraph, built straight from the deal network's nodes and weighted edges (the order
+    of ``deal_network``'s, so the values are the same as from it)."""
     import igraph as ig
 
-    nodes = list(D.nodes())
     index = {n: i for i, n in enumerate(nodes)}
-    edges = [(index[u], index[v]) for u, v in D.edges()]
-    g = ig.Graph(n=len(nodes), edges=edges, directed=True)
-    g.es["weight"] = [w for _, _, w in D.edges(data="weight")]
+    g = ig.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in weights], directed=True)
+    g.es["weight"] = list(weights.values())
     pagerank = dict(
         zip(nodes, g.pagerank(weights="weight", directed=True, damping=0.85, implementation="arpack"), strict=True)
     )
-    sources = None if samples is None else _sample(D, samples, seed)
+    sources = None if samples is None else random.Random(seed).sample(nodes, samples)  # as _sample
     if sources is None:
         raw = g.betweenness(directed=True)
     else:
@@ -313,8 +320,8 @@ def centrality(
         raise ValueError(f"unknown backend {backend!r}; use auto, networkx or igraph")
     if sort not in MEASURES:
         raise ValueError(f"unknown measure {sort!r}; use one of {', '.join(MEASURES)}")
-    D = deal_network(G)
-    n = D.number_of_nodes()
+    weights = _weights(G)
+    n = G.number_of_nodes()
     chosen = backend if backend != "auto" else ("igraph" if n > exact_node_limit else "networkx")
     k: int | None
     if exact:
@@ -326,8 +333,11 @@ def centrality(
     if k is not None and k >= n:
         k = None
     if chosen == "igraph" and n:
-        pagerank, betweenness, eigen = _igraph_measures(D, k, seed)
+        pagerank, betweenness, eigen = _igraph_measures(list(G.nodes), weights, k, seed)
     else:
+        D = nx.DiGraph()  # deal_network(G)
+        D.add_nodes_from(G.nodes)
+        D.add_weighted_edges_from((u, v, w) for (u, v), w in weights.items())
         pagerank, betweenness, eigen = _networkx_measures(D, k, seed)
 
     degrees: dict[Hashable, dict[str, dict[str, int]]] = {node: {} for node in G.nodes}
@@ -337,19 +347,20 @@ def centrality(
         out["out"] += 1
         into = degrees[v].setdefault(rel, {"in": 0, "out": 0})
         into["in"] += 1
+    # in/out degree = the per-relation counts summed (every edge, self-loops included, is counted once each way)
     rows = tuple(
         CentralityRow(
             entity=str(node),
             label=label_of(G, node),
-            kind=G.nodes[node].get("kind"),
-            in_degree=G.in_degree(node),
-            out_degree=G.out_degree(node),
+            kind=data.get("kind"),
+            in_degree=sum(c["in"] for c in degrees[node].values()),
+            out_degree=sum(c["out"] for c in degrees[node].values()),
             degree_by_relation=degrees[node],
             pagerank=float(pagerank.get(node, 0.0)),
             betweenness=float(betweenness.get(node, 0.0)),
             eigenvector=float(eigen.get(node, 0.0)),
         )
-        for node in G.nodes
+        for node, data in G.nodes(data=True)
     )
     method = {
         "backend": chosen,
@@ -357,7 +368,7 @@ def centrality(
         "samples": k,
         "seed": seed if k is not None else None,
         "nodes": n,
-        "edges": D.number_of_edges(),
+        "edges": len(weights),
         "eigenvector_component": len(eigen),
         "exact_node_limit": exact_node_limit,
         "sample_node_limit": sample_node_limit,

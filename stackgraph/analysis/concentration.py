@@ -175,7 +175,7 @@ def concentration_change(
 
 
 def market_concentration(
-    G: nx.MultiDiGraph, *, by_group: bool = True, year: int | None = None
+    G: nx.MultiDiGraph, *, by_group: bool = True, year: int | None = None, control: nx.DiGraph | None = None
 ) -> tuple[MarketConcentration, ...]:
     """Return the concentration of every market with known shares in ``G.graph["market_positions"]``.
 
@@ -187,6 +187,8 @@ def market_concentration(
         Sum the shares of the members of each control group (under ``G``'s control edges) before squaring.
     year : int, optional
         The year to use; by default each market's latest year.
+    control : networkx.DiGraph, optional
+        ``control_graph(G)``, when the caller has it already.
 
     Examples
     --------
@@ -203,7 +205,10 @@ def market_concentration(
         by_market.setdefault(position["market"], {}).setdefault(position.get("year"), []).append(position)
     if not by_market:
         return ()
-    control = control_graph(G) if by_group else None
+    if not by_group:
+        control = None
+    elif control is None:
+        control = control_graph(G)
     layers = G.graph.get("layers") or {}
     parent_cache: dict[str, str] = {}
 

@@ -40,6 +40,7 @@ __all__ = [
 CONTROL_RELATIONS: tuple[str, ...] = ("acquires", "controls", "develops")
 
 _CLAIMS = ("acquires", "controls")
+_CONTROL_SET = frozenset(CONTROL_RELATIONS)
 _ROOT_KINDS = frozenset({"organization", "person", None})
 
 
@@ -198,24 +199,24 @@ def control_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
     C = nx.DiGraph()
     C.add_nodes_from(G.nodes(data=True))
     found: dict[tuple[Hashable, Hashable], list[tuple[int, str, str]]] = {}
+    relations = _CONTROL_SET
     for u, neighbours in G.adjacency():
         for v, deals in neighbours.items():
+            if u == v:
+                continue
             for key, data in deals.items():
                 relation = data.get("relation")
-                if u == v or not _controls(relation, data):
+                if relation not in relations or not _controls(relation, data):  # cheap test first: most deals fail
                     continue
                 order = 1 if relation == "develops" else 0
                 found.setdefault((u, v), []).append((order, str(data.get("deal") or key), relation))
+    edges = []
     for (u, v), deals in found.items():
         deals.sort()
-        C.add_edge(
-            u,
-            v,
-            relation=deals[0][2],
-            deal=deals[0][1],
-            deals=tuple(d[1] for d in deals),
-            claim=deals[0][0] == 0,
+        edges.append(
+            (u, v, {"relation": deals[0][2], "deal": deals[0][1], "deals": tuple(d[1] for d in deals), "claim": deals[0][0] == 0})
         )
+    C.add_edges_from(edges)
     return C
 
 
@@ -292,7 +293,7 @@ def _conflicts(G: nx.Graph, C: nx.DiGraph) -> list[ControlConflict]:
     return sorted(conflicts, key=lambda c: (c.label.casefold(), c.entity))
 
 
-def control_groups(G: nx.MultiDiGraph, *, min_size: int = 2) -> ControlAnalysis:
+def control_groups(G: nx.MultiDiGraph, *, min_size: int = 2, control: nx.DiGraph | None = None) -> ControlAnalysis:
     """Return every control group of ``G`` headed by an ultimate parent, largest first.
 
     Parameters
@@ -302,6 +303,8 @@ def control_groups(G: nx.MultiDiGraph, *, min_size: int = 2) -> ControlAnalysis:
     min_size : int
         Leave out groups with fewer members (the default, 2, leaves out entities that control nothing; with 1,
         every organisation or person nobody controls is a group of its own).
+    control : networkx.DiGraph, optional
+        ``control_graph(G)``, when the caller has it already (it is the costly part on large graphs).
 
     Returns
     -------
@@ -319,12 +322,13 @@ def control_groups(G: nx.MultiDiGraph, *, min_size: int = 2) -> ControlAnalysis:
     >>> [(g.parent, [m.entity for m in g.members], g.depth) for g in result.groups]
     [('A', ['A', 'B', 'C'], 2)]
     """
-    C = control_graph(G)
+    C = control if control is not None else control_graph(G)
     keys = _SortKeys(G)
     components = _components(C)
     groups = []
+    out_degree = C.out_degree
     for parent, in_cycle in _roots(G, C, keys, components):
-        if min_size > 1 and not C.out_degree(parent):
+        if min_size > 1 and not out_degree[parent]:
             continue
         group = _group(G, C, parent, in_cycle, (str(parent),), keys)
         if group.size >= min_size:
@@ -343,12 +347,18 @@ def control_groups(G: nx.MultiDiGraph, *, min_size: int = 2) -> ControlAnalysis:
 _Components = tuple[list[list[Hashable]], set[int]]
 
 
+def _linked(C: nx.DiGraph) -> list[Hashable]:
+    """The nodes of ``C`` with some control edge, in ``C``'s node order."""
+    ends = {n for edge in C.edges for n in edge}
+    return [n for n in C if n in ends]
+
+
 def _components(C: nx.DiGraph) -> _Components:
     """The strongly connected components of the control edges (igraph, C speed) and the indices of those that
     someone outside controls. Entities without any control edge are left out."""
     import igraph as ig
 
-    linked = [n for n in C if C.degree(n)]
+    linked = _linked(C)
     index = {n: i for i, n in enumerate(linked)}
     edges = [(index[u], index[v]) for u, v in C.edges]
     membership = ig.Graph(n=len(linked), edges=edges, directed=True).connected_components(mode="strong").membership
@@ -363,8 +373,10 @@ def _roots(G: nx.Graph, C: nx.DiGraph, keys: _SortKeys, components: _Components)
     """The ultimate parents of ``C`` with whether each heads a cycle: every organisation, person or untyped entity
     without control edges, and per strongly connected component nobody outside controls, its first member by
     label. A product or facility nobody develops heads no group."""
-    roots = [(n, False) for n in C if not C.degree(n) and G.nodes[n].get("kind") in _ROOT_KINDS]
     parts, controlled = components
+    linked = {n for part in parts for n in part}
+    kinds = G.nodes(data="kind")
+    roots = [(n, False) for n in C if n not in linked and kinds[n] in _ROOT_KINDS]
     for i, members in enumerate(parts):
         if i not in controlled:
             roots.append((min(members, key=keys.__getitem__), len(members) > 1))

@@ -330,9 +330,12 @@ def group_coverage(G: nx.MultiDiGraph, entity: str) -> GroupCoverage:
     return _coverage(G, group, layer_scheme(G))
 
 
-def coverage_ranking(G: nx.MultiDiGraph, *, min_size: int = 1, top: int | None = None) -> CoverageRanking:
+def coverage_ranking(
+    G: nx.MultiDiGraph, *, min_size: int = 1, top: int | None = None, control: nx.DiGraph | None = None
+) -> CoverageRanking:
     """Rank every control group (by default including standalone organisations) by integration depth, then
-    coverage score, then label; ``top`` keeps the first rows only.
+    coverage score, then label; ``top`` keeps the first rows only. ``control`` is ``control_graph(G)`` when the
+    caller has it already.
 
     Examples
     --------
@@ -346,15 +349,22 @@ def coverage_ranking(G: nx.MultiDiGraph, *, min_size: int = 1, top: int | None =
     [('X', 2, 1.0), ('Z', 1, 0.5)]
     """
     scheme = layer_scheme(G)
-    C = control_graph(G)
+    C = control if control is not None else control_graph(G)
     keys = _SortKeys(G)
     cache: dict[frozenset[str], _Scored] = {}  # groups holding the same layers score the same
     ranked = []
+    layers_of = dict(G.nodes(data="layers"))
+    out_degree = C.out_degree
     for parent, in_cycle in _roots(G, C, keys, _components(C)):
-        members = nx.descendants(C, parent) | {parent} if C.out_degree(parent) else (parent,)
-        if len(members) < min_size:
-            continue
-        held = frozenset(layer for m in members for layer in G.nodes[m].get("layers") or ())
+        if out_degree[parent]:
+            members = nx.descendants(C, parent) | {parent}
+            if len(members) < min_size:
+                continue
+            held = frozenset(layer for m in members for layer in layers_of[m] or ())
+        else:
+            if min_size > 1:
+                continue
+            held = frozenset(layers_of[parent] or ())
         if held not in cache:
             cache[held] = _score(scheme, held)
         _, _, score, chain = cache[held]

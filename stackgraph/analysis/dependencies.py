@@ -21,6 +21,7 @@ positions, each row also shows the supplier's (group's) largest market share and
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -74,14 +75,24 @@ def supply_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
     found: dict[tuple[Hashable, Hashable], tuple[set[str], set[str]]] = {}
     for u, neighbours in G.adjacency():
         for v, deals_between in neighbours.items():
+            if u == v:
+                continue
             for key, data in deals_between.items():
-                if data.get("relation") != "supplies" or u == v:
+                if data.get("relation") != "supplies":
                     continue
-                layers, deals = found.setdefault((u, v), (set(), set()))
-                layers.add(_layer_of(G, u, data))
-                deals.add(str(data.get("deal") or key))
-    for (u, v), (layers, deals) in found.items():
-        S.add_edge(u, v, layers=tuple(sorted(layers)), deals=tuple(sorted(deals)))
+                layer = data.get("input_layer")
+                layer = str(layer) if layer else _layer_of(G, u, data)
+                deal = str(data.get("deal") or key)
+                entry = found.get((u, v))
+                if entry is None:
+                    found[(u, v)] = ({layer}, {deal})
+                else:
+                    entry[0].add(layer)
+                    entry[1].add(deal)
+    S.add_edges_from(
+        (u, v, {"layers": tuple(sorted(layers)), "deals": tuple(sorted(deals))})
+        for (u, v), (layers, deals) in found.items()
+    )
     return S
 
 
@@ -268,8 +279,13 @@ def _by_label(G: nx.Graph) -> Any:
     return lambda n: (label_of(G, n).casefold(), str(n))
 
 
-def dependencies(G: nx.MultiDiGraph, entity: str) -> DependencyReport:
+def dependencies(
+    G: nx.MultiDiGraph, entity: str, *, control: nx.DiGraph | None = None, supply: nx.DiGraph | None = None
+) -> DependencyReport:
     """Return the supply dependencies of the group headed by ``entity`` (IRI, local name, label or alias).
+
+    ``control`` and ``supply`` are ``control_graph(G)`` and ``supply_graph(G)`` when the caller has them already
+    (building them is most of the work on large graphs).
 
     The upstream chain is every supply path into the group, followed back transitively (tier 1 supplies a
     member, tier 2 supplies a tier-1 supplier, ...); supplies between members are listed as ``internal``.
@@ -289,9 +305,9 @@ def dependencies(G: nx.MultiDiGraph, entity: str) -> DependencyReport:
     ([('Nvidia', 1), ('TSMC', 2)], ('accelerators',))
     """
     node = node_for(G, entity)
-    group = control_group(G, node, control=control_graph(G))
+    group = control_group(G, node, control=control if control is not None else control_graph(G))
     members = group.member_ids()
-    S = supply_graph(G)
+    S = supply if supply is not None else supply_graph(G)
     key = _by_label(G)
 
     internal = []
@@ -364,8 +380,11 @@ def dependencies(G: nx.MultiDiGraph, entity: str) -> DependencyReport:
     )
 
 
-def dependents(G: nx.MultiDiGraph, supplier: str) -> DependentsReport:
+def dependents(
+    G: nx.MultiDiGraph, supplier: str, *, control: nx.DiGraph | None = None, supply: nx.DiGraph | None = None
+) -> DependentsReport:
     """Return who depends on ``supplier``: its customers (tier 1), their customers (tier 2), and so on.
+    ``control`` and ``supply`` are ``control_graph(G)`` and ``supply_graph(G)`` when the caller has them already.
 
     ``sole_supplier`` marks a tier-1 customer for which ``supplier`` is the only supplier of some input layer
     (and that is not itself in that layer); ``groups`` are each dependent's ultimate parents.
@@ -383,8 +402,8 @@ def dependents(G: nx.MultiDiGraph, supplier: str) -> DependentsReport:
     [('A', 1, True), ('B', 1, False)]
     """
     node = node_for(G, supplier)
-    S = supply_graph(G)
-    C = control_graph(G)
+    S = supply if supply is not None else supply_graph(G)
+    C = control if control is not None else control_graph(G)
     key = _by_label(G)
     found: dict[Hashable, tuple[int, Hashable]] = {}
     if node in S:
@@ -503,14 +522,12 @@ def _supply_measures(S: nx.DiGraph) -> tuple[list[Hashable], Any, dict[Hashable,
     index = {node: i for i, node in enumerate(nodes)}
     root = len(nodes)
     edges = [(index[u], index[v]) for u, v in S.edges]
-    condensed = nx.condensation(S)
-    edges += [
-        (root, index[member])
-        for component in condensed.nodes
-        if not condensed.in_degree(component)
-        for member in condensed.nodes[component]["members"]
-    ]
-    g = ig.Graph(n=root + 1, edges=edges, directed=True)
+    supply = ig.Graph(n=root, edges=edges, directed=True)
+    membership = supply.connected_components(mode="strong").membership
+    entered = {membership[v] for u, v in edges if membership[u] != membership[v]}
+    g = ig.Graph(
+        n=root + 1, edges=edges + [(root, i) for i in range(root) if membership[i] not in entered], directed=True
+    )
     idom = g.dominator(root, mode="out")
     children: dict[int, list[int]] = {}
     for vertex, dominator in enumerate(idom):
@@ -523,12 +540,13 @@ def _supply_measures(S: nx.DiGraph) -> tuple[list[Hashable], Any, dict[Hashable,
     for vertex in reversed(order):
         size[vertex] = 1 + sum(size[c] for c in children.get(vertex, ()))
     dominated = {node: size.get(index[node], 1) - 1 for node in nodes}
-    supply = g.subgraph(range(root))  # without the virtual root
     articulation = {nodes[i] for i in supply.as_undirected().articulation_points()}
     return nodes, supply, dominated, articulation
 
 
-def chokepoints(G: nx.MultiDiGraph, *, top: int | None = 20) -> ChokepointReport:
+def chokepoints(
+    G: nx.MultiDiGraph, *, top: int | None = 20, control: nx.DiGraph | None = None, supply: nx.DiGraph | None = None
+) -> ChokepointReport:
     """Rank the suppliers of ``G``'s supply network by how much of it depends on them.
 
     Parameters
@@ -538,6 +556,8 @@ def chokepoints(G: nx.MultiDiGraph, *, top: int | None = 20) -> ChokepointReport
     top : int or None
         Keep the first ``top`` rows (``None``: every supplier). ``downstream`` (all entities reachable through
         supply) is computed for the kept rows only.
+    control, supply : networkx.DiGraph, optional
+        ``control_graph(G)`` and ``supply_graph(G)``, when the caller has them already.
 
     Examples
     --------
@@ -547,17 +567,20 @@ def chokepoints(G: nx.MultiDiGraph, *, top: int | None = 20) -> ChokepointReport
     >>> [(c.entity, c.dominated, c.articulation) for c in chokepoints(G).rows]
     [('A', 3, False), ('B', 2, True)]
     """
-    S = supply_graph(G)
+    S = supply if supply is not None else supply_graph(G)
     view = view_of(G)
-    markets = market_concentration(G)
+    markets = market_concentration(G, control=control)
     if not S.number_of_edges():
         return ChokepointReport((), markets, 0, view["as_of"], tuple(view["statuses"]))
     nodes, supply, dominated, articulation = _supply_measures(S)
-    suppliers = [n for n in S.nodes if S.out_degree(n)]
-    ranked = sorted(
-        suppliers,
-        key=lambda n: (-dominated[n], n not in articulation, -S.out_degree(n), label_of(G, n).casefold(), str(n)),
-    )
+    out_degree = S.out_degree
+    measured = {n: (-dominated[n], n not in articulation, -d) for n, d in out_degree if d}
+    suppliers = list(measured)
+    candidates = suppliers
+    if top is not None and 0 < top < len(suppliers):  # labels (the last tie-break) only where they can matter
+        cutoff = heapq.nsmallest(top, measured.values())[-1]
+        candidates = [n for n in suppliers if measured[n] <= cutoff]
+    ranked = sorted(candidates, key=lambda n: (*measured[n], label_of(G, n).casefold(), str(n)))
     if top is not None:
         ranked = ranked[:top]
     position = {node: i for i, node in enumerate(nodes)}
@@ -577,7 +600,7 @@ def chokepoints(G: nx.MultiDiGraph, *, top: int | None = 20) -> ChokepointReport
                 entity=str(n),
                 label=label_of(G, n),
                 layers=tuple(G.nodes[n].get("layers") or ()) if n in G else (),
-                customers=S.out_degree(n),
+                customers=out_degree[n],
                 dominated=dominated[n],
                 downstream=downstream[n],
                 articulation=n in articulation,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -29,7 +30,7 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
     def update(done: int, total: int) -> None:
         bar = state.get("bar")
         if bar is None:
-            bar = click.progressbar(length=max(total, 1), label=label, file=click.get_text_stream("stderr"))
+            bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr)
             bar.__enter__()
             state["bar"], state["done"] = bar, 0
         bar.update(done - int(state["done"]))  # type: ignore[attr-defined]
