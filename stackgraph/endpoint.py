@@ -34,7 +34,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from stackgraph.errors import EndpointError, InputError, QueryError
-from stackgraph.store import DERIVED_GRAPH, META_GRAPH, PREFIXES, to_python
+from stackgraph.store import DERIVED_GRAPH, META_GRAPH, PREFIXES, solution_rows
 
 __all__ = ["SparqlEndpoint", "post_query", "with_bindings", "with_prefixes"]
 
@@ -276,11 +276,7 @@ class SparqlEndpoint:
         graphs: Sequence[str] | None = None,
     ) -> list[dict[str, Any]]:
         """Run a SELECT and return its rows as dicts of plain Python values (unbound variables omitted)."""
-        result = self.query(sparql, bindings, graphs=graphs)
-        if not isinstance(result, ox.QuerySolutions):
-            raise QueryError("select() needs a SELECT query")
-        names = [v.value for v in result.variables]
-        return [{n: to_python(s[n]) for n in names if s[n] is not None} for s in result]
+        return solution_rows(self.query(sparql, bindings, graphs=graphs))
 
     def graph_names(self) -> list[str]:
         """The named graphs on the server that hold stackgraph data (``urn:stackgraph:graph:*``), sorted."""

@@ -11,7 +11,20 @@ from collections.abc import Iterable, Mapping
 
 from stackgraph.errors import UnknownEntityError
 
-__all__ = ["concept_key", "local_name", "resolve_name", "suggest_names"]
+__all__ = ["DEAL_STATUSES", "concept_key", "local_name", "resolve_name", "suggest_names"]
+
+
+#: Deal status keys, in the order of sg:DealStatusScheme, each with its concept's local name in the ontology.
+DEAL_STATUSES: dict[str, str] = {
+    "rumoured": "Rumoured",
+    "in-talks": "InTalks",
+    "announced": "Announced",
+    "pending": "Pending",
+    "completed": "Completed",
+    "active": "Active",
+    "terminated": "Terminated",
+    "hypothetical": "Hypothetical",
+}
 
 
 def local_name(iri: str) -> str:

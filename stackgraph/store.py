@@ -30,6 +30,7 @@ __all__ = [
     "KnowledgeStore",
     "graph_iri",
     "open_store",
+    "solution_rows",
     "to_python",
 ]
 
@@ -292,19 +293,7 @@ class KnowledgeStore:
         graphs: Sequence[str] | None = None,
     ) -> list[dict[str, Any]]:
         """Run a SELECT and return its rows as dicts of plain Python values (unbound variables omitted)."""
-        result = self.query(sparql, bindings, graphs=graphs)
-        if not isinstance(result, ox.QuerySolutions):
-            raise QueryError("select() needs a SELECT query")
-        names = [v.value for v in result.variables]
-        rows = []
-        for solution in result:
-            row = {}
-            for name in names:
-                value = solution[name]
-                if value is not None:
-                    row[name] = to_python(value)
-            rows.append(row)
-        return rows
+        return solution_rows(self.query(sparql, bindings, graphs=graphs))
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL Update (used by what-if overlays on a copy; never on a user's source files)."""
@@ -411,6 +400,14 @@ class KnowledgeStore:
         """Write pending changes of a persistent store to disk."""
         if self.path is not None:
             self._store.flush()
+
+
+def solution_rows(result: Any) -> list[dict[str, Any]]:
+    """Return a SELECT result's rows as dicts of plain Python values (unbound variables omitted)."""
+    if not isinstance(result, ox.QuerySolutions):
+        raise QueryError("select() needs a SELECT query")
+    names = [v.value for v in result.variables]
+    return [{name: to_python(solution[name]) for name in names if solution[name] is not None} for solution in result]
 
 
 def open_store(

@@ -68,6 +68,7 @@ from stackgraph.importers._common import (
 )
 from stackgraph.importers.layers import load_toml, resolve_layer
 from stackgraph.namespace import ID_IRI
+from stackgraph.naming import DEAL_STATUSES
 
 __all__ = ["DEAL_KINDS", "CsvMapping", "import_csv", "load_csv_mapping", "read_csv"]
 
@@ -92,17 +93,11 @@ _KIND_ALIASES = {
     "partners with": "partnership",
     "develops": "development",
 }
+# Status words a spreadsheet may use: the scheme's keys, and the same with spaces or American spelling.
 _STATUSES = {
-    "rumoured": "Rumoured",
+    **DEAL_STATUSES,
+    **{key.replace("-", " "): name for key, name in DEAL_STATUSES.items()},
     "rumored": "Rumoured",
-    "in talks": "InTalks",
-    "in-talks": "InTalks",
-    "announced": "Announced",
-    "pending": "Pending",
-    "completed": "Completed",
-    "active": "Active",
-    "terminated": "Terminated",
-    "hypothetical": "Hypothetical",
 }
 _COLUMN_KEYS = (
     "subject",

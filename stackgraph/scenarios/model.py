@@ -33,6 +33,7 @@ from typing import Any
 import tomllib
 
 from stackgraph.errors import ScenarioError
+from stackgraph.naming import DEAL_STATUSES
 
 __all__ = [
     "DEAL_TYPES",
@@ -72,16 +73,7 @@ DEAL_TYPES: dict[str, str] = {
 }
 
 #: Status keys (kebab case) -> ontology concept local names.
-STATUSES: dict[str, str] = {
-    "rumoured": "Rumoured",
-    "in-talks": "InTalks",
-    "announced": "Announced",
-    "pending": "Pending",
-    "completed": "Completed",
-    "active": "Active",
-    "terminated": "Terminated",
-    "hypothetical": "Hypothetical",
-}
+STATUSES: dict[str, str] = DEAL_STATUSES
 
 _TOP_FIELDS = ("name", "description", "as_of", "slug", "steps")
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
