@@ -17,8 +17,10 @@ Table = tuple[list[str], list[list[Any]]]
 
 def label_of(G: nx.Graph, node: Hashable) -> str:
     """Return a node's label, or the local name of its IRI when it has none."""
-    data = G.nodes[node] if node in G else {}
-    label = data.get("label")
+    try:
+        label = G.nodes[node].get("label")
+    except (KeyError, TypeError):  # not a node (TypeError: not even hashable)
+        label = None
     return str(label) if label else local_name(str(node))
 
 

@@ -341,20 +341,24 @@ def centrality(
         pagerank, betweenness, eigen = _networkx_measures(D, k, seed)
 
     degrees: dict[Hashable, dict[str, dict[str, int]]] = {node: {} for node in G.nodes}
+    # in/out degree counted on the way (every edge, self-loops included, once each way, as G.in_degree does)
+    in_degree = dict.fromkeys(degrees, 0)
+    out_degree = dict.fromkeys(degrees, 0)
     for u, v, relation in G.edges(data="relation"):
         rel = relation or "related"
         out = degrees[u].setdefault(rel, {"in": 0, "out": 0})
         out["out"] += 1
         into = degrees[v].setdefault(rel, {"in": 0, "out": 0})
         into["in"] += 1
-    # in/out degree = the per-relation counts summed (every edge, self-loops included, is counted once each way)
+        out_degree[u] += 1
+        in_degree[v] += 1
     rows = tuple(
         CentralityRow(
             entity=str(node),
             label=label_of(G, node),
             kind=data.get("kind"),
-            in_degree=sum(c["in"] for c in degrees[node].values()),
-            out_degree=sum(c["out"] for c in degrees[node].values()),
+            in_degree=in_degree[node],
+            out_degree=out_degree[node],
             degree_by_relation=degrees[node],
             pagerank=float(pagerank.get(node, 0.0)),
             betweenness=float(betweenness.get(node, 0.0)),
