@@ -244,28 +244,50 @@ def _term(cell: str) -> str | None:
     return cell
 
 
-def _rows(store: KnowledgeStore, name: str, graphs: Sequence[str] | None, values: str = "") -> list[list[str | None]]:
-    """Run a projection query and return its rows as lists of plain strings (``None`` when unbound).
+def _columns(
+    store: KnowledgeStore, name: str, graphs: Sequence[str] | None, values: str = ""
+) -> list[list[str | None]]:
+    """Run a projection query and return its result column by column, as plain strings (``None`` when unbound).
 
     ``values`` replaces the query's ``#VALUES#`` line (a VALUES block built from IRIs the store returned).
     The engine serialises the whole result as SPARQL TSV in one call; splitting that text is several times
-    faster than converting every solution to Python term objects.
+    faster than converting every solution to Python term objects. The text is split into cells in one go and
+    sliced into columns; a column with few distinct cells (statuses, layers, dates, ...) decodes each once.
     """
     import pyoxigraph as ox
 
     # The projection reads deal nodes only, never the derived direct properties: no need to derive them first.
     result = store.query(_query_text(name).replace("#VALUES#", values), graphs=graphs, derived=False)
     text = result.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8")
-    lines = text.split("\n")
-    width = len(lines[0].split("\t")) if lines and lines[0] else 0
-    rows = []
-    for line in lines[1:]:
-        if not line:
-            continue
-        cells = line.split("\t")
-        if len(cells) == width:  # TSV escapes tabs inside literals, so this always holds
-            rows.append([c[1:-1] if c[:1] == "<" else _term(c) for c in cells])
-    return rows
+    header, _, body = text.partition("\n")
+    width = len(header.split("\t")) if header else 0
+    if not width:
+        return []
+    cells = body.replace("\n", "\t").split("\t") if body else []
+    if cells and cells[-1] == "" and len(cells) % width == 1:
+        cells.pop()  # the last line's newline
+    if len(cells) % width:  # TSV escapes tabs and newlines inside literals, so this never happens
+        rows = [line.split("\t") for line in body.split("\n") if line]
+        cells = [cell for row in rows if len(row) == width for cell in row]
+    columns = []
+    for i in range(width):
+        raw = cells[i::width]
+        distinct = set(raw)
+        if 2 * len(distinct) < len(raw):
+            decoded = {cell: _cell(cell) for cell in distinct}
+            columns.append(list(map(decoded.__getitem__, raw)))
+        else:
+            columns.append([cell[1:-1] if cell[:1] == "<" else _term(cell) for cell in raw])
+    return columns
+
+
+def _cell(cell: str) -> str | None:
+    return cell[1:-1] if cell[:1] == "<" else _term(cell)
+
+
+def _rows(store: KnowledgeStore, name: str, graphs: Sequence[str] | None, values: str = "") -> list[list[str | None]]:
+    """Run a projection query and return its rows as lists of plain strings (``None`` when unbound)."""
+    return [list(row) for row in zip(*_columns(store, name, graphs, values), strict=True)]
 
 
 def _number(text: str | None) -> float | None:
@@ -369,23 +391,50 @@ def _project(
     }
     provenance = _provenance(store, graphs) if with_provenance else {}
     no_provenance: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] = ((), (), ())
-    attributes: dict[str, dict[str, Any] | None] = {}
-    edges = []
-    for deal, actor, counterparty in parties:
-        data = attributes.get(deal, False)
-        if data is False:
-            data = attributes[deal] = _edge_data(deal, deals, in_view, hidden, provenance, no_provenance, as_of)
-        if data is not None:
-            edges.append((actor, counterparty, deal, data))
-    shared: set[str] = set()
-    for i, (actor, counterparty, deal, data) in enumerate(edges):
-        if deal in shared:  # several parties: each edge gets its own attribute dict
-            edges[i] = (actor, counterparty, deal, dict(data))
-        shared.add(deal)
+    counted = {
+        deal for deal, row in deals.items() if in_view[deal] and deal not in hidden and not _ended(row[4], as_of)
+    }
+    attributes = {}
+    for deal in counted:
+        row = deals[deal]
+        sources, quotes, source_iris = provenance.get(deal, no_provenance)
+        attributes[deal] = {
+            "relation": row[0],
+            "status": row[1],
+            "announced": row[2],
+            "effective": row[3],
+            "ended": row[4],
+            "amount": row[5],
+            "currency": row[6],
+            "stake": row[7],
+            "input_layer": row[8],
+            "purpose": row[9],
+            "deal": deal,
+            "quotes": quotes,
+            "sources": sources,
+            "source_iris": source_iris,
+            "scenario": row[10],
+        }
+    edges = [(actor, counterparty, deal, attributes[deal]) for deal, actor, counterparty in parties if deal in counted]
+    succ, pred = G._succ, G._pred
+    for actor, counterparty, _, _ in edges:
         for node in (actor, counterparty):
-            if node not in G:
+            if node not in succ:
                 G.add_node(node, label=local_name(node), kind=None, layers=(), iri=node, aliases=())
-    G.add_edges_from(edges)
+    # Bulk insertion into the adjacency dicts, as MultiDiGraph.add_edge does it (one key dict shared by successor
+    # and predecessor maps) without its per-edge checks: every node exists by now and each (actor, counterparty,
+    # deal) comes once. This is a third of the projection's Python time at 300k deals.
+    shared: set[str] = set()
+    for actor, counterparty, deal, data in edges:
+        if deal in shared:  # several parties: each edge gets its own attribute dict
+            data = dict(data)
+        shared.add(deal)
+        keydict = succ[actor].get(counterparty)
+        if keydict is None:
+            keydict = succ[actor][counterparty] = G.edge_key_dict_factory()
+            pred[counterparty][actor] = keydict
+        keydict[deal] = data
+    nx._clear_cache(G)
     G.graph["market_positions"] = _market_positions(store, graphs, as_of, keys)
     return G
 
@@ -457,7 +506,7 @@ def _add_entities(G: nx.MultiDiGraph, store: KnowledgeStore, graphs: Sequence[st
     label_iri = "http://www.w3.org/2000/01/rdf-schema#label"
     alias_iri = SG_NS + "alias"
     entities: dict[str, tuple[str, list[str], list[str], list[str]]] = {}
-    for iri, kind, prop, value in _rows(store, "entities", graphs):
+    for iri, kind, prop, value in zip(*_columns(store, "entities", graphs), strict=True):
         assert iri is not None and kind is not None
         entry = entities.get(iri)
         if entry is None:
@@ -513,14 +562,14 @@ def _role_pairs(store: KnowledgeStore, graphs: Sequence[str] | None) -> str:
 
 def _deals(
     store: KnowledgeStore, graphs: Sequence[str] | None, keys: _Keys
-) -> tuple[dict[str, list[Any]], list[tuple[str, str, str]]]:
-    """Each deal's [relation, status, announced, effective, ended, amount, currency, stake, input layer, purpose,
-    scenario] (the first value wins when one repeats), and its (deal, actor, counterparty) pairs."""
+) -> tuple[dict[str, tuple[Any, ...]], list[tuple[str, str, str]]]:
+    """Each deal's (relation, status, announced, effective, ended, amount, currency, stake, input layer, purpose,
+    scenario) (the first row of a deal wins when values repeat), and its (deal, actor, counterparty) pairs."""
     relation_of = {SG_NS + name: relation for name, relation in _RELATION_OF_TYPE.items()}
-    deals: dict[str, list[Any]] = {}
-    parties: dict[tuple[str, str, str], None] = {}
-    rows = _rows(store, "deals", graphs, _role_pairs(store, graphs))
-    for (
+    columns = _columns(store, "deals", graphs, _role_pairs(store, graphs))
+    if not columns or not columns[0]:
+        return {}, []
+    (
         deal,
         deal_type,
         actor,
@@ -534,61 +583,36 @@ def _deals(
         stake,
         layer,
         purpose,
-    ) in rows:
-        assert deal is not None and deal_type is not None and actor is not None and counterparty is not None
-        parties[(deal, actor, counterparty)] = None
-        if deal not in deals:
-            deals[deal] = [
-                relation_of[deal_type],
-                keys[status] if status is not None else None,
-                announced,
-                effective,
-                ended,
-                _number(amount),
-                currency,
-                _number(stake),
-                keys[layer] if layer is not None else None,
-                purpose,
-                False,
-            ]
-    for (deal,) in _rows(store, "scenario_deals", graphs):
-        row = deals.get(deal)  # type: ignore[arg-type]
+    ) = columns
+    assert None not in deal and None not in deal_type and None not in actor and None not in counterparty
+
+    def mapped(column: list[Any], convert: Any) -> list[Any]:
+        """``convert`` applied to each distinct value of ``column`` once."""
+        table = {value: None if value is None else convert(value) for value in set(column)}
+        return list(map(table.__getitem__, column))
+
+    parties = dict.fromkeys(zip(deal, actor, counterparty, strict=True))
+    values = zip(
+        mapped(deal_type, relation_of.__getitem__),
+        mapped(status, keys.__getitem__),
+        announced,
+        effective,
+        ended,
+        mapped(amount, _number),
+        currency,
+        mapped(stake, _number),
+        mapped(layer, keys.__getitem__),
+        purpose,
+        [False] * len(deal),
+        strict=True,
+    )
+    # the first row of each deal wins: building the dict from the last row back keeps the first value of each key
+    deals: dict[str, Any] = dict(zip(reversed(deal), reversed(list(values)), strict=True))
+    for (scenario_deal,) in _rows(store, "scenario_deals", graphs):
+        row = deals.get(scenario_deal)  # type: ignore[arg-type]
         if row is not None:
-            row[10] = True
+            deals[scenario_deal] = (*row[:10], True)  # type: ignore[index]
     return deals, list(parties)
-
-
-def _edge_data(
-    deal: str,
-    deals: Mapping[str, Sequence[Any]],
-    in_view: Mapping[str, bool],
-    hidden: set[str],
-    provenance: Mapping[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]],
-    no_provenance: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]],
-    as_of: date,
-) -> dict[str, Any] | None:
-    """The edge attributes of ``deal``, or ``None`` when it does not count."""
-    row = deals.get(deal)
-    if row is None or not in_view[deal] or deal in hidden or _ended(row[4], as_of):
-        return None
-    sources, quotes, source_iris = provenance.get(deal, no_provenance)
-    return {
-        "relation": row[0],
-        "status": row[1],
-        "announced": row[2],
-        "effective": row[3],
-        "ended": row[4],
-        "amount": row[5],
-        "currency": row[6],
-        "stake": row[7],
-        "input_layer": row[8],
-        "purpose": row[9],
-        "deal": deal,
-        "quotes": quotes,
-        "sources": sources,
-        "source_iris": source_iris,
-        "scenario": row[10],
-    }
 
 
 def _provenance(

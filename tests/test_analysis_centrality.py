@@ -5,6 +5,8 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 from analysis_fixtures import deal, diamond, graph, org, snapshot, two_customers
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stackgraph.analysis.centrality import DEFAULT_SAMPLES, EXACT_NODE_LIMIT, centrality, deal_network
 
@@ -137,3 +139,34 @@ def test_bad_options_are_rejected() -> None:
         centrality(graph(), backend="gpu")
     with pytest.raises(ValueError, match="unknown measure"):
         centrality(graph(), sort="fame")
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.integers(min_value=1, max_value=7).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.lists(
+                st.tuples(
+                    st.integers(0, n - 1),
+                    st.integers(0, n - 1),
+                    st.sampled_from(["supplies", "acquires", "invests_in", "partners_with", "develops"]),
+                ),
+                max_size=12,
+            ),
+        )
+    )
+)
+def test_centrality_is_defined_on_any_small_graph(case):
+    """Tiny components (two linked nodes) and periodic graphs used to crash eigenvector or PageRank."""
+    n, links = case
+    G = nx.MultiDiGraph()
+    for i in range(n):
+        G.add_node(str(i), label=str(i), kind="organization", layers=(), iri=str(i))
+    for j, (u, v, relation) in enumerate(links):
+        if u != v:
+            G.add_edge(str(u), str(v), key=f"d{j}", relation=relation, status="active", stake=None)
+    report = centrality(G)
+    assert len(report.rows) == n
+    assert abs(sum(r.pagerank for r in report.rows) - 1.0) < 1e-6
+    assert all(0.0 <= r.eigenvector <= 1.0 + 1e-9 for r in report.rows)

@@ -307,3 +307,18 @@ def test_resolve_entity_by_label_alias_local_name_or_iri(store: KnowledgeStore) 
         assert resolve_entity(G, name) == ID + "Acme"
     with pytest.raises(UnknownEntityError, match="did you mean 'Acme'"):
         resolve_entity(G, "Acm")
+
+
+def test_bulk_built_adjacency_is_the_same_as_add_edge_builds() -> None:
+    """The projection writes its edges straight into the adjacency maps; they must equal what add_edge makes."""
+    G = project(KnowledgeStore.with_shipped_graphs())
+    rebuilt = nx.MultiDiGraph()
+    rebuilt.add_nodes_from(G.nodes(data=True))
+    rebuilt.add_edges_from(G.edges(keys=True, data=True))
+    assert G.number_of_edges() > 0
+    assert {n: dict(G.succ[n]) for n in G} == {n: dict(rebuilt.succ[n]) for n in rebuilt}
+    assert {n: dict(G.pred[n]) for n in G} == {n: dict(rebuilt.pred[n]) for n in rebuilt}
+    for u, v, k in G.edges(keys=True):  # one key dict shared by both maps, as networkx keeps it
+        G.succ[u][v][k]["seen"] = True
+        assert G.pred[v][u][k]["seen"] is True
+    assert sorted(G.in_degree()) == sorted(rebuilt.in_degree())

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from typing import Any
+import functools
+import gc
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
 
 import networkx as nx
 
 from stackgraph.naming import local_name, resolve_name
 
-__all__ = ["Table", "label_of", "node_for", "rounded", "view_of"]
+__all__ = ["Table", "label_of", "node_for", "paused_gc", "rounded", "view_of"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 #: A plain table: column headers and rows of plain values (``None`` for missing), for table and CSV output.
 Table = tuple[list[str], list[list[Any]]]
@@ -44,3 +48,32 @@ def view_of(G: nx.Graph) -> dict[str, Any]:
 def rounded(value: float | None, digits: int = 6) -> float | None:
     """Round a score for output (``None`` stays ``None``)."""
     return None if value is None else round(float(value), digits)
+
+
+def paused_gc(function: _F) -> _F:
+    """Run ``function`` with Python's cyclic garbage collector paused (and restored after, even on error).
+
+    The analyses allocate hundreds of thousands of small containers on large graphs and create no reference
+    cycles; meanwhile every full collection rescans the whole projected graph, which costs seconds at 100k
+    nodes. Garbage is still freed by reference counting; cycles, if any, at the next collection after.
+
+    Examples
+    --------
+    >>> @paused_gc
+    ... def collecting() -> bool:
+    ...     return gc.isenabled()
+    >>> collecting(), gc.isenabled()
+    (False, True)
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return wrapper  # type: ignore[return-value]

@@ -27,7 +27,7 @@ from typing import Any
 
 import networkx as nx
 
-from stackgraph.analysis._common import Table, label_of, rounded, view_of
+from stackgraph.analysis._common import Table, label_of, paused_gc, rounded, view_of
 
 __all__ = [
     "DEFAULT_SAMPLES",
@@ -227,14 +227,18 @@ def _betweenness_scale(raw: dict[Hashable, float], n: int, sources: list[Hashabl
 def _networkx_measures(
     D: nx.DiGraph, samples: int | None, seed: int
 ) -> tuple[dict[Hashable, float], dict[Hashable, float], dict[Hashable, float]]:
-    pagerank = nx.pagerank(D, weight="weight", tol=1e-10) if D.number_of_nodes() else {}
+    # A tight tolerance (to match igraph's exact solver) needs more than the default 100 power iterations.
+    pagerank = nx.pagerank(D, weight="weight", tol=1e-10, max_iter=1000) if D.number_of_nodes() else {}
     if samples is None:
         betweenness = nx.betweenness_centrality(D)
     else:
         betweenness = nx.betweenness_centrality(D, k=samples, seed=seed)
     U = _undirected_component(D)
     eigen: dict[Hashable, float] = {}
-    if U.number_of_nodes() > 1:
+    if U.number_of_nodes() == 2:
+        # SciPy's sparse eigensolver needs three nodes or more; two linked nodes are symmetric, so equal.
+        eigen = dict.fromkeys(U, 1.0)
+    elif U.number_of_nodes() > 2:
         with warnings.catch_warnings():  # SciPy falls back to a dense solver on tiny graphs and says so
             warnings.simplefilter("ignore", RuntimeWarning)
             eigen = _scaled(nx.eigenvector_centrality_numpy(U, weight="weight"))
@@ -275,6 +279,7 @@ def _igraph_measures(
     return pagerank, betweenness, eigen
 
 
+@paused_gc
 def centrality(
     G: nx.MultiDiGraph,
     *,

@@ -22,7 +22,7 @@ from typing import Any
 
 import networkx as nx
 
-from stackgraph.analysis._common import Table, label_of, node_for, view_of
+from stackgraph.analysis._common import Table, label_of, node_for, paused_gc, view_of
 
 __all__ = [
     "CONTROL_RELATIONS",
@@ -179,6 +179,7 @@ def _controls(relation: str | None, data: dict[str, Any]) -> bool:
     return stake is None or stake > 50
 
 
+@paused_gc
 def control_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
     """Return the control relation of ``G`` as a ``DiGraph`` controller -> controlled.
 
@@ -214,7 +215,16 @@ def control_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
     for (u, v), deals in found.items():
         deals.sort()
         edges.append(
-            (u, v, {"relation": deals[0][2], "deal": deals[0][1], "deals": tuple(d[1] for d in deals), "claim": deals[0][0] == 0})
+            (
+                u,
+                v,
+                {
+                    "relation": deals[0][2],
+                    "deal": deals[0][1],
+                    "deals": tuple(d[1] for d in deals),
+                    "claim": deals[0][0] == 0,
+                },
+            )
         )
     C.add_edges_from(edges)
     return C
@@ -293,6 +303,7 @@ def _conflicts(G: nx.Graph, C: nx.DiGraph) -> list[ControlConflict]:
     return sorted(conflicts, key=lambda c: (c.label.casefold(), c.entity))
 
 
+@paused_gc
 def control_groups(G: nx.MultiDiGraph, *, min_size: int = 2, control: nx.DiGraph | None = None) -> ControlAnalysis:
     """Return every control group of ``G`` headed by an ultimate parent, largest first.
 

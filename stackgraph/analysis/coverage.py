@@ -25,7 +25,7 @@ from typing import Any
 
 import networkx as nx
 
-from stackgraph.analysis._common import Table, label_of, rounded, view_of
+from stackgraph.analysis._common import Table, label_of, paused_gc, rounded, view_of
 from stackgraph.analysis.control import (
     ControlGroup,
     _components,
@@ -330,6 +330,7 @@ def group_coverage(G: nx.MultiDiGraph, entity: str) -> GroupCoverage:
     return _coverage(G, group, layer_scheme(G))
 
 
+@paused_gc
 def coverage_ranking(
     G: nx.MultiDiGraph, *, min_size: int = 1, top: int | None = None, control: nx.DiGraph | None = None
 ) -> CoverageRanking:

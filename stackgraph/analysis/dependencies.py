@@ -29,7 +29,7 @@ from typing import Any
 
 import networkx as nx
 
-from stackgraph.analysis._common import Table, label_of, node_for, rounded, view_of
+from stackgraph.analysis._common import Table, label_of, node_for, paused_gc, rounded, view_of
 from stackgraph.analysis.concentration import MarketConcentration, market_concentration
 from stackgraph.analysis.control import control_graph, control_group, ultimate_parents
 
@@ -59,6 +59,7 @@ def _layer_of(G: nx.Graph, supplier: Hashable, data: dict[str, Any]) -> str:
     return str(own[0]) if own else UNSPECIFIED
 
 
+@paused_gc
 def supply_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
     """Return the supply network of ``G``: a ``DiGraph`` supplier -> customer with, per edge, ``layers`` (sorted
     tuple of input layers) and ``deals`` (sorted tuple of deal IRIs). Only entities in some supply appear.
@@ -279,6 +280,7 @@ def _by_label(G: nx.Graph) -> Any:
     return lambda n: (label_of(G, n).casefold(), str(n))
 
 
+@paused_gc
 def dependencies(
     G: nx.MultiDiGraph, entity: str, *, control: nx.DiGraph | None = None, supply: nx.DiGraph | None = None
 ) -> DependencyReport:
@@ -380,14 +382,15 @@ def dependencies(
     )
 
 
+@paused_gc
 def dependents(
     G: nx.MultiDiGraph, supplier: str, *, control: nx.DiGraph | None = None, supply: nx.DiGraph | None = None
 ) -> DependentsReport:
     """Return who depends on ``supplier``: its customers (tier 1), their customers (tier 2), and so on.
-    ``control`` and ``supply`` are ``control_graph(G)`` and ``supply_graph(G)`` when the caller has them already.
 
     ``sole_supplier`` marks a tier-1 customer for which ``supplier`` is the only supplier of some input layer
-    (and that is not itself in that layer); ``groups`` are each dependent's ultimate parents.
+    (and that is not itself in that layer); ``groups`` are each dependent's ultimate parents. ``control`` and
+    ``supply`` are ``control_graph(G)`` and ``supply_graph(G)`` when the caller has them already.
 
     Examples
     --------
@@ -544,6 +547,7 @@ def _supply_measures(S: nx.DiGraph) -> tuple[list[Hashable], Any, dict[Hashable,
     return nodes, supply, dominated, articulation
 
 
+@paused_gc
 def chokepoints(
     G: nx.MultiDiGraph, *, top: int | None = 20, control: nx.DiGraph | None = None, supply: nx.DiGraph | None = None
 ) -> ChokepointReport:
