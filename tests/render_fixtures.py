@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import networkx as nx
+from analysis_fixtures import deal as contract_deal
 
 LAYERS = {
     "compute": {"label": "Compute", "broader": None, "feeds": []},
@@ -31,26 +32,8 @@ def node(G: nx.MultiDiGraph, name: str, *layers: str, kind: str = "organization"
 
 
 def deal(G: nx.MultiDiGraph, u: str, v: str, relation: str, status: str = "active", **attrs: Any) -> str:
-    key = attrs.pop("key", f"{u}-{relation}-{v}")
-    data: dict[str, Any] = {
-        "relation": relation,
-        "status": status,
-        "announced": None,
-        "effective": None,
-        "ended": None,
-        "amount": None,
-        "currency": None,
-        "stake": None,
-        "input_layer": None,
-        "purpose": None,
-        "deal": key,
-        "quotes": (),
-        "sources": (),
-        "scenario": False,
-    }
-    data.update(attrs)
-    G.add_edge(u, v, key=key, **data)
-    return key
+    """A deal edge with every contract attribute (the analysis fixtures' helper, with the status first)."""
+    return contract_deal(G, u, v, relation, key=attrs.pop("key", None), status=status, **attrs)
 
 
 def stack() -> nx.MultiDiGraph:
