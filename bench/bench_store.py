@@ -110,16 +110,18 @@ def rdflib_worker(path: str, supplies_path: str, timeout: float) -> None:
     print(json.dumps(out))
 
 
+def raise_stack_limit() -> None:
+    """Give an rdflib subprocess room for its recursion (parsing long chains, evaluating property paths)."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
+    wanted = 4 << 30 if hard == resource.RLIM_INFINITY else min(hard, 4 << 30)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        resource.setrlimit(resource.RLIMIT_STACK, (wanted, hard))
+
+
 def run_rdflib(path: Path, supplies_path: Path, timeout: float, load_limit: float) -> dict[str, Any]:
     command = [sys.executable, __file__, "--rdflib-worker", str(path), str(supplies_path), str(timeout)]
-
-    def bigger_stack() -> None:  # room for rdflib's recursive property-path evaluation
-        import resource
-
-        soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
-        wanted = 4 << 30 if hard == resource.RLIM_INFINITY else min(hard, 4 << 30)
-        if soft != resource.RLIM_INFINITY and soft < wanted:
-            resource.setrlimit(resource.RLIMIT_STACK, (wanted, hard))
 
     try:
         done = subprocess.run(
@@ -128,7 +130,7 @@ def run_rdflib(path: Path, supplies_path: Path, timeout: float, load_limit: floa
             text=True,
             timeout=load_limit + 4 * timeout,
             check=False,
-            preexec_fn=bigger_stack,  # safe: no threads run yet in this process
+            preexec_fn=raise_stack_limit,  # safe: no threads run yet in this process
         )
     except subprocess.TimeoutExpired:
         return {"error": f"rdflib did not finish within {load_limit + 4 * timeout:.0f} s"}

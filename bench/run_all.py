@@ -110,6 +110,7 @@ def rdflib_worker(path: str, derived_path: str, timeout: float) -> None:
     from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
 
     out: dict[str, Any] = {"queries": {}}
+    sys.setrecursionlimit(1_000_000)  # rdflib recurses deeply on long chains (the stack is raised by the parent)
     start = time.perf_counter()
     graph = rdflib.Graph()
     graph.parse(path, format="turtle")
@@ -143,7 +144,11 @@ def run_rdflib(path: Path, derived: Path, timeout: float) -> dict[str, Any]:
     command = [sys.executable, __file__, "--rdflib-worker", str(path), str(derived), str(timeout)]
     limit = 10 * timeout
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=limit, check=False)
+        from bench.bench_store import raise_stack_limit
+
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=limit, check=False, preexec_fn=raise_stack_limit
+        )
     except subprocess.TimeoutExpired:
         return {"error": f"rdflib did not finish within {limit:.0f} s"}
     if done.returncode != 0:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -12,11 +12,6 @@ import pyoxigraph as ox
 from stackgraph.errors import ImportFormatError
 from stackgraph.namespace import SG_IRI
 from stackgraph.resources import ontology_path
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 __all__ = ["load_layer_mapping", "load_toml", "resolve_layer", "stack_layers"]
 

@@ -25,12 +25,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import tomllib
 
 from stackgraph.errors import ScenarioError
 from stackgraph.naming import DEAL_STATUSES
@@ -163,7 +162,7 @@ class Scenario:
         """Return the as-of date of the "after" view (ISO ``YYYY-MM-DD``)."""
         if self.as_of is not None:
             return _full_date(self.as_of, end=True)
-        latest = (today or _dt.datetime.now(_dt.timezone.utc).date()).isoformat()
+        latest = (today or _dt.datetime.now(_dt.UTC).date()).isoformat()
         for step in self.steps:
             date = step.get("date")
             if date is not None and _full_date(date, end=True) > latest:
