@@ -299,3 +299,35 @@ def test_optional_leaves_missing_values_unbound(chain_store: KnowledgeStore) -> 
 def test_graph_clause_names_the_source_file(chain_store: KnowledgeStore) -> None:
     rows = chain_store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?d a sg:Acquisition } }")
     assert rows == [{"g": graph_iri("chain")}]
+
+
+def test_derivation_counts_deals_in_effect_and_scenario_deals_only():
+    store = KnowledgeStore.with_shipped_graphs(include_shipped=False)
+    store.load_data(
+        """
+        @prefix sg: <https://w3id.org/stackgraph/ns#> . @prefix ex: <https://example.org/> .
+        @prefix prov: <http://www.w3.org/ns/prov#> .
+        ex:whatif a sg:ScenarioSource .
+        ex:talks a sg:Acquisition ; sg:acquirer ex:A ; sg:target ex:B ; sg:status sg:InTalks .
+        ex:done a sg:Acquisition ; sg:acquirer ex:A ; sg:target ex:C ; sg:status sg:Completed .
+        ex:minority a sg:Acquisition ; sg:acquirer ex:A ; sg:target ex:D ; sg:status sg:Completed ;
+            sg:stakePercent 20 .
+        ex:played a sg:Acquisition ; sg:acquirer ex:A ; sg:target ex:E ; sg:status sg:Hypothetical ;
+            prov:wasDerivedFrom ex:whatif .
+        ex:old a sg:Supply ; sg:supplier ex:S ; sg:customer ex:A ; sg:status sg:Active .
+        ex:cut a sg:Supply ; sg:supplier ex:S ; sg:customer ex:A ; sg:status sg:Hypothetical ;
+            sg:supersedes ex:old ; sg:endDate "2026-01-01" ; prov:wasDerivedFrom ex:whatif .
+        ex:ended a sg:Investment ; sg:investor ex:S ; sg:investee ex:B ; sg:status sg:Completed ;
+            sg:endDate "2020" .
+        """,
+        "urn:stackgraph:graph:case",
+    )
+    rows = store.select("SELECT ?a ?p ?b WHERE { GRAPH <urn:stackgraph:graph:derived> { ?a ?p ?b } }")
+    found = {(r["a"].rsplit("/", 1)[1], r["p"].rsplit("#", 1)[1], r["b"].rsplit("/", 1)[1]) for r in rows}
+    assert found == {
+        ("A", "acquires", "C"),
+        ("A", "controls", "C"),
+        ("A", "acquires", "D"),  # a minority stake is acquired, not controlled
+        ("A", "acquires", "E"),  # a scenario deal counts whatever its status
+        ("A", "controls", "E"),
+    }
