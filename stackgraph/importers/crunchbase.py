@@ -135,6 +135,13 @@ class _Crunchbase:
 
     # -- organisations -----------------------------------------------------------------------------------
 
+    def party(self, r: Mapping[str, str], prefix: str, permalink: str, file: str, row: int) -> ox.NamedNode | None:
+        """The organisation a row names through its ``{prefix}name``, ``{prefix}category_code`` and
+        ``{prefix}country_code`` columns (the export repeats that trio for companies, acquirers and investors)."""
+        name = self.clean(r.get(f"{prefix}name", ""), file, row, f"{prefix}name")
+        category, country = r.get(f"{prefix}category_code", ""), r.get(f"{prefix}country_code", "")
+        return self.org(permalink, name, category, country, file, row)
+
     def org(self, permalink: str, name: str, category: str, country: str, file: str, row: int) -> ox.NamedNode | None:
         key = permalink.strip().removeprefix("/company/").strip("/")
         if not key:
@@ -219,22 +226,8 @@ class _Crunchbase:
                 file, row, f"self-acquisition: {target_key} acquires itself", "skipped", row_excerpt(r.values())
             )
             return
-        target = self.org(
-            target_key,
-            self.clean(r["company_name"], file, row, "company_name"),
-            r.get("company_category_code", ""),
-            r.get("company_country_code", ""),
-            file,
-            row,
-        )
-        acquirer = self.org(
-            acquirer_key,
-            self.clean(r["acquirer_name"], file, row, "acquirer_name"),
-            r.get("acquirer_category_code", ""),
-            r.get("acquirer_country_code", ""),
-            file,
-            row,
-        )
+        target = self.party(r, "company_", target_key, file, row)
+        acquirer = self.party(r, "acquirer_", acquirer_key, file, row)
         date = self.date(r["acquired_at"], file, row, (r.get("acquired_month", ""), r.get("acquired_year", "")))
         key = f"{target_key}--by--{acquirer_key}" + (f"--{date.value}" if date is not None else "")
         deal = self.deal_iri("acquisition", key)
@@ -258,14 +251,7 @@ class _Crunchbase:
         if investor_key and investor_key == company_key:
             self.report.add_issue(file, row, f"self-investment: {company_key} invests in itself", "skipped")
             return
-        company = self.org(
-            company_key,
-            self.clean(r["company_name"], file, row, "company_name"),
-            r.get("company_category_code", ""),
-            r.get("company_country_code", ""),
-            file,
-            row,
-        )
+        company = self.party(r, "company_", company_key, file, row)
         date = self.date(r["funded_at"], file, row, (r.get("funded_month", ""), r.get("funded_year", "")))
         kind = r.get("funding_round_type", "").strip() or "round"
         key = f"{company_key}--{kind}" + (f"--{date.value}" if date is not None else "")
@@ -275,14 +261,7 @@ class _Crunchbase:
         self.b.add(deal, RDF_TYPE, sg("Investment"))
         self.b.add(deal, sg("investee"), company)
         if investor_key:
-            investor = self.org(
-                investor_key,
-                self.clean(r.get("investor_name", ""), file, row, "investor_name"),
-                r.get("investor_category_code", ""),
-                r.get("investor_country_code", ""),
-                file,
-                row,
-            )
+            investor = self.party(r, "investor_", investor_key, file, row)
             self.b.add(deal, sg("investor"), investor)
         self.b.add(deal, sg("status"), sg("Completed"))
         self.b.add(deal, sg("purpose"), ox.Literal(f"{kind} funding round"))
@@ -303,14 +282,7 @@ class _Crunchbase:
                 file, row, f"duplicated row: company {key} already on row {self.orgs[key].row}", "skipped"
             )
             return
-        self.org(
-            key,
-            self.clean(r["name"], file, row, "name"),
-            r.get("category_code", ""),
-            r.get("country_code", ""),
-            file,
-            row,
-        )
+        self.party(r, "", key, file, row)
         founded = r.get("founded_at", "")
         if founded:
             literal, problem = parse_partial_date(founded, latest=_LATEST_YEAR)
