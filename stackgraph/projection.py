@@ -27,6 +27,7 @@ import calendar
 import functools
 import gc
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,6 +40,8 @@ from stackgraph.naming import concept_key, local_name, resolve_name
 from stackgraph.resources import queries_dir
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from stackgraph.store import KnowledgeStore
 
 __all__ = [
@@ -244,21 +247,56 @@ def _term(cell: str) -> str | None:
     return cell
 
 
-def _columns(
-    store: KnowledgeStore, name: str, graphs: Sequence[str] | None, values: str = ""
-) -> list[list[str | None]]:
-    """Run a projection query and return its result column by column, as plain strings (``None`` when unbound).
+class _Queries:
+    """The projection's SELECTs, answered one after another on a worker thread, as SPARQL TSV.
 
-    ``values`` replaces the query's ``#VALUES#`` line (a VALUES block built from IRIs the store returned).
-    The engine serialises the whole result as SPARQL TSV in one call; splitting that text is several times
-    faster than converting every solution to Python term objects. The text is split into cells in one go and
-    sliced into columns; a column with few distinct cells (statuses, layers, dates, ...) decodes each once.
+    pyoxigraph lets go of the GIL while it evaluates and serialises a query, so the engine answers the next
+    queries while the caller folds the rows of the earlier ones into the graph: with two cores, the engine's share
+    of the projection (two fifths at 300k deals) mostly disappears behind the Python work. Submit queries in the
+    order their results are needed; leaving the ``with`` block cancels what was not started.
     """
-    import pyoxigraph as ox
 
-    # The projection reads deal nodes only, never the derived direct properties: no need to derive them first.
-    result = store.query(_query_text(name).replace("#VALUES#", values), graphs=graphs, derived=False)
-    text = result.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8")
+    def __init__(self, store: KnowledgeStore, graphs: Sequence[str] | None) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._store = store
+        self._graphs = graphs
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stackgraph-projection")
+
+    def __enter__(self) -> _Queries:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, name: str, values: str = "", *, property_iri: str = "") -> Future[bytes]:
+        """Start ``queries/projection/{name}.rq``; the future holds its TSV result.
+
+        ``values`` replaces the query's ``#VALUES#`` line (a VALUES block built from IRIs the store returned) and
+        ``property_iri`` its ``#PROPERTY#`` (an IRI as the engine writes it).
+        """
+        sparql = _query_text(name).replace("#VALUES#", values).replace("#PROPERTY#", property_iri)
+        return self._pool.submit(self._tsv, sparql)
+
+    def rows(self, name: str) -> list[list[str | None]]:
+        """Run a query now and return its rows as lists of plain strings (``None`` when unbound)."""
+        return _tsv_rows(self.submit(name).result())
+
+    def _tsv(self, sparql: str) -> bytes:
+        import pyoxigraph as ox
+
+        # The projection reads deal nodes only, never the derived direct properties: no need to derive them first.
+        result = self._store.query(sparql, graphs=self._graphs, derived=False)
+        return bytes(result.serialize(format=ox.QueryResultsFormat.TSV))
+
+
+def _tsv_columns(data: bytes) -> list[list[str | None]]:
+    """Return a SPARQL TSV result column by column, as plain strings (``None`` when unbound).
+
+    Splitting the engine's TSV text is several times faster than converting every solution to Python term
+    objects. The text is split into cells in one go and sliced into columns (see :func:`_decode_column`).
+    """
+    text = data.decode("utf-8")
     header, _, body = text.partition("\n")
     width = len(header.split("\t")) if header else 0
     if not width:
@@ -269,25 +307,28 @@ def _columns(
     if len(cells) % width:  # TSV escapes tabs and newlines inside literals, so this never happens
         rows = [line.split("\t") for line in body.split("\n") if line]
         cells = [cell for row in rows if len(row) == width for cell in row]
-    columns = []
-    for i in range(width):
-        raw = cells[i::width]
-        distinct = set(raw)
-        if 2 * len(distinct) < len(raw):
-            decoded = {cell: _cell(cell) for cell in distinct}
-            columns.append(list(map(decoded.__getitem__, raw)))
-        else:
-            columns.append([cell[1:-1] if cell[:1] == "<" else _term(cell) for cell in raw])
-    return columns
+    return [_decode_column(cells[i::width]) for i in range(width)]
+
+
+def _decode_column(raw: list[str]) -> list[str | None]:
+    """Decode one column of TSV cells: IRIs lose their brackets, literals keep their lexical form."""
+    if not raw:
+        return []
+    sample = raw[:1024]
+    if 2 * len(set(sample)) < len(sample):  # few distinct cells (statuses, layers, dates, ...): decode each once
+        decoded = {cell: _cell(cell) for cell in set(raw)}
+        return list(map(decoded.__getitem__, raw))
+    if raw[0][:1] == "<":
+        # IRIs only (deal, party and entity columns) when every cell starts with "<" (tabs inside literals are
+        # escaped, so a tab always starts a cell): an IRI holds no ">", so one split takes all brackets off
+        joined = "\t".join(raw)
+        if joined.count("\t<") == len(raw) - 1:
+            return joined[1:-1].split(">\t<")  # type: ignore[return-value]
+    return [cell[1:-1] if cell[:1] == "<" else _term(cell) for cell in raw]
 
 
 def _cell(cell: str) -> str | None:
     return cell[1:-1] if cell[:1] == "<" else _term(cell)
-
-
-def _rows(store: KnowledgeStore, name: str, graphs: Sequence[str] | None, values: str = "") -> list[list[str | None]]:
-    """Run a projection query and return its rows as lists of plain strings (``None`` when unbound)."""
-    return [list(row) for row in zip(*_columns(store, name, graphs, values), strict=True)]
 
 
 def _number(text: str | None) -> float | None:
@@ -374,68 +415,50 @@ def _project(
 ) -> nx.MultiDiGraph:
     as_of = policy.as_of_date()
     keys = _Keys()
-
     G = nx.MultiDiGraph()
     G.graph["as_of"] = as_of.isoformat()
     G.graph["statuses"] = tuple(s for s in STATUS_KEYS if s in policy.statuses)
     G.graph["graphs"] = None if graphs is None else tuple(graphs)
-    G.graph["layers"] = _layers(store, graphs, keys)
-    _add_entities(G, store, graphs, keys)
+    with _Queries(store, graphs) as queries:
+        role_pairs = _role_pairs(queries.rows("roles"))
+        # Every other query is queued now, in the order its rows are read, so that the engine keeps ahead of the
+        # folding: the values that decide which deals count come first, so that their edges' attribute dicts
+        # are ready when the parties arrive, and the parties come one relation at a time, so that the edges of
+        # one go in while the engine reads the next.
+        layers = queries.submit("layers")
+        entities = queries.submit("entities")
+        timing = {name: queries.submit("property_values", property_iri=f"<{SG_NS}{name}>") for name in _TIMING}
+        scenario = queries.submit("scenario_deals")
+        supersedes = queries.submit("supersedes")
+        parties = {relation: queries.submit("deal_parties", block) for relation, block in role_pairs.items()}
+        values = {name: queries.submit("property_values", property_iri=f"<{SG_NS}{name}>") for name in _VALUES}
+        provenance = queries.submit("provenance") if with_provenance else None
+        positions = queries.submit("market_positions")
 
-    deals, parties = _deals(store, graphs, keys)
-    in_view = {deal: _in_view(policy, as_of, row[1], row[3] or row[2], row[10]) for deal, row in deals.items()}
-    hidden = {
-        older
-        for newer, older in _rows(store, "supersedes", graphs)
-        if older is not None and _supersedes_visibly(newer, deals, in_view, as_of)
-    }
-    provenance = _provenance(store, graphs) if with_provenance else {}
-    no_provenance: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]] = ((), (), ())
-    counted = {
-        deal for deal, row in deals.items() if in_view[deal] and deal not in hidden and not _ended(row[4], as_of)
-    }
-    attributes = {}
-    for deal in counted:
-        row = deals[deal]
-        sources, quotes, source_iris = provenance.get(deal, no_provenance)
-        attributes[deal] = {
-            "relation": row[0],
-            "status": row[1],
-            "announced": row[2],
-            "effective": row[3],
-            "ended": row[4],
-            "amount": row[5],
-            "currency": row[6],
-            "stake": row[7],
-            "input_layer": row[8],
-            "purpose": row[9],
-            "deal": deal,
-            "quotes": quotes,
-            "sources": sources,
-            "source_iris": source_iris,
-            "scenario": row[10],
-        }
-    edges = [(actor, counterparty, deal, attributes[deal]) for deal, actor, counterparty in parties if deal in counted]
-    succ, pred = G._succ, G._pred
-    for actor, counterparty, _, _ in edges:
-        for node in (actor, counterparty):
-            if node not in succ:
-                G.add_node(node, label=local_name(node), kind=None, layers=(), iri=node, aliases=())
-    # Bulk insertion into the adjacency dicts, as MultiDiGraph.add_edge does it (one key dict shared by successor
-    # and predecessor maps) without its per-edge checks: every node exists by now and each (actor, counterparty,
-    # deal) comes once. This is a third of the projection's Python time at 300k deals.
-    shared: set[str] = set()
-    for actor, counterparty, deal, data in edges:
-        if deal in shared:  # several parties: each edge gets its own attribute dict
-            data = dict(data)
-        shared.add(deal)
-        keydict = succ[actor].get(counterparty)
-        if keydict is None:
-            keydict = succ[actor][counterparty] = G.edge_key_dict_factory()
-            pred[counterparty][actor] = keydict
-        keydict[deal] = data
-    nx._clear_cache(G)
-    G.graph["market_positions"] = _market_positions(store, graphs, as_of, keys)
+        G.graph["layers"] = _layers(_tsv_rows(layers.result()), keys)
+        _add_entities(G, _tsv_columns(entities.result()), keys)
+        view = _View(
+            policy,
+            as_of,
+            status=_first_values(timing["status"].result(), keys.__getitem__),
+            announced=_first_values(timing["announcedDate"].result()),
+            effective=_first_values(timing["effectiveDate"].result()),
+            ended=_first_values(timing["endDate"].result()),
+            scenario={row[0] for row in _tsv_rows(scenario.result()) if row[0] is not None},
+        )
+        superseding = [(newer, older) for newer, older in _tsv_rows(supersedes.result()) if newer and older]
+        edges = _DealEdges(G, view.candidates(), view, deferred={older for _, older in superseding})
+        for relation, future in parties.items():
+            edges.add(relation, _tsv_columns(future.result()))
+        edges.hide({older for newer, older in superseding if view.supersedes_visibly(newer, edges.relation)})
+        converters = {"number": _number, "concept": keys.__getitem__, "text": None}
+        for name, future in values.items():
+            attribute, kind = _VALUES[name]
+            edges.fill_in(attribute, _tsv_columns(future.result()), converters[kind])
+        if provenance is not None:
+            edges.fill_in_provenance(_provenance(_tsv_rows(provenance.result())))
+        edges.add_deferred()
+        G.graph["market_positions"] = _market_positions(_tsv_rows(positions.result()), as_of, keys)
     return G
 
 
@@ -463,24 +486,14 @@ def _ended(end: str | None, as_of: date) -> bool:
     return finished is not None and finished <= as_of
 
 
-def _supersedes_visibly(
-    newer: str | None, deals: Mapping[str, Sequence[Any]], in_view: Mapping[str, bool], as_of: date
-) -> bool:
-    """A superseding deal hides the older one when it is in view, or when it is a termination that took place."""
-    if newer is None:
-        return False
-    if in_view.get(newer, False):
-        return True
-    row = deals.get(newer)
-    if row is None or row[1] != "terminated":
-        return False
-    begun = _start(row[3] or row[2])
-    return begun is None or begun <= as_of
+def _tsv_rows(data: bytes) -> list[list[str | None]]:
+    """Return a SPARQL TSV result's rows as lists of plain strings (``None`` when unbound)."""
+    return [list(row) for row in zip(*_tsv_columns(data), strict=True)]
 
 
-def _layers(store: KnowledgeStore, graphs: Sequence[str] | None, keys: _Keys) -> dict[str, dict[str, Any]]:
+def _layers(rows: Iterable[Sequence[str | None]], keys: _Keys) -> dict[str, dict[str, Any]]:
     layers: dict[str, dict[str, Any]] = {}
-    for iri, label, broader, feeds in _rows(store, "layers", graphs):
+    for iri, label, broader, feeds in rows:
         assert iri is not None
         key = keys[iri]
         entry = layers.setdefault(key, {"iri": iri, "label": None, "broader": None, "feeds": [], "narrower": []})
@@ -502,11 +515,11 @@ def _layers(store: KnowledgeStore, graphs: Sequence[str] | None, keys: _Keys) ->
     return dict(sorted(layers.items()))
 
 
-def _add_entities(G: nx.MultiDiGraph, store: KnowledgeStore, graphs: Sequence[str] | None, keys: _Keys) -> None:
+def _add_entities(G: nx.MultiDiGraph, columns: Sequence[Sequence[str | None]], keys: _Keys) -> None:
     label_iri = "http://www.w3.org/2000/01/rdf-schema#label"
     alias_iri = SG_NS + "alias"
     entities: dict[str, tuple[str, list[str], list[str], list[str]]] = {}
-    for iri, kind, prop, value in zip(*_columns(store, "entities", graphs), strict=True):
+    for iri, kind, prop, value in zip(*columns, strict=True):
         assert iri is not None and kind is not None
         entry = entities.get(iri)
         if entry is None:
@@ -519,109 +532,308 @@ def _add_entities(G: nx.MultiDiGraph, store: KnowledgeStore, graphs: Sequence[st
             entry[2].append(value)
         else:
             entry[3].append(keys[value])
-    G.add_nodes_from(
-        (
-            iri,
-            {
-                "label": labels[0] if labels else local_name(iri),
-                "kind": kind,
-                "layers": tuple(sorted(set(layers))),
-                "iri": iri,
-                "aliases": tuple(dict.fromkeys([*labels[1:], *aliases])),
-            },
-        )
-        for iri, (kind, labels, aliases, layers) in entities.items()
-    )
+    # Straight into the node and adjacency maps, as add_nodes_from does it for new nodes without its per-node
+    # checks (tests/test_projection.py pins the result equal to what add_nodes_from builds).
+    nodes, succ, pred, new_adjacency = G._node, G._succ, G._pred, G.adjlist_inner_dict_factory
+    for iri, (kind, labels, aliases, layers) in entities.items():
+        if iri not in nodes:
+            succ[iri], pred[iri] = new_adjacency(), new_adjacency()
+        nodes[iri] = {
+            "label": labels[0] if labels else local_name(iri),
+            "kind": kind,
+            "layers": tuple(layers) if len(layers) < 2 else tuple(sorted(set(layers))),
+            "iri": iri,
+            "aliases": tuple(dict.fromkeys([*labels[1:], *aliases])) if aliases or len(labels) > 1 else (),
+        }
+    nx._clear_cache(G)
 
 
-def _role_pairs(store: KnowledgeStore, graphs: Sequence[str] | None) -> str:
-    """Return the VALUES block of (deal class, actor role, counterparty role) for the deal query.
+def _role_pairs(rows: Iterable[Sequence[str | None]]) -> dict[str, str]:
+    """Return, per relation, the VALUES block of its (actor role, counterparty role) pairs for deal_parties.rq.
 
-    Role properties are paired through their ``rdfs:domain``: the acquirer and target of an acquisition, the
-    supplier and customer of a supply, each partner of a partnership with each other.
+    ``rows`` are roles.rq's (side, role, deal class). Role properties are paired through their ``rdfs:domain``:
+    the acquirer and target of an acquisition, the supplier and customer of a supply, each partner of a
+    partnership with each other.
     """
     import pyoxigraph as ox
 
     side_roles: dict[str, dict[str, list[str]]] = {}
-    for side, role, domain in _rows(store, "roles", graphs):
+    for side, role, domain in rows:
         if side is None or role is None or domain is None or not domain.startswith(SG_NS):
             continue
         if domain[len(SG_NS) :] in _RELATION_OF_TYPE:
             side_roles.setdefault(domain, {}).setdefault(local_name(side), []).append(role)
-    pairs = []
+    blocks = {}
     for domain, sides in sorted(side_roles.items()):
-        for actor in sorted(sides.get("actor", ())):
-            pairs.extend((domain, actor, counterparty) for counterparty in sorted(sides.get("counterparty", ())))
-        pairs.extend((domain, partner, partner) for partner in sorted(sides.get("partner", ())))
-    if not pairs:
+        pairs = [
+            (actor, counterparty)
+            for actor in sorted(sides.get("actor", ()))
+            for counterparty in sorted(sides.get("counterparty", ()))
+        ]
+        pairs.extend((partner, partner) for partner in sorted(sides.get("partner", ())))
+        if pairs:
+            # Each IRI passes through the engine's own term type, so the block is well-formed whatever the store held.
+            text = " ".join(f"({ox.NamedNode(actor)} {ox.NamedNode(counterparty)})" for actor, counterparty in pairs)
+            blocks[_RELATION_OF_TYPE[domain[len(SG_NS) :]]] = f"VALUES (?actorRole ?counterpartyRole) {{ {text} }}"
+    if not blocks:
         raise InputError("the store holds no deal role properties: is the stackgraph ontology loaded?")
-    # Each IRI passes through the engine's own term type, so the block is well-formed whatever the store held.
-    rows = " ".join("(" + " ".join(str(ox.NamedNode(iri)) for iri in pair) + ")" for pair in pairs)
-    return f"VALUES (?type ?actorRole ?counterpartyRole) {{ {rows} }}"
+    return dict(sorted(blocks.items(), key=lambda item: RELATIONS.index(item[0])))
 
 
-def _deals(
-    store: KnowledgeStore, graphs: Sequence[str] | None, keys: _Keys
-) -> tuple[dict[str, tuple[Any, ...]], list[tuple[str, str, str]]]:
-    """Each deal's (relation, status, announced, effective, ended, amount, currency, stake, input layer, purpose,
-    scenario) (the first row of a deal wins when values repeat), and its (deal, actor, counterparty) pairs."""
-    relation_of = {SG_NS + name: relation for name, relation in _RELATION_OF_TYPE.items()}
-    columns = _columns(store, "deals", graphs, _role_pairs(store, graphs))
-    if not columns or not columns[0]:
-        return {}, []
-    (
-        deal,
-        deal_type,
-        actor,
-        counterparty,
-        status,
-        announced,
-        effective,
-        ended,
-        amount,
-        currency,
-        stake,
-        layer,
-        purpose,
-    ) = columns
-    assert None not in deal and None not in deal_type and None not in actor and None not in counterparty
+#: The values that decide whether a deal counts (``sg:`` local names), read before the others.
+_TIMING: tuple[str, ...] = ("status", "announcedDate", "effectiveDate", "endDate")
 
-    def mapped(column: list[Any], convert: Any) -> list[Any]:
-        """``convert`` applied to each distinct value of ``column`` once."""
-        table = {value: None if value is None else convert(value) for value in set(column)}
-        return list(map(table.__getitem__, column))
+#: The other values a deal's edges carry: ``sg:`` local name -> (edge attribute, kind of value): a number, a
+#: concept (its key) or text.
+_VALUES: dict[str, tuple[str, str]] = {
+    "amount": ("amount", "number"),
+    "currency": ("currency", "text"),
+    "stakePercent": ("stake", "number"),
+    "inputLayer": ("input_layer", "concept"),
+    "purpose": ("purpose", "text"),
+}
 
-    parties = dict.fromkeys(zip(deal, actor, counterparty, strict=True))
-    values = zip(
-        mapped(deal_type, relation_of.__getitem__),
-        mapped(status, keys.__getitem__),
-        announced,
-        effective,
-        ended,
-        mapped(amount, _number),
-        currency,
-        mapped(stake, _number),
-        mapped(layer, keys.__getitem__),
-        purpose,
-        [False] * len(deal),
-        strict=True,
-    )
-    # the first row of each deal wins: building the dict from the last row back keeps the first value of each key
-    deals: dict[str, Any] = dict(zip(reversed(deal), reversed(list(values)), strict=True))
-    for (scenario_deal,) in _rows(store, "scenario_deals", graphs):
-        row = deals.get(scenario_deal)  # type: ignore[arg-type]
-        if row is not None:
-            deals[scenario_deal] = (*row[:10], True)  # type: ignore[index]
-    return deals, list(parties)
+
+def _first_values(data: bytes, convert: Any = None) -> dict[str, Any]:
+    """Return property_values.rq's first value per subject, ``convert``-ed once per distinct value (subjects
+    whose value ``convert`` turns into ``None`` are left out)."""
+    columns = _tsv_columns(data)
+    if not columns:
+        return {}
+    subjects, values = columns
+    if convert is not None:
+        table = {value: None if value is None else convert(value) for value in set(values)}
+        values = list(map(table.__getitem__, values))
+    # from the last row back, so that the first value of each subject is the one that stays
+    first = dict(zip(reversed(subjects), reversed(values), strict=True))
+    if None in first.values():
+        first = {subject: value for subject, value in first.items() if value is not None}
+    return first  # type: ignore[return-value]
+
+
+class _View:
+    """Which deals a policy shows: from their status, dates and scenario origin (see the module docstring)."""
+
+    def __init__(
+        self,
+        policy: ProjectionPolicy,
+        as_of: date,
+        *,
+        status: dict[str, str],
+        announced: dict[str, str],
+        effective: dict[str, str],
+        ended: dict[str, str],
+        scenario: set[str],
+    ) -> None:
+        self.policy, self.as_of = policy, as_of
+        self.status, self.announced, self.effective, self.ended, self.scenario = (
+            status,
+            announced,
+            effective,
+            ended,
+            scenario,
+        )
+        self._begun: dict[str, bool] = {}  # start date -> taken place by as_of; a few thousand distinct dates
+
+    def start(self, deal: str) -> str | None:
+        """The date the deal took place: its effective date, else its announced date."""
+        return self.effective.get(deal) or self.announced.get(deal)
+
+    def in_view(self, deal: str) -> bool:
+        """Whether the deal's status counts (or it comes from a scenario) and it has taken place by ``as_of``."""
+        if deal not in self.scenario and self.status.get(deal) not in self.policy.statuses:
+            return False
+        start = self.start(deal)
+        return start is None or self.begun(start)
+
+    def candidates(self) -> list[tuple[str, str | None]]:
+        """The deals in view that have not ended by ``as_of``, with their status (whether they have parties is
+        not known here). Set-wise rather than deal by deal: dates are few, deals many."""
+        statuses, scenario, status = self.policy.statuses, self.scenario, self.status
+        effective, announced, ended, as_of = self.effective, self.announced, self.ended, self.as_of
+        deals = [(deal, key) for deal, key in status.items() if key in statuses]
+        deals += [(deal, status.get(deal)) for deal in scenario if status.get(deal) not in statuses]
+        # deals that start after as_of: by their effective date, else by their announced one
+        late_effective = {text for text in set(effective.values()) if not self.begun(text)}
+        late_announced = {text for text in set(announced.values()) if not self.begun(text)}
+        not_begun = {deal for deal, text in effective.items() if text in late_effective} if late_effective else set()
+        if late_announced:
+            not_begun.update(
+                deal for deal, text in announced.items() if text in late_announced and not effective.get(deal)
+            )
+        gone = {text for text in set(ended.values()) if _ended(text, as_of)}
+        not_begun.update(deal for deal, text in ended.items() if text in gone)
+        if not not_begun:
+            return deals
+        return [(deal, key) for deal, key in deals if deal not in not_begun]
+
+    def begun(self, start: str) -> bool:
+        """Whether a deal that started at ``start`` (full or partial date) has taken place by ``as_of``."""
+        begun = self._begun.get(start)
+        if begun is None:
+            begun = self._begun[start] = _in_view(self.policy, self.as_of, None, start, True)
+        return begun
+
+    def supersedes_visibly(self, newer: str, deals: Mapping[str, str]) -> bool:
+        """Whether a deal (one of ``deals``, those with parties) hides the deals it supersedes: when it is in
+        view, or when it is a termination that took place."""
+        if newer not in deals:
+            return False
+        if self.in_view(newer):
+            return True
+        return self.status.get(newer) == "terminated" and _in_view(
+            self.policy, self.as_of, None, self.start(newer), True
+        )
+
+
+class _DealEdges:
+    """Puts the edges of the deals that count into ``G``, one relation's parties at a time.
+
+    Each candidate deal (in view, not ended) gets one attribute dict up front, with the values that decided it
+    counts; its first pair of parties shares it, the values read later are filled into it. The edges of deals
+    with several pairs of parties (each edge has a dict of its own) or that may be superseded wait for
+    :meth:`add_deferred`.
+    """
+
+    def __init__(
+        self, G: nx.MultiDiGraph, candidates: Iterable[tuple[str, str | None]], view: _View, deferred: set[str]
+    ) -> None:
+        self.G = G
+        self.relation: dict[str, str] = {}  # every deal with parties, counted or not -> its relation
+        self._deferred_deals = deferred
+        self._deferred: list[tuple[str, str, str]] = []
+        self._hidden: set[str] = set()
+        announced, effective, ended, scenario = view.announced, view.effective, view.ended, view.scenario
+        # the keys in the order of the projection contract
+        self.attributes: dict[str, dict[str, Any]] = {
+            deal: {
+                "relation": None,
+                "status": status,
+                "announced": announced.get(deal) if announced else None,
+                "effective": effective.get(deal),
+                "ended": ended.get(deal) if ended else None,
+                "amount": None,
+                "currency": None,
+                "stake": None,
+                "input_layer": None,
+                "purpose": None,
+                "deal": deal,
+                "quotes": (),
+                "sources": (),
+                "source_iris": (),
+                "scenario": deal in scenario if scenario else False,
+            }
+            for deal, status in candidates
+        }
+
+    def add(self, relation: str, columns: Sequence[Sequence[str | None]]) -> None:
+        """Add the edges of one relation's deals from deal_parties.rq's (deal, actor, counterparty) columns."""
+        if not columns:
+            return
+        deals, actors, counterparties = columns
+        assert None not in deals and None not in actors and None not in counterparties
+        known = self.relation
+        pairs = Counter(deals)
+        # several pairs, or parties under an earlier relation too (an error in the data: the first relation stays)
+        several = {deal for deal, count in pairs.items() if count > 1}
+        several.update(pairs.keys() & known.keys())
+        known.update(dict.fromkeys(pairs.keys() - known.keys(), relation))  # type: ignore[arg-type]
+        deferred = self._deferred_deals | several
+        attributes, G = self.attributes, self.G
+        succ, pred, new_key_dict = G._succ, G._pred, G.edge_key_dict_factory
+        # Bulk insertion into the adjacency dicts, as MultiDiGraph.add_edge does it (one key dict shared by
+        # successor and predecessor maps) without its per-edge checks. This is a third of the projection's Python
+        # time at 300k deals; tests/test_projection.py pins the result equal to what add_edge builds.
+        for deal, actor, counterparty in zip(deals, actors, counterparties, strict=True):
+            data = attributes.get(deal)  # type: ignore[arg-type]
+            if data is None:
+                continue
+            if deal in deferred:
+                self._deferred.append((deal, actor, counterparty))  # type: ignore[arg-type]
+                continue
+            data["relation"] = relation  # not deferred: the deal's only pair, under this relation alone
+            adjacent = succ.get(actor)
+            if adjacent is None:
+                adjacent = self._add_party(actor)  # type: ignore[arg-type]
+            if counterparty not in succ:
+                self._add_party(counterparty)  # type: ignore[arg-type]
+            keydict = adjacent.get(counterparty)
+            if keydict is None:
+                keydict = adjacent[counterparty] = pred[counterparty][actor] = new_key_dict()
+            keydict[deal] = data
+        nx._clear_cache(G)
+
+    def _add_party(self, node: str) -> dict[str, Any]:
+        """Add a party that is not a typed entity (no kind, no layers) and return its successor map."""
+        self.G.add_node(node, label=local_name(node), kind=None, layers=(), iri=node, aliases=())
+        return self.G._succ[node]  # type: ignore[no-any-return]
+
+    def hide(self, deals: Iterable[str]) -> None:
+        """Leave out the deals superseded by a visible deal (all their edges were deferred)."""
+        self._hidden.update(deals)
+
+    def fill_in(self, name: str, columns: Sequence[Sequence[str | None]], convert: Any = None) -> None:
+        """Set attribute ``name`` of each deal that counts from property_values.rq's (deal, value) columns (the
+        first value of a deal wins; ``convert`` applies once per distinct value, and a ``None`` it gives is no
+        value). Values are sparse and deals many, so this walks the values rather than the deals."""
+        if not columns:
+            return
+        subjects, values = columns
+        if convert is not None:
+            table = {value: None if value is None else convert(value) for value in set(values)}
+            values = list(map(table.__getitem__, values))
+        attributes = self.attributes
+        # from the last row back, so that the first value of each deal is the one that stays
+        for deal, value in zip(reversed(subjects), reversed(values), strict=True):
+            if value is not None:
+                data = attributes.get(deal)  # type: ignore[arg-type]
+                if data is not None:
+                    data[name] = value
+
+    def fill_in_provenance(
+        self, evidence: Mapping[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
+    ) -> None:
+        """Set each counted deal's ``sources``, ``quotes`` and ``source_iris``."""
+        attributes = self.attributes
+        for deal, (sources, quotes, source_iris) in evidence.items():
+            data = attributes.get(deal)
+            if data is not None:
+                data["sources"], data["quotes"], data["source_iris"] = sources, quotes, source_iris
+
+    def add_deferred(self) -> None:
+        """Add the deferred edges that are not hidden: a deal's first edge takes its (filled-in) dict, the others a
+        copy each."""
+        attributes, hidden, relation = self.attributes, self._hidden, self.relation
+        placed: set[str] = set()
+        succ, pred, new_key_dict = self.G._succ, self.G._pred, self.G.edge_key_dict_factory
+        for deal, actor, counterparty in self._deferred:
+            if deal in hidden:
+                continue
+            data = attributes[deal]
+            data["relation"] = relation[deal]
+            adjacent = succ.get(actor)
+            if adjacent is None:
+                adjacent = self._add_party(actor)
+            if counterparty not in succ:
+                self._add_party(counterparty)
+            keydict = adjacent.get(counterparty)
+            if keydict is None:
+                keydict = adjacent[counterparty] = pred[counterparty][actor] = new_key_dict()
+            if deal in placed:
+                data = data.copy()
+            placed.add(deal)
+            keydict[deal] = data
+        self._deferred.clear()
+        nx._clear_cache(self.G)
 
 
 def _provenance(
-    store: KnowledgeStore, graphs: Sequence[str] | None
+    rows: Iterable[Sequence[str | None]],
 ) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
     """Return, per subject, its source titles, quoted sentences and source IRIs (equal tuples shared)."""
     sources: dict[str, dict[str, str]] = {}
     quotes: dict[str, list[str]] = {}
-    for subject, source, title, quote in _rows(store, "provenance", graphs):
+    for subject, source, title, quote in rows:
         assert subject is not None
         if quote is not None:
             quotes.setdefault(subject, []).append(quote)
@@ -641,11 +853,9 @@ def _provenance(
     return result
 
 
-def _market_positions(
-    store: KnowledgeStore, graphs: Sequence[str] | None, as_of: date, keys: _Keys
-) -> list[dict[str, Any]]:
+def _market_positions(rows: Iterable[Sequence[str | None]], as_of: date, keys: _Keys) -> list[dict[str, Any]]:
     positions: dict[str, dict[str, Any]] = {}
-    for position, holder, market, year_text, share_text, source, title in _rows(store, "market_positions", graphs):
+    for position, holder, market, year_text, share_text, source, title in rows:
         assert position is not None and holder is not None and market is not None
         year_start = parse_date(year_text)
         share = _number(share_text)

@@ -310,15 +310,58 @@ def test_resolve_entity_by_label_alias_local_name_or_iri(store: KnowledgeStore) 
 
 
 def test_bulk_built_adjacency_is_the_same_as_add_edge_builds() -> None:
-    """The projection writes its edges straight into the adjacency maps; they must equal what add_edge makes."""
+    """The projection writes its nodes and edges straight into networkx's node and adjacency maps; they must
+    equal what add_nodes_from and add_edge make."""
     G = project(KnowledgeStore.with_shipped_graphs())
     rebuilt = nx.MultiDiGraph()
     rebuilt.add_nodes_from(G.nodes(data=True))
     rebuilt.add_edges_from(G.edges(keys=True, data=True))
     assert G.number_of_edges() > 0
+    assert dict(G.nodes(data=True)) == dict(rebuilt.nodes(data=True)) and list(G) == list(rebuilt)
+    assert set(G._node) == set(G._succ) == set(G._pred)
     assert {n: dict(G.succ[n]) for n in G} == {n: dict(rebuilt.succ[n]) for n in rebuilt}
     assert {n: dict(G.pred[n]) for n in G} == {n: dict(rebuilt.pred[n]) for n in rebuilt}
     for u, v, k in G.edges(keys=True):  # one key dict shared by both maps, as networkx keeps it
         G.succ[u][v][k]["seen"] = True
         assert G.pred[v][u][k]["seen"] is True
     assert sorted(G.in_degree()) == sorted(rebuilt.in_degree())
+    first = next(iter(G))
+    G.add_edge("a fresh node", first)  # the maps stay consistent for networkx's own methods
+    assert G.has_node("a fresh node") and G.in_degree("a fresh node") == 0 and G.has_edge("a fresh node", first)
+
+
+def test_each_pair_of_a_many_party_deal_has_its_own_complete_attributes() -> None:
+    text = (
+        PREFIXES
+        + """
+sgid:A a sg:Organization . sgid:B a sg:Organization . sgid:C a sg:Organization .
+sgid:trio a sg:Partnership ; sg:partner sgid:A, sgid:B, sgid:C ; sg:status sg:Active ;
+    sg:amount "5"^^xsd:decimal ; sg:purpose "to share" ; sg:inputLayer sg:Accelerators .
+"""
+    )
+    G = project(store_with(text))
+    dicts = [d for _, _, k, d in G.edges(keys=True, data=True) if k == ID + "trio"]
+    assert len(dicts) == 6  # each partner with each other, both ways
+    assert len({id(d) for d in dicts}) == 6  # no dict shared between two edges
+    assert all((d["amount"], d["purpose"], d["input_layer"]) == (5.0, "to share", "accelerators") for d in dicts)
+
+
+def test_parties_of_deals_that_do_not_count_do_not_become_nodes() -> None:
+    text = PREFIXES + "sgid:d a sg:Investment ; sg:investor sgid:X ; sg:investee sgid:Y ; sg:status sg:Rumoured ."
+    G = project(store_with(text))
+    assert (G.number_of_nodes(), G.number_of_edges()) == (0, 0)
+    assert set(project(store_with(text), ProjectionPolicy(statuses={"rumoured"}))) == {ID + "X", ID + "Y"}
+
+
+def test_a_deal_with_parties_under_two_deal_classes_keeps_one_relation() -> None:
+    text = (
+        PREFIXES
+        + """
+sgid:A a sg:Organization . sgid:B a sg:Organization . sgid:C a sg:Organization .
+sgid:odd a sg:Acquisition ; sg:acquirer sgid:A ; sg:target sgid:B ; sg:supplier sgid:C ; sg:customer sgid:A ;
+    sg:status sg:Completed .
+"""
+    )
+    G = project(store_with(text))
+    assert edges_of(G) == {("A", "B", "odd"), ("C", "A", "odd")}
+    assert {d["relation"] for _, _, d in G.edges(data=True)} == {"acquires"}  # the first deal class, in RELATIONS
