@@ -27,7 +27,6 @@ import calendar
 import functools
 import gc
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -79,6 +78,7 @@ RELATIONS: tuple[str, ...] = ("acquires", "controls", "invests_in", "supplies", 
 KINDS: tuple[str, ...] = ("organization", "person", "product", "facility")
 
 SG_NS = "https://w3id.org/stackgraph/ns#"
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 
 _RELATION_OF_TYPE = {
     "Acquisition": "acquires",
@@ -301,7 +301,9 @@ def _tsv_columns(data: bytes) -> list[list[str | None]]:
     width = len(header.split("\t")) if header else 0
     if not width:
         return []
-    cells = body.replace("\n", "\t").split("\t") if body else []
+    if not body:
+        return [[] for _ in range(width)]
+    cells = body.replace("\n", "\t").split("\t")
     if cells and cells[-1] == "" and len(cells) % width == 1:
         cells.pop()  # the last line's newline
     if len(cells) % width:  # TSV escapes tabs and newlines inside literals, so this never happens
@@ -420,23 +422,29 @@ def _project(
     G.graph["statuses"] = tuple(s for s in STATUS_KEYS if s in policy.statuses)
     G.graph["graphs"] = None if graphs is None else tuple(graphs)
     with _Queries(store, graphs) as queries:
-        role_pairs = _role_pairs(queries.rows("roles"))
+        role_sides = _role_sides(queries.rows("roles"))
         # Every other query is queued now, in the order its rows are read, so that the engine keeps ahead of the
-        # folding: the values that decide which deals count come first, so that their edges' attribute dicts
-        # are ready when the parties arrive, and the parties come one relation at a time, so that the edges of
-        # one go in while the engine reads the next.
+        # folding: first the values that decide which deals count, then the others, so that the attribute dicts
+        # of the deals that count are complete when the parties arrive; the parties come one relation at a time,
+        # so that the edges of one go in while the engine reads the next.
         layers = queries.submit("layers")
-        entities = queries.submit("entities")
+        entities = [queries.submit("entity_kinds")] + [
+            queries.submit("property_values", property_iri=f"<{iri}>")
+            for iri in (_RDFS_LABEL, SG_NS + "alias", SG_NS + "inLayer")
+        ]
         timing = {name: queries.submit("property_values", property_iri=f"<{SG_NS}{name}>") for name in _TIMING}
         scenario = queries.submit("scenario_deals")
         supersedes = queries.submit("supersedes")
-        parties = {relation: queries.submit("deal_parties", block) for relation, block in role_pairs.items()}
         values = {name: queries.submit("property_values", property_iri=f"<{SG_NS}{name}>") for name in _VALUES}
+        parties = {
+            relation: {side: queries.submit("deal_roles", block) for side, block in sides.items()}
+            for relation, sides in role_sides.items()
+        }
         provenance = queries.submit("provenance") if with_provenance else None
         positions = queries.submit("market_positions")
 
         G.graph["layers"] = _layers(_tsv_rows(layers.result()), keys)
-        _add_entities(G, _tsv_columns(entities.result()), keys)
+        _add_entities(G, *(_tsv_columns(future.result()) for future in entities), keys=keys)
         view = _View(
             policy,
             as_of,
@@ -448,13 +456,13 @@ def _project(
         )
         superseding = [(newer, older) for newer, older in _tsv_rows(supersedes.result()) if newer and older]
         edges = _DealEdges(G, view.candidates(), view, deferred={older for _, older in superseding})
-        for relation, future in parties.items():
-            edges.add(relation, _tsv_columns(future.result()))
-        edges.hide({older for newer, older in superseding if view.supersedes_visibly(newer, edges.relation)})
         converters = {"number": _number, "concept": keys.__getitem__, "text": None}
         for name, future in values.items():
             attribute, kind = _VALUES[name]
             edges.fill_in(attribute, _tsv_columns(future.result()), converters[kind])
+        for relation, sides in parties.items():
+            edges.add(relation, _pairs({side: _tsv_columns(future.result()) for side, future in sides.items()}))
+        edges.hide({older for newer, older in superseding if view.supersedes_visibly(newer, edges.relation)})
         if provenance is not None:
             edges.fill_in_provenance(_provenance(_tsv_rows(provenance.result())))
         edges.add_deferred()
@@ -515,69 +523,145 @@ def _layers(rows: Iterable[Sequence[str | None]], keys: _Keys) -> dict[str, dict
     return dict(sorted(layers.items()))
 
 
-def _add_entities(G: nx.MultiDiGraph, columns: Sequence[Sequence[str | None]], keys: _Keys) -> None:
-    label_iri = "http://www.w3.org/2000/01/rdf-schema#label"
-    alias_iri = SG_NS + "alias"
-    entities: dict[str, tuple[str, list[str], list[str], list[str]]] = {}
-    for iri, kind, prop, value in zip(*columns, strict=True):
-        assert iri is not None and kind is not None
-        entry = entities.get(iri)
-        if entry is None:
-            entry = entities[iri] = (kind, [], [], [])
-        if prop is None or value is None:
-            continue
-        if prop == label_iri:
-            entry[1].append(value)
-        elif prop == alias_iri:
-            entry[2].append(value)
-        else:
-            entry[3].append(keys[value])
+def _add_entities(
+    G: nx.MultiDiGraph,
+    kinds: Sequence[Sequence[str | None]],
+    labels: Sequence[Sequence[str | None]],
+    aliases: Sequence[Sequence[str | None]],
+    layers: Sequence[Sequence[str | None]],
+    *,
+    keys: _Keys,
+) -> None:
+    """Add a node per typed entity from entity_kinds.rq's (entity, kind) and property_values.rq's (subject,
+    value) columns of its labels, aliases and own layers. The first label is the node's; others join the aliases."""
+    kind_of = _first_of(kinds)
+    label_of, more_labels = _first_of(labels), _rest_of(labels)
+    alias_of = _all_of(aliases)
+    layer_columns = [layers[0], [None if value is None else keys[value] for value in layers[1]]] if layers else []
+    layer_of, more_layers = _first_of(layer_columns), _rest_of(layer_columns)
     # Straight into the node and adjacency maps, as add_nodes_from does it for new nodes without its per-node
     # checks (tests/test_projection.py pins the result equal to what add_nodes_from builds).
     nodes, succ, pred, new_adjacency = G._node, G._succ, G._pred, G.adjlist_inner_dict_factory
-    for iri, (kind, labels, aliases, layers) in entities.items():
+    for iri, kind in kind_of.items():
+        label = label_of.get(iri)
+        layer = layer_of.get(iri)
         if iri not in nodes:
             succ[iri], pred[iri] = new_adjacency(), new_adjacency()
         nodes[iri] = {
-            "label": labels[0] if labels else local_name(iri),
+            "label": label if label is not None else local_name(iri),
             "kind": kind,
-            "layers": tuple(layers) if len(layers) < 2 else tuple(sorted(set(layers))),
+            "layers": ()
+            if layer is None
+            else (layer,)
+            if iri not in more_layers
+            else _sorted_set(layer, more_layers[iri]),
             "iri": iri,
-            "aliases": tuple(dict.fromkeys([*labels[1:], *aliases])) if aliases or len(labels) > 1 else (),
+            "aliases": tuple(dict.fromkeys([*more_labels.get(iri, ()), *alias_of.get(iri, ())]))
+            if iri in more_labels or iri in alias_of
+            else (),
         }
     nx._clear_cache(G)
 
 
-def _role_pairs(rows: Iterable[Sequence[str | None]]) -> dict[str, str]:
-    """Return, per relation, the VALUES block of its (actor role, counterparty role) pairs for deal_parties.rq.
+def _first_of(columns: Sequence[Sequence[str | None]]) -> dict[str, str]:
+    """The first value of each subject in (subject, value) columns."""
+    if not columns:
+        return {}
+    subjects, values = columns
+    # from the last row back, so that the first value of each subject is the one that stays
+    return dict(zip(reversed(subjects), reversed(values), strict=True))  # type: ignore[arg-type]
 
-    ``rows`` are roles.rq's (side, role, deal class). Role properties are paired through their ``rdfs:domain``:
-    the acquirer and target of an acquisition, the supplier and customer of a supply, each partner of a
-    partnership with each other.
+
+def _rest_of(columns: Sequence[Sequence[str | None]]) -> dict[str, list[str]]:
+    """The values after the first of each subject that has several, in the order read (repeats once)."""
+    if not columns or len(set(columns[0])) == len(columns[0]):  # one value per subject, the common case
+        return {}
+    return {subject: values[1:] for subject, values in _grouped(*columns).items() if len(values) > 1}
+
+
+def _all_of(columns: Sequence[Sequence[str | None]]) -> dict[str, list[str]]:
+    """Every value of each subject, in the order read (repeats once)."""
+    return _grouped(*columns) if columns else {}
+
+
+def _sorted_set(first: str, rest: Iterable[str]) -> tuple[str, ...]:
+    return tuple(sorted({first, *rest}))
+
+
+def _role_sides(rows: Iterable[Sequence[str | None]]) -> dict[str, dict[str, str]]:
+    """Return, per relation, the VALUES block of the role properties on each side of its deals (deal_roles.rq).
+
+    ``rows`` are roles.rq's (side, role, deal class). Role properties belong to a deal class through their
+    ``rdfs:domain``; the sides are ``actor`` and ``counterparty`` (the acquirer and target of an acquisition, the
+    supplier and customer of a supply, ...) or ``partner`` (each partner of a partnership with each other).
     """
     import pyoxigraph as ox
 
-    side_roles: dict[str, dict[str, list[str]]] = {}
+    side_roles: dict[str, dict[str, set[str]]] = {}
     for side, role, domain in rows:
         if side is None or role is None or domain is None or not domain.startswith(SG_NS):
             continue
         if domain[len(SG_NS) :] in _RELATION_OF_TYPE:
-            side_roles.setdefault(domain, {}).setdefault(local_name(side), []).append(role)
-    blocks = {}
-    for domain, sides in sorted(side_roles.items()):
-        pairs = [
-            (actor, counterparty)
-            for actor in sorted(sides.get("actor", ()))
-            for counterparty in sorted(sides.get("counterparty", ()))
-        ]
-        pairs.extend((partner, partner) for partner in sorted(sides.get("partner", ())))
-        if pairs:
-            # Each IRI passes through the engine's own term type, so the block is well-formed whatever the store held.
-            text = " ".join(f"({ox.NamedNode(actor)} {ox.NamedNode(counterparty)})" for actor, counterparty in pairs)
-            blocks[_RELATION_OF_TYPE[domain[len(SG_NS) :]]] = f"VALUES (?actorRole ?counterpartyRole) {{ {text} }}"
-    if not blocks:
+            side_roles.setdefault(domain, {}).setdefault(local_name(side), set()).add(role)
+    relations: dict[str, dict[str, str]] = {}
+    for domain, sides in side_roles.items():
+        if not ("partner" in sides or ("actor" in sides and "counterparty" in sides)):
+            continue  # no pair of parties to draw an edge between
+        # Each IRI passes through the engine's own term type, so the block is well-formed whatever the store held.
+        relations[_RELATION_OF_TYPE[domain[len(SG_NS) :]]] = {
+            side: "VALUES ?role { " + " ".join(str(ox.NamedNode(role)) for role in sorted(roles)) + " }"
+            for side, roles in sorted(sides.items())
+        }
+    if not relations:
         raise InputError("the store holds no deal role properties: is the stackgraph ontology loaded?")
-    return dict(sorted(blocks.items(), key=lambda item: RELATIONS.index(item[0])))
+    return dict(sorted(relations.items(), key=lambda item: RELATIONS.index(item[0])))
+
+
+def _pairs(sides: Mapping[str, Sequence[Sequence[str | None]]]) -> list[Sequence[str]]:
+    """Pair the parties of each deal: each actor with each counterparty, each partner with each other (never a
+    party with itself). ``sides`` holds deal_roles.rq's (deal, party) columns per side; returns the (deal, actor,
+    counterparty) columns, in the order of the counterparty (or partner) rows.
+
+    Pairing here rather than by a join in the engine halves the engine's time: the engine looked the second role up
+    deal by deal, where a dict does it from one scan of each side.
+    """
+    rows: list[tuple[str, str, str]] = []
+    actor_columns, counterparty_columns = sides.get("actor"), sides.get("counterparty")
+    if actor_columns and counterparty_columns:
+        actor_deals, actors = actor_columns
+        deals, counterparties = counterparty_columns
+        actor_of = dict(zip(actor_deals, actors, strict=True))
+        if len(actor_of) == len(actor_deals):  # one actor per deal, the common case
+            rows += [
+                (deal, actor, counterparty)
+                for deal, actor, counterparty in zip(deals, map(actor_of.get, deals), counterparties, strict=True)
+                if actor is not None and actor != counterparty
+            ]
+        else:
+            actors_of = _grouped(actor_deals, actors)
+            rows += [
+                (deal, actor, counterparty)
+                for deal, counterparty in zip(deals, counterparties, strict=True)
+                for actor in actors_of.get(deal, ())
+                if actor != counterparty
+            ]
+    partner_columns = sides.get("partner")
+    if partner_columns:
+        for deal, partners in _grouped(*partner_columns).items():
+            rows += [(deal, a, b) for a in partners for b in partners if a != b]
+    return list(zip(*rows, strict=True)) if rows else []  # type: ignore[arg-type]
+
+
+def _grouped(keys: Sequence[str | None], values: Sequence[str | None]) -> dict[str, list[str]]:
+    """Each key with its values in the order read (a value repeated for a key once)."""
+    grouped: dict[str, list[str]] = {}
+    for key, value in zip(keys, values, strict=True):
+        values_of = grouped.get(key)  # type: ignore[arg-type]
+        if values_of is None:
+            grouped[key] = [value]  # type: ignore[index,list-item]
+        elif value not in values_of:
+            values_of.append(value)  # type: ignore[arg-type]
+    return grouped
 
 
 #: The values that decide whether a deal counts (``sg:`` local names), read before the others.
@@ -690,19 +774,21 @@ class _DealEdges:
     """Puts the edges of the deals that count into ``G``, one relation's parties at a time.
 
     Each candidate deal (in view, not ended) gets one attribute dict up front, with the values that decided it
-    counts; its first pair of parties shares it, the values read later are filled into it. The edges of deals
-    with several pairs of parties (each edge has a dict of its own) or that may be superseded wait for
-    :meth:`add_deferred`.
+    counts; its first edge takes that dict and each further edge (a deal with several pairs of parties) a copy
+    of it. Values filled in later reach the copies too. The edges of deals that another deal may supersede wait
+    for :meth:`add_deferred`, when it is known which are hidden.
     """
 
     def __init__(
         self, G: nx.MultiDiGraph, candidates: Iterable[tuple[str, str | None]], view: _View, deferred: set[str]
     ) -> None:
         self.G = G
-        self.relation: dict[str, str] = {}  # every deal with parties, counted or not -> its relation
+        self.relation: dict[str, str] = {}  # every deal with parties, counted or not -> its (first) relation
         self._deferred_deals = deferred
         self._deferred: list[tuple[str, str, str]] = []
         self._hidden: set[str] = set()
+        self._placed: set[str] = set()  # deals whose first edge is in
+        self._copies: dict[str, list[dict[str, Any]]] = {}  # the dicts of their further edges
         announced, effective, ended, scenario = view.announced, view.effective, view.ended, view.scenario
         # the keys in the order of the projection contract
         self.attributes: dict[str, dict[str, Any]] = {
@@ -726,42 +812,49 @@ class _DealEdges:
             for deal, status in candidates
         }
 
-    def add(self, relation: str, columns: Sequence[Sequence[str | None]]) -> None:
-        """Add the edges of one relation's deals from deal_parties.rq's (deal, actor, counterparty) columns."""
+    def add(self, relation: str, columns: Sequence[Sequence[str]]) -> None:
+        """Add the edges of one relation's deals from their (deal, actor, counterparty) columns (see _pairs)."""
         if not columns:
             return
         deals, actors, counterparties = columns
-        assert None not in deals and None not in actors and None not in counterparties
         known = self.relation
-        pairs = Counter(deals)
-        # several pairs, or parties under an earlier relation too (an error in the data: the first relation stays)
-        several = {deal for deal, count in pairs.items() if count > 1}
-        several.update(pairs.keys() & known.keys())
-        known.update(dict.fromkeys(pairs.keys() - known.keys(), relation))  # type: ignore[arg-type]
-        deferred = self._deferred_deals | several
-        attributes, G = self.attributes, self.G
-        succ, pred, new_key_dict = G._succ, G._pred, G.edge_key_dict_factory
+        in_chunk = set(deals)
+        earlier = in_chunk.intersection(known)  # also under an earlier relation: an error in the data
+        known.update(dict.fromkeys(in_chunk.difference(known), relation))
+        deferred_deals, deferred = self._deferred_deals, self._deferred
+        attributes, placed, copies = self.attributes, self._placed, self._copies
+        succ, pred, new_key_dict = self.G._succ, self.G._pred, self.G.edge_key_dict_factory
         # Bulk insertion into the adjacency dicts, as MultiDiGraph.add_edge does it (one key dict shared by
         # successor and predecessor maps) without its per-edge checks. This is a third of the projection's Python
         # time at 300k deals; tests/test_projection.py pins the result equal to what add_edge builds.
         for deal, actor, counterparty in zip(deals, actors, counterparties, strict=True):
-            data = attributes.get(deal)  # type: ignore[arg-type]
+            data = attributes.get(deal)
             if data is None:
                 continue
-            if deal in deferred:
-                self._deferred.append((deal, actor, counterparty))  # type: ignore[arg-type]
+            if deal in deferred_deals:
+                deferred.append((deal, actor, counterparty))
                 continue
-            data["relation"] = relation  # not deferred: the deal's only pair, under this relation alone
+            if deal in placed:  # a further pair of the deal: an edge with a dict of its own
+                data = data.copy()
+                copies.setdefault(deal, []).append(data)
+            else:
+                placed.add(deal)
+                data["relation"] = relation
             adjacent = succ.get(actor)
             if adjacent is None:
-                adjacent = self._add_party(actor)  # type: ignore[arg-type]
+                adjacent = self._add_party(actor)
             if counterparty not in succ:
-                self._add_party(counterparty)  # type: ignore[arg-type]
+                self._add_party(counterparty)
             keydict = adjacent.get(counterparty)
             if keydict is None:
                 keydict = adjacent[counterparty] = pred[counterparty][actor] = new_key_dict()
             keydict[deal] = data
-        nx._clear_cache(G)
+        for deal in earlier:  # the first relation stays
+            data = attributes.get(deal)
+            if data is not None:
+                for each in (data, *copies.get(deal, ())):
+                    each["relation"] = known[deal]
+        nx._clear_cache(self.G)
 
     def _add_party(self, node: str) -> dict[str, Any]:
         """Add a party that is not a typed entity (no kind, no layers) and return its successor map."""
@@ -782,49 +875,34 @@ class _DealEdges:
         if convert is not None:
             table = {value: None if value is None else convert(value) for value in set(values)}
             values = list(map(table.__getitem__, values))
-        attributes = self.attributes
+        attributes, copies = self.attributes, self._copies
         # from the last row back, so that the first value of each deal is the one that stays
         for deal, value in zip(reversed(subjects), reversed(values), strict=True):
             if value is not None:
                 data = attributes.get(deal)  # type: ignore[arg-type]
                 if data is not None:
                     data[name] = value
+                    for copy in copies.get(deal, ()) if copies else ():  # type: ignore[arg-type]
+                        copy[name] = value
 
     def fill_in_provenance(
         self, evidence: Mapping[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]
     ) -> None:
         """Set each counted deal's ``sources``, ``quotes`` and ``source_iris``."""
-        attributes = self.attributes
+        attributes, copies = self.attributes, self._copies
         for deal, (sources, quotes, source_iris) in evidence.items():
             data = attributes.get(deal)
             if data is not None:
-                data["sources"], data["quotes"], data["source_iris"] = sources, quotes, source_iris
+                for each in (data, *copies.get(deal, ())):
+                    each["sources"], each["quotes"], each["source_iris"] = sources, quotes, source_iris
 
     def add_deferred(self) -> None:
-        """Add the deferred edges that are not hidden: a deal's first edge takes its (filled-in) dict, the others a
-        copy each."""
-        attributes, hidden, relation = self.attributes, self._hidden, self.relation
-        placed: set[str] = set()
-        succ, pred, new_key_dict = self.G._succ, self.G._pred, self.G.edge_key_dict_factory
-        for deal, actor, counterparty in self._deferred:
-            if deal in hidden:
-                continue
-            data = attributes[deal]
-            data["relation"] = relation[deal]
-            adjacent = succ.get(actor)
-            if adjacent is None:
-                adjacent = self._add_party(actor)
-            if counterparty not in succ:
-                self._add_party(counterparty)
-            keydict = adjacent.get(counterparty)
-            if keydict is None:
-                keydict = adjacent[counterparty] = pred[counterparty][actor] = new_key_dict()
-            if deal in placed:
-                data = data.copy()
-            placed.add(deal)
-            keydict[deal] = data
-        self._deferred.clear()
-        nx._clear_cache(self.G)
+        """Add the deferred edges whose deal is not hidden."""
+        hidden, deferred = self._hidden, self._deferred
+        self._deferred_deals, self._deferred = set(), []
+        for relation in dict.fromkeys(self.relation[deal] for deal, _, _ in deferred):
+            rows = [row for row in deferred if row[0] not in hidden and self.relation[row[0]] == relation]
+            self.add(relation, list(zip(*rows, strict=True)) if rows else [])
 
 
 def _provenance(
