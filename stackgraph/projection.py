@@ -261,22 +261,25 @@ class _Queries:
 
         self._store = store
         self._graphs = graphs
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stackgraph-projection")
+        self._lanes = [ThreadPoolExecutor(max_workers=1, thread_name_prefix="stackgraph-projection") for _ in range(2)]
 
     def __enter__(self) -> _Queries:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        for lane in self._lanes:
+            lane.shutdown(wait=True, cancel_futures=True)
 
-    def submit(self, name: str, values: str = "", *, property_iri: str = "") -> Future[bytes]:
+    def submit(self, name: str, values: str = "", *, property_iri: str = "", lane: int = 0) -> Future[bytes]:
         """Start ``queries/projection/{name}.rq``; the future holds its TSV result.
 
         ``values`` replaces the query's ``#VALUES#`` line (a VALUES block built from IRIs the store returned) and
-        ``property_iri`` its ``#PROPERTY#`` (an IRI as the engine writes it).
+        ``property_iri`` its ``#PROPERTY#`` (an IRI as the engine writes it). Queries on one ``lane`` (0 or 1) run
+        one after another; the second lane lets a first batch run beside the main one while the caller has
+        nothing to fold yet.
         """
         sparql = _query_text(name).replace("#VALUES#", values).replace("#PROPERTY#", property_iri)
-        return self._pool.submit(self._tsv, sparql)
+        return self._lanes[lane].submit(self._tsv, sparql)
 
     def rows(self, name: str) -> list[list[str | None]]:
         """Run a query now and return its rows as lists of plain strings (``None`` when unbound)."""
@@ -428,8 +431,8 @@ def _project(
         # of the deals that count are complete when the parties arrive; the parties come one relation at a time,
         # so that the edges of one go in while the engine reads the next.
         layers = queries.submit("layers")
-        entities = [queries.submit("entity_kinds")] + [
-            queries.submit("property_values", property_iri=f"<{iri}>")
+        entities = [queries.submit("entity_kinds", lane=1)] + [
+            queries.submit("property_values", property_iri=f"<{iri}>", lane=1)
             for iri in (_RDFS_LABEL, SG_NS + "alias", SG_NS + "inLayer")
         ]
         timing = {name: queries.submit("property_values", property_iri=f"<{SG_NS}{name}>") for name in _TIMING}
@@ -774,9 +777,9 @@ class _DealEdges:
     """Puts the edges of the deals that count into ``G``, one relation's parties at a time.
 
     Each candidate deal (in view, not ended) gets one attribute dict up front, with the values that decided it
-    counts; its first edge takes that dict and each further edge (a deal with several pairs of parties) a copy
-    of it. Values filled in later reach the copies too. The edges of deals that another deal may supersede wait
-    for :meth:`add_deferred`, when it is known which are hidden.
+    counts (and ``relation`` unset until its first edge takes the dict); each further edge (a deal with several
+    pairs of parties) takes a copy of it. Values filled in later reach the copies too. The edges of deals that
+    another deal may supersede wait for :meth:`add_deferred`, when it is known which are hidden.
     """
 
     def __init__(
@@ -787,8 +790,7 @@ class _DealEdges:
         self._deferred_deals = deferred
         self._deferred: list[tuple[str, str, str]] = []
         self._hidden: set[str] = set()
-        self._placed: set[str] = set()  # deals whose first edge is in
-        self._copies: dict[str, list[dict[str, Any]]] = {}  # the dicts of their further edges
+        self._copies: dict[str, list[dict[str, Any]]] = {}  # the dicts of deals' further edges
         announced, effective, ended, scenario = view.announced, view.effective, view.ended, view.scenario
         # the keys in the order of the projection contract
         self.attributes: dict[str, dict[str, Any]] = {
@@ -822,7 +824,7 @@ class _DealEdges:
         earlier = in_chunk.intersection(known)  # also under an earlier relation: an error in the data
         known.update(dict.fromkeys(in_chunk.difference(known), relation))
         deferred_deals, deferred = self._deferred_deals, self._deferred
-        attributes, placed, copies = self.attributes, self._placed, self._copies
+        attributes, copies = self.attributes, self._copies
         succ, pred, new_key_dict = self.G._succ, self.G._pred, self.G.edge_key_dict_factory
         # Bulk insertion into the adjacency dicts, as MultiDiGraph.add_edge does it (one key dict shared by
         # successor and predecessor maps) without its per-edge checks. This is a third of the projection's Python
@@ -834,12 +836,11 @@ class _DealEdges:
             if deal in deferred_deals:
                 deferred.append((deal, actor, counterparty))
                 continue
-            if deal in placed:  # a further pair of the deal: an edge with a dict of its own
+            if data["relation"] is None:  # the deal's first edge
+                data["relation"] = relation
+            else:  # a further pair of the deal: an edge with a dict of its own
                 data = data.copy()
                 copies.setdefault(deal, []).append(data)
-            else:
-                placed.add(deal)
-                data["relation"] = relation
             adjacent = succ.get(actor)
             if adjacent is None:
                 adjacent = self._add_party(actor)
