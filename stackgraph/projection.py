@@ -329,6 +329,11 @@ def _decode_column(raw: list[str]) -> list[str | None]:
         joined = "\t".join(raw)
         if joined.count("\t<") == len(raw) - 1:
             return joined[1:-1].split(">\t<")  # type: ignore[return-value]
+    elif raw[0][:1] == '"':
+        # literals only, none with an escape (names, amounts, ...): the lexical form is what the last quote closes
+        joined = "\t".join(raw)
+        if joined.count('\t"') == len(raw) - 1 and "\\" not in joined:
+            return [cell[1 : cell.rfind('"')] for cell in raw]
     return [cell[1:-1] if cell[:1] == "<" else _term(cell) for cell in raw]
 
 
