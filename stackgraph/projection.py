@@ -37,6 +37,7 @@ import networkx as nx
 from stackgraph.errors import InputError
 from stackgraph.naming import concept_key, local_name, resolve_name
 from stackgraph.resources import queries_dir
+from stackgraph.tsv import tsv_columns, tsv_rows
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -223,30 +224,6 @@ def _query_text(name: str) -> str:
     return (queries_dir() / "projection" / f"{name}.rq").read_text(encoding="utf-8")
 
 
-_ESCAPES = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
-_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
-
-
-def _unescape(match: re.Match[str]) -> str:
-    code = match.group(1)
-    if code[0] in "uU" and len(code) > 1:
-        return chr(int(code[1:], 16))
-    return _ESCAPES.get(code, code)
-
-
-def _term(cell: str) -> str | None:
-    """Decode one cell of a SPARQL TSV result: an IRI, a literal's lexical form, a bare number or a blank node."""
-    if not cell:
-        return None
-    first = cell[0]
-    if first == "<":
-        return cell[1:-1]
-    if first == '"':
-        lexical = cell[1 : cell.rfind('"')]
-        return _ESCAPE.sub(_unescape, lexical) if "\\" in lexical else lexical
-    return cell
-
-
 class _Queries:
     """The projection's SELECTs, answered one after another on a worker thread, as SPARQL TSV.
 
@@ -282,8 +259,8 @@ class _Queries:
         return self._lanes[lane].submit(self._tsv, sparql)
 
     def rows(self, name: str) -> list[list[str | None]]:
-        """Run a query now and return its rows as lists of plain strings (``None`` when unbound)."""
-        return _tsv_rows(self.submit(name).result())
+        """Run a query now and return its rows (see :func:`stackgraph.tsv.tsv_rows`)."""
+        return tsv_rows(self.submit(name).result())
 
     def _tsv(self, sparql: str) -> bytes:
         import pyoxigraph as ox
@@ -291,54 +268,6 @@ class _Queries:
         # The projection reads deal nodes only, never the derived direct properties: no need to derive them first.
         result = self._store.query(sparql, graphs=self._graphs, derived=False)
         return bytes(result.serialize(format=ox.QueryResultsFormat.TSV))
-
-
-def _tsv_columns(data: bytes) -> list[list[str | None]]:
-    """Return a SPARQL TSV result column by column, as plain strings (``None`` when unbound).
-
-    Splitting the engine's TSV text is several times faster than converting every solution to Python term
-    objects. The text is split into cells in one go and sliced into columns (see :func:`_decode_column`).
-    """
-    text = data.decode("utf-8")
-    header, _, body = text.partition("\n")
-    width = len(header.split("\t")) if header else 0
-    if not width:
-        return []
-    if not body:
-        return [[] for _ in range(width)]
-    cells = body.replace("\n", "\t").split("\t")
-    if cells and cells[-1] == "" and len(cells) % width == 1:
-        cells.pop()  # the last line's newline
-    if len(cells) % width:  # TSV escapes tabs and newlines inside literals, so this never happens
-        rows = [line.split("\t") for line in body.split("\n") if line]
-        cells = [cell for row in rows if len(row) == width for cell in row]
-    return [_decode_column(cells[i::width]) for i in range(width)]
-
-
-def _decode_column(raw: list[str]) -> list[str | None]:
-    """Decode one column of TSV cells: IRIs lose their brackets, literals keep their lexical form."""
-    if not raw:
-        return []
-    sample = raw[:1024]
-    if 2 * len(set(sample)) < len(sample):  # few distinct cells (statuses, layers, dates, ...): decode each once
-        decoded = {cell: _cell(cell) for cell in set(raw)}
-        return list(map(decoded.__getitem__, raw))
-    if raw[0][:1] == "<":
-        # IRIs only (deal, party and entity columns) when every cell starts with "<" (tabs inside literals are
-        # escaped, so a tab always starts a cell): an IRI holds no ">", so one split takes all brackets off
-        joined = "\t".join(raw)
-        if joined.count("\t<") == len(raw) - 1:
-            return joined[1:-1].split(">\t<")  # type: ignore[return-value]
-    elif raw[0][:1] == '"':
-        # literals only, none with an escape (names, amounts, ...): the lexical form is what the last quote closes
-        joined = "\t".join(raw)
-        if joined.count('\t"') == len(raw) - 1 and "\\" not in joined:
-            return [cell[1 : cell.rfind('"')] for cell in raw]
-    return [cell[1:-1] if cell[:1] == "<" else _term(cell) for cell in raw]
-
-
-def _cell(cell: str) -> str | None:
-    return cell[1:-1] if cell[:1] == "<" else _term(cell)
 
 
 def _number(text: str | None) -> float | None:
@@ -432,9 +361,10 @@ def _project(
     with _Queries(store, graphs) as queries:
         role_sides = _role_sides(queries.rows("roles"))
         # Every other query is queued now, in the order its rows are read, so that the engine keeps ahead of the
-        # folding: first the values that decide which deals count, then the others, so that the attribute dicts
-        # of the deals that count are complete when the parties arrive; the parties come one relation at a time,
-        # so that the edges of one go in while the engine reads the next.
+        # folding: the entity scans on a second lane, beside the first deal scans, while there is nothing to fold
+        # yet; then the values that decide which deals count, then the others, so that the attribute dicts of the
+        # deals that count are complete when the parties arrive; the parties one relation at a time, so that the
+        # edges of one go in while the engine reads the next.
         layers = queries.submit("layers")
         entities = [queries.submit("entity_kinds", lane=1)] + [
             queries.submit("property_values", property_iri=f"<{iri}>", lane=1)
@@ -451,8 +381,8 @@ def _project(
         provenance = queries.submit("provenance") if with_provenance else None
         positions = queries.submit("market_positions")
 
-        G.graph["layers"] = _layers(_tsv_rows(layers.result()), keys)
-        _add_entities(G, *(_tsv_columns(future.result()) for future in entities), keys=keys)
+        G.graph["layers"] = _layers(tsv_rows(layers.result()), keys)
+        _add_entities(G, *(tsv_columns(future.result()) for future in entities), keys=keys)
         view = _View(
             policy,
             as_of,
@@ -460,21 +390,21 @@ def _project(
             announced=_first_values(timing["announcedDate"].result()),
             effective=_first_values(timing["effectiveDate"].result()),
             ended=_first_values(timing["endDate"].result()),
-            scenario={row[0] for row in _tsv_rows(scenario.result()) if row[0] is not None},
+            scenario={row[0] for row in tsv_rows(scenario.result()) if row[0] is not None},
         )
-        superseding = [(newer, older) for newer, older in _tsv_rows(supersedes.result()) if newer and older]
+        superseding = [(newer, older) for newer, older in tsv_rows(supersedes.result()) if newer and older]
         edges = _DealEdges(G, view.candidates(), view, deferred={older for _, older in superseding})
         converters = {"number": _number, "concept": keys.__getitem__, "text": None}
         for name, future in values.items():
             attribute, kind = _VALUES[name]
-            edges.fill_in(attribute, _tsv_columns(future.result()), converters[kind])
+            edges.fill_in(attribute, tsv_columns(future.result()), converters[kind])
         for relation, sides in parties.items():
-            edges.add(relation, _pairs({side: _tsv_columns(future.result()) for side, future in sides.items()}))
+            edges.add(relation, _pairs({side: tsv_columns(future.result()) for side, future in sides.items()}))
         edges.hide({older for newer, older in superseding if view.supersedes_visibly(newer, edges.relation)})
         if provenance is not None:
-            edges.fill_in_provenance(_provenance(_tsv_rows(provenance.result())))
+            edges.fill_in_provenance(_provenance(tsv_rows(provenance.result())))
         edges.add_deferred()
-        G.graph["market_positions"] = _market_positions(_tsv_rows(positions.result()), as_of, keys)
+        G.graph["market_positions"] = _market_positions(tsv_rows(positions.result()), as_of, keys)
     return G
 
 
@@ -500,11 +430,6 @@ def _ended(end: str | None, as_of: date) -> bool:
         return False
     finished = _finish(end)
     return finished is not None and finished <= as_of
-
-
-def _tsv_rows(data: bytes) -> list[list[str | None]]:
-    """Return a SPARQL TSV result's rows as lists of plain strings (``None`` when unbound)."""
-    return [list(row) for row in zip(*_tsv_columns(data), strict=True)]
 
 
 def _layers(rows: Iterable[Sequence[str | None]], keys: _Keys) -> dict[str, dict[str, Any]]:
@@ -689,7 +614,7 @@ _VALUES: dict[str, tuple[str, str]] = {
 def _first_values(data: bytes, convert: Any = None) -> dict[str, Any]:
     """Return property_values.rq's first value per subject, ``convert``-ed once per distinct value (subjects
     whose value ``convert`` turns into ``None`` are left out)."""
-    columns = _tsv_columns(data)
+    columns = tsv_columns(data)
     if not columns:
         return {}
     subjects, values = columns
