@@ -670,19 +670,19 @@ class _View:
         effective, announced, ended, as_of = self.effective, self.announced, self.ended, self.as_of
         deals = [(deal, key) for deal, key in status.items() if key in statuses]
         deals += [(deal, status.get(deal)) for deal in scenario if status.get(deal) not in statuses]
-        # deals that start after as_of: by their effective date, else by their announced one
+        # left out: deals that start after as_of (by their effective date, else by their announced one) or ended
         late_effective = {text for text in set(effective.values()) if not self.begun(text)}
         late_announced = {text for text in set(announced.values()) if not self.begun(text)}
-        not_begun = {deal for deal, text in effective.items() if text in late_effective} if late_effective else set()
+        left_out = {deal for deal, text in effective.items() if text in late_effective} if late_effective else set()
         if late_announced:
-            not_begun.update(
+            left_out.update(
                 deal for deal, text in announced.items() if text in late_announced and not effective.get(deal)
             )
         gone = {text for text in set(ended.values()) if _ended(text, as_of)}
-        not_begun.update(deal for deal, text in ended.items() if text in gone)
-        if not not_begun:
+        left_out.update(deal for deal, text in ended.items() if text in gone)
+        if not left_out:
             return deals
-        return [(deal, key) for deal, key in deals if deal not in not_begun]
+        return [(deal, key) for deal, key in deals if deal not in left_out]
 
     def begun(self, start: str) -> bool:
         """Whether a deal that started at ``start`` (full or partial date) has taken place by ``as_of``."""
