@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from stackgraph.errors import InputError
 
-__all__ = ["FORMATS", "compact", "format_result", "format_rows", "term_text"]
+__all__ = ["FORMATS", "aligned_table", "compact", "format_result", "format_rows", "term_text"]
 
 FORMATS = ("table", "csv", "tsv", "json")
 
@@ -69,7 +69,18 @@ def term_text(term: Any, prefixes: Mapping[str, str]) -> str:
     return str(term)
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+def aligned_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Return text cells as a plain-text table: columns padded to their widest cell, a dashed rule under the
+    header, no trailing spaces.
+
+    Examples
+    --------
+    >>> print(aligned_table(["name", "layers"], [["Nvidia", "accelerators"], ["xAI", "ai-models"]]))
+    name    layers
+    ------  ------------
+    Nvidia  accelerators
+    xAI     ai-models
+    """
     widths = [len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):
@@ -77,9 +88,12 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     lines = ["  ".join(h.ljust(widths[i]) for i, h in enumerate(headers)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(c.ljust(widths[i]) for i, c in enumerate(row)).rstrip() for row in rows]
+    return "\n".join(lines)
+
+
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     count = len(rows)
-    lines.append(f"({count} row{'s' if count != 1 else ''})")
-    return "\n".join(lines) + "\n"
+    return f"{aligned_table(headers, rows)}\n({count} row{'s' if count != 1 else ''})\n"
 
 
 def format_result(result: Any, fmt: str = "table", *, prefixes: Mapping[str, str] | None = None) -> bytes:

@@ -145,13 +145,6 @@ def echo_table(headers: list[str], rows: list[list[Any]]) -> None:
 
 def format_table(headers: list[str], rows: list[list[Any]]) -> str:
     """Return rows as an aligned plain-text table (``-`` for missing values)."""
-    cells = [[("-" if v is None else str(v)) for v in row] for row in rows]
-    widths = [len(h) for h in headers]
-    for row in cells:
-        for i, value in enumerate(row):
-            widths[i] = max(widths[i], len(value))
-    lines = ["  ".join(h.ljust(widths[i]) for i, h in enumerate(headers)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    for row in cells:
-        lines.append("  ".join(v.ljust(widths[i]) for i, v in enumerate(row)).rstrip())
-    return "\n".join(lines)
+    from stackgraph.results import aligned_table
+
+    return aligned_table(headers, [[("-" if v is None else str(v)) for v in row] for row in rows])
