@@ -491,17 +491,29 @@ class _Player:
         text = f"{h_label} divests {t_label} ({len(deals)} deal{'s' * (len(deals) != 1)} ended)"
         return StepEffect(step.index, step.kind, text, tuple(added), tuple(d["deal"] for d in deals), (holder, target))
 
-    def step_invest(self, step: Step) -> StepEffect:
-        investor = self.resolve(step, "investor")
-        investee = self.resolve(step, "investee")
-        if investor == investee:
-            raise step.error("investee", f"{self.label(investor)} cannot invest in itself")
+    def new_two_party_deal(
+        self, step: Step, deal_class: str, actor_role: str, counterparty_role: str, verb: str, refusal: str
+    ) -> tuple[ox.NamedNode, str, str, str]:
+        """Start a scenario deal of ``deal_class`` between the entities the step names in ``actor_role`` and
+        ``counterparty_role`` (also the ``sg:`` role properties), effective at the step's date; returns the deal,
+        both entities and the label "Scenario: <actor> <verb> <counterparty>". An entity facing itself is refused
+        with "<actor> cannot <refusal> itself"."""
+        actor = self.resolve(step, actor_role)
+        counterparty = self.resolve(step, counterparty_role)
+        if actor == counterparty:
+            raise step.error(counterparty_role, f"{self.label(actor)} cannot {refusal} itself")
         deal = self.new_deal(step)
-        label = f"Scenario: {self.label(investor)} invests in {self.label(investee)}"
-        self.deal_header(deal, "Investment", label)
-        self._add(deal, SG + "investor", ox.NamedNode(investor))
-        self._add(deal, SG + "investee", ox.NamedNode(investee))
+        label = f"Scenario: {self.label(actor)} {verb} {self.label(counterparty)}"
+        self.deal_header(deal, deal_class, label)
+        self._add(deal, SG + actor_role, ox.NamedNode(actor))
+        self._add(deal, SG + counterparty_role, ox.NamedNode(counterparty))
         self._add(deal, SG + "effectiveDate", _date_literal(self.date_of(step)))
+        return deal, actor, counterparty, label
+
+    def step_invest(self, step: Step) -> StepEffect:
+        deal, investor, investee, label = self.new_two_party_deal(
+            step, "Investment", "investor", "investee", "invests in", "invest in"
+        )
         if step.get("amount") is not None:
             self._add(deal, SG + "amount", _decimal(step.get("amount")))
             self._add(deal, SG + "currency", ox.Literal(step.get("currency", "USD")))
@@ -527,15 +539,9 @@ class _Player:
         return StepEffect(step.index, step.kind, label.removeprefix("Scenario: "), (deal.value,), (), tuple(partners))
 
     def step_add_supply(self, step: Step) -> StepEffect:
-        supplier = self.resolve(step, "supplier")
-        customer = self.resolve(step, "customer")
-        if supplier == customer:
-            raise step.error("customer", f"{self.label(supplier)} cannot supply itself")
-        deal = self.new_deal(step)
-        label = f"Scenario: {self.label(supplier)} supplies {self.label(customer)}"
-        self.deal_header(deal, "Supply", label)
-        self._add(deal, SG + "supplier", ox.NamedNode(supplier))
-        self._add(deal, SG + "customer", ox.NamedNode(customer))
+        deal, supplier, customer, label = self.new_two_party_deal(
+            step, "Supply", "supplier", "customer", "supplies", "supply"
+        )
         layer = None
         if step.get("layer"):
             layer = self.layer(step, "layer")
@@ -545,7 +551,6 @@ class _Player:
             if self._kinds.get(item) != "product":
                 raise step.error("item", f"{step.get('item')!r} is a {self._kinds.get(item)}, not a product")
             self._add(deal, SG + "suppliedItem", ox.NamedNode(item))
-        self._add(deal, SG + "effectiveDate", _date_literal(self.date_of(step)))
         text = label.removeprefix("Scenario: ") + (f" ({concept_key(layer)})" if layer else "")
         return StepEffect(step.index, step.kind, text, (deal.value,), (), (supplier, customer))
 
