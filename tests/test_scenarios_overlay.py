@@ -222,6 +222,10 @@ def test_sparql_update_keywords_inside_strings_are_fine() -> None:
             "field 'parties': no acquisition deal between Sigma and Rho",
         ),
         ({"kind": "invest", "investor": "Rho", "investee": "Rho"}, "field 'investee': Rho cannot invest in itself"),
+        (
+            {"kind": "add-supply", "supplier": "Sigma", "customer": "Sigma"},
+            r"step 1 \(add-supply\), field 'customer': Sigma cannot supply itself",
+        ),
     ],
 )
 def test_semantic_errors_name_step_and_field(step, message) -> None:
