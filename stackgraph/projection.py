@@ -5,8 +5,9 @@ The projection follows the contract in DEVELOPERS.md ("Projection contract"): no
 ``status``, dates, money, ``stake``, ``input_layer``, ``purpose``, ``deal``, ``quotes``, ``sources`` and
 ``scenario``. A :class:`ProjectionPolicy` chooses which deals count.
 
-It runs a handful of SPARQL SELECTs (``stackgraph/queries/projection/*.rq``) on the fast store and folds their rows
-into the graph; it never walks triples in Python.
+It runs SPARQL SELECTs (``stackgraph/queries/projection/*.rq``: plain index scans, one per property and per side of
+each deal class) on the fast store, on worker threads, and folds their rows into the graph as they arrive; it never
+walks triples in Python.
 
 Which deals count
 -----------------
@@ -421,6 +422,11 @@ def _finish(text: str | None) -> date | None:
 def _in_view(policy: ProjectionPolicy, as_of: date, status: str | None, start: str | None, scenario: bool) -> bool:
     if not (scenario or (status is not None and status in policy.statuses)):
         return False
+    return _begun(start, as_of)
+
+
+def _begun(start: str | None, as_of: date) -> bool:
+    """Whether a deal that started at ``start`` (full or partial date; undated counts) took place by ``as_of``."""
     begun = _start(start)
     return begun is None or begun <= as_of
 
@@ -650,7 +656,6 @@ class _View:
             ended,
             scenario,
         )
-        self._begun: dict[str, bool] = {}  # start date -> taken place by as_of; a few thousand distinct dates
 
     def start(self, deal: str) -> str | None:
         """The date the deal took place: its effective date, else its announced date."""
@@ -660,8 +665,7 @@ class _View:
         """Whether the deal's status counts (or it comes from a scenario) and it has taken place by ``as_of``."""
         if deal not in self.scenario and self.status.get(deal) not in self.policy.statuses:
             return False
-        start = self.start(deal)
-        return start is None or self.begun(start)
+        return _begun(self.start(deal), self.as_of)
 
     def candidates(self) -> list[tuple[str, str | None]]:
         """The deals in view that have not ended by ``as_of``, with their status (whether they have parties is
@@ -671,8 +675,8 @@ class _View:
         deals = [(deal, key) for deal, key in status.items() if key in statuses]
         deals += [(deal, status.get(deal)) for deal in scenario if status.get(deal) not in statuses]
         # left out: deals that start after as_of (by their effective date, else by their announced one) or ended
-        late_effective = {text for text in set(effective.values()) if not self.begun(text)}
-        late_announced = {text for text in set(announced.values()) if not self.begun(text)}
+        late_effective = {text for text in set(effective.values()) if not _begun(text, as_of)}
+        late_announced = {text for text in set(announced.values()) if not _begun(text, as_of)}
         left_out = {deal for deal, text in effective.items() if text in late_effective} if late_effective else set()
         if late_announced:
             left_out.update(
@@ -684,13 +688,6 @@ class _View:
             return deals
         return [(deal, key) for deal, key in deals if deal not in left_out]
 
-    def begun(self, start: str) -> bool:
-        """Whether a deal that started at ``start`` (full or partial date) has taken place by ``as_of``."""
-        begun = self._begun.get(start)
-        if begun is None:
-            begun = self._begun[start] = _in_view(self.policy, self.as_of, None, start, True)
-        return begun
-
     def supersedes_visibly(self, newer: str, deals: Mapping[str, str]) -> bool:
         """Whether a deal (one of ``deals``, those with parties) hides the deals it supersedes: when it is in
         view, or when it is a termination that took place."""
@@ -698,9 +695,7 @@ class _View:
             return False
         if self.in_view(newer):
             return True
-        return self.status.get(newer) == "terminated" and _in_view(
-            self.policy, self.as_of, None, self.start(newer), True
-        )
+        return self.status.get(newer) == "terminated" and _begun(self.start(newer), self.as_of)
 
 
 class _DealEdges:
