@@ -21,6 +21,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -29,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -82,31 +84,52 @@ def _alarm(signum: int, frame: Any) -> None:
     raise _Timeout
 
 
-def rdflib_worker(path: str, supplies_path: str, timeout: float) -> None:
-    """Run inside the subprocess: parse, add the derived triples, run each query with a time limit; JSON out."""
+@contextlib.contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise ``TimeoutError`` in the block when it runs longer than ``seconds`` (SIGALRM: main thread only)."""
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _Timeout:
+        raise TimeoutError from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def rdflib_graph(path: str, derived_path: str) -> tuple[Any, dict[str, Any]]:
+    """Parse a Turtle file with rdflib (timed) and add the derived triples (N-Triples, not timed)."""
     import rdflib
 
-    out: dict[str, Any] = {"queries": {}}
+    sys.setrecursionlimit(1_000_000)  # rdflib recurses deeply on long chains (the stack is raised by the parent)
     start = time.perf_counter()
     graph = rdflib.Graph()
     graph.parse(path, format="turtle")
-    out["load"] = time.perf_counter() - start
-    out["triples"] = len(graph)
-    graph.parse(supplies_path, format="nt")
-    signal.signal(signal.SIGALRM, _alarm)
-    sys.setrecursionlimit(1_000_000)  # rdflib evaluates property paths recursively (stack raised by the parent)
-    for name, text in QUERIES.items():
-        signal.setitimer(signal.ITIMER_REAL, timeout)
+    out = {"load": time.perf_counter() - start, "triples": len(graph)}
+    graph.parse(derived_path, format="nt")
+    return graph, out
+
+
+def rdflib_queries(graph: Any, queries: dict[str, str], timeout: float) -> dict[str, dict[str, Any]]:
+    """Run each query on an rdflib graph with a time limit: seconds and rows, or how it stopped."""
+    results: dict[str, dict[str, Any]] = {}
+    for name, text in queries.items():
         start = time.perf_counter()
         try:
-            rows = _consume(graph.query(text))
-            out["queries"][name] = {"seconds": time.perf_counter() - start, "rows": rows}
-        except _Timeout:
-            out["queries"][name] = {"seconds": timeout, "timed_out": True}
+            with time_limit(timeout):
+                rows = _consume(graph.query(text))
+            results[name] = {"seconds": time.perf_counter() - start, "rows": rows}
+        except TimeoutError:
+            results[name] = {"seconds": timeout, "timed_out": True}
         except (RecursionError, MemoryError) as error:
-            out["queries"][name] = {"seconds": time.perf_counter() - start, "failed": type(error).__name__}
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+            results[name] = {"seconds": time.perf_counter() - start, "failed": type(error).__name__}
+    return results
+
+
+def rdflib_worker(path: str, supplies_path: str, timeout: float) -> None:
+    """Run inside the subprocess: parse, add the derived triples, run each query with a time limit; JSON out."""
+    graph, out = rdflib_graph(path, supplies_path)
+    out["queries"] = rdflib_queries(graph, QUERIES, timeout)
     print(json.dumps(out))
 
 

@@ -38,7 +38,6 @@ import importlib
 import json
 import os
 import platform
-import signal
 import statistics
 import subprocess
 import sys
@@ -96,47 +95,21 @@ def _queries() -> dict[str, str] | None:
 # -- rdflib baselines, in a subprocess with a time limit ------------------------------------------------------------
 
 
-class _Timeout(Exception):
-    pass
-
-
-def _alarm(signum: int, frame: Any) -> None:
-    raise _Timeout
-
-
 def rdflib_worker(path: str, derived_path: str, timeout: float) -> None:
     """Subprocess: parse with rdflib, run the SPARQL suite and the rdflib-extras projection; print JSON."""
-    import rdflib
     from rdflib.extras.external_graph_libs import rdflib_to_networkx_multidigraph
 
-    out: dict[str, Any] = {"queries": {}}
-    sys.setrecursionlimit(1_000_000)  # rdflib recurses deeply on long chains (the stack is raised by the parent)
-    start = time.perf_counter()
-    graph = rdflib.Graph()
-    graph.parse(path, format="turtle")
-    out["load"] = time.perf_counter() - start
-    out["triples"] = len(graph)
-    graph.parse(derived_path, format="nt")
-    signal.signal(signal.SIGALRM, _alarm)
-    for name, text in (_queries() or {}).items():
-        signal.setitimer(signal.ITIMER_REAL, timeout)
-        start = time.perf_counter()
-        try:
-            rows = sum(1 for _ in graph.query(text))
-            out["queries"][name] = {"seconds": time.perf_counter() - start, "rows": rows}
-        except _Timeout:
-            out["queries"][name] = {"seconds": timeout, "timed_out": True}
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-    signal.setitimer(signal.ITIMER_REAL, timeout)
+    from bench.bench_store import rdflib_graph, rdflib_queries, time_limit
+
+    graph, out = rdflib_graph(path, derived_path)
+    out["queries"] = rdflib_queries(graph, _queries() or {}, timeout)
     start = time.perf_counter()
     try:
-        G = rdflib_to_networkx_multidigraph(graph)
+        with time_limit(timeout):
+            G = rdflib_to_networkx_multidigraph(graph)
         out["projection"] = {"seconds": time.perf_counter() - start, "edges": G.number_of_edges()}
-    except _Timeout:
+    except TimeoutError:
         out["projection"] = {"seconds": timeout, "timed_out": True}
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
     print(json.dumps(out))
 
 
