@@ -476,7 +476,7 @@ def _add_entities(
     kind_of = _first_of(kinds)
     label_of, more_labels = _first_of(labels), _rest_of(labels)
     alias_of = _all_of(aliases)
-    layer_columns = [layers[0], [None if value is None else keys[value] for value in layers[1]]] if layers else []
+    layer_columns = [layers[0], _converted(layers[1], keys.__getitem__)] if layers else []
     layer_of, more_layers = _first_of(layer_columns), _rest_of(layer_columns)
     # Straight into the node and adjacency maps, as add_nodes_from does it for new nodes without its per-node
     # checks (tests/test_projection.py pins the result equal to what add_nodes_from builds).
@@ -618,20 +618,21 @@ _VALUES: dict[str, tuple[str, str]] = {
 
 
 def _first_values(data: bytes, convert: Any = None) -> dict[str, Any]:
-    """Return property_values.rq's first value per subject, ``convert``-ed once per distinct value (subjects
-    whose value ``convert`` turns into ``None`` are left out)."""
+    """Return property_values.rq's first value per subject, ``convert``-ed (see :func:`_converted`)."""
     columns = tsv_columns(data)
     if not columns:
         return {}
     subjects, values = columns
-    if convert is not None:
-        table = {value: None if value is None else convert(value) for value in set(values)}
-        values = list(map(table.__getitem__, values))
-    # from the last row back, so that the first value of each subject is the one that stays
-    first = dict(zip(reversed(subjects), reversed(values), strict=True))
-    if None in first.values():
-        first = {subject: value for subject, value in first.items() if value is not None}
-    return first  # type: ignore[return-value]
+    return _first_of([subjects, _converted(values, convert)])
+
+
+def _converted(values: list[str | None], convert: Any) -> list[Any]:
+    """``values`` through ``convert``, called once per distinct value (few: statuses, layers, dates, amounts);
+    ``None`` stays ``None``. No ``convert``: ``values`` as they are."""
+    if convert is None:
+        return values
+    table = {value: None if value is None else convert(value) for value in set(values)}
+    return list(map(table.__getitem__, values))
 
 
 class _View:
@@ -797,10 +798,7 @@ class _DealEdges:
         value). Values are sparse and deals many, so this walks the values rather than the deals."""
         if not columns:
             return
-        subjects, values = columns
-        if convert is not None:
-            table = {value: None if value is None else convert(value) for value in set(values)}
-            values = list(map(table.__getitem__, values))
+        subjects, values = columns[0], _converted(columns[1], convert)
         attributes, copies = self.attributes, self._copies
         # from the last row back, so that the first value of each deal is the one that stays
         for deal, value in zip(reversed(subjects), reversed(values), strict=True):
