@@ -16,11 +16,13 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph as ox
 
 from stackgraph.errors import InputError, ParseError, QueryError
-from stackgraph.namespace import GRAPH_IRI, ID_IRI, SG_IRI, SOURCE_IRI
 from stackgraph.resources import ontology_path, queries_dir, shipped_graph_paths
+from stackgraph.vocabulary.terms import GRAPH_IRI, ID_IRI, SG_IRI, SOURCE_IRI
 
 if TYPE_CHECKING:
     import rdflib
+
+    from stackgraph.vocabulary.rules import DealPolicy
 
 __all__ = [
     "DERIVED_GRAPH",
@@ -53,9 +55,12 @@ PREFIXES: dict[str, str] = {
 ONTOLOGY_GRAPH = GRAPH_IRI + "ontology"
 DERIVED_GRAPH = GRAPH_IRI + "derived"
 META_GRAPH = GRAPH_IRI + "meta"
+#: Where the direct properties derived under a policy other than the default are put for one query.
+POLICY_GRAPH = GRAPH_IRI + "derived-policy"
 _META_SOURCE = "urn:stackgraph:meta:sourceFile"
 _META_HASH = "urn:stackgraph:meta:sha256"
 _META_DERIVED = "urn:stackgraph:meta:derivedUpToDate"
+_META_DERIVED_ON = "urn:stackgraph:meta:derivedOn"
 
 _FORMATS = {
     ".ttl": ox.RdfFormat.TURTLE,
@@ -136,6 +141,7 @@ class KnowledgeStore:
         except OSError as error:
             raise InputError(f"cannot open the store at {self.path}: {error}") from error
         self._derived_dirty = not self._meta_flag(_META_DERIVED)
+        self._derived_on = self._meta_value(_META_DERIVED_ON)
 
     # -- construction -------------------------------------------------------------------------------------
 
@@ -237,7 +243,7 @@ class KnowledgeStore:
 
     def graph_names(self) -> list[str]:
         """Return the IRIs of the named graphs, sorted, without stackgraph's internal graphs."""
-        internal = {DERIVED_GRAPH, META_GRAPH}
+        internal = {DERIVED_GRAPH, META_GRAPH, POLICY_GRAPH}
         return sorted(g.value for g in self._store.named_graphs() if g.value not in internal)
 
     def copy(self) -> KnowledgeStore:
@@ -245,6 +251,7 @@ class KnowledgeStore:
         clone = KnowledgeStore()
         clone._store.extend(self._store.quads_for_pattern(None, None, None))
         clone._derived_dirty = self._derived_dirty
+        clone._derived_on = self._derived_on
         return clone
 
     def __len__(self) -> int:
@@ -259,6 +266,7 @@ class KnowledgeStore:
         *,
         graphs: Sequence[str] | None = None,
         derived: bool = True,
+        policy: DealPolicy | None = None,
     ) -> Any:
         """Run a SPARQL query and return pyoxigraph's result (solutions, boolean or triples).
 
@@ -266,16 +274,30 @@ class KnowledgeStore:
         strings that look like IRIs become IRIs, other values literals. ``graphs`` restricts the default graph
         to those named graphs (plus the derived direct properties); by default it is the union of all.
         ``derived=False`` skips bringing the derived direct properties up to date first: for queries that read
-        only the deal nodes (the projection), which then need not wait for the derivation.
+        only the deal nodes (the projection), which then need not wait for the derivation. ``policy`` (a
+        :class:`~stackgraph.vocabulary.rules.DealPolicy`) shows the direct properties derived under that policy
+        instead of the default one (derived for this query, then dropped).
         """
+        from stackgraph.vocabulary.rules import DealPolicy
+
+        if policy is not None and policy.key() != DealPolicy().key():
+            derived_graph = self._derive(policy, POLICY_GRAPH)
+            try:
+                sources = graphs if graphs is not None else self._source_graphs()
+                return self._query(sparql, bindings, [*sources, derived_graph])
+            finally:
+                self._store.remove_graph(ox.NamedNode(POLICY_GRAPH))
         if derived:
             self.ensure_derived()
+        return self._query(sparql, bindings, None if graphs is None else [*graphs, DERIVED_GRAPH])
+
+    def _query(self, sparql: str, bindings: Mapping[str, Any] | None, default_graph: Sequence[str] | None) -> Any:
         substitutions = {ox.Variable(name): _as_term(value) for name, value in (bindings or {}).items()}
         kwargs: dict[str, Any] = {"prefixes": PREFIXES, "substitutions": substitutions or None}
-        if graphs is None:
+        if default_graph is None:
             kwargs["use_default_graph_as_union"] = True
         else:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in (*graphs, DERIVED_GRAPH)]
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graph]
         try:
             return self._store.query(sparql, **kwargs)
         except SyntaxError as error:
@@ -291,9 +313,10 @@ class KnowledgeStore:
         bindings: Mapping[str, Any] | None = None,
         *,
         graphs: Sequence[str] | None = None,
+        policy: DealPolicy | None = None,
     ) -> list[dict[str, Any]]:
         """Run a SELECT and return its rows as dicts of plain Python values (unbound variables omitted)."""
-        return solution_rows(self.query(sparql, bindings, graphs=graphs))
+        return solution_rows(self.query(sparql, bindings, graphs=graphs, policy=policy))
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL Update (used by what-if overlays on a copy; never on a user's source files)."""
@@ -308,18 +331,37 @@ class KnowledgeStore:
     # -- derived direct properties -----------------------------------------------------------------------
 
     def ensure_derived(self) -> None:
-        """Recompute the direct properties (acquires, controls, ...) from the deal nodes if data changed."""
-        if not self._derived_dirty:
+        """Recompute the direct properties (acquires, controls, ...) from the deal nodes if data changed or the day
+        did: they are derived under the default deal policy (completed and active deals) as of the day derived."""
+        from datetime import date
+
+        from stackgraph.vocabulary.rules import DealPolicy
+
+        today = date.today().isoformat()
+        if not self._derived_dirty and self._derived_on == today:
             return
-        construct = (queries_dir() / "derive_direct.rq").read_text(encoding="utf-8")
-        sources = [g for g in self._store.named_graphs() if g.value not in (DERIVED_GRAPH, META_GRAPH)]
-        derived = ox.NamedNode(DERIVED_GRAPH)
-        triples = list(self._store.query(construct, prefixes=PREFIXES, default_graph=sources)) if sources else []
-        if self._has_graph(DERIVED_GRAPH):
-            self._store.remove_graph(derived)
-        self._store.extend(ox.Quad(t.subject, t.predicate, t.object, derived) for t in triples)
+        self._derive(DealPolicy(as_of=today), DERIVED_GRAPH)
         self._derived_dirty = False
+        self._derived_on = today
         self._set_meta_flag(_META_DERIVED, True)
+        self._set_meta_value(_META_DERIVED_ON, today)
+
+    def _source_graphs(self) -> list[str]:
+        internal = (DERIVED_GRAPH, META_GRAPH, POLICY_GRAPH)
+        return [g.value for g in self._store.named_graphs() if g.value not in internal]
+
+    def _derive(self, policy: DealPolicy, graph: str) -> str:
+        """Derive the direct properties under ``policy`` into the named graph ``graph`` (replacing it)."""
+        from stackgraph.vocabulary.sparql import fill
+
+        sources = [ox.NamedNode(g) for g in self._source_graphs()]
+        target = ox.NamedNode(graph)
+        query = fill((queries_dir() / "derive_direct.rq").read_text(encoding="utf-8"), policy)
+        triples = list(self._store.query(query, prefixes=PREFIXES, default_graph=sources)) if sources else []
+        if self._has_graph(graph):
+            self._store.remove_graph(target)
+        self._store.extend(ox.Quad(t.subject, t.predicate, t.object, target) for t in triples)
+        return graph
 
     # -- export -------------------------------------------------------------------------------------------
 
@@ -372,6 +414,20 @@ class KnowledgeStore:
         return any(q.object.value == "true" for q in quads)
 
     def _set_meta_flag(self, predicate: str, value: bool) -> None:
+        if self.path is None:
+            return
+        meta = ox.NamedNode(META_GRAPH)
+        for quad in list(self._store.quads_for_pattern(meta, ox.NamedNode(predicate), None, meta)):
+            self._store.remove(quad)
+        self._store.add(ox.Quad(meta, ox.NamedNode(predicate), ox.Literal(value), meta))
+
+    def _meta_value(self, predicate: str) -> str | None:
+        meta = ox.NamedNode(META_GRAPH)
+        for quad in self._store.quads_for_pattern(meta, ox.NamedNode(predicate), None, meta):
+            return str(quad.object.value)
+        return None
+
+    def _set_meta_value(self, predicate: str, value: str) -> None:
         if self.path is None:
             return
         meta = ox.NamedNode(META_GRAPH)

@@ -11,6 +11,7 @@ coverage), :mod:`~stackgraph.analysis.dependencies` (supply chains, dependents, 
 
 from __future__ import annotations
 
+from stackgraph.analysis._common import label_of, node_for, view_of
 from stackgraph.analysis.centrality import CentralityReport, CentralityRow, centrality, deal_network
 from stackgraph.analysis.concentration import (
     ConcentrationChange,
@@ -92,8 +93,11 @@ __all__ = [
     "group_coverage",
     "hhi",
     "integration_chain",
+    "label_of",
     "layer_scheme",
     "market_concentration",
+    "node_for",
     "supply_graph",
     "ultimate_parents",
+    "view_of",
 ]

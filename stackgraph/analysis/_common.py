@@ -41,8 +41,15 @@ def node_for(G: nx.Graph, entity: str) -> str:
 
 
 def view_of(G: nx.Graph) -> dict[str, Any]:
-    """Return the view a projected graph shows: ``{"as_of": ISO date or None, "statuses": [status keys]}``."""
-    return {"as_of": G.graph.get("as_of"), "statuses": list(G.graph.get("statuses", ()))}
+    """Return the view a projected graph shows: ``{"as_of": ISO date or None, "statuses": [status keys],
+    "undated": {"rule", "default", "deals"} or None, "evidence": [kinds] or None (any)}``."""
+    policy = G.graph.get("policy") or {}
+    return {
+        "as_of": G.graph.get("as_of"),
+        "statuses": list(G.graph.get("statuses", ())),
+        "undated": G.graph.get("undated"),
+        "evidence": policy.get("evidence"),
+    }
 
 
 def rounded(value: float | None, digits: int = 6) -> float | None:

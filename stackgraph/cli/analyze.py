@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from stackgraph.cli._common import StoreOptions, format_table, handle_errors, store_options, write_output
+from stackgraph.cli._common import (
+    PolicyOptions,
+    StoreOptions,
+    format_table,
+    handle_errors,
+    policy_options,
+    store_options,
+    write_output,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -32,41 +40,27 @@ _DEFAULT_TOP = 20
 
 
 def _view_options(function: F) -> F:
-    """Add ``--as-of``, ``--status``, ``--top``, ``--format`` and ``--output`` plus the store options."""
+    """Add the policy options (``--as-of``, ``--status``, ``--undated``, ``--evidence``), ``--top``, ``--format``
+    and ``--output`` plus the store options."""
 
-    @click.option(
-        "--as-of",
-        "as_of",
-        metavar="DATE",
-        default=None,
-        help="Show the world as of this day (YYYY-MM-DD, YYYY-MM or YYYY; default: today).",
-    )
-    @click.option(
-        "--status",
-        "statuses",
-        multiple=True,
-        metavar="STATUS[,STATUS]",
-        help="Deal statuses that count (repeatable or comma-separated; default: completed,active). One of: "
-        "rumoured, in-talks, announced, pending, completed, active, terminated, hypothetical.",
-    )
     @click.option("--top", type=click.IntRange(min=1), default=None, help="Show the first N rows only.")
     @click.option("--format", "fmt", type=click.Choice(_FORMATS), default="table", show_default=True)
     @click.option(
         "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file (atomically)."
     )
+    @policy_options
     @store_options
     @functools.wraps(function)
     def wrapper(
         *args: Any,
-        as_of: str | None,
-        statuses: tuple[str, ...],
         top: int | None,
         fmt: str,
         output: Path | None,
+        policy_opts: PolicyOptions,
         store_opts: StoreOptions,
         **kwargs: Any,
     ) -> Any:
-        kwargs["view"] = _View(as_of, statuses, top, fmt, output, store_opts)
+        kwargs["view"] = _View(policy_opts, top, fmt, output, store_opts)
         return function(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
@@ -76,8 +70,7 @@ def _view_options(function: F) -> F:
 class _View:
     """The options every analysis command shares: which deals count, how many rows, which format, where."""
 
-    as_of: str | None
-    statuses: tuple[str, ...]
+    policy_opts: PolicyOptions
     top: int | None
     fmt: str
     output: Path | None
@@ -85,10 +78,9 @@ class _View:
 
     def graph(self) -> nx.MultiDiGraph:
         """Project the store under the policy the options give."""
-        from stackgraph.projection import ProjectionPolicy, parse_statuses, project
+        from stackgraph.projection import project
 
-        policy = ProjectionPolicy(as_of=self.as_of, statuses=parse_statuses(self.statuses or None))
-        return project(self.store_opts.open(), policy, provenance=False)
+        return project(self.store_opts.open(), self.policy_opts.policy(), provenance=False)
 
     def emit(self, result: Any, G: nx.MultiDiGraph, title: str, notes: list[str] | None = None) -> None:
         _emit(result, self.fmt, self.output, title=title, G=G, notes=notes)
@@ -126,11 +118,18 @@ def _emit(
     if fmt == "csv":
         write_output(_csv(headers, rows), output)
         return
-    statuses = ", ".join(G.graph.get("statuses", ()))
-    lines = [f"{title} (as of {G.graph.get('as_of')}; counting {statuses} deals)", ""]
+    from stackgraph.analysis import view_of
+    from stackgraph.vocabulary.rules import undated_note
+
+    view = view_of(G)
+    evidence = "" if view["evidence"] is None else f"; evidence {', '.join(view['evidence'])}"
+    lines = [f"{title} (as of {view['as_of']}; counting {', '.join(view['statuses'])} deals{evidence})", ""]
     lines.append(format_table(headers, rows) if rows else "(none)")
     if notes:
         lines += ["", *notes]
+    undated = view["undated"]
+    if undated is not None:
+        lines += ["", undated_note(undated["rule"], undated["deals"])]
     write_output("\n".join(lines) + "\n", output)
 
 
@@ -176,7 +175,7 @@ def groups(view: _View) -> None:
 
 
 def _label(G: nx.MultiDiGraph, node: str) -> str:
-    from stackgraph.analysis._common import label_of
+    from stackgraph.analysis import label_of
 
     return label_of(G, node)
 

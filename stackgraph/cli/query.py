@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from stackgraph.cli._common import StoreOptions, UsageFailure, handle_errors, store_options, write_output
+from stackgraph.cli._common import (
+    PolicyOptions,
+    StoreOptions,
+    UsageFailure,
+    handle_errors,
+    policy_options,
+    store_options,
+    write_output,
+)
 
 __all__ = ["entities", "query"]
 
@@ -55,6 +63,7 @@ def _list_questions() -> str:
 )
 @click.option("--format", "fmt", type=click.Choice(_FORMATS), default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file (atomically).")
+@policy_options
 @store_options
 @handle_errors
 def query(
@@ -65,6 +74,7 @@ def query(
     binds: tuple[str, ...],
     fmt: str,
     output: Path | None,
+    policy_opts: PolicyOptions,
     store_opts: StoreOptions,
 ) -> None:
     """Run a SPARQL query: inline text, -f FILE, or a question of the shipped library (see --list).
@@ -72,10 +82,16 @@ def query(
     The standard prefixes (sg, sgid, src, rdf, rdfs, owl, xsd, skos, prov, org, schema, dcterms, foaf) are
     predefined. SELECT prints a table (or W3C JSON/CSV/TSV), ASK true/false, CONSTRUCT Turtle.
 
+    The direct properties (sg:controls, sg:supplies, ...) are derived from the deals that count: by default
+    completed and active deals as of today. --as-of, --status, --undated and --evidence choose other deals, as
+    for `stackgraph analyze`, for the questions that depend on them (who-controls, group, ...) and for your own
+    queries; a question or query may also name the rulebook's rules, e.g. RULE(deal-counts ?deal).
+
     \b
     Examples:
       stackgraph query --list
       stackgraph query who-controls --bind entity=xAI
+      stackgraph query group --bind entity=SpaceX --as-of 2020
       stackgraph query uncertain-deals --format json
       stackgraph query 'SELECT ?t WHERE { ?d a sg:Acquisition ; sg:target ?t }'
     """
@@ -105,18 +121,57 @@ def query(
         question = load_question(query_text)
     else:
         sparql = query_text or ""
+    from stackgraph.vocabulary.sparql import fill, uses_policy
+
+    policy = policy_opts.policy()
     store = store_opts.open()
     if question is not None:
         from stackgraph.entities import Resolver
 
-        sparql = question.text
+        if policy_opts.given and not question.depends_on_policy:
+            raise UsageFailure(
+                f"question {question.name!r} does not depend on which deals count; "
+                "--as-of, --status, --undated and --evidence do not apply to it"
+            )
+        dated = question.depends_on_policy
+        sparql = question.sparql(policy)
         bindings = bind_parameters(question, values, Resolver(store))
     else:
+        dated = policy_opts.given or uses_policy(sparql)
+        sparql = fill(sparql, policy)
         bindings = dict(values)
     from stackgraph.store import PREFIXES
 
-    result = store.query(sparql, bindings or None)
-    write_output(format_result(result, fmt, prefixes=PREFIXES), output)
+    if policy_opts.given and store_opts.endpoint is not None:
+        raise UsageFailure(
+            "--as-of, --status, --undated and --evidence derive the direct properties anew, which a remote "
+            "endpoint cannot do: load the data into a local store (--graph or --store)"
+        )
+    derived_under = {"policy": policy} if policy_opts.given else {}
+    result = store.query(sparql, bindings or None, **derived_under)
+    text = format_result(result, fmt, prefixes=PREFIXES)
+    if dated:
+        note = _policy_note(store, policy)
+        if fmt == "table":
+            text = text.rstrip(b"\n") + b"\n" + note.encode("utf-8") + b"\n"
+        else:
+            click.echo(note, err=True)
+    write_output(text, output)
+
+
+def _policy_note(store: object, policy: object) -> str:
+    """The line a dated answer ends with: which deals counted and what was done with undated ones."""
+    from stackgraph.queries import count_undated
+    from stackgraph.vocabulary.rules import DealPolicy, undated_note
+
+    assert isinstance(policy, DealPolicy)
+    described = policy.describe()
+    evidence = "" if policy.evidence is None else f", evidence {', '.join(described['evidence'])}"
+    statuses = ", ".join(described["statuses"])
+    return (
+        f"(as of {described['as_of']}, counting {statuses} deals{evidence}: "
+        f"{undated_note(policy.undated_rule, count_undated(store, policy))})"
+    )
 
 
 @click.command()

@@ -51,6 +51,7 @@ from stackgraph.importers._common import (
     sg,
 )
 from stackgraph.importers.layers import load_layer_mapping
+from stackgraph.vocabulary.terms import SG
 
 __all__ = [
     "ACQUISITIONS_FILE",
@@ -160,10 +161,10 @@ class _Crunchbase:
     def emit_orgs(self) -> None:
         for org in self.orgs.values():
             node = entity_iri("crunchbase", org.key)
-            self.b.add(node, RDF_TYPE, sg("Organization"))
+            self.b.add(node, RDF_TYPE, sg(SG.Organization))
             self.b.label(node, org.label)
             if org.country:
-                self.b.add(node, sg("headquarters"), ox.Literal(org.country))
+                self.b.add(node, sg(SG.headquarters), ox.Literal(org.country))
             url = f"{_CRUNCHBASE_URL}/company/{org.key}"
             self.b.add(node, ox.NamedNode(SCHEMA + "url"), ox.Literal(url, datatype=ox.NamedNode(XSD + "anyURI")))
             self.b.add(node, ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), self.source)
@@ -178,7 +179,7 @@ class _Crunchbase:
                     )
                 layers = ()
             for layer in layers:
-                self.b.add(node, sg("inLayer"), sg(layer))
+                self.b.add(node, sg(SG.inLayer), sg(layer))
             if layers:
                 self.report.count("organizations with a layer")
             self.report.count("organizations")
@@ -208,8 +209,8 @@ class _Crunchbase:
             return
         if literal is None:
             return
-        self.b.add(deal, sg("amount"), literal)
-        self.b.add(deal, sg("currency"), ox.Literal((currency or "USD").strip().upper()))
+        self.b.add(deal, sg(SG.amount), literal)
+        self.b.add(deal, sg(SG.currency), ox.Literal((currency or "USD").strip().upper()))
 
     def acquisition(self, row: int, r: Mapping[str, str]) -> None:
         file = ACQUISITIONS_FILE
@@ -231,12 +232,12 @@ class _Crunchbase:
         date = self.date(r["acquired_at"], file, row, (r.get("acquired_month", ""), r.get("acquired_year", "")))
         key = f"{target_key}--by--{acquirer_key}" + (f"--{date.value}" if date is not None else "")
         deal = self.deal_iri("acquisition", key)
-        self.b.add(deal, RDF_TYPE, sg("Acquisition"))
-        self.b.add(deal, sg("acquirer"), acquirer)
-        self.b.add(deal, sg("target"), target)
-        self.b.add(deal, sg("status"), sg("Completed"))
+        self.b.add(deal, RDF_TYPE, sg(SG.Acquisition))
+        self.b.add(deal, sg(SG.acquirer), acquirer)
+        self.b.add(deal, sg(SG.target), target)
+        self.b.add(deal, sg(SG.status), sg(SG.Completed))
         if date is not None:
-            self.b.add(deal, sg("effectiveDate"), date)
+            self.b.add(deal, sg(SG.effectiveDate), date)
         self.money(deal, r.get("price_amount", ""), r.get("price_currency_code", ""), file, row)
         self.b.evidence(deal, self.source, record=f"{file} row {row}")
         self.report.count("acquisitions")
@@ -257,16 +258,16 @@ class _Crunchbase:
         key = f"{company_key}--{kind}" + (f"--{date.value}" if date is not None else "")
         deal = self.deal_iri("round", key)
         # A round may name no investors; sg:FundingRound says so, sg:Investment keeps plain queries finding it.
-        self.b.add(deal, RDF_TYPE, sg("FundingRound"))
-        self.b.add(deal, RDF_TYPE, sg("Investment"))
-        self.b.add(deal, sg("investee"), company)
+        self.b.add(deal, RDF_TYPE, sg(SG.FundingRound))
+        self.b.add(deal, RDF_TYPE, sg(SG.Investment))
+        self.b.add(deal, sg(SG.investee), company)
         if investor_key:
             investor = self.party(r, "investor_", investor_key, file, row)
-            self.b.add(deal, sg("investor"), investor)
-        self.b.add(deal, sg("status"), sg("Completed"))
-        self.b.add(deal, sg("purpose"), ox.Literal(f"{kind} funding round"))
+            self.b.add(deal, sg(SG.investor), investor)
+        self.b.add(deal, sg(SG.status), sg(SG.Completed))
+        self.b.add(deal, sg(SG.purpose), ox.Literal(f"{kind} funding round"))
         if date is not None:
-            self.b.add(deal, sg("effectiveDate"), date)
+            self.b.add(deal, sg(SG.effectiveDate), date)
         self.money(deal, r.get("raised_amount_usd", ""), "USD", file, row)
         self.b.evidence(deal, self.source, record=f"{file} row {row}")
         self.report.count("investments")

@@ -68,37 +68,32 @@ from stackgraph.importers._common import (
 )
 from stackgraph.importers.layers import load_toml, resolve_layer
 from stackgraph.namespace import ID_IRI
-from stackgraph.naming import DEAL_STATUSES
+from stackgraph.vocabulary import rules, terms
+from stackgraph.vocabulary.names import local_name
+from stackgraph.vocabulary.terms import SG
 
 __all__ = ["DEAL_KINDS", "CsvMapping", "import_csv", "load_csv_mapping", "read_csv"]
 
-# kind -> (class, actor role, counterparty role)
+# kind -> (class IRI, actor role, counterparty role): the ontology's deal classes that draw a relation
 DEAL_KINDS: dict[str, tuple[str, str, str]] = {
-    "acquisition": ("Acquisition", "acquirer", "target"),
-    "investment": ("Investment", "investor", "investee"),
-    "supply": ("Supply", "supplier", "customer"),
-    "ownership": ("Ownership", "owner", "owned"),
-    "partnership": ("Partnership", "partner", "partner"),
-    "development": ("Development", "developer", "product"),
+    each.key: (each.iri, (each.actor_roles or each.mutual_roles)[0], (each.counterparty_roles or each.mutual_roles)[0])
+    for each in terms.DEAL_CLASSES
+    if each.relation and each.parent is None
 }
+# the relation a kind draws (``invests_in``, ``invests in``) and a few words spreadsheets use for it
 _KIND_ALIASES = {
-    "acquires": "acquisition",
+    **{
+        word: each.key
+        for each in terms.DEAL_CLASSES
+        if each.relation and each.parent is None
+        for word in (each.relation, each.relation.replace("_", " "))
+    },
     "acquired": "acquisition",
-    "invests_in": "investment",
-    "invests in": "investment",
-    "supplies": "supply",
-    "controls": "ownership",
     "owns": "ownership",
-    "partners_with": "partnership",
-    "partners with": "partnership",
-    "develops": "development",
 }
-# Status words a spreadsheet may use: the scheme's keys, and the same with spaces or American spelling.
-_STATUSES = {
-    **DEAL_STATUSES,
-    **{key.replace("-", " "): name for key, name in DEAL_STATUSES.items()},
-    "rumored": "Rumoured",
-}
+# Status words a spreadsheet may use: the scheme's keys and labels, with spaces or American spelling
+# (stackgraph.vocabulary.rules.status_key).
+_STATUS_IRI = {status.key: status.iri for status in terms.STATUSES}
 _COLUMN_KEYS = (
     "subject",
     "object",
@@ -171,7 +166,7 @@ def load_csv_mapping(path: str | Path) -> CsvMapping:
         raise ImportFormatError(f"{path}: give a 'relation' column or a [defaults] relation")
     status = str(defaults.get("status", "active"))
     if _status(status) is None:
-        raise ImportFormatError(f"{path}: unknown default status {status!r}; use {', '.join(sorted(set(_STATUSES)))}")
+        raise ImportFormatError(f"{path}: unknown default status {status!r}; use {', '.join(rules.STATUS_KEYS)}")
     date_role = str(defaults.get("date_role", "effective"))
     if date_role not in ("effective", "announced"):
         raise ImportFormatError(f"{path}: date_role must be 'effective' or 'announced', not {date_role!r}")
@@ -205,7 +200,9 @@ def _lookup_kind(word: str) -> str | None:
 
 
 def _status(word: str) -> str | None:
-    return _STATUSES.get(re.sub(r"\s+", " ", word.strip().casefold().replace("_", " ")))
+    """The IRI of the status ``word`` names, or ``None``."""
+    key = rules.status_key(word)
+    return None if key is None else _STATUS_IRI[key]
 
 
 def _slug(text: str) -> str:
@@ -278,8 +275,8 @@ class _Run:
             self.report.add_issue(file, row, f"unknown status: {status_word!r}", "skipped", row_excerpt(r.values()))
             return
         cls, actor_role, counter_role = DEAL_KINDS[kind]
-        actor = self.entity(subject, "Organization")
-        counter = self.entity(obj, "Product" if kind == "development" else "Organization")
+        actor = self.entity(subject, SG.Organization)
+        counter = self.entity(obj, SG.Product if kind == "development" else SG.Organization)
         date = self.date(self.col(r, "date"), row)
         key = f"{_slug(subject)}--{kind}--{_slug(obj)}" + (f"--{date.value}" if date is not None else "")
         n = self.deal_keys.get(key, 0) + 1
@@ -288,22 +285,22 @@ class _Run:
         self.b.add(deal, RDF_TYPE, sg(cls))
         self.b.add(deal, sg(actor_role), actor)
         self.b.add(deal, sg(counter_role), counter)
-        self.b.add(deal, sg("status"), sg(status))
+        self.b.add(deal, sg(SG.status), sg(status))
         if date is not None:
-            self.b.add(deal, sg("announcedDate" if self.m.date_role == "announced" else "effectiveDate"), date)
+            self.b.add(deal, sg(SG.announcedDate if self.m.date_role == "announced" else SG.effectiveDate), date)
         end = self.date(self.col(r, "end_date"), row)
         if end is not None:
-            self.b.add(deal, sg("endDate"), end)
+            self.b.add(deal, sg(SG.endDate), end)
         amount_text = self.col(r, "amount")
         amount, problem = parse_amount(amount_text)
         if problem:
             self.report.add_issue(file, row, f"bad amount: {problem}; amount dropped", "kept", amount_text)
         elif amount is not None:
-            self.b.add(deal, sg("amount"), amount)
-            self.b.add(deal, sg("currency"), ox.Literal((self.col(r, "currency") or self.m.currency).upper()))
+            self.b.add(deal, sg(SG.amount), amount)
+            self.b.add(deal, sg(SG.currency), ox.Literal((self.col(r, "currency") or self.m.currency).upper()))
         stake_text = self.col(r, "stake")
         if stake_text:
-            self.percent(deal, "stakePercent", stake_text, row, "stake")
+            self.percent(deal, SG.stakePercent, stake_text, row, "stake")
         layer = None
         layer_text = self.col(r, "layer")
         if layer_text:
@@ -311,9 +308,10 @@ class _Run:
             if layer is None:
                 self.report.add_issue(file, row, f"unknown layer: {layer_text!r}; layer dropped", "kept")
             elif kind == "supply":
-                self.b.add(deal, sg("inputLayer"), sg(layer))
+                self.b.add(deal, sg(SG.inputLayer), sg(layer))
         self.provenance(deal, r, row)
-        self.report.count(f"{cls.lower()}s" if not cls.endswith("y") else f"{cls[:-1].lower()}ies")
+        name = local_name(cls).lower()
+        self.report.count(f"{name}s" if not name.endswith("y") else f"{name[:-1]}ies")
         share_text = self.col(r, "market_share")
         if share_text:
             self.market_share(actor, subject, layer, share_text, date, r, row)
@@ -362,15 +360,15 @@ class _Run:
             return
         year = date.value[:4] if date is not None else None
         position = entity_iri(f"{self.key}/share", f"{_slug(name)}--{_slug(layer)}--{year or 'undated'}")
-        if not self.percent(position, "sharePercent", text, row, "market share"):
+        if not self.percent(position, SG.sharePercent, text, row, "market share"):
             return
-        self.b.add(position, RDF_TYPE, sg("MarketPosition"))
-        self.b.add(position, sg("holder"), holder)
-        self.b.add(position, sg("market"), sg(layer))
+        self.b.add(position, RDF_TYPE, sg(SG.MarketPosition))
+        self.b.add(position, sg(SG.holder), holder)
+        self.b.add(position, sg(SG.market), sg(layer))
         if year:
             self.b.add(
                 position,
-                sg("year"),
+                sg(SG.year),
                 ox.Literal(year, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYear")),
             )
         self.provenance(position, r, row)

@@ -10,8 +10,8 @@ from typing import Any
 import pyoxigraph as ox
 
 from stackgraph.errors import ImportFormatError
-from stackgraph.namespace import SG_IRI
 from stackgraph.resources import ontology_path
+from stackgraph.vocabulary.terms import SG, SG_IRI
 
 __all__ = ["load_layer_mapping", "load_toml", "resolve_layer", "stack_layers"]
 
@@ -27,7 +27,7 @@ def stack_layers() -> frozenset[str]:
     >>> {"Software", "ChipFabrication", "AIModels"} <= stack_layers()
     True
     """
-    scheme = ox.NamedNode(SG_IRI + "StackLayerScheme")
+    scheme = ox.NamedNode(SG.StackLayerScheme)
     in_scheme = ox.NamedNode(_SKOS + "inScheme")
     names = set()
     for triple in ox.parse(path=str(ontology_path()), format=ox.RdfFormat.TURTLE):

@@ -53,6 +53,8 @@ from stackgraph.importers._common import (
     parse_partial_date,
     sg,
 )
+from stackgraph.vocabulary.names import local_name
+from stackgraph.vocabulary.terms import SG
 
 __all__ = ["PROPERTIES", "fetch_wikidata", "import_wikidata", "read_wikidata"]
 
@@ -61,11 +63,11 @@ WIKIDATA_ENDPOINT = "https://query.wikidata.org/sparql"
 
 # property -> (deal class, actor role, counterparty role, actor is the item (True) or the value (False), label)
 PROPERTIES: dict[str, tuple[str, str, str, bool, str]] = {
-    "P127": ("Ownership", "owner", "owned", False, "owned by"),
-    "P749": ("Ownership", "owner", "owned", False, "parent organization"),
-    "P355": ("Ownership", "owner", "owned", True, "subsidiary"),
-    "P1830": ("Ownership", "owner", "owned", True, "owner of"),
-    "P1951": ("Investment", "investor", "investee", False, "investor"),
+    "P127": (SG.Ownership, SG.owner, SG.owned, False, "owned by"),
+    "P749": (SG.Ownership, SG.owner, SG.owned, False, "parent organization"),
+    "P355": (SG.Ownership, SG.owner, SG.owned, True, "subsidiary"),
+    "P1830": (SG.Ownership, SG.owner, SG.owned, True, "owner of"),
+    "P1951": (SG.Investment, SG.investor, SG.investee, False, "investor"),
 }
 _PID = re.compile(r"(?:^|[/#:])(P\d+)$")
 _QID = re.compile(r"(?:^|/)(Q\d+)$")
@@ -195,7 +197,7 @@ def read_wikidata(
         node = entity_iri("wikidata", qid)
         if qid not in labelled:
             labelled.add(qid)
-            b.add(node, RDF_TYPE, sg("Organization"))
+            b.add(node, RDF_TYPE, sg(SG.Organization))
             b.add(node, _OWL_SAME_AS, ox.NamedNode(WIKIDATA_ENTITY + qid))
             b.add(node, ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), source)
         if text and not _QID.fullmatch(text):
@@ -248,18 +250,18 @@ def read_wikidata(
         actor, counter = (s_node, o_node) if item_acts else (o_node, s_node)
         start = _date(report, name, index, start_text, "start")
         end = _date(report, name, index, end_text, "end")
-        key = f"{actor_qid}-{cls.lower()}-{counter_qid}" + (f"-{start.value}" if start is not None else "")
+        key = f"{actor_qid}-{local_name(cls).lower()}-{counter_qid}" + (f"-{start.value}" if start is not None else "")
         deal = entity_iri("wikidata/deal", key)
         b.add(deal, RDF_TYPE, sg(cls))
         b.add(deal, sg(actor_role), actor)
         b.add(deal, sg(counter_role), counter)
-        b.add(deal, sg("status"), sg("Terminated" if end_text else "Active"))
+        b.add(deal, sg(SG.status), sg(SG.Terminated if end_text else SG.Active))
         if start is not None:
-            b.add(deal, sg("effectiveDate"), start)
+            b.add(deal, sg(SG.effectiveDate), start)
         if end is not None:
-            b.add(deal, sg("endDate"), end)
+            b.add(deal, sg(SG.endDate), end)
         b.evidence(deal, source, record=f"{name} row {index} ({s_qid} {pid} {o_qid})")
-        report.count(f"{cls.lower()}s")
+        report.count(f"{local_name(cls).lower()}s")
     for qid in sorted(labelled):  # exactly one label each: the first given, else the Q-id
         b.label(entity_iri("wikidata", qid), labels.get(qid, qid))
     if progress is not None:

@@ -135,6 +135,8 @@ def run_scenario(
     *,
     as_of: str | None = None,
     top: int = 10,
+    undated: str | None = None,
+    evidence: Iterable[str] | None = None,
 ) -> WhatIf:
     """Play ``scenario`` forward on ``store`` (which is not modified) and compare before and after.
 
@@ -149,6 +151,12 @@ def run_scenario(
         Override the scenario's as-of date.
     top : int
         How many centrality ranks to compare.
+    undated : {"include", "exclude"}, optional
+        Whether undated deals count in both views (default ``include``: a scenario is played on what is known
+        now, and undated deals were reported as current).
+    evidence : iterable of str, optional
+        The evidence kinds deals and market positions must rest on (default: any); scenario deals always count
+        in the "after" view.
 
     Examples
     --------
@@ -161,7 +169,7 @@ def run_scenario(
     """
     from stackgraph.scenarios.overlay import apply_scenario
 
-    overlay = apply_scenario(store, scenario, as_of=as_of)
+    overlay = apply_scenario(store, scenario, as_of=as_of, undated=undated, evidence=evidence)
     before = overlay.project(after=False)
     after = overlay.project(after=True)
     focus = [party for effect in overlay.effects for party in effect.parties]
@@ -188,7 +196,7 @@ def run_scenario(
 
 
 def _ref(G: nx.Graph, node: str) -> dict[str, str]:
-    from stackgraph.analysis._common import label_of
+    from stackgraph.analysis import label_of
 
     return {"iri": node, "label": label_of(G, node)}
 
@@ -198,7 +206,7 @@ def _refs(G: nx.Graph, nodes: Iterable[str]) -> list[dict[str, str]]:
 
 
 def _sorted(G: nx.Graph, nodes: Iterable[str]) -> list[str]:
-    from stackgraph.analysis._common import label_of
+    from stackgraph.analysis import label_of
 
     return sorted(set(nodes), key=lambda n: (label_of(G, n).casefold(), n))
 

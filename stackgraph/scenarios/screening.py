@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from stackgraph.analysis._common import label_of, node_for
+from stackgraph.analysis import label_of, node_for
 from stackgraph.analysis.control import control_graph, control_group, ultimate_parents
 from stackgraph.analysis.coverage import group_coverage
 from stackgraph.analysis.dependencies import dependencies, supply_graph
@@ -142,8 +142,13 @@ def screen_targets(
     *,
     objective: str = "coverage",
     as_of: str | None = None,
+    undated: str | None = None,
+    evidence: Iterable[str] | None = None,
 ) -> Screening:
     """Project ``store`` once and rank every candidate target of ``acquirer`` (see :func:`screen_graph`).
+
+    Undated deals count unless ``undated="exclude"`` (as in a what-if scenario: candidates are weighed on what is
+    known now); ``evidence`` restricts the kinds of evidence that count (default: any).
 
     Examples
     --------
@@ -155,7 +160,7 @@ def screen_targets(
     from stackgraph.projection import ProjectionPolicy, project
 
     _check_objective(objective)
-    G = project(store, ProjectionPolicy(as_of=as_of))
+    G = project(store, ProjectionPolicy(as_of=as_of, undated=undated or "include", evidence=evidence))
     return screen_graph(G, acquirer, objective=objective)
 
 
@@ -405,6 +410,8 @@ def screen_naive(
     as_of: str | None = None,
     candidates: Sequence[str] | None = None,
     full_report: bool = True,
+    undated: str | None = None,
+    evidence: Iterable[str] | None = None,
 ) -> Screening:
     """Rank candidates the slow way: for each, run the real ``acquire`` scenario on an overlay of ``store`` and
     the analyses (the whole before/after report when ``full_report``), then score from the analysis results.
@@ -417,7 +424,8 @@ def screen_naive(
     from stackgraph.scenarios.report import run_scenario
 
     _check_objective(objective)
-    before = project(store, ProjectionPolicy(as_of=as_of))
+    undated = undated or "include"
+    before = project(store, ProjectionPolicy(as_of=as_of, undated=undated, evidence=evidence))
     node = node_for(before, acquirer)
     C = control_graph(before)
     parent = _group_parent(before, node, C)
@@ -433,10 +441,10 @@ def screen_naive(
             }
         )
         if full_report:
-            result = run_scenario(store, scenario)
+            result = run_scenario(store, scenario, undated=undated, evidence=evidence)
             old, new = result.before, result.after
         else:
-            overlay = apply_scenario(store, scenario)
+            overlay = apply_scenario(store, scenario, undated=undated, evidence=evidence)
             old, new = overlay.project(after=False), overlay.project(after=True)
         score, secondary = naive_score(old, new, parent, objective)
         closure = control_group(old, target).member_ids()
