@@ -1,11 +1,14 @@
 """Control groups: who controls whom, the ultimate parent of each group, its members and depth.
 
-Control is the closure of three kinds of edges of a projected graph (DEVELOPERS.md, projection contract):
+Control is the closure of the edges of a projected graph that give control by the rulebook
+(:func:`stackgraph.vocabulary.rules.gives_control`, from the control rules the ontology states per deal class):
 
 * ``acquires`` -- an acquisition that counts under the projection's policy (completed by default; an in-talks or
-  hypothetical one when the policy includes it), unless ``terminated`` or for a stake of 50 % or less;
+  hypothetical one when the policy includes it), unless for a stake of 50 % or less;
 * ``controls`` -- an ownership deal with no stake given or a stake above 50 %;
-* ``develops`` -- a product or facility belongs to the group of the organisation that develops it.
+* ``develops`` -- a product or facility belongs to the group of the organisation that develops it;
+
+and never a deal whose status means it ended (``terminated``), even when the policy shows such deals.
 
 A group is headed by an *ultimate parent*: an entity nobody controls. Ownership cycles (A controls B controls A)
 and conflicting claims (two different controllers of one entity by ``acquires``/``controls``) are reported, never
@@ -23,6 +26,7 @@ from typing import Any
 import networkx as nx
 
 from stackgraph.analysis._common import Table, label_of, node_for, paused_gc, view_of
+from stackgraph.vocabulary import rules
 
 __all__ = [
     "CONTROL_RELATIONS",
@@ -37,9 +41,9 @@ __all__ = [
 ]
 
 #: Relations that can carry control (see the module docstring for the conditions).
-CONTROL_RELATIONS: tuple[str, ...] = ("acquires", "controls", "develops")
+CONTROL_RELATIONS: tuple[str, ...] = rules.control_relations()
 
-_CLAIMS = ("acquires", "controls")
+_CLAIMS = rules.claim_relations()
 _CONTROL_SET = frozenset(CONTROL_RELATIONS)
 _ROOT_KINDS = frozenset({"organization", "person", None})
 
@@ -168,24 +172,14 @@ class ControlAnalysis:
         return ["group", "size", "depth", "cycle", "members"], rows
 
 
-def _controls(relation: str | None, data: dict[str, Any]) -> bool:
-    if relation == "develops":
-        return True
-    if relation not in _CLAIMS:
-        return False
-    if relation == "acquires" and data.get("status") == "terminated":
-        return False
-    stake = data.get("stake")
-    return stake is None or stake > 50
-
-
 @paused_gc
 def control_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
     """Return the control relation of ``G`` as a ``DiGraph`` controller -> controlled.
 
     Each edge carries ``relation`` and ``deal`` of the first qualifying deal (by deal IRI; ``acquires`` and
-    ``controls`` before ``develops``), ``deals`` (all of them) and ``claim`` (``True`` when some deal is an
-    acquisition or ownership rather than a development). Every node of ``G`` is kept, with its attributes.
+    ``controls`` before ``develops``), ``deals`` (all of them), ``claim`` (``True`` when some deal is an
+    acquisition or ownership rather than a development) and ``basis`` (the evidence kinds of its deals). Every node
+    of ``G`` is kept, with its attributes.
 
     Examples
     --------
@@ -200,17 +194,18 @@ def control_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
     C = nx.DiGraph()
     C.add_nodes_from(G.nodes(data=True))
     found: dict[tuple[Hashable, Hashable], list[tuple[int, str, str]]] = {}
-    relations = _CONTROL_SET
+    relations, gives = _CONTROL_SET, rules.gives_control
     for u, neighbours in G.adjacency():
         for v, deals in neighbours.items():
             if u == v:
                 continue
             for key, data in deals.items():
                 relation = data.get("relation")
-                if relation not in relations or not _controls(relation, data):  # cheap test first: most deals fail
-                    continue
-                order = 1 if relation == "develops" else 0
-                found.setdefault((u, v), []).append((order, str(data.get("deal") or key), relation))
+                if relation not in relations or not gives(relation, data.get("status"), data.get("stake")):
+                    continue  # the cheap test first: most deals fail it
+                order = 0 if relation in _CLAIMS else 1
+                deal = str(data.get("deal") or key)
+                found.setdefault((u, v), []).append((order, deal, relation, data.get("basis", ())))
     edges = []
     for (u, v), deals in found.items():
         deals.sort()
@@ -223,6 +218,7 @@ def control_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
                     "deal": deals[0][1],
                     "deals": tuple(d[1] for d in deals),
                     "claim": deals[0][0] == 0,
+                    "basis": deals[0][3] if len(deals) == 1 else tuple(sorted({k for d in deals for k in d[3]})),
                 },
             )
         )

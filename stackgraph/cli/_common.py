@@ -27,12 +27,16 @@ __all__ = [
     "PolicyOptions",
     "StoreOptions",
     "UsageFailure",
+    "as_of_option",
     "cli_errors",
     "echo_table",
+    "evidence_option",
     "format_table",
     "handle_errors",
     "policy_options",
+    "status_option",
     "store_options",
+    "undated_option",
     "write_output",
 ]
 
@@ -180,39 +184,49 @@ class PolicyOptions:
         )
 
 
+#: ``--as-of DATE``: the day a view shows.
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    metavar="DATE",
+    default=None,
+    help="Show the world as of this day (YYYY-MM-DD, YYYY-MM or YYYY; default: today).",
+)
+#: ``--status``: the deal statuses that count.
+status_option = click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    metavar="STATUS[,STATUS]",
+    help="Deal statuses that count (repeatable or comma-separated; default: completed,active). One of: "
+    "rumoured, in-talks, announced, pending, completed, active, terminated, hypothetical.",
+)
+#: ``--undated include|exclude``: whether deals without a date count.
+undated_option = click.option(
+    "--undated",
+    type=click.Choice(["include", "exclude"]),
+    default=None,
+    help="Whether deals with no date count (default: they do as of today or later, where they were reported "
+    "as current, and not in past views, where nothing says they held).",
+)
+#: ``--evidence KIND[,KIND]``: the kinds of evidence that count.
+evidence_option = click.option(
+    "--evidence",
+    "evidence",
+    multiple=True,
+    metavar="KIND[,KIND]",
+    help="Count only deals and market shares resting on these kinds of evidence: quoted, dataset, editorial, "
+    "scenario (repeatable or comma-separated; default: all, unsourced deals included).",
+)
+
+
 def policy_options(function: F) -> F:
     """Add ``--as-of``, ``--status``, ``--undated`` and ``--evidence``; the command receives ``policy_opts``."""
 
-    @click.option(
-        "--as-of",
-        "as_of",
-        metavar="DATE",
-        default=None,
-        help="Show the world as of this day (YYYY-MM-DD, YYYY-MM or YYYY; default: today).",
-    )
-    @click.option(
-        "--status",
-        "statuses",
-        multiple=True,
-        metavar="STATUS[,STATUS]",
-        help="Deal statuses that count (repeatable or comma-separated; default: completed,active). One of: "
-        "rumoured, in-talks, announced, pending, completed, active, terminated, hypothetical.",
-    )
-    @click.option(
-        "--undated",
-        type=click.Choice(["include", "exclude"]),
-        default=None,
-        help="Whether deals with no date count (default: they do as of today or later, where they were reported "
-        "as current, and not in past views, where nothing says they held).",
-    )
-    @click.option(
-        "--evidence",
-        "evidence",
-        multiple=True,
-        metavar="KIND[,KIND]",
-        help="Count only deals and market shares resting on these kinds of evidence: quoted, dataset, editorial, "
-        "scenario (repeatable or comma-separated; default: all, unsourced deals included).",
-    )
+    @as_of_option
+    @status_option
+    @undated_option
+    @evidence_option
     @functools.wraps(function)
     def wrapper(
         *args: Any,

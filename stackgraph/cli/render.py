@@ -12,7 +12,15 @@ from pathlib import Path
 
 import click
 
-from stackgraph.cli._common import StoreOptions, UsageFailure, handle_errors, store_options
+from stackgraph.cli._common import (
+    StoreOptions,
+    UsageFailure,
+    as_of_option,
+    evidence_option,
+    handle_errors,
+    store_options,
+    undated_option,
+)
 
 __all__ = ["render"]
 
@@ -58,9 +66,9 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
     help="Only deals with these statuses (default: all but terminated; uncertain ones are drawn dashed). One of: "
     "rumoured, in-talks, announced, pending, completed, active, terminated, hypothetical.",
 )
-@click.option(
-    "--as-of", "as_of", metavar="DATE", default=None, help="The world as of this day (YYYY[-MM[-DD]]; default: today)."
-)
+@as_of_option
+@undated_option
+@evidence_option
 @click.option(
     "--scenario",
     "scenario_file",
@@ -93,6 +101,8 @@ def render(
     relations: tuple[str, ...],
     statuses: tuple[str, ...],
     as_of: str | None,
+    undated: str | None,
+    evidence: tuple[str, ...],
     scenario_file: str | None,
     title: str | None,
     aggregate_by: str | None,
@@ -127,7 +137,7 @@ def render(
         from stackgraph.scenarios import find_scenario, load_scenario, run_scenario
 
         scenario = load_scenario(find_scenario(scenario_file))
-        result = run_scenario(store, scenario, as_of=as_of)
+        result = run_scenario(store, scenario, as_of=as_of, undated=undated, evidence=evidence or None)
         view = diff_view(
             result.before,
             result.after,
@@ -141,7 +151,7 @@ def render(
             statuses=chosen_statuses,
         )
     else:
-        policy = ProjectionPolicy(as_of=as_of, statuses=chosen_statuses or VIEW_STATUSES)
+        policy = ProjectionPolicy(as_of, chosen_statuses or VIEW_STATUSES, undated=undated, evidence=evidence or None)
         G = project(store, policy)
         chosen = select(
             G, focus=focus, depth=depth, layers=layer_names, relations=relation_names, statuses=chosen_statuses

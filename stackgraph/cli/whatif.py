@@ -8,7 +8,15 @@ from typing import Any
 
 import click
 
-from stackgraph.cli._common import StoreOptions, UsageFailure, handle_errors, store_options, write_output
+from stackgraph.cli._common import (
+    StoreOptions,
+    UsageFailure,
+    evidence_option,
+    handle_errors,
+    store_options,
+    undated_option,
+    write_output,
+)
 
 __all__ = ["screen", "whatif"]
 
@@ -98,6 +106,8 @@ def _describe(step: dict[str, Any]) -> str:
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write the report to a file.")
 @click.option("--save", type=click.Path(path_type=Path), default=None, help="Write the scenario graph (Turtle).")
 @click.option("--html", type=click.Path(path_type=Path), default=None, help="Write an HTML before/after diff view.")
+@undated_option
+@evidence_option
 @store_options
 @handle_errors
 def whatif(
@@ -113,6 +123,8 @@ def whatif(
     output: Path | None,
     save: Path | None,
     html: Path | None,
+    undated: str | None,
+    evidence: tuple[str, ...],
     store_opts: StoreOptions,
 ) -> None:
     """Play a what-if scenario forward and report what changes.
@@ -125,7 +137,8 @@ def whatif(
     The report compares the graph before and after: control groups, layers gained and lost, integration
     depth, external dependencies, chokepoints, centrality ranks, vertical exposure and HHI per layer. The
     baseline graphs are never modified; --save writes the scenario's own graph. Nothing is written when the
-    scenario is invalid.
+    scenario is invalid. Undated deals count in both views unless --undated exclude (a scenario is played on what
+    is known now); --evidence leaves out deals and market shares resting on other kinds of evidence.
     """
     from stackgraph.scenarios import format_report, run_scenario
 
@@ -135,7 +148,7 @@ def whatif(
     steps = _quick_steps(acquire, divest, cut_supply, complete)
     scenario = _scenario(scenario_file, steps, name)
     store = store_opts.open()
-    result = run_scenario(store, scenario, as_of=as_of, top=top)
+    result = run_scenario(store, scenario, as_of=as_of, top=top, undated=undated, evidence=evidence or None)
     text = format_report(result.report, fmt)
     page = None
     if html is not None:
@@ -171,6 +184,8 @@ def _render_html(result: Any) -> str:
 @click.option("--as-of", "as_of", default=None, metavar="DATE", help="Day of the graph (YYYY[-MM[-DD]]).")
 @click.option("--format", "fmt", type=_FORMATS, default="table", show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write the ranking to a file.")
+@undated_option
+@evidence_option
 @store_options
 @handle_errors
 def screen(
@@ -180,6 +195,8 @@ def screen(
     as_of: str | None,
     fmt: str,
     output: Path | None,
+    undated: str | None,
+    evidence: tuple[str, ...],
     store_opts: StoreOptions,
 ) -> None:
     """Rank every possible acquisition target for ACQUIRER by the effect of acquiring it.
@@ -190,7 +207,9 @@ def screen(
     from stackgraph.scenarios import format_screening, screen_targets
 
     store = store_opts.open()
-    ranking = screen_targets(store, acquirer, objective=objective, as_of=as_of)
+    ranking = screen_targets(
+        store, acquirer, objective=objective, as_of=as_of, undated=undated, evidence=evidence or None
+    )
     if fmt == "json":
         text = json.dumps(ranking.to_dict(top=top), indent=2, ensure_ascii=False) + "\n"
     else:

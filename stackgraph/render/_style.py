@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from stackgraph.vocabulary import rules
+
 __all__ = [
     "KIND_SHAPES",
     "KIND_SYMBOLS",
@@ -86,8 +88,8 @@ RELATION_ARROWS: dict[str, str | None] = {
     "partners_with": None,
     "develops": "vee",
 }
-#: Statuses drawn dashed: the deal may not happen or has not taken effect.
-UNCERTAIN_STATUSES: frozenset[str] = frozenset({"rumoured", "in-talks", "announced", "pending", "hypothetical"})
+#: Statuses drawn dashed: the deal may not happen or has not taken effect (their ``sg:statusMeaning`` is uncertain).
+UNCERTAIN_STATUSES: frozenset[str] = frozenset(rules.status_keys_meaning("uncertain"))
 
 
 def layer_colors(keys: Iterable[str]) -> dict[str, str]:
@@ -205,19 +207,21 @@ def edge_tooltip(
     *,
     extra: Iterable[str] = (),
 ) -> str:
-    """Return the plain-text tooltip of a deal: parties, relation, status, dates, amount and the quoted source.
+    """Return the plain-text tooltip of a deal: parties, relation, status, dates, amount, the quoted source and
+    the basis (the kinds of evidence it rests on).
 
     Examples
     --------
     >>> print(edge_tooltip({"relation": "acquires", "status": "in-talks", "announced": "2026-05",
     ...                     "amount": 2e9, "currency": "USD", "quotes": ("A is in talks to buy B.",),
-    ...                     "sources": ("Daily News",)}, "A", "B", {}))
+    ...                     "sources": ("Daily News",), "basis": ("quoted",)}, "A", "B", {}))
     A acquires B
     status: in talks
     announced: 2026-05
     amount: $2B (2,000,000,000 USD)
     “A is in talks to buy B.”
     — Daily News
+    basis: quoted source
     """
     relation = data.get("relation") or "related to"
     arrow = "↔" if relation == "partners_with" else RELATION_LABELS.get(relation, relation)
@@ -246,6 +250,8 @@ def edge_tooltip(
     sources = [str(s) for s in data.get("sources") or ()]
     if sources:
         lines.append("— " + "; ".join(sources))
+    if data.get("basis"):
+        lines.append("basis: " + rules.basis_label(data["basis"]))
     if data.get("scenario"):
         lines.append("what-if scenario deal")
     lines.extend(extra)

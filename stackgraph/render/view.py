@@ -39,6 +39,7 @@ from stackgraph.render._style import (
     layer_colors,
     node_tooltip,
 )
+from stackgraph.vocabulary import rules
 
 if TYPE_CHECKING:
     from pyvis.network import Network
@@ -68,7 +69,7 @@ MAX_NODES = 25000
 #: Centrality measures that can size nodes.
 SIZE_MEASURES: tuple[str, ...] = ("degree", "pagerank", "betweenness", "eigenvector")
 #: Deal statuses a view shows by default: everything but terminated deals (uncertain ones are drawn dashed).
-VIEW_STATUSES: frozenset[str] = frozenset(STATUS_KEYS) - {"terminated"}
+VIEW_STATUSES: frozenset[str] = frozenset(STATUS_KEYS) - rules.ended_statuses()
 
 _ADDED = "#12a150"
 _REMOVED = "#a9a9a9"
@@ -290,6 +291,7 @@ def _build(
         notes.append(f"More than {LEAN_NODE_LIMIT:,} entities: positions are precomputed and physics is off.")
     if not with_edge_labels:
         notes.append("Tie labels are left out at this size and names appear when you zoom in; hover for details.")
+    notes.extend(_basis_notes(G))
 
     scheme = G.graph.get("layers") or {}
     layer_labels = {key: str(info.get("label") or key) for key, info in scheme.items()}
@@ -414,7 +416,7 @@ def _build(
         else:
             if status in UNCERTAIN_STATUSES:
                 edge["dashes"] = [8, 5]
-            elif status == "terminated":
+            elif status in rules.ended_statuses():
                 edge["dashes"] = [2, 5]
                 edge["color"]["opacity"] = 0.4
             extra = []
@@ -542,6 +544,18 @@ def _options(*, big: bool, physics: bool, seed: int) -> dict[str, Any]:
     return options
 
 
+def _basis_notes(G: nx.MultiDiGraph) -> list[str]:
+    """What the view rests on: the kinds of evidence of its ties and what was done with undated deals."""
+    notes = []
+    kinds = {kind for _, _, data in G.edges(data=True) for kind in data.get("basis") or ()}
+    if kinds:
+        notes.append(f"Ties rest on: {rules.basis_label(kinds)} (hover a tie for its own).")
+    undated = G.graph.get("undated")
+    if undated:
+        notes.append(rules.undated_note(undated["rule"], undated["deals"]) + ".")
+    return notes
+
+
 def _stats(G: nx.MultiDiGraph, nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> str:
     aggregated = G.graph.get("aggregate")
     if aggregated:
@@ -599,14 +613,18 @@ def _legend(
     )
     if not G.graph.get("aggregate"):
         statuses = {e["sg_status"] for e in edges}
-        status_items = [{"label": "solid: completed or active", "line": {"color": "#555555"}}]
+        solid = " or ".join(rules.status_keys_meaning("in-effect"))
+        status_items = [{"label": f"solid: {solid}", "line": {"color": "#555555"}}]
         if statuses & UNCERTAIN_STATUSES:
             uncertain = [s.replace("-", " ") for s in STATUS_KEYS if s in statuses & UNCERTAIN_STATUSES]
             status_items.append(
                 {"label": "dashed: " + ", ".join(uncertain), "line": {"color": "#555555", "dashes": True}}
             )
-        if "terminated" in statuses:
-            status_items.append({"label": "faint dots: terminated", "line": {"color": "#bbbbbb", "dashes": True}})
+        ended = [s.replace("-", " ") for s in STATUS_KEYS if s in statuses & rules.ended_statuses()]
+        if ended:
+            status_items.append(
+                {"label": "faint dots: " + ", ".join(ended), "line": {"color": "#bbbbbb", "dashes": True}}
+            )
         sections.append({"title": "Status (tie style)", "items": status_items})
     size_text = "entities in it" if G.graph.get("aggregate") else f"{measure} centrality"
     sections.append({"title": "Size", "items": [{"label": f"node size: {size_text}", "symbol": "●", "color": "#999"}]})

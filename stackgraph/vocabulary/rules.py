@@ -55,6 +55,7 @@ __all__ = [
     "ended_statuses",
     "evidence_kind",
     "gives_control",
+    "in_effect",
     "in_effect_in_scenario",
     "parse_date",
     "parse_evidence",
@@ -119,6 +120,7 @@ def status_keys_meaning(meaning: str) -> tuple[str, ...]:
     return tuple(status.key for status in terms.STATUSES if status.meaning == meaning)
 
 
+@functools.lru_cache(maxsize=1)
 def ended_statuses() -> frozenset[str]:
     """The status keys that mean the deal ended: such a deal never gives control."""
     return frozenset(status_keys_meaning("ended"))
@@ -187,6 +189,22 @@ def claim_relations() -> tuple[str, ...]:
     return tuple(dict.fromkeys(c.relation for c in terms.DEAL_CLASSES if c.relation and c.control == "majority-stake"))
 
 
+def in_effect(status: str | None) -> bool:
+    """Whether ``status`` means the deal took place or holds (``sg:InEffect``: completed, active).
+
+    Examples
+    --------
+    >>> in_effect("active"), in_effect("pending"), in_effect(None)
+    (True, False, False)
+    """
+    return status in _meaning_keys("in-effect")
+
+
+@functools.lru_cache(maxsize=8)
+def _meaning_keys(meaning: str) -> frozenset[str]:
+    return frozenset(status_keys_meaning(meaning))
+
+
 def in_effect_in_scenario(status: str) -> bool:
     """Whether a what-if step that sets a deal to ``status`` keeps it in effect: the status means *in effect*, or it
     is the status scenario deals carry (``sg:scenarioStatus``); any other ends the deal on the step's date.
@@ -196,7 +214,7 @@ def in_effect_in_scenario(status: str) -> bool:
     >>> in_effect_in_scenario("completed"), in_effect_in_scenario("hypothetical"), in_effect_in_scenario("pending")
     (True, True, False)
     """
-    return status == terms.SCENARIO_STATUS or status in status_keys_meaning("in-effect")
+    return status == terms.SCENARIO_STATUS or in_effect(status)
 
 
 def evidence_kind(source_classes: Iterable[str]) -> str:
