@@ -23,6 +23,7 @@ policy did with deals that have no date and how many such deals it counted or le
 
 from __future__ import annotations
 
+import functools
 import gc
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -71,7 +72,9 @@ _PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 _STATUS_KEY = {status.iri: status.key for status in terms.STATUSES}
 
 
+@functools.lru_cache(maxsize=32)
 def _query_text(name: str) -> str:
+    """A projection query, its rules written in (they depend on the vocabulary only): read once per process."""
     return fill((queries_dir() / "projection" / f"{name}.rq").read_text(encoding="utf-8"))
 
 
