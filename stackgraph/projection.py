@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import gc
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -265,6 +266,7 @@ def _project(
             edges.fill_in_provenance(_provenance(tsv_rows(provenance.result())))
         edges.add_deferred()
         G.graph["undated"] = view.undated(edges.relation, hidden)
+        G.graph["deal_nodes"] = dict(Counter(edges.relation.values()))
         G.graph["market_positions"] = _market_positions(tsv_rows(positions.result()), policy, keys, kind_of)
     return G
 

@@ -100,7 +100,7 @@ def test_eigenvector_is_computed_on_the_largest_component() -> None:
 def test_rankings_and_json_shape() -> None:
     report = centrality(path_graph(), top=2, sort="betweenness")
     data = report.to_dict()
-    assert list(data) == ["as_of", "statuses", "method", "rankings", "nodes"]
+    assert list(data) == ["as_of", "statuses", "undated", "evidence", "basis", "method", "rankings", "nodes"]
     assert list(data["rankings"]) == ["pagerank", "betweenness", "eigenvector", "degree"]
     assert data["rankings"]["betweenness"][0] == {"rank": 1, "entity": "b", "label": "b", "value": 0.5}
     assert len(data["nodes"]) == 2 and data["nodes"][0]["entity"] == "b"

@@ -115,6 +115,9 @@ def test_an_empty_graph_has_no_chokepoints() -> None:
     assert chokepoints(graph()).to_dict() == {
         "as_of": "2026-01-01",
         "statuses": ["completed", "active"],
+        "undated": None,
+        "evidence": None,
+        "basis": [],
         "suppliers": 0,
         "chokepoints": [],
         "markets": [],
@@ -128,6 +131,9 @@ def test_the_json_shapes_are_stable() -> None:
         "label",
         "as_of",
         "statuses",
+        "undated",
+        "evidence",
+        "basis",
         "group",
         "external",
         "single_source",
@@ -144,6 +150,7 @@ def test_the_json_shapes_are_stable() -> None:
         "deals",
         "tier",
         "external",
+        "basis",
     ]
     dependent = dependents(two_customers(), "S").to_dict()["dependents"][0]
     assert list(dependent) == ["entity", "label", "tier", "layers", "via", "sole_supplier", "groups"]

@@ -212,6 +212,7 @@ SHAPE = {
         "presumed_to_enhance_market_power",
         "shares_before",
         "shares_after",
+        "basis",
     ],
     "share": ["iri", "label", "share", "entities"],
     "ref": ["iri", "label"],

@@ -11,7 +11,7 @@ coverage), :mod:`~stackgraph.analysis.dependencies` (supply chains, dependents, 
 
 from __future__ import annotations
 
-from stackgraph.analysis._common import label_of, node_for, view_of
+from stackgraph.analysis._common import View, basis_of, label_of, node_for, view_of
 from stackgraph.analysis.centrality import CentralityReport, CentralityRow, centrality, deal_network
 from stackgraph.analysis.concentration import (
     ConcentrationChange,
@@ -56,8 +56,10 @@ from stackgraph.analysis.dependencies import (
     dependents,
     supply_graph,
 )
+from stackgraph.analysis.readiness import MAPPING_HINT, left_out, missing
 
 __all__ = [
+    "MAPPING_HINT",
     "CentralityReport",
     "CentralityRow",
     "Chokepoint",
@@ -78,6 +80,8 @@ __all__ = [
     "MarketShare",
     "SupplierRef",
     "SupplyLink",
+    "View",
+    "basis_of",
     "centrality",
     "chokepoints",
     "compare_concentration",
@@ -95,7 +99,9 @@ __all__ = [
     "integration_chain",
     "label_of",
     "layer_scheme",
+    "left_out",
     "market_concentration",
+    "missing",
     "node_for",
     "supply_graph",
     "ultimate_parents",

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import functools
 import gc
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import networkx as nx
 
-from stackgraph.naming import local_name, resolve_name
+from stackgraph.vocabulary.names import local_name, resolve_name
+from stackgraph.vocabulary.rules import EVIDENCE
 
-__all__ = ["Table", "label_of", "node_for", "paused_gc", "rounded", "view_of"]
+__all__ = ["Table", "View", "basis_of", "label_of", "node_for", "paused_gc", "rounded", "view_fields", "view_of"]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -49,6 +51,55 @@ def view_of(G: nx.Graph) -> dict[str, Any]:
         "statuses": list(G.graph.get("statuses", ())),
         "undated": G.graph.get("undated"),
         "evidence": policy.get("evidence"),
+    }
+
+
+def basis_of(*kinds: Iterable[str]) -> tuple[str, ...]:
+    """The evidence kinds found in ``kinds`` (edges' or market positions' ``basis``), in the order results list
+    them: quoted, dataset, editorial, scenario.
+
+    Examples
+    --------
+    >>> basis_of(("quoted",), ("editorial", "quoted"), ())
+    ('quoted', 'editorial')
+    """
+    found = {kind for each in kinds for kind in each}
+    return tuple(sorted(found, key=lambda k: (EVIDENCE.index(k) if k in EVIDENCE else len(EVIDENCE), k)))
+
+
+@dataclass(frozen=True, kw_only=True)
+class View:
+    """What a result was computed under and what it rests on: the as-of day and the statuses that counted (the
+    projection's policy), what was done with undated deals (``{"rule", "default", "deals"}``), the evidence kinds
+    allowed (``None``: any) and ``basis``, the evidence kinds of the deals and market shares its figures rest on."""
+
+    as_of: str | None = None
+    statuses: tuple[str, ...] = ()
+    undated: Mapping[str, Any] | None = None
+    evidence: tuple[str, ...] | None = None
+    basis: tuple[str, ...] = ()
+
+    def view_dict(self) -> dict[str, Any]:
+        """``{"as_of", "statuses", "undated", "evidence", "basis"}`` for ``to_dict()``."""
+        return {
+            "as_of": self.as_of,
+            "statuses": list(self.statuses),
+            "undated": dict(self.undated) if self.undated is not None else None,
+            "evidence": list(self.evidence) if self.evidence is not None else None,
+            "basis": list(self.basis),
+        }
+
+
+def view_fields(G: nx.Graph, basis: Iterable[str] = ()) -> dict[str, Any]:
+    """The :class:`View` fields of a result computed on ``G`` and resting on ``basis``."""
+    view = view_of(G)
+    evidence = view["evidence"]
+    return {
+        "as_of": view["as_of"],
+        "statuses": tuple(view["statuses"]),
+        "undated": view["undated"],
+        "evidence": tuple(evidence) if evidence is not None else None,
+        "basis": basis_of(basis),
     }
 
 

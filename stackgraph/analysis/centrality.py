@@ -27,7 +27,7 @@ from typing import Any
 
 import networkx as nx
 
-from stackgraph.analysis._common import Table, label_of, paused_gc, rounded, view_of
+from stackgraph.analysis._common import Table, View, basis_of, label_of, paused_gc, rounded, view_fields
 
 __all__ = [
     "DEFAULT_SAMPLES",
@@ -90,15 +90,14 @@ class CentralityRow:
 
 
 @dataclass(frozen=True)
-class CentralityReport:
-    """Centrality of every node, with how it was computed; ``rank(measure)`` gives a ranked table."""
+class CentralityReport(View):
+    """Centrality of every node, with how it was computed; ``rank(measure)`` gives a ranked table. ``basis`` is
+    what the deal network's ties rest on."""
 
     rows: tuple[CentralityRow, ...]
     method: dict[str, Any] = field(hash=False)
     top: int | None = None
     sort: str = "pagerank"
-    as_of: str | None = None
-    statuses: tuple[str, ...] = ()
 
     def rank(self, measure: str = "pagerank", top: int | None = None) -> tuple[CentralityRow, ...]:
         """Rows sorted by ``measure`` (descending, ties by label), the first ``top`` of them."""
@@ -108,11 +107,11 @@ class CentralityReport:
         return tuple(ranked if top is None else ranked[:top])
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"as_of", "statuses", "method": {...}, "rankings": {measure: [{"rank", "entity", "label", "value"}]},
-        "nodes": [row...]}``; rankings and nodes hold the first ``top`` rows (nodes in ``sort`` order)."""
+        """``{"as_of", "statuses", "undated", "evidence", "basis", "method": {...}, "rankings": {measure: [{"rank",
+        "entity", "label", "value"}]}, "nodes": [row...]}``; rankings and nodes hold the first ``top`` rows (nodes in
+        ``sort`` order)."""
         return {
-            "as_of": self.as_of,
-            "statuses": list(self.statuses),
+            **self.view_dict(),
             "method": dict(self.method),
             "rankings": {
                 measure: [
@@ -382,5 +381,5 @@ def centrality(
         "exact_node_limit": exact_node_limit,
         "sample_node_limit": sample_node_limit,
     }
-    view = view_of(G)
-    return CentralityReport(rows, method, top, sort, view["as_of"], tuple(view["statuses"]))
+    basis = basis_of(*(kinds for _, _, kinds in G.edges(data="basis", default=())))
+    return CentralityReport(rows=rows, method=method, top=top, sort=sort, **view_fields(G, basis))

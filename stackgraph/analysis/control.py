@@ -25,8 +25,9 @@ from typing import Any
 
 import networkx as nx
 
-from stackgraph.analysis._common import Table, label_of, node_for, paused_gc, view_of
+from stackgraph.analysis._common import Table, View, basis_of, label_of, node_for, paused_gc, view_fields
 from stackgraph.vocabulary import rules
+from stackgraph.vocabulary.rules import basis_label
 
 __all__ = [
     "CONTROL_RELATIONS",
@@ -59,9 +60,11 @@ class GroupMember:
     controller: str | None
     relation: str | None
     deal: str | None
+    basis: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"entity", "label", "kind", "depth", "controller", "relation", "deal"}``."""
+        """``{"entity", "label", "kind", "depth", "controller", "relation", "deal", "basis": [kind...]}`` (the
+        evidence kinds of the deals that bring the member in)."""
         return {
             "entity": self.entity,
             "label": self.label,
@@ -70,6 +73,7 @@ class GroupMember:
             "controller": self.controller,
             "relation": self.relation,
             "deal": self.deal,
+            "basis": list(self.basis),
         }
 
 
@@ -90,6 +94,11 @@ class ControlGroup:
     ultimate_parents: tuple[str, ...]
 
     @property
+    def basis(self) -> tuple[str, ...]:
+        """The evidence kinds of the ties that make the group."""
+        return basis_of(*(m.basis for m in self.members))
+
+    @property
     def size(self) -> int:
         """Number of members, the parent included."""
         return len(self.members)
@@ -99,7 +108,7 @@ class ControlGroup:
         return frozenset(m.entity for m in self.members)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"parent", "label", "size", "depth", "in_cycle", "ultimate_parents", "members": [member...]}``."""
+        """``{"parent", "label", "size", "depth", "in_cycle", "ultimate_parents", "basis", "members": [member...]}``."""
         return {
             "parent": self.parent,
             "label": self.label,
@@ -107,6 +116,7 @@ class ControlGroup:
             "depth": self.depth,
             "in_cycle": self.in_cycle,
             "ultimate_parents": list(self.ultimate_parents),
+            "basis": list(self.basis),
             "members": [m.to_dict() for m in self.members],
         }
 
@@ -140,36 +150,42 @@ class ControlConflict:
 
 
 @dataclass(frozen=True)
-class ControlAnalysis:
+class ControlAnalysis(View):
     """All control groups of a graph, with the ownership cycles and conflicting claims found on the way."""
 
     groups: tuple[ControlGroup, ...]
     cycles: tuple[tuple[str, ...], ...]
     conflicts: tuple[ControlConflict, ...]
-    as_of: str | None = None
-    statuses: tuple[str, ...] = ()
 
     def group_of(self, entity: str) -> tuple[ControlGroup, ...]:
         """The groups ``entity`` belongs to (more than one only under a conflicting claim)."""
         return tuple(g for g in self.groups if entity in g.member_ids())
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"as_of", "statuses", "groups": [group...], "cycles": [[iri...]], "conflicts": [conflict...]}``."""
+        """``{"as_of", "statuses", "undated", "evidence", "basis", "groups": [group...], "cycles": [[iri...]],
+        "conflicts": [conflict...]}``."""
         return {
-            "as_of": self.as_of,
-            "statuses": list(self.statuses),
+            **self.view_dict(),
             "groups": [g.to_dict() for g in self.groups],
             "cycles": [list(c) for c in self.cycles],
             "conflicts": [c.to_dict() for c in self.conflicts],
         }
 
     def table(self) -> Table:
-        """One row per group: parent, size, depth, cycle flag and the other members' labels."""
+        """One row per group: parent, size, depth, cycle flag, the other members' labels and what the group's ties
+        rest on."""
         rows = [
-            [g.label, g.size, g.depth, "yes" if g.in_cycle else "", ", ".join(m.label for m in g.members[1:])]
+            [
+                g.label,
+                g.size,
+                g.depth,
+                "yes" if g.in_cycle else "",
+                ", ".join(m.label for m in g.members[1:]),
+                basis_label(g.basis),
+            ]
             for g in self.groups
         ]
-        return ["group", "size", "depth", "cycle", "members"], rows
+        return ["group", "size", "depth", "cycle", "members", "basis"], rows
 
 
 @paused_gc
@@ -253,6 +269,7 @@ def _member(G: nx.Graph, C: nx.DiGraph, node: Hashable, depth: int, controller: 
         controller=None if controller is None else str(controller),
         relation=edge.get("relation"),
         deal=edge.get("deal"),
+        basis=edge.get("basis", ()),
     )
 
 
@@ -341,13 +358,11 @@ def control_groups(G: nx.MultiDiGraph, *, min_size: int = 2, control: nx.DiGraph
         if group.size >= min_size:
             groups.append(group)
     groups.sort(key=lambda g: (-g.size, g.label.casefold(), g.parent))
-    view = view_of(G)
     return ControlAnalysis(
         groups=tuple(groups),
         cycles=tuple(sorted(tuple(sorted(map(str, c))) for c in components[0] if len(c) > 1)),
         conflicts=tuple(_conflicts(G, C)),
-        as_of=view["as_of"],
-        statuses=tuple(view["statuses"]),
+        **view_fields(G, basis_of(*(data.get("basis", ()) for _, _, data in C.edges(data=True)))),
     )
 
 

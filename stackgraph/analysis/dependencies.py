@@ -29,9 +29,10 @@ from typing import Any
 
 import networkx as nx
 
-from stackgraph.analysis._common import Table, label_of, node_for, paused_gc, rounded, view_of
+from stackgraph.analysis._common import Table, View, basis_of, label_of, node_for, paused_gc, rounded, view_fields
 from stackgraph.analysis.concentration import MarketConcentration, market_concentration
 from stackgraph.analysis.control import control_graph, control_group, ultimate_parents
+from stackgraph.vocabulary.rules import basis_label
 
 __all__ = [
     "Chokepoint",
@@ -62,7 +63,8 @@ def _layer_of(G: nx.Graph, supplier: Hashable, data: dict[str, Any]) -> str:
 @paused_gc
 def supply_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
     """Return the supply network of ``G``: a ``DiGraph`` supplier -> customer with, per edge, ``layers`` (sorted
-    tuple of input layers) and ``deals`` (sorted tuple of deal IRIs). Only entities in some supply appear.
+    tuple of input layers), ``deals`` (sorted tuple of deal IRIs) and ``basis`` (their evidence kinds). Only
+    entities in some supply appear.
 
     Examples
     --------
@@ -73,7 +75,7 @@ def supply_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
     ('accelerators',)
     """
     S = nx.DiGraph()
-    found: dict[tuple[Hashable, Hashable], tuple[set[str], set[str]]] = {}
+    found: dict[tuple[Hashable, Hashable], tuple[set[str], set[str], set[str]]] = {}
     for u, neighbours in G.adjacency():
         for v, deals_between in neighbours.items():
             if u == v:
@@ -86,13 +88,14 @@ def supply_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
                 deal = str(data.get("deal") or key)
                 entry = found.get((u, v))
                 if entry is None:
-                    found[(u, v)] = ({layer}, {deal})
+                    found[(u, v)] = ({layer}, {deal}, set(data.get("basis", ())))
                 else:
                     entry[0].add(layer)
                     entry[1].add(deal)
+                    entry[2].update(data.get("basis", ()))
     S.add_edges_from(
-        (u, v, {"layers": tuple(sorted(layers)), "deals": tuple(sorted(deals))})
-        for (u, v), (layers, deals) in found.items()
+        (u, v, {"layers": tuple(sorted(layers)), "deals": tuple(sorted(deals)), "basis": basis_of(basis)})
+        for (u, v), (layers, deals, basis) in found.items()
     )
     return S
 
@@ -109,9 +112,11 @@ class SupplyLink:
     deals: tuple[str, ...]
     tier: int
     external: bool
+    basis: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"supplier", "supplier_label", "customer", "customer_label", "layers", "deals", "tier", "external"}``."""
+        """``{"supplier", "supplier_label", "customer", "customer_label", "layers", "deals", "tier", "external",
+        "basis"}``."""
         return {
             "supplier": self.supplier,
             "supplier_label": self.supplier_label,
@@ -121,6 +126,7 @@ class SupplyLink:
             "deals": list(self.deals),
             "tier": self.tier,
             "external": self.external,
+            "basis": list(self.basis),
         }
 
 
@@ -169,7 +175,7 @@ class LayerDependency:
 
 
 @dataclass(frozen=True)
-class DependencyReport:
+class DependencyReport(View):
     """The supply dependencies of the group headed by ``entity``."""
 
     entity: str
@@ -178,8 +184,6 @@ class DependencyReport:
     external: tuple[LayerDependency, ...]
     upstream: tuple[SupplyLink, ...]
     internal: tuple[SupplyLink, ...]
-    as_of: str | None = None
-    statuses: tuple[str, ...] = ()
 
     @property
     def single_source(self) -> tuple[str, ...]:
@@ -187,13 +191,13 @@ class DependencyReport:
         return tuple(d.layer for d in self.external if d.single_source)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"entity", "label", "as_of", "statuses", "group": [iri...], "external": [layer dependency...],
-        "single_source": [key...], "upstream": [link...], "internal": [link...]}``."""
+        """``{"entity", "label", "as_of", "statuses", "undated", "evidence", "basis", "group": [iri...],
+        "external": [layer dependency...], "single_source": [key...], "upstream": [link...],
+        "internal": [link...]}``."""
         return {
             "entity": self.entity,
             "label": self.label,
-            "as_of": self.as_of,
-            "statuses": list(self.statuses),
+            **self.view_dict(),
             "group": list(self.group),
             "external": [d.to_dict() for d in self.external],
             "single_source": list(self.single_source),
@@ -212,10 +216,11 @@ class DependencyReport:
                 ", ".join(link.layers),
                 "external" if link.external else "internal",
                 "yes" if link.tier == 1 and link.external and single.intersection(link.layers) else "",
+                basis_label(link.basis),
             ]
             for link in (*self.upstream, *self.internal)
         ]
-        return ["tier", "supplier", "customer", "layers", "scope", "single source"], rows
+        return ["tier", "supplier", "customer", "layers", "scope", "single source", "basis"], rows
 
 
 @dataclass(frozen=True)
@@ -244,22 +249,20 @@ class Dependent:
 
 
 @dataclass(frozen=True)
-class DependentsReport:
+class DependentsReport(View):
     """Who depends on ``supplier``: its customers, and theirs, with the tier of each."""
 
     supplier: str
     label: str
     dependents: tuple[Dependent, ...]
-    as_of: str | None = None
-    statuses: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"supplier", "label", "as_of", "statuses", "dependents": [dependent...]}``."""
+        """``{"supplier", "label", "as_of", "statuses", "undated", "evidence", "basis", "dependents":
+        [dependent...]}``."""
         return {
             "supplier": self.supplier,
             "label": self.label,
-            "as_of": self.as_of,
-            "statuses": list(self.statuses),
+            **self.view_dict(),
             "dependents": [d.to_dict() for d in self.dependents],
         }
 
@@ -340,7 +343,9 @@ def dependencies(
 
     def link(u: Hashable, v: Hashable, t: int, external: bool) -> SupplyLink:
         data = S.edges[u, v]
-        return SupplyLink(str(u), label_of(G, u), str(v), label_of(G, v), data["layers"], data["deals"], t, external)
+        return SupplyLink(
+            str(u), label_of(G, u), str(v), label_of(G, v), data["layers"], data["deals"], t, external, data["basis"]
+        )
 
     upstream_links = sorted(
         (link(u, v, t, True) for u, v, t in upstream),
@@ -369,7 +374,6 @@ def dependencies(
         in_house = layer in own_layers
         single = len(suppliers) == 1 and not in_house
         external.append(LayerDependency(layer, _layer_label(G, layer), suppliers, in_house, single))
-    view = view_of(G)
     return DependencyReport(
         entity=str(node),
         label=label_of(G, node),
@@ -377,8 +381,7 @@ def dependencies(
         external=tuple(external),
         upstream=tuple(upstream_links),
         internal=tuple(internal_links),
-        as_of=view["as_of"],
-        statuses=tuple(view["statuses"]),
+        **view_fields(G, basis_of(*(link.basis for link in (*upstream_links, *internal_links)))),
     )
 
 
@@ -441,8 +444,10 @@ def dependents(
             )
         )
     rows.sort(key=lambda d: (d.tier, d.label.casefold(), d.entity))
-    view = view_of(G)
-    return DependentsReport(str(node), label_of(G, node), tuple(rows), view["as_of"], tuple(view["statuses"]))
+    basis = basis_of(*(S.edges[via, customer]["basis"] for customer, (_, via) in found.items()))
+    return DependentsReport(
+        supplier=str(node), label=label_of(G, node), dependents=tuple(rows), **view_fields(G, basis)
+    )
 
 
 @dataclass(frozen=True)
@@ -478,20 +483,19 @@ class Chokepoint:
 
 
 @dataclass(frozen=True)
-class ChokepointReport:
-    """The chokepoints of the supply network, ranked, and the concentration of every market with shares."""
+class ChokepointReport(View):
+    """The chokepoints of the supply network, ranked, and the concentration of every market with shares;
+    ``basis`` is what the supply network rests on (each market says what its shares rest on)."""
 
     rows: tuple[Chokepoint, ...]
     markets: tuple[MarketConcentration, ...]
     suppliers: int
-    as_of: str | None = None
-    statuses: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"as_of", "statuses", "suppliers", "chokepoints": [chokepoint...], "markets": [market...]}``."""
+        """``{"as_of", "statuses", "undated", "evidence", "basis", "suppliers", "chokepoints": [chokepoint...],
+        "markets": [market...]}``."""
         return {
-            "as_of": self.as_of,
-            "statuses": list(self.statuses),
+            **self.view_dict(),
             "suppliers": self.suppliers,
             "chokepoints": [r.to_dict() for r in self.rows],
             "markets": [m.to_dict() for m in self.markets],
@@ -572,10 +576,10 @@ def chokepoints(
     [('A', 3, False), ('B', 2, True)]
     """
     S = supply if supply is not None else supply_graph(G)
-    view = view_of(G)
+    view = view_fields(G, basis_of(*(basis for _, _, basis in S.edges(data="basis"))))
     markets = market_concentration(G, control=control)
     if not S.number_of_edges():
-        return ChokepointReport((), markets, 0, view["as_of"], tuple(view["statuses"]))
+        return ChokepointReport(rows=(), markets=markets, suppliers=0, **view)
     nodes, supply, dominated, articulation = _supply_measures(S)
     out_degree = S.out_degree
     measured = {n: (-dominated[n], n not in articulation, -d) for n, d in out_degree if d}
@@ -613,4 +617,4 @@ def chokepoints(
                 market_hhi=market.hhi if market else None,
             )
         )
-    return ChokepointReport(tuple(rows), markets, len(suppliers), view["as_of"], tuple(view["statuses"]))
+    return ChokepointReport(rows=tuple(rows), markets=markets, suppliers=len(suppliers), **view)

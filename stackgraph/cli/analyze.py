@@ -76,11 +76,19 @@ class _View:
     output: Path | None
     store_opts: StoreOptions
 
-    def graph(self) -> nx.MultiDiGraph:
-        """Project the store under the policy the options give."""
+    def graph(self, *needs: str) -> nx.MultiDiGraph:
+        """Project the store under the policy the options give. When the data lacks what the command ``needs``
+        (deals, layers, supplies), fail saying which; when the view leaves all of it out, :meth:`emit` says so."""
+        from stackgraph.analysis import MAPPING_HINT, missing
+        from stackgraph.errors import NothingToAnalyseError
         from stackgraph.projection import project
 
-        return project(self.store_opts.open(), self.policy_opts.policy(), provenance=False)
+        G = project(self.store_opts.open(), self.policy_opts.policy(), provenance=False)
+        G.graph["needs"] = needs
+        reasons = missing(G, needs)
+        if reasons:
+            raise NothingToAnalyseError(f"nothing to analyse: {'; '.join(reasons)}. {MAPPING_HINT}.")
+        return G
 
     def emit(self, result: Any, G: nx.MultiDiGraph, title: str, notes: list[str] | None = None) -> None:
         _emit(result, self.fmt, self.output, title=title, G=G, notes=notes)
@@ -118,18 +126,21 @@ def _emit(
     if fmt == "csv":
         write_output(_csv(headers, rows), output)
         return
-    from stackgraph.analysis import view_of
-    from stackgraph.vocabulary.rules import undated_note
+    from stackgraph.analysis import left_out, view_of
+    from stackgraph.vocabulary.rules import basis_label, undated_note
 
     view = view_of(G)
     evidence = "" if view["evidence"] is None else f"; evidence {', '.join(view['evidence'])}"
     lines = [f"{title} (as of {view['as_of']}; counting {', '.join(view['statuses'])} deals{evidence})", ""]
     lines.append(format_table(headers, rows) if rows else "(none)")
+    notes = [*left_out(G, G.graph.get("needs", ())), *(notes or ())]
     if notes:
         lines += ["", *notes]
     undated = view["undated"]
     if undated is not None:
         lines += ["", undated_note(undated["rule"], undated["deals"])]
+    if hasattr(result, "basis") and rows:
+        lines.append(f"basis: {basis_label(result.basis)}")
     write_output("\n".join(lines) + "\n", output)
 
 
@@ -162,7 +173,7 @@ def groups(view: _View) -> None:
     """
     from stackgraph.analysis import control_groups
 
-    G = view.graph()
+    G = view.graph("deals")
     result = control_groups(G)
     if view.top is not None:
         result = dataclasses.replace(result, groups=result.groups[: view.top])
@@ -196,7 +207,7 @@ def coverage(
     """
     from stackgraph.analysis import coverage_ranking, group_coverage
 
-    G = view.graph()
+    G = view.graph("deals", "layers")
     if entity is None:
         ranking = coverage_ranking(G, top=view.top or _DEFAULT_TOP)
         view.emit(ranking, G, "Groups ranked by stack integration")
@@ -223,7 +234,7 @@ def dependencies(
     """Upstream supply chain of ENTITY's group: outside suppliers per input layer and single-source inputs."""
     from stackgraph.analysis import dependencies as find_dependencies
 
-    G = view.graph()
+    G = view.graph("deals", "supplies")
     result = find_dependencies(G, _resolve(G, entity))
     if view.top is not None:
         result = dataclasses.replace(result, upstream=result.upstream[: view.top])
@@ -247,7 +258,7 @@ def dependents(
     """Who depends on supplier ENTITY: its customers (tier 1), their customers (tier 2), and so on."""
     from stackgraph.analysis import dependents as find_dependents
 
-    G = view.graph()
+    G = view.graph("deals", "supplies")
     result = find_dependents(G, _resolve(G, entity))
     if view.top is not None:
         result = dataclasses.replace(result, dependents=result.dependents[: view.top])
@@ -264,12 +275,16 @@ def chokepoints(view: _View) -> None:
     marks suppliers whose removal splits the supply network. Markets with known shares get their HHI.
     """
     from stackgraph.analysis import chokepoints as find_chokepoints
+    from stackgraph.analysis import left_out
+    from stackgraph.vocabulary.rules import basis_label
 
-    G = view.graph()
+    G = view.graph("deals", "supplies")
     result = find_chokepoints(G, top=view.top or _DEFAULT_TOP)
-    notes = [
+    notes = left_out(G, ["market shares"]) + [
         f"{m.label} ({m.year}): HHI {m.hhi:.0f}, {m.level}"
         + (f"; largest {m.shares[0].label} {m.shares[0].share:.1f}%" if m.shares else "")
+        + f" -- {basis_label(m.basis)}"
+        + (", not a finding: check before citing" if m.estimate else "")
         for m in result.markets
     ]
     view.emit(result, G, "Supply chokepoints", notes)
@@ -313,7 +328,7 @@ def centrality(
         from stackgraph.cli._common import UsageFailure
 
         raise UsageFailure("give either --exact or --samples, not both")
-    G = view.graph()
+    G = view.graph("deals")
     result = compute(G, backend=backend, samples=samples, exact=exact or None, top=view.top or _DEFAULT_TOP, sort=sort)
     method = result.method
     approximation = (

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from stackgraph.analysis import basis_of
 from stackgraph.analysis import coverage as _coverage_module
 from stackgraph.analysis.centrality import centrality
 from stackgraph.analysis.concentration import (
@@ -662,6 +663,7 @@ def _concentration(before: nx.MultiDiGraph, after: nx.MultiDiGraph) -> list[dict
                 "presumed_to_enhance_market_power": change.presumption,
                 "shares_before": _shares(before, old.get(market)),
                 "shares_after": _shares(after, new.get(market)),
+                "basis": list(basis_of(*(m.basis for m in (old.get(market), new.get(market)) if m is not None))),
             }
         )
     return rows

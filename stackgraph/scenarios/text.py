@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from stackgraph.errors import InputError
+from stackgraph.vocabulary.rules import basis_label, is_estimate
 
 if TYPE_CHECKING:
     from stackgraph.scenarios.screening import Screening
@@ -165,8 +166,12 @@ def _blocks(report: Mapping[str, Any]) -> list[_Block]:
     blocks.append(("Vertical exposure (rivals buying from the group)", headers, rows, []))
 
     rows = []
+    estimates = False
     for m in report.get("concentration", ()):
-        flags = []
+        basis = m.get("basis") or []
+        estimate = is_estimate(basis)
+        estimates = estimates or estimate
+        flags = [basis_label(basis) + (" (not a finding)" if estimate else "")] if basis else []
         if m["highly_concentrated"]:
             flags.append("highly concentrated (HHI > 1,800)")
         if m["significant_change"]:
@@ -184,6 +189,10 @@ def _blocks(report: Mapping[str, Any]) -> list[_Block]:
             ]
         )
     notes = ["thresholds: 2023 US Merger Guidelines; shares summed per control group"] if rows else []
+    if estimates:
+        notes.append(
+            "shares marked editorial estimate are approximate: check them before citing a figure built on them"
+        )
     blocks.append(
         ("Concentration (HHI per layer)", ["market", "year", "HHI before", "HHI after", "ΔHHI", "flags"], rows, notes)
     )

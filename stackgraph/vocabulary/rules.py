@@ -57,6 +57,7 @@ __all__ = [
     "gives_control",
     "in_effect",
     "in_effect_in_scenario",
+    "is_estimate",
     "parse_date",
     "parse_evidence",
     "parse_statuses",
@@ -245,6 +246,19 @@ def basis_label(kinds: Iterable[str]) -> str:
     labels = {kind.key: kind.label for kind in terms.EVIDENCE_KINDS}
     chosen = [labels.get(kind, kind) for kind in sorted(set(kinds), key=_evidence_order)]
     return ", ".join(chosen) if chosen else "no recorded source"
+
+
+def is_estimate(kinds: Iterable[str]) -> bool:
+    """Whether a figure resting on the evidence kinds ``kinds`` is an estimate, not a finding: it rests on editorial
+    estimates and nothing else.
+
+    Examples
+    --------
+    >>> is_estimate(["editorial"]), is_estimate(["editorial", "quoted"]), is_estimate([])
+    (True, False, False)
+    """
+    found = set(kinds)
+    return bool(found) and found <= {"editorial"}
 
 
 def _evidence_order(kind: str) -> tuple[int, str]:
