@@ -32,7 +32,7 @@ def label_of(G: nx.Graph, node: Hashable) -> str:
 
 def node_for(G: nx.Graph, entity: str) -> str:
     """Return the node ``entity`` designates: the node itself, or the one whose IRI, local name, label or alias
-    matches (see :func:`stackgraph.naming.resolve_name`; unknown names raise ``UnknownEntityError`` with
+    matches (see :func:`stackgraph.vocabulary.names.resolve_name`; unknown names raise ``UnknownEntityError`` with
     suggestions)."""
     if entity in G:
         return entity

@@ -40,6 +40,7 @@ __all__ = [
     "CoverageRanking",
     "GroupCoverage",
     "LayerCredit",
+    "coverage_of",
     "coverage_ranking",
     "group_coverage",
     "integration_chain",
@@ -273,9 +274,11 @@ def _held(G: nx.Graph, group: ControlGroup) -> dict[str, list[str]]:
     return holders
 
 
-def _coverage(
+def coverage_of(
     G: nx.Graph, group: ControlGroup, scheme: Mapping[str, Mapping[str, Any]], scored: _Scored | None = None
 ) -> GroupCoverage:
+    """Return the coverage of ``group`` (a :class:`ControlGroup` the caller has, e.g. from its own control graph)
+    over the layer ``scheme`` (:func:`layer_scheme`); ``scored`` is the scoring when the caller has it already."""
     holders = _held(G, group)
     full_scheme, credit, score, chain = scored if scored is not None else _score(scheme, frozenset(holders))
     credits = []
@@ -323,7 +326,7 @@ def group_coverage(G: nx.MultiDiGraph, entity: str) -> GroupCoverage:
     (('broadband', 'launch'), ('connectivity',), 0.625, ('launch', 'broadband'))
     """
     group = control_group(G, entity)
-    return _coverage(G, group, layer_scheme(G))
+    return coverage_of(G, group, layer_scheme(G))
 
 
 @paused_gc
@@ -370,7 +373,7 @@ def coverage_ranking(
     if top is not None:
         ranked = ranked[:top]
     rows = [
-        _coverage(G, _group(G, C, parent, in_cycle, (str(parent),), keys), scheme, cache[held])
+        coverage_of(G, _group(G, C, parent, in_cycle, (str(parent),), keys), scheme, cache[held])
         for _, parent, in_cycle, held in ranked
     ]
     return CoverageRanking(

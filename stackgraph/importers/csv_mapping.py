@@ -67,10 +67,9 @@ from stackgraph.importers._common import (
     sg,
 )
 from stackgraph.importers.layers import load_toml, resolve_layer
-from stackgraph.namespace import ID_IRI
 from stackgraph.vocabulary import rules, terms
 from stackgraph.vocabulary.names import local_name
-from stackgraph.vocabulary.terms import SG
+from stackgraph.vocabulary.terms import ID_IRI, SG
 
 __all__ = ["DEAL_KINDS", "CsvMapping", "import_csv", "load_csv_mapping", "read_csv"]
 

@@ -142,12 +142,12 @@ class Scenario:
     @property
     def graph_iri(self) -> str:
         """IRI of the named graph holding the scenario's triples."""
-        return f"urn:stackgraph:graph:scenario-{self.slug}"
+        return f"{terms.GRAPH_IRI}scenario-{self.slug}"
 
     @property
     def source_iri(self) -> str:
         """IRI of the scenario's ``sg:ScenarioSource`` node."""
-        return f"https://w3id.org/stackgraph/source/scenario-{self.slug}"
+        return f"{terms.SOURCE_IRI}scenario-{self.slug}"
 
     def effective_as_of(self, today: _dt.date | None = None) -> str:
         """Return the as-of date of the "after" view (ISO ``YYYY-MM-DD``)."""

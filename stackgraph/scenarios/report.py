@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from stackgraph.analysis import basis_of
-from stackgraph.analysis import coverage as _coverage_module
 from stackgraph.analysis.centrality import centrality
 from stackgraph.analysis.concentration import (
     HIGHLY_CONCENTRATED,
@@ -42,7 +41,7 @@ from stackgraph.analysis.concentration import (
     market_concentration,
 )
 from stackgraph.analysis.control import control_graph, control_group, ultimate_parents
-from stackgraph.analysis.coverage import GroupCoverage, group_coverage, layer_scheme
+from stackgraph.analysis.coverage import GroupCoverage, coverage_of, group_coverage, layer_scheme
 from stackgraph.analysis.dependencies import chokepoints, dependencies
 from stackgraph.scenarios.model import Scenario
 
@@ -82,8 +81,6 @@ HHI_HIGHLY_CONCENTRATED = HIGHLY_CONCENTRATED
 HHI_SIGNIFICANT_CHANGE = SIGNIFICANT_CHANGE
 
 _FEW_GROUPS = 4
-# the analysis layer's coverage of a given group (shares the caller's control graph); group_coverage otherwise
-_coverage_of_group = getattr(_coverage_module, "_coverage", None)
 _EXACT_BETWEENNESS_NODES = 1000
 _BETWEENNESS_SAMPLES = 16
 _TIE_RELATIONS = ("supplies", "invests_in", "partners_with", "acquires", "controls")
@@ -364,10 +361,10 @@ def _coverage(
     def lookup(G: nx.MultiDiGraph, C: nx.DiGraph, scheme: Mapping[str, Any], parent: str) -> GroupCoverage | None:
         if parent not in G:
             return None
-        if len(parents) <= _FEW_GROUPS or _coverage_of_group is None:
+        if len(parents) <= _FEW_GROUPS:
             return group_coverage(G, parent)
         # many groups: share one control graph instead of rebuilding it per group
-        return _coverage_of_group(G, control_group(G, parent, control=C), scheme)
+        return coverage_of(G, control_group(G, parent, control=C), scheme)
 
     rows = []
     for parent in parents:

@@ -4,13 +4,26 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from stackgraph.errors import InputError
 from stackgraph.vocabulary.rules import basis_label, is_estimate
 
-if TYPE_CHECKING:
-    from stackgraph.scenarios.screening import Screening
+
+class _Ranking(Protocol):
+    """What :func:`format_screening` reads of a :class:`~stackgraph.scenarios.screening.Screening` (a protocol, so
+    that this module imports neither the screening nor the report it formats: no import cycle)."""
+
+    objective: str
+    label: str
+    method: str
+    as_of: str | None
+    candidates: Sequence[Any]
+
+    def top(self, n: int | None = None) -> Sequence[Any]: ...
+
+    def to_dict(self, top: int | None = None) -> dict[str, Any]: ...
+
 
 __all__ = ["FORMATS", "format_report", "format_screening"]
 
@@ -253,7 +266,7 @@ def format_report(report: Mapping[str, Any], fmt: str = "table") -> str:
     return _render(_blocks(report), fmt)
 
 
-def format_screening(screening: Screening, fmt: str = "table", *, top: int | None = 10) -> str:
+def format_screening(screening: _Ranking, fmt: str = "table", *, top: int | None = 10) -> str:
     """Return a screening (from :func:`stackgraph.scenarios.screen_targets`) as ``table``, ``markdown`` or
     ``json`` text, the first ``top`` candidates."""
     if fmt == "json":
