@@ -182,6 +182,7 @@ def run_scenario(
             "graph": overlay.graph_iri,
             "source": scenario.source_iri,
         },
+        "view": _view(before, after),
         "steps": [effect.to_dict() for effect in overlay.effects],
         **report,
     }
@@ -191,6 +192,26 @@ def run_scenario(
 # ---------------------------------------------------------------------------------------------------------------
 # comparison
 # ---------------------------------------------------------------------------------------------------------------
+
+
+def _view(before: nx.MultiDiGraph, after: nx.MultiDiGraph) -> dict[str, Any]:
+    """What both views counted: ``{"statuses", "evidence", "undated": {"rule", "before", "after"}, "basis_before",
+    "basis_after"}`` (undated deals counted or left out in each view; the evidence kinds each view's ties rest on)."""
+    from stackgraph.analysis import view_of
+
+    views = view_of(before), view_of(after)
+    undated = [view["undated"] or {} for view in views]
+    return {
+        "statuses": views[1]["statuses"],
+        "evidence": views[1]["evidence"],
+        "undated": {
+            "rule": undated[1].get("rule"),
+            "before": undated[0].get("deals"),
+            "after": undated[1].get("deals"),
+        },
+        "basis_before": list(basis_of(*(kinds for _, _, kinds in before.edges(data="basis", default=())))),
+        "basis_after": list(basis_of(*(kinds for _, _, kinds in after.edges(data="basis", default=())))),
+    }
 
 
 def _ref(G: nx.Graph, node: str) -> dict[str, str]:

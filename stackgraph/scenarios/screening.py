@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from stackgraph.analysis import label_of, node_for
+from stackgraph.analysis import basis_of, label_of, node_for
 from stackgraph.analysis.control import control_graph, control_group, ultimate_parents
 from stackgraph.analysis.coverage import group_coverage
 from stackgraph.analysis.dependencies import dependencies, supply_graph
@@ -87,6 +87,8 @@ class Screening:
     candidates: tuple[Candidate, ...]
     as_of: str | None = None
     method: str = "incremental"
+    undated: Mapping[str, Any] | None = None
+    basis: tuple[str, ...] = ()
 
     def top(self, n: int | None = None) -> tuple[Candidate, ...]:
         """The first ``n`` candidates (all when ``None``)."""
@@ -97,13 +99,16 @@ class Screening:
         return [c.target for c in self.candidates]
 
     def to_dict(self, top: int | None = None) -> dict[str, Any]:
-        """``{"acquirer": {"iri", "label"}, "group", "objective", "as_of", "method", "evaluated",
-        "candidates": [candidate...]}`` (the first ``top`` candidates)."""
+        """``{"acquirer": {"iri", "label"}, "group", "objective", "as_of", "undated", "basis", "method",
+        "evaluated", "candidates": [candidate...]}`` (the first ``top`` candidates; ``undated``: what the view did
+        with undated deals; ``basis``: the evidence kinds its ties rest on)."""
         return {
             "acquirer": {"iri": self.acquirer, "label": self.label},
             "group": self.group,
             "objective": self.objective,
             "as_of": self.as_of,
+            "undated": dict(self.undated) if self.undated is not None else None,
+            "basis": list(self.basis),
             "method": self.method,
             "evaluated": len(self.candidates),
             "candidates": [c.to_dict() for c in self.top(top)],
@@ -206,7 +211,16 @@ def screen_graph(G: nx.MultiDiGraph, acquirer: str, *, objective: str = "coverag
     score = scorer(G, C, node, parent, members)
     rows = [score(c, closures[c]) for c in candidates]
     rows.sort(key=Candidate.sort_key)
-    return Screening(node, label_of(G, node), parent, objective, tuple(rows), G.graph.get("as_of"))
+    return Screening(
+        node,
+        label_of(G, node),
+        parent,
+        objective,
+        tuple(rows),
+        G.graph.get("as_of"),
+        undated=G.graph.get("undated"),
+        basis=basis_of(*(kinds for _, _, kinds in G.edges(data="basis", default=()))),
+    )
 
 
 def _closures(C: nx.DiGraph, candidates: Sequence[str]) -> dict[str, tuple[str, ...]]:

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from stackgraph.errors import InputError
-from stackgraph.vocabulary.rules import basis_label, is_estimate
+from stackgraph.vocabulary.rules import basis_label, is_estimate, undated_note
 
 
 class _Ranking(Protocol):
@@ -19,6 +19,8 @@ class _Ranking(Protocol):
     method: str
     as_of: str | None
     candidates: Sequence[Any]
+    undated: Mapping[str, Any] | None
+    basis: Sequence[str]
 
     def top(self, n: int | None = None) -> Sequence[Any]: ...
 
@@ -54,6 +56,13 @@ def _blocks(report: Mapping[str, Any]) -> list[_Block]:
     notes.append(
         f"as of {scenario.get('as_of')}; sections that changed: {', '.join(report.get('changed', ())) or 'none'}"
     )
+    view = report.get("view") or {}
+    undated = view.get("undated") or {}
+    if undated.get("rule") is not None:
+        notes.append(
+            f"{undated_note(undated['rule'], undated.get('after') or 0)}; ties rest on: "
+            f"{basis_label(view.get('basis_after') or ())}"
+        )
     blocks.append((f"What if: {scenario.get('name', '')}", ["step", "kind", "what"], steps, notes))
 
     rows = []
@@ -278,5 +287,8 @@ def format_screening(screening: _Ranking, fmt: str = "table", *, top: int | None
         for i, c in enumerate(screening.top(top), start=1)
     ]
     title = f"Acquisition targets for {screening.label} by {screening.objective}"
-    note = f"{len(screening.candidates)} candidates evaluated ({screening.method}); as of {screening.as_of}"
-    return _render([(title, ["rank", "target", "score", "why"], rows, [note])], fmt)
+    notes = [f"{len(screening.candidates)} candidates evaluated ({screening.method}); as of {screening.as_of}"]
+    if screening.undated:
+        notes.append(undated_note(screening.undated["rule"], screening.undated["deals"]))
+    notes.append(f"ties rest on: {basis_label(screening.basis)}")
+    return _render([(title, ["rank", "target", "score", "why"], rows, notes)], fmt)

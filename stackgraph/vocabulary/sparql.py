@@ -6,9 +6,9 @@ without being filled fails instead of answering without the rule. :func:`fill` w
 rules (``tests/test_rulebook_agreement.py`` checks that both answer alike):
 
 ``RULE(deal-counts ?deal)``
-    FILTERs that keep ``?deal`` when it counts under the policy (``RULE(deal-counts ?deal undated)``: as if the
-    policy included undated deals). Dates compare as periods on their lexical form: a deal has begun when
-    ``STR(start) <= SUBSTR(asOf, 1, STRLEN(start))`` and has ended when
+    The patterns and FILTERs that keep ``?deal`` when it counts under the policy (``RULE(deal-counts ?deal
+    undated)``: as if the policy included undated deals). Dates compare as periods on their lexical form: a deal
+    has begun when ``STR(start) <= SUBSTR(asOf, 1, STRLEN(start))`` and has ended when
     ``SUBSTR(dayAfterAsOf, 1, STRLEN(end)) > STR(end)``.
 ``RULE(deal-ties ?deal ?actor ?counterparty ?direct ?control)``
     Each tie of a deal of a class with a relation: its parties, the direct property derived from it (unbound for
@@ -67,8 +67,8 @@ def _kind_test(source: str, iri: str) -> str:
 
 
 def _scenario(var: str) -> str:
-    scenario = next(kind.iri for kind in terms.EVIDENCE_KINDS if kind.key == "scenario")
-    return f"EXISTS {{ {var} prov:wasDerivedFrom/a/rdfs:subClassOf* {_sg(scenario)} }}"
+    source = f"{var}__scenario"
+    return f"EXISTS {{ {var} prov:wasDerivedFrom {source} . {source} a/rdfs:subClassOf* {_sg(_scenario_class())} }}"
 
 
 def _ended_statuses() -> list[str]:
@@ -104,14 +104,22 @@ def _begun(var: str, as_of: str, undated: bool) -> list[str]:
     return lines
 
 
-def _shown(var: str, statuses: Sequence[str]) -> str:
-    """Its status is one of ``statuses`` (IRIs), or it comes from a scenario."""
-    status = f"{var}__status"
+def _shown(var: str, statuses: Sequence[str]) -> list[str]:
+    """``var``'s status is one of ``statuses`` (IRIs), or it comes from a scenario: a join, not a FILTER EXISTS (the
+    engine then starts from the statuses or from the few scenario sources instead of testing every deal)."""
+    status, source = f"{var}__status", f"{var}__scenario"
+    scenario = f"{{ {source} a/rdfs:subClassOf* {_sg(_scenario_class())} . {var} prov:wasDerivedFrom {source} ."
     if not statuses:
-        return f"FILTER({_scenario(var)})"
-    return (
-        f"FILTER(EXISTS {{ VALUES {status} {{ {_values(statuses)} }} {var} sg:status {status} }} || {_scenario(var)})"
-    )
+        return [scenario + " }"]
+    values = f"VALUES {status} {{ {_values(statuses)} }}"
+    return [
+        f"{{ {values} {var} sg:status {status} . }}",
+        f"UNION {scenario} FILTER NOT EXISTS {{ {values} {var} sg:status {status} }} }}",
+    ]
+
+
+def _scenario_class() -> str:
+    return next(kind.iri for kind in terms.EVIDENCE_KINDS if kind.key == "scenario")
 
 
 def _deal_counts(policy: DealPolicy | None, var: str, *flags: str) -> list[str]:
@@ -132,13 +140,13 @@ def _deal_counts(policy: DealPolicy | None, var: str, *flags: str) -> list[str]:
         f"# {var} counts: {', '.join(policy.describe()['statuses']) or 'no'} deals or from a scenario, "
         f"as of {as_of.isoformat()}, undated deals {'counted' if undated else 'left out'}, "
         + ("any evidence" if policy.evidence is None else "evidence " + ", ".join(sorted(policy.evidence))),
-        _shown(var, counted),
+        *_shown(var, counted),
         *(_evidence(var, policy.evidence) if policy.evidence is not None else []),
         *_begun(var, as_of.isoformat(), undated),
         f"FILTER NOT EXISTS {{ {var} sg:endDate {end} BIND({_NORMAL.format(x=end)} AS {normal}) "
         f'FILTER(SUBSTR("{after}", 1, STRLEN({normal})) > {normal}) }}',
         f"FILTER NOT EXISTS {{ {newer} sg:supersedes {var} .",
-        "  " + _shown(newer, hiding),
+        *("  " + line for line in _shown(newer, hiding)),
         *("  " + line for line in (_evidence(newer, policy.evidence) if policy.evidence is not None else [])),
         *("  " + line for line in _begun(newer, as_of.isoformat(), undated)),
         "}",
