@@ -140,6 +140,16 @@ class Extractor:
     def _sentence(self, sentence: Sentence, discourse: Discourse, today: dt.date | None,
                   notes: list[str]) -> Iterable[Candidate]:
         quote = re.sub(r"\s+", " ", sentence.text).strip()
+        chosen: dict[tuple[object, ...], Candidate] = {}
+        for candidate in self._candidates(sentence, discourse, today, notes, quote):
+            key = candidate.key()[:3]
+            known = chosen.get(key)
+            if known is None or _rank(candidate) > _rank(known):
+                chosen[key] = candidate
+        return chosen.values()
+
+    def _candidates(self, sentence: Sentence, discourse: Discourse, today: dt.date | None, notes: list[str],
+                    quote: str) -> Iterable[Candidate]:
         for deal in find_deals(sentence, discourse):
             date, note = _date(sentence, deal)
             future = None if (date is None or today is None) else _after(date, today)
@@ -172,6 +182,11 @@ class Extractor:
                 )
                 candidate.confidence = _confidence(candidate, deal)
                 yield candidate
+
+
+def _rank(candidate: Candidate) -> tuple[int, float]:
+    """Of two readings of one deal in one sentence, prefer the one a cue decided, then the surer one."""
+    return (int(candidate.cue.startswith('"')), candidate.confidence)
 
 
 def _merge(merged: dict[tuple[object, ...], Candidate], candidate: Candidate) -> None:

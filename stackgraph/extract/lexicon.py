@@ -192,7 +192,7 @@ TRIGGERS: tuple[Trigger, ...] = tuple(
                "to raise")
     + _phrases("investment", "raise", "past", "raised|secured|received")
     + _phrases("investment", "backed_by", "past", "backed by|is backed by|funded by|financed by")
-    + _phrases("investment", "backer_of", "none", "backer of|investor in|early backer of|an investor in")
+    + _phrases("investment", "backer_of", "past", "backer of|investor in|early backer of|an investor in")
     + _phrases("investment", "noun", "none", "financing of|funding for")
     + _phrases("investment", "stake", "past", "took a|takes a|take a")
     + _verbs("supply", "supply", "supply supplies supplying provide provides providing deliver delivers "

@@ -108,13 +108,12 @@ def guess_kind(name: str, around: tuple[Sequence[str], Sequence[str]] = ((), ())
     if last in ORG_WORDS:
         return "organization"
     following = [w for w in after[:3] if w not in ("(", ")")]
-    for word in following:
+    determined = bool(before) and before[-1] in ("the", "its", "their", "his", "her", "'s", "’s")
+    for word in following[: 2 if determined else 1]:
         if word in FACILITY_WORDS:
             return "facility"
         if word in PRODUCT_WORDS:
             return "product"
-        if word in ORG_WORDS or word in (",", "'s", "’s", "is", "has", "was", "and"):
-            break
     if before and before[-1] in PERSON_CUES or (len(before) > 1 and before[-2] in PERSON_CUES and before[-1] == ","):
         return "person"
     return "organization"

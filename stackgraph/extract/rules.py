@@ -131,7 +131,10 @@ class _Reader:
                     else:
                         break
                 return [m for m in found if m is not None], first
-            if unit.low in _CLAUSE_WORDS and unit.low not in ("that", "which") or unit.low == "between":
+            if unit.low == "between":
+                found, last = self.object(j + 1)
+                return found, j + 1 if found else -1
+            if unit.low in _CLAUSE_WORDS and unit.low not in ("that", "which"):
                 break
             j -= 1
         return [], -1
@@ -163,11 +166,14 @@ class _Reader:
                     found.append(self.u[last + 2].value)
                     last += 2
                 return [m for m in found if m is not None], last
-            if unit.kind in ("money", "stake", "date") or unit.low in ALLOWED_BEFORE_OBJECT or unit.low in preps:
-                j += 1
-                continue
             if unit.low in ("stake", "stakes", "shares") and j + 1 < len(self.u) and self.u[j + 1].low in ("in", "of"):
                 j += 2
+                continue
+            if unit.low == "of" and j > i and self.u[j - 1].kind == "stake":
+                j += 1
+                continue
+            if unit.kind in ("money", "stake", "date") or unit.low in ALLOWED_BEFORE_OBJECT or unit.low in preps:
+                j += 1
                 continue
             if unit.low == "for" and j > i and self.u[j - 1].kind == "money":
                 j += 1
@@ -227,7 +233,7 @@ def find_deals(sentence: Sentence, discourse: Discourse) -> list[RawDeal]:
 
 
 def _plausible(deal: RawDeal) -> bool:
-    if not deal.actors or (deal.kind != "public-offering" and not deal.counterparties):
+    if not deal.actors or (deal.kind not in ("public-offering", "partnership") and not deal.counterparties):
         return False
     parties = [*deal.actors, *deal.counterparties]
     if deal.kind == "partnership":
@@ -272,6 +278,12 @@ def _svo(r: _Reader, m: Match, t: Trigger) -> list[RawDeal]:
     actors, lo = r.subject(m.start)
     loose = t.kind == "development"
     others, hi = r.object(m.end, loose=loose)
+    if not actors and m.start == r.s.body and others:
+        # "Buying Tesseract would give Oberon ...": the buyer is whom the deal would give or suit.
+        actors, _ = r.after(hi + 1, ("give", "gives", "for", "allow", "let", "help"), limit=6)
+        actors = actors[:1]
+    if not others and lo > 1 and r.u[lo - 1].low in ("which", "that") and r.u[lo - 2].text == ",":
+        others = [m2 for m2 in [r.ref(lo - 3)] if m2 is not None]
     if t.kind == "development":
         others = _as_product(others)
         own = any(r.u[k].low == "own" and r.u[k - 1].low in ("its", "their") for k in range(m.end, max(m.end, hi)))
@@ -394,6 +406,8 @@ def _sold_shares(r: _Reader, m: Match, t: Trigger) -> list[RawDeal]:
 def _supply(r: _Reader, m: Match, t: Trigger) -> list[RawDeal]:
     suppliers, lo = r.subject(m.start)
     customers, hi = r.object(m.end)
+    if customers and hi >= 0 and r.u[hi].kind != "name":
+        customers = [c for c in [r.ref(hi, exclude=suppliers)] if c is not None]
     if not customers:
         customers, hi = r.after(m.end, ("to",), limit=10)
     return [_deal(t.kind, suppliers, customers, m, t, lo, hi, purpose_from=hi + 1)]
@@ -492,13 +506,10 @@ def _between(r: _Reader, m: Match, t: Trigger) -> list[RawDeal]:
 
 
 def _codevelop(r: _Reader, m: Match, t: Trigger) -> list[RawDeal]:
-    subject, lo = r.subject(m.start)
-    if not subject:
+    names = [j for j in range(r.s.body, m.start) if r.u[j].kind == "name"]
+    if len(names) < 2:
         return []
-    partner = next((r.u[j].value for j in range(m.start - 1, lo, -1)
-                    if r.u[j].kind == "name" and r.u[j].value not in subject), None)
-    if partner is None:
-        return []
+    subject, partner, lo = [r.u[names[0]].value], r.u[names[-1]].value, names[0]
     first = m.start + 1 if r.u[m.start].low == "to" else m.start
     return [_deal("partnership", [subject[0], partner], [], m, t, lo, m.end, purpose_from=first, tense="past")]
 
@@ -529,10 +540,12 @@ def _possessive_products(r: _Reader) -> list[RawDeal]:
     u = r.u
     for j in r.s.names():
         product: Mention = u[j].value
-        if product.kind not in _PRODUCT_KINDS:
+        if product.kind not in _PRODUCT_KINDS and product.iri is not None:
             continue
         owner: Mention | None = None
-        if j >= 2 and u[j - 1].text in _POSSESSIVE:
+        if product.kind not in _PRODUCT_KINDS:
+            pass
+        elif j >= 2 and u[j - 1].text in _POSSESSIVE:
             owner = r.ref(j - 2)
         elif j >= 1 and u[j - 1].low in ("its", "their"):
             owner = r.ref(j - 1, exclude=[product])
@@ -543,7 +556,8 @@ def _possessive_products(r: _Reader) -> list[RawDeal]:
                     owner = u[j + 2].value
                 elif u[j + 2].low in ("its", "their"):
                     owner = r.ref(j + 2, exclude=[product])
-        if owner is not None and owner.kind == "organization":
+        if owner is not None and owner.kind == "organization" and owner != product:
+            product = _as_product([product])[0]
             match = Match(j, j + 1, Trigger("'s", "development", "possessive", "none"))
             deals.append(RawDeal("development", [owner], [product], match, "none", "possessive", (max(0, j - 2), j),
                                  status="active", cue="possessive: a product of its owner", background=True))

@@ -94,7 +94,7 @@ def _negated(sentence: Sentence, deal: RawDeal) -> bool:
     before = " ".join(low[sentence.body : start])
     if any(f" {d} " in f" {before} " for d in DENIALS):
         return True
-    for j in range(start - 1, max(sentence.body, deal.span[0] - 1, start - 7) - 1, -1):
+    for j in range(start - 1, max(sentence.body, start - 7) - 1, -1):
         if units[j].text in _STOP or units[j].text == ",":
             break
         word = low[j]

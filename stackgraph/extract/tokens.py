@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 __all__ = ["Match", "Sentence", "SentenceReader", "Unit", "blank_pipeline"]
 
 _FUTURE_WORDS = frozenset({"will", "scheduled", "set", "plans", "plan", "upcoming", "next", "expected", "starting",
-                           "intends", "from", "could", "would", "might", "preparing", "later", "agreed", "to"})
+                           "intends", "preparing", "later", "'ll"})
 
 
 @dataclass
@@ -178,7 +178,8 @@ class SentenceReader:
             if token is not None and (_name_token(token) or (run and _connector(token, tokens, k))):
                 run.append(token)
                 continue
-            while run and (run[-1].text in "&-" or run[-1].lower_ in COMMON_CAPITALISED):
+            while run and (run[-1].text in "&-" or (run[-1].lower_ in COMMON_CAPITALISED and not (
+                len(run) > 1 and run[-1].lower_ in ORG_WORDS))):
                 run.pop()
             while run and (run[0].lower_ in COMMON_CAPITALISED or run[0].text in "&-"):
                 run.pop(0)
@@ -234,8 +235,10 @@ def _around(tokens: Sequence[Any], run: Sequence[Any]) -> tuple[list[str], list[
 
 
 def _is_headline(sent: Span) -> bool:
-    words = [t for t in sent if t.is_alpha and len(t) > 3]
-    return len(words) >= 4 and sum(1 for t in words if t.text[0].isupper()) >= 0.7 * len(words)
+    """Title case: four words or more, three in four capitalised, and no lower-case word longer than four letters."""
+    words = [t for t in sent if t.is_alpha]
+    capitals = sum(1 for t in words if not t.text.islower())
+    return len(words) >= 4 and capitals >= 0.75 * len(words) and not any(t.text.islower() and len(t) > 4 for t in words)
 
 
 def _without_overlaps(spans: list[tuple[int, int, str, Any]]) -> list[tuple[int, int, str, Any]]:
