@@ -77,9 +77,7 @@ def load_corpus(path: str | Path) -> tuple[list[dict[str, Any]], str | None]:
     return list(data.get("item", [])), data.get("article_date")
 
 
-def score_corpus(
-    extractor: Extractor, items: Iterable[Mapping[str, Any]], *, article_date: str | None = None
-) -> Score:
+def score_corpus(extractor: Extractor, items: Iterable[Mapping[str, Any]], *, article_date: str | None = None) -> Score:
     """Extract each item's text and compare with its labelled deals."""
     score = Score()
     for number, item in enumerate(items, 1):

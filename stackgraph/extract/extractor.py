@@ -29,9 +29,37 @@ from stackgraph.extract.tokens import Sentence, SentenceReader
 __all__ = ["Candidate", "Extraction", "Extractor", "Source"]
 
 _PURPOSE_STOP = frozenset({",", ";", ":", ".", "—", "(", "?"})
-_NOT_PURPOSE_BEFORE = frozenset({"according", "due", "up", "compared", "subject", "set", "plans", "plan", "agreed",
-                                 "expected", "pursuant", "next", "close", "able", "from", "intends", "going",
-                                 "is", "was", "begin", "how", "what", "is", "are", "seeking", "likely", "want"})
+_NOT_PURPOSE_BEFORE = frozenset(
+    {
+        "according",
+        "due",
+        "up",
+        "compared",
+        "subject",
+        "set",
+        "plans",
+        "plan",
+        "agreed",
+        "expected",
+        "pursuant",
+        "next",
+        "close",
+        "able",
+        "from",
+        "intends",
+        "going",
+        "is",
+        "was",
+        "begin",
+        "how",
+        "what",
+        "is",
+        "are",
+        "seeking",
+        "likely",
+        "want",
+    }
+)
 _NOT_VERB = frozenset({"the", "a", "an", "its", "their", "his", "her", "be", "date", "market", "ground"})
 
 
@@ -94,8 +122,12 @@ class Candidate:
         """What makes two candidates of one article the same deal: kind, parties (with roles) and status."""
         ident = [_identity(m) for m in self.actors]
         others = [_identity(m) for m in self.counterparties]
-        return (self.kind, tuple(sorted(ident)) if self.kind == "partnership" else tuple(ident), tuple(others),
-                self.status)
+        return (
+            self.kind,
+            tuple(sorted(ident)) if self.kind == "partnership" else tuple(ident),
+            tuple(others),
+            self.status,
+        )
 
 
 @dataclass
@@ -137,8 +169,9 @@ class Extractor:
             _update(discourse, sentence, list(merged.values()))
         return Extraction(source, list(merged.values()), len(sentences), notes)
 
-    def _sentence(self, sentence: Sentence, discourse: Discourse, today: dt.date | None,
-                  notes: list[str]) -> Iterable[Candidate]:
+    def _sentence(
+        self, sentence: Sentence, discourse: Discourse, today: dt.date | None, notes: list[str]
+    ) -> Iterable[Candidate]:
         quote = re.sub(r"\s+", " ", sentence.text).strip()
         chosen: dict[tuple[object, ...], Candidate] = {}
         for candidate in self._candidates(sentence, discourse, today, notes, quote):
@@ -148,8 +181,9 @@ class Extractor:
                 chosen[key] = candidate
         return chosen.values()
 
-    def _candidates(self, sentence: Sentence, discourse: Discourse, today: dt.date | None, notes: list[str],
-                    quote: str) -> Iterable[Candidate]:
+    def _candidates(
+        self, sentence: Sentence, discourse: Discourse, today: dt.date | None, notes: list[str], quote: str
+    ) -> Iterable[Candidate]:
         for deal in find_deals(sentence, discourse):
             date, note = _date(sentence, deal)
             future = None if (date is None or today is None) else _after(date, today)
@@ -159,8 +193,11 @@ class Extractor:
                 continue
             status, cue = decided
             amount, currency, price = _money(sentence, deal)
-            pairs = [(a, c) for a in deal.actors for c in (deal.counterparties or [None])] if deal.kind not in (
-                "partnership",) else [(None, None)]
+            pairs = (
+                [(a, c) for a in deal.actors for c in (deal.counterparties or [None])]
+                if deal.kind not in ("partnership",)
+                else [(None, None)]
+            )
             for actor, other in pairs:
                 candidate = Candidate(
                     kind=deal.kind,
@@ -215,8 +252,8 @@ def _update(discourse: Discourse, sentence: Sentence, candidates: Sequence[Candi
             if before not in ("of", "from", "with", "by", "to", "for", "through", "into"):
                 discourse.subject = unit.value
     offerings = [c for c in candidates if c.kind == "public-offering"]
-    if offerings:
-        discourse.issuer = offerings[-1].actors[0]
+    if offerings and discourse.issuer is None:
+        discourse.issuer = offerings[0].actors[0]  # "the IPO" is the one the article is about: the first named
 
 
 def _date(sentence: Sentence, deal: RawDeal) -> tuple[str | None, str]:
@@ -250,8 +287,11 @@ def _money(sentence: Sentence, deal: RawDeal) -> tuple[Decimal | None, str | Non
         return None, None, None
     units = sentence.units
     lo, hi = deal.span
-    amounts = [(abs(i - deal.trigger.start), u.value) for i, u in enumerate(units)
-               if u.kind == "money" and lo - 6 <= i <= hi + 8]
+    amounts = [
+        (abs(i - deal.trigger.start), u.value)
+        for i, u in enumerate(units)
+        if u.kind == "money" and lo - 6 <= i <= hi + 8
+    ]
     price = next((a.value for _d, a in sorted(amounts, key=lambda x: x[0]) if a.role == "share-price"), None)
     money = [a for _d, a in sorted(amounts, key=lambda x: x[0]) if a.role == "amount"]
     if not money:

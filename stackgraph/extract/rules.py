@@ -23,10 +23,53 @@ from stackgraph.extract.tokens import Match, Sentence, Unit
 __all__ = ["Discourse", "RawDeal", "find_deals"]
 
 _BOUNDARY = frozenset({";", ":", "—", "–"})
-_CLAUSE_WORDS = frozenset({"that", "which", "who", "whom", "whose", "because", "while", "whereas", "but", "although",
-                           "though", "when", "where", "said", "says", "say", "told", "reported"})
-_PREPOSITIONS = frozenset({"by", "from", "to", "with", "for", "through", "into", "in", "on", "at", "of", "via",
-                           "over", "about", "than", "against", "under", "beyond", "toward", "towards", "near"})
+_CLAUSE_WORDS = frozenset(
+    {
+        "that",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "because",
+        "while",
+        "whereas",
+        "but",
+        "although",
+        "though",
+        "when",
+        "where",
+        "said",
+        "says",
+        "say",
+        "told",
+        "reported",
+    }
+)
+_PREPOSITIONS = frozenset(
+    {
+        "by",
+        "from",
+        "to",
+        "with",
+        "for",
+        "through",
+        "into",
+        "in",
+        "on",
+        "at",
+        "of",
+        "via",
+        "over",
+        "about",
+        "than",
+        "against",
+        "under",
+        "beyond",
+        "toward",
+        "towards",
+        "near",
+    }
+)
 _BE = frozenset({"is", "was", "were", "are", "be", "been", "being", "has", "have", "had", "'s"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 _ANAPHOR_NOUNS = frozenset({"company", "firm", "group", "startup", "business", "lender", "chipmaker", "carmaker"})
@@ -95,8 +138,10 @@ class _Reader:
         if not 0 <= i < len(self.u):
             return False
         unit = self.u[i]
-        return unit.kind == "name" or unit.low in ("it", "itself", "they") or (
-            unit.low in _ANAPHOR_NOUNS and i > 0 and self.u[i - 1].low == "the"
+        return (
+            unit.kind == "name"
+            or unit.low in ("it", "itself", "they")
+            or (unit.low in _ANAPHOR_NOUNS and i > 0 and self.u[i - 1].low == "the")
         )
 
     # -- searches ----------------------------------------------------------------------------------------------
@@ -181,8 +226,14 @@ class _Reader:
             if loose and unit.kind == "word" and unit.low not in _PREPOSITIONS and unit.low not in _CLAUSE_WORDS:
                 j += 1
                 continue
-            if loose and unit.text == "," and j + 1 < len(self.u) and (
-                self.u[j + 1].low in ("called", "named", "dubbed", "the", "a", "known") or self.u[j + 1].kind == "name"
+            if (
+                loose
+                and unit.text == ","
+                and j + 1 < len(self.u)
+                and (
+                    self.u[j + 1].low in ("called", "named", "dubbed", "the", "a", "known")
+                    or self.u[j + 1].kind == "name"
+                )
             ):
                 j += 1
                 continue
@@ -207,10 +258,22 @@ class _Reader:
                 return self.ref(j - 1)
             if unit.low in ("its", "their"):
                 return self.ref(j)
-            if unit.kind in ("money", "stake", "date") or unit.low in ("proposed", "planned", "upcoming", "initial",
-                                                                          "all-stock", "cash", "hostile", "possible",
-                                                                          "latest", "-", "$", "takeover", "firm",
-                                                                          "company"):
+            if unit.kind in ("money", "stake", "date") or unit.low in (
+                "proposed",
+                "planned",
+                "upcoming",
+                "initial",
+                "all-stock",
+                "cash",
+                "hostile",
+                "possible",
+                "latest",
+                "-",
+                "$",
+                "takeover",
+                "firm",
+                "company",
+            ):
                 continue
             if unit.kind == "word" and unit.low.isalpha() and unit.low not in _PREPOSITIONS and j == i - 1:
                 continue
@@ -253,8 +316,18 @@ def _identity(mention: Mention) -> str:
     return mention.iri or mention.label.casefold()
 
 
-def _deal(kind: str, actors: list[Mention], others: list[Mention], match: Match, trigger: Trigger, lo: int, hi: int,
-          *, tense: str | None = None, **extra: object) -> RawDeal:
+def _deal(
+    kind: str,
+    actors: list[Mention],
+    others: list[Mention],
+    match: Match,
+    trigger: Trigger,
+    lo: int,
+    hi: int,
+    *,
+    tense: str | None = None,
+    **extra: object,
+) -> RawDeal:
     span = (min(x for x in (lo, match.start) if x >= 0), max(hi, match.end - 1))
     return RawDeal(kind, actors, others, match, tense or trigger.tense, trigger.frame, span, **extra)  # type: ignore[arg-type]
 
@@ -267,8 +340,11 @@ def _svo(r: _Reader, m: Match, t: Trigger) -> list[RawDeal]:
     j = m.end
     while j < len(r.u) and j < m.end + 3 and (r.u[j].kind == "date" or r.u[j].low in ("last", "year", "earlier")):
         j += 1
-    passive = j < len(r.u) and r.u[j].low == "by" and (m.start > 0 and (r.u[m.start - 1].low in _BE or
-                                                                        r.u[m.start - 1].text == ","))
+    passive = (
+        j < len(r.u)
+        and r.u[j].low == "by"
+        and (m.start > 0 and (r.u[m.start - 1].low in _BE or r.u[m.start - 1].text == ","))
+    )
     if passive:
         actors, hi = r.object(j + 1)
         others, lo = r.subject(m.start)
@@ -521,10 +597,22 @@ def _made_by(r: _Reader, m: Match, t: Trigger) -> list[RawDeal]:
 
 
 def _behind(r: _Reader, m: Match, t: Trigger) -> list[RawDeal]:
-    developers, lo = r.subject(m.start, limit=3)
+    developers, lo = r.subject(m.start, limit=8)
     products, hi = r.object(m.end, loose=True)
-    return [_deal(t.kind, developers[-1:], _as_product(products[:1]), m, t, lo, hi, background=True,
-                  status="active", cue="the company behind")]
+    return [
+        _deal(
+            t.kind,
+            developers[-1:],
+            _as_product(products[:1]),
+            m,
+            t,
+            lo,
+            hi,
+            background=True,
+            status="active",
+            cue="the company behind",
+        )
+    ]
 
 
 def _ipo(r: _Reader, m: Match, t: Trigger) -> list[RawDeal]:
@@ -559,17 +647,51 @@ def _possessive_products(r: _Reader) -> list[RawDeal]:
         if owner is not None and owner.kind == "organization" and owner != product:
             product = _as_product([product])[0]
             match = Match(j, j + 1, Trigger("'s", "development", "possessive", "none"))
-            deals.append(RawDeal("development", [owner], [product], match, "none", "possessive", (max(0, j - 2), j),
-                                 status="active", cue="possessive: a product of its owner", background=True))
+            deals.append(
+                RawDeal(
+                    "development",
+                    [owner],
+                    [product],
+                    match,
+                    "none",
+                    "possessive",
+                    (max(0, j - 2), j),
+                    status="active",
+                    cue="possessive: a product of its owner",
+                    background=True,
+                )
+            )
     return deals
 
 
 _FRAMES = {
-    "svo": _svo, "noun": _noun, "merge": _merge, "target_for": _target_for, "sell": _sell, "fold": _fold,
-    "invest": _invest, "raise": _raise, "backed_by": _backed_by, "backer_of": _backer_of, "stake": _stake,
-    "sold_shares": _sold_shares, "supply": _supply, "buy_from": _buy_from, "customer_of": _customer_of,
-    "supplier_to": _supplier_to, "relies_on": _relies_on, "contract_with": _contract_with,
-    "negotiating_with": _negotiating_with, "owned_by": _owned_by, "subsidiary_of": _subsidiary_of,
-    "parent": _parent, "with": _with, "together": _together, "between": _between, "codevelop": _codevelop,
-    "made_by": _made_by, "behind": _behind, "ipo": _ipo,
+    "svo": _svo,
+    "noun": _noun,
+    "merge": _merge,
+    "target_for": _target_for,
+    "sell": _sell,
+    "fold": _fold,
+    "invest": _invest,
+    "raise": _raise,
+    "backed_by": _backed_by,
+    "backer_of": _backer_of,
+    "stake": _stake,
+    "sold_shares": _sold_shares,
+    "supply": _supply,
+    "buy_from": _buy_from,
+    "customer_of": _customer_of,
+    "supplier_to": _supplier_to,
+    "relies_on": _relies_on,
+    "contract_with": _contract_with,
+    "negotiating_with": _negotiating_with,
+    "owned_by": _owned_by,
+    "subsidiary_of": _subsidiary_of,
+    "parent": _parent,
+    "with": _with,
+    "together": _together,
+    "between": _between,
+    "codevelop": _codevelop,
+    "made_by": _made_by,
+    "behind": _behind,
+    "ipo": _ipo,
 }

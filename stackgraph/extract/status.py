@@ -119,8 +119,8 @@ def _in_scope(sentence: Sentence, deal: RawDeal, cue: Match, status: str) -> boo
             return not any(units[k].text in _STOP for k in range(cue.end, deal.trigger.start)) and (
                 deal.trigger.start - cue.end <= 8 or cue.start >= lo
             )
-        after_noun = deal.tense == "none" or deal.frame in ("fold", "between") or units[deal.trigger.start].low.endswith(
-            "ing"
+        after_noun = (
+            deal.tense == "none" or deal.frame in ("fold", "between") or units[deal.trigger.start].low.endswith("ing")
         )
         gap = range(hi + 1, cue.start)
         return after_noun and cue.start > hi and len(gap) <= 6 and not any(units[k].text in ",;:" for k in gap)
@@ -139,8 +139,13 @@ def _distance(deal: RawDeal, cue: Match) -> int:
 
 
 def _longest(cues: Sequence[Match]) -> list[Match]:
-    return [c for c in cues if not any(o is not c and o.start <= c.start and c.end <= o.end and
-                                       (o.end - o.start) > (c.end - c.start) for o in cues)]
+    return [
+        c
+        for c in cues
+        if not any(
+            o is not c and o.start <= c.start and c.end <= o.end and (o.end - o.start) > (c.end - c.start) for o in cues
+        )
+    ]
 
 
 def _text(units: Sequence[object], start: int, end: int) -> str:

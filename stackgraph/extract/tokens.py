@@ -27,8 +27,23 @@ if TYPE_CHECKING:
 
 __all__ = ["Match", "Sentence", "SentenceReader", "Unit", "blank_pipeline"]
 
-_FUTURE_WORDS = frozenset({"will", "scheduled", "set", "plans", "plan", "upcoming", "next", "expected", "starting",
-                           "intends", "preparing", "later", "'ll"})
+_FUTURE_WORDS = frozenset(
+    {
+        "will",
+        "scheduled",
+        "set",
+        "plans",
+        "plan",
+        "upcoming",
+        "next",
+        "expected",
+        "starting",
+        "intends",
+        "preparing",
+        "later",
+        "'ll",
+    }
+)
 
 
 @dataclass
@@ -152,8 +167,9 @@ class SentenceReader:
         chosen = _without_overlaps(spans)
         units = _units(sent, base, chosen)
         body = _body_start(units)
-        sentence = Sentence(text, offset + base, units, body=body, question=text.rstrip().endswith("?"),
-                            headline=headline, dates=dates)
+        sentence = Sentence(
+            text, offset + base, units, body=body, question=text.rstrip().endswith("?"), headline=headline, dates=dates
+        )
         starts = {u.start: i for i, u in enumerate(units) if u.kind in ("word", "punct")}
         ends = {u.end: i for i, u in enumerate(units) if u.kind in ("word", "punct")}
         for key, start, end in found:
@@ -178,8 +194,10 @@ class SentenceReader:
             if token is not None and (_name_token(token) or (run and _connector(token, tokens, k))):
                 run.append(token)
                 continue
-            while run and (run[-1].text in "&-" or (run[-1].lower_ in COMMON_CAPITALISED and not (
-                len(run) > 1 and run[-1].lower_ in ORG_WORDS))):
+            while run and (
+                run[-1].text in "&-"
+                or (run[-1].lower_ in COMMON_CAPITALISED and not (len(run) > 1 and run[-1].lower_ in ORG_WORDS))
+            ):
                 run.pop()
             while run and (run[0].lower_ in COMMON_CAPITALISED or run[0].text in "&-"):
                 run.pop(0)
@@ -264,7 +282,9 @@ def _units(sent: Span, base: int, spans: Sequence[tuple[int, int, str, Any]]) ->
                 units[-1].end = max(units[-1].end, end)
                 units[-1].space = bool(token.whitespace_)
             else:
-                units.append(Unit(span[2], sent.text[span[0] : span[1]], span[0], span[1], bool(token.whitespace_), span[3]))
+                units.append(
+                    Unit(span[2], sent.text[span[0] : span[1]], span[0], span[1], bool(token.whitespace_), span[3])
+                )
             continue
         kind = "punct" if token.is_punct else "word"
         units.append(Unit(kind, token.text, start, end, bool(token.whitespace_)))

@@ -71,8 +71,14 @@ _AMOUNT = re.compile(
     re.IGNORECASE,
 )
 _STAKE = re.compile(rf"\b(?P<num>{_NUMBER})\s?(?:%|per\s?cent\b|percent\b)", re.IGNORECASE)
-_VALUATION_BEFORE = re.compile(r"(?:valuation of|valued at|valuing it at|worth)\s*(?:about|approximately|around|up to|roughly|more than|nearly|almost)?\s*$", re.IGNORECASE)
-_DEAL_VALUED = re.compile(r"(?:deal|transaction|takeover|acquisition|purchase|offer)\s+valued at\s*(?:about|approximately|around|roughly|more than|nearly|almost)?\s*$", re.IGNORECASE)
+_VALUATION_BEFORE = re.compile(
+    r"(?:valuation of|valued at|valuing it at|worth)\s*(?:about|approximately|around|up to|roughly|more than|nearly|almost)?\s*$",
+    re.IGNORECASE,
+)
+_DEAL_VALUED = re.compile(
+    r"(?:deal|transaction|takeover|acquisition|purchase|offer)\s+valued at\s*(?:about|approximately|around|roughly|more than|nearly|almost)?\s*$",
+    re.IGNORECASE,
+)
 _SHARE_AFTER = re.compile(r"^\s*(?:per share|a share|each)\b", re.IGNORECASE)
 _VALUATION_AFTER = re.compile(r"^\s*(?:[a-z-]+\s)?valuation\b|^\s*(?:in (?:revenue|sales))\b", re.IGNORECASE)
 
@@ -100,8 +106,11 @@ def find_amounts(text: str) -> list[Amount]:
             role = "share-price"
         elif (_VALUATION_BEFORE.search(before) and not _DEAL_VALUED.search(before)) or _VALUATION_AFTER.match(after):
             role = "valuation"
-        out.append(Amount(match.start(), match.end(), value.normalize() if value == value.to_integral() else value,
-                          currency, role))
+        out.append(
+            Amount(
+                match.start(), match.end(), value.normalize() if value == value.to_integral() else value, currency, role
+            )
+        )
     return [_integral(a) for a in out]
 
 
@@ -132,11 +141,20 @@ _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("my", rf"\b(?P<month>{_MONTH}),?\s+{_YEAR}\b"),
         ("quarter", rf"\b(?:the\s+)?(?:first|second|third|fourth|final|last)\s+(?:quarter|half)\s+of\s+{_YEAR}\b"),
         ("year", rf"\b(?:in|since|from|of|by|until|during|before|after|end of|early|late|mid-?)\s+{_YEAR}\b(?!\s*%)"),
-        ("month", rf"\b(?:in|since|from|by|until|during|early|late|mid-?|last|this|next)\s+(?P<month>{_MONTH})\b(?!\s+\d)"),
-        ("weekday", r"\b(?:on|last|this|next)\s+(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"),
-        ("relative", r"\b(?P<rel>last year|this year|next year|earlier this year|later this year|before year's end|"
-                     r"before the end of the year|by the end of the year|by year's end|last month|this month|"
-                     r"next month|earlier this month|later this month|yesterday|today|as early as next year)\b"),
+        (
+            "month",
+            rf"\b(?:in|since|from|by|until|during|early|late|mid-?|last|this|next)\s+(?P<month>{_MONTH})\b(?!\s+\d)",
+        ),
+        (
+            "weekday",
+            r"\b(?:on|last|this|next)\s+(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+        ),
+        (
+            "relative",
+            r"\b(?P<rel>last year|this year|next year|earlier this year|later this year|before year's end|"
+            r"before the end of the year|by the end of the year|by year's end|last month|this month|"
+            r"next month|earlier this month|later this month|yesterday|today|as early as next year)\b",
+        ),
     )
 )
 
