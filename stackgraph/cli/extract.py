@@ -81,16 +81,20 @@ def extract(
     table_format(table_path)
     defaults = Source(title or "", publisher=publisher, date=date, url=url)
     extractions = extract_files(articles, defaults, store_opts.open(), max_bytes=max_bytes)
+    sentences = sum(e.sentences for e in extractions)
+    if not any(e.candidates for e in extractions):
+        left_out = sum(len(e.notes) for e in extractions)
+        click.echo(f"no deal found in {sentences} sentences of {len(extractions)} article(s)"
+                   + (f" ({left_out} negated or denied)" if left_out else "") + f"; nothing written to {output}",
+                   err=True)
+        return
     count, triples = write_candidates(extractions, output, table_path)
     if fmt != "none":
         from stackgraph.extract.review import review_rows, write_review
 
         click.echo(write_review(review_rows(extractions), fmt), nl=False)
-    sentences = sum(e.sentences for e in extractions)
     left_out = sum(len(e.notes) for e in extractions)
     message = f"{count} candidate deals from {sentences} sentences in {len(extractions)} article(s)"
-    if not count:
-        message = f"no deal found in {sentences} sentences of {len(extractions)} article(s)"
     if left_out:
         message += f"; {left_out} negated or denied left out"
     click.echo(f"{message}; wrote {output} ({triples} triples) and the review table {table_path}", err=True)

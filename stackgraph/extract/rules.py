@@ -38,11 +38,6 @@ _CLAUSE_WORDS = frozenset(
         "though",
         "when",
         "where",
-        "said",
-        "says",
-        "say",
-        "told",
-        "reported",
     }
 )
 _PREPOSITIONS = frozenset(
