@@ -55,7 +55,9 @@ def test_status_cue_decides_acquisition_status(sentence: str, status: str) -> No
 
 
 def test_ongoing_supply_and_partnership_are_active() -> None:
-    assert deals("Tarn Foundry supplies wafers to Quartz Logic.") == [("supply", "Tarn Foundry → Quartz Logic", "active")]
+    assert deals("Tarn Foundry supplies wafers to Quartz Logic.") == [
+        ("supply", "Tarn Foundry → Quartz Logic", "active")
+    ]
     assert deals("Verdant Farms teamed up with Loam Analytics to map soil carbon.") == [
         ("partnership", "Verdant Farms ↔ Loam Analytics", "active")
     ]
@@ -86,19 +88,19 @@ def test_cue_is_kept_with_the_candidate() -> None:
         "The company is also reportedly in discussions to acquire Cursor.", Source("t")
     )
     assert extraction.candidates == []  # "the company" refers to nothing in a one-sentence text
-    (candidate,) = shipped_extractor().extract_text(
-        "SpaceX grew fast. The company is also reportedly in discussions to acquire Cursor.", Source("t")
-    ).candidates
+    (candidate,) = (
+        shipped_extractor()
+        .extract_text("SpaceX grew fast. The company is also reportedly in discussions to acquire Cursor.", Source("t"))
+        .candidates
+    )
     assert candidate.parties() == "SpaceX → Cursor"
     assert candidate.cue == '"in discussions" (hedged: "reportedly")'
 
 
 def test_article_date_decides_announced_against_completed() -> None:
-    sentence = "Tinder Point's IPO on May 14 raised $1.1 billion."
+    sentence = "Tinder Point's IPO on May 14, 2026 raised $1.1 billion."
     assert deals(sentence, date="2026-03-16") == [("public-offering", "Tinder Point", "announced")]
-    assert deals("Tinder Point's IPO on May 14, 2026.", date="2026-06-01") == [
-        ("public-offering", "Tinder Point", "completed")
-    ]
+    assert deals(sentence, date="2026-06-01") == [("public-offering", "Tinder Point", "completed")]
 
 
 # --- parties ---------------------------------------------------------------------------------------------------
@@ -126,8 +128,10 @@ def test_coordination_apposition_and_possessive_products() -> None:
         ("public-offering", "Anthropic", "rumoured"),
         ("public-offering", "OpenAI", "rumoured"),
     ]
-    assert deals("This capability would be the counterpart to what Starlink, SpaceX's satellite internet service, "
-                 "does from orbit.") == [("development", "SpaceX → Starlink", "active")]
+    assert deals(
+        "This capability would be the counterpart to what Starlink, SpaceX's satellite internet service, "
+        "does from orbit."
+    ) == [("development", "SpaceX → Starlink", "active")]
 
 
 def test_parties_link_to_loaded_entities_or_are_proposed_with_a_kind() -> None:
@@ -145,16 +149,24 @@ def test_parties_link_to_loaded_entities_or_are_proposed_with_a_kind() -> None:
 
 
 def test_amounts_currencies_stakes_dates_and_purpose() -> None:
-    (c,) = shipped_extractor().extract_text(
-        "Orbital Relay agreed to buy a 30% stake in Farpoint Antennas for €2.3bn on 3 March to expand in Europe.",
-        Source("t", date="2026-03-16"),
-    ).candidates
+    (c,) = (
+        shipped_extractor()
+        .extract_text(
+            "Orbital Relay agreed to buy a 30% stake in Farpoint Antennas for €2.3bn on 3 March to expand in Europe.",
+            Source("t", date="2026-03-16"),
+        )
+        .candidates
+    )
     assert (c.amount, c.currency, c.stake, c.date) == (Decimal(2_300_000_000), "EUR", Decimal(30), "2026-03-03")
     assert c.purpose == "expand in Europe"
-    (ipo,) = shipped_extractor().extract_text(
-        "SpaceX's upcoming initial public offering (IPO) at $135 per share, set to raise $75 billion, signals much.",
-        Source("t"),
-    ).candidates
+    (ipo,) = (
+        shipped_extractor()
+        .extract_text(
+            "SpaceX's upcoming initial public offering (IPO) at $135 per share, set to raise $75 billion, signals much.",
+            Source("t"),
+        )
+        .candidates
+    )
     assert (ipo.amount, ipo.share_price, ipo.currency) == (Decimal(75_000_000_000), Decimal(135), "USD")
 
 
@@ -170,7 +182,7 @@ def test_relative_dates_need_the_article_date() -> None:
 def test_html_is_read_as_the_text_a_reader_sees() -> None:
     article = read_article(FIXTURES / "article.html")
     texts = [p.text for p in article.paragraphs]
-    assert "In October 2025, Nvidia invested $1\u00a0billion in Nokia specifically to co-develop AI-RAN solutions." in texts
+    assert "In October 2025, Nvidia invested $1 billion in Nokia specifically to co-develop AI-RAN solutions." in texts
     assert not any("Home" in t or "Tesla" in t or "Publisher" in t or "var deal" in t for t in texts)
     extraction = shipped_extractor().extract(article, Source("t"))
     assert sorted((c.kind, c.parties()) for c in extraction.candidates) == [

@@ -17,18 +17,44 @@ __all__ = ["extract"]
 @click.option("--publisher", default=None, help="Who published the article.")
 @click.option("--date", "date", default=None, metavar="DATE", help="Publication date: YYYY-MM-DD, YYYY-MM or YYYY.")
 @click.option("--url", default=None, help="Where the article is published.")
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="Candidates graph to write (.ttl); with --review, the accepted graph.")
-@click.option("--table", "table", type=click.Path(path_type=Path), default=None,
-              help="Review table to write (.csv, .json or .md); default: OUTPUT with .review.csv.")
-@click.option("--format", "fmt", type=click.Choice(["markdown", "csv", "json", "none"]), default="markdown",
-              show_default=True, help="How to print the candidates on standard output.")
-@click.option("--review", "review", type=click.Path(path_type=Path), default=None,
-              help="A reviewed table (CSV or JSON): write the accepted deals to --output.")
-@click.option("--candidates", type=click.Path(path_type=Path), default=None,
-              help="With --review: the candidates graph (default: the table's name with .ttl).")
-@click.option("--max-bytes", type=click.IntRange(min=1), default=5_000_000, show_default=True,
-              help="Largest article read.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Candidates graph to write (.ttl); with --review, the accepted graph.",
+)
+@click.option(
+    "--table",
+    "table",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Review table to write (.csv, .json or .md); default: OUTPUT with .review.csv.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "csv", "json", "none"]),
+    default="markdown",
+    show_default=True,
+    help="How to print the candidates on standard output.",
+)
+@click.option(
+    "--review",
+    "review",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A reviewed table (CSV or JSON): write the accepted deals to --output.",
+)
+@click.option(
+    "--candidates",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="With --review: the candidates graph (default: the table's name with .ttl).",
+)
+@click.option(
+    "--max-bytes", type=click.IntRange(min=1), default=5_000_000, show_default=True, help="Largest article read."
+)
 @store_options
 @handle_errors
 def extract(
@@ -67,9 +93,11 @@ def extract(
             raise UsageFailure(f"{output}: write the accepted graph as Turtle (.ttl)")
         write_output(serialize(outcome.triples), output)
         c = outcome.counts
-        click.echo(f"accepted {c['accept']}, corrected {c['correct']}, rejected {c['reject']}, "
-                   f"undecided {c['undecided']} (left out); wrote {len(outcome.triples)} triples to {output}",
-                   err=True)
+        click.echo(
+            f"accepted {c['accept']}, corrected {c['correct']}, rejected {c['reject']}, "
+            f"undecided {c['undecided']} (left out); wrote {len(outcome.triples)} triples to {output}",
+            err=True,
+        )
         return
     if not articles:
         raise UsageFailure("give one or more articles (files or folders), or --review TABLE")
@@ -84,9 +112,12 @@ def extract(
     sentences = sum(e.sentences for e in extractions)
     if not any(e.candidates for e in extractions):
         left_out = sum(len(e.notes) for e in extractions)
-        click.echo(f"no deal found in {sentences} sentences of {len(extractions)} article(s)"
-                   + (f" ({left_out} negated or denied)" if left_out else "") + f"; nothing written to {output}",
-                   err=True)
+        click.echo(
+            f"no deal found in {sentences} sentences of {len(extractions)} article(s)"
+            + (f" ({left_out} negated or denied)" if left_out else "")
+            + f"; nothing written to {output}",
+            err=True,
+        )
         return
     count, triples = write_candidates(extractions, output, table_path)
     if fmt != "none":

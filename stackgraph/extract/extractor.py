@@ -290,12 +290,13 @@ def _money(sentence: Sentence, deal: RawDeal) -> tuple[Decimal | None, str | Non
     amounts = [
         (abs(i - deal.trigger.start), u.value)
         for i, u in enumerate(units)
-        if u.kind == "money" and lo - 6 <= i <= hi + 8
+        if u.kind == "money" and lo - 6 <= i <= hi + (16 if deal.kind == "public-offering" else 8)
     ]
     price = next((a.value for _d, a in sorted(amounts, key=lambda x: x[0]) if a.role == "share-price"), None)
     money = [a for _d, a in sorted(amounts, key=lambda x: x[0]) if a.role == "amount"]
     if not money:
-        return None, None, price
+        currency = next((a.currency for _d, a in amounts if a.role == "share-price"), None)
+        return None, currency, price
     return money[0].value, money[0].currency, price
 
 

@@ -34,12 +34,39 @@ from stackgraph.naming import local_name
 
 __all__ = ["COLUMNS", "DECISIONS", "accepted_graph", "read_review", "review_rows", "write_review"]
 
-COLUMNS = ("id", "decision", "kind", "actor", "counterparty", "status", "cue", "confidence", "amount", "currency",
-           "stake", "date", "purpose", "flag", "supersedes", "sentence", "deal")
+COLUMNS = (
+    "id",
+    "decision",
+    "kind",
+    "actor",
+    "counterparty",
+    "status",
+    "cue",
+    "confidence",
+    "amount",
+    "currency",
+    "stake",
+    "date",
+    "purpose",
+    "flag",
+    "supersedes",
+    "sentence",
+    "deal",
+)
 #: Decision words a reviewer may write (any case), and what they mean.
-DECISIONS = {"accept": "accept", "accepted": "accept", "yes": "accept", "y": "accept", "reject": "reject",
-             "rejected": "reject", "no": "reject", "n": "reject", "correct": "correct", "corrected": "correct",
-             "": "undecided"}
+DECISIONS = {
+    "accept": "accept",
+    "accepted": "accept",
+    "yes": "accept",
+    "y": "accept",
+    "reject": "reject",
+    "rejected": "reject",
+    "no": "reject",
+    "n": "reject",
+    "correct": "correct",
+    "corrected": "correct",
+    "": "undecided",
+}
 _EDITABLE = ("status", "amount", "currency", "stake", "date", "purpose")
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
@@ -55,25 +82,29 @@ def review_rows(extractions: Sequence[Extraction]) -> list[dict[str, str]]:
             elif c.update_of:
                 flag = f"possible update of {local_name(c.update_of)} ({c.update_reason})"
             partners = c.kind == "partnership"
-            rows.append({
-                "id": f"{len(rows) + 1}",
-                "decision": "",
-                "kind": c.kind,
-                "actor": " + ".join(m.label for m in c.actors) if not partners else " ↔ ".join(m.label for m in c.actors),
-                "counterparty": " + ".join(m.label for m in c.counterparties),
-                "status": c.status,
-                "cue": c.cue,
-                "confidence": f"{c.confidence:.2f}",
-                "amount": "" if c.amount is None else str(c.amount),
-                "currency": c.currency or "",
-                "stake": "" if c.stake is None else str(c.stake),
-                "date": c.date or "",
-                "purpose": c.purpose or "",
-                "flag": flag,
-                "supersedes": local_name(c.update_of) if c.update_of else "",
-                "sentence": c.quotes[0],
-                "deal": deal_iri(extraction.source, number, c).value,
-            })
+            rows.append(
+                {
+                    "id": f"{len(rows) + 1}",
+                    "decision": "",
+                    "kind": c.kind,
+                    "actor": " + ".join(m.label for m in c.actors)
+                    if not partners
+                    else " ↔ ".join(m.label for m in c.actors),
+                    "counterparty": " + ".join(m.label for m in c.counterparties),
+                    "status": c.status,
+                    "cue": c.cue,
+                    "confidence": f"{c.confidence:.2f}",
+                    "amount": "" if c.amount is None else str(c.amount),
+                    "currency": c.currency or "",
+                    "stake": "" if c.stake is None else str(c.stake),
+                    "date": c.date or "",
+                    "purpose": c.purpose or "",
+                    "flag": flag,
+                    "supersedes": local_name(c.update_of) if c.update_of else "",
+                    "sentence": c.quotes[0],
+                    "deal": deal_iri(extraction.source, number, c).value,
+                }
+            )
     return rows
 
 
@@ -86,11 +117,27 @@ def write_review(rows: Sequence[Mapping[str, str]], fmt: str) -> str:
         writer.writerows(rows)
         return out.getvalue()
     if fmt == "json":
-        return json.dumps({"schema": "stackgraph.extract.review/1", "candidates": list(rows)}, indent=2,
-                          ensure_ascii=False) + "\n"
+        return (
+            json.dumps(
+                {"schema": "stackgraph.extract.review/1", "candidates": list(rows)}, indent=2, ensure_ascii=False
+            )
+            + "\n"
+        )
     if fmt == "markdown":
-        shown = ("id", "kind", "actor", "counterparty", "status", "cue", "confidence", "amount", "currency", "date",
-                 "flag", "sentence")
+        shown = (
+            "id",
+            "kind",
+            "actor",
+            "counterparty",
+            "status",
+            "cue",
+            "confidence",
+            "amount",
+            "currency",
+            "date",
+            "flag",
+            "sentence",
+        )
         lines = ["| " + " | ".join(shown) + " |", "|" + "---|" * len(shown)]
         for row in rows:
             lines.append("| " + " | ".join(str(row.get(k, "")).replace("|", "\\|") for k in shown) + " |")
@@ -153,9 +200,11 @@ def accepted_graph(
             if quad.predicate.value in replaced or quad.predicate.value == SG_IRI + "possibleUpdateOf":
                 continue
             out.setdefault(ox.Triple(quad.subject, quad.predicate, quad.object), None)
-            if isinstance(quad.object, ox.BlankNode) or (
-                isinstance(quad.object, ox.NamedNode) and quad.object.value.startswith(ID_IRI + "extracted/")
-            ) or quad.predicate.value == "http://www.w3.org/ns/prov#wasDerivedFrom":
+            if (
+                isinstance(quad.object, ox.BlankNode)
+                or (isinstance(quad.object, ox.NamedNode) and quad.object.value.startswith(ID_IRI + "extracted/"))
+                or quad.predicate.value == "http://www.w3.org/ns/prov#wasDerivedFrom"
+            ):
                 for inner in candidates.quads_for_pattern(quad.object, None, None):
                     out.setdefault(ox.Triple(inner.subject, inner.predicate, inner.object), None)
                     if inner.predicate.value == "http://www.w3.org/ns/prov#wasDerivedFrom":
@@ -166,8 +215,9 @@ def accepted_graph(
                 out.setdefault(ox.Triple(deal, ox.NamedNode(predicate), value), None)
         older = str(row.get("supersedes") or "").strip()
         if older:
-            out.setdefault(ox.Triple(deal, ox.NamedNode(SG_IRI + "supersedes"), _loaded_deal(older, deal_names, where)),
-                           None)
+            out.setdefault(
+                ox.Triple(deal, ox.NamedNode(SG_IRI + "supersedes"), _loaded_deal(older, deal_names, where)), None
+            )
     return list(out), counts
 
 
@@ -201,8 +251,9 @@ def _corrections(row: Mapping[str, str], deal: ox.NamedNode, candidates: ox.Stor
             raise InputError(f"{where}, amount {amount!r}: not a number") from None
         if value < 0 or not re.fullmatch(r"[A-Z]{3}", currency):
             raise InputError(f"{where}: an amount needs a positive number and a three-letter currency such as USD")
-        replaced[SG_IRI + "amount"] = ox.Literal(format(value, "f"), datatype=ox.NamedNode(
-            "http://www.w3.org/2001/XMLSchema#decimal"))
+        replaced[SG_IRI + "amount"] = ox.Literal(
+            format(value, "f"), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+        )
         replaced[SG_IRI + "currency"] = ox.Literal(currency)
     else:
         replaced[SG_IRI + "amount"] = None
@@ -214,8 +265,9 @@ def _corrections(row: Mapping[str, str], deal: ox.NamedNode, candidates: ox.Stor
             raise InputError(f"{where}, stake {stake!r}: not a number") from None
         if not 0 <= share <= 100:
             raise InputError(f"{where}, stake {stake!r}: a stake is a percentage from 0 to 100")
-        replaced[SG_IRI + "stakePercent"] = ox.Literal(format(share, "f"), datatype=ox.NamedNode(
-            "http://www.w3.org/2001/XMLSchema#decimal"))
+        replaced[SG_IRI + "stakePercent"] = ox.Literal(
+            format(share, "f"), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
+        )
     else:
         replaced[SG_IRI + "stakePercent"] = None
     date = str(row.get("date") or "").strip()

@@ -160,16 +160,18 @@ class _Reader:
                 found = [self.ref(j)]
                 first = j
                 k = j - 1
-                while k > stop and self.u[k].low in ("and", ",", "both"):
-                    k -= 1
-                    if self.u[k + 1].text == ",":
-                        k = self._skip_apposition(k + 1)
-                    if self.is_ref(k) and self.u[k].kind == "name":
-                        found.insert(0, self.ref(k))
-                        first = k
-                        k -= 1
-                    else:
-                        break
+                while k > stop:
+                    links: set[str] = set()
+                    while k > stop and (self.u[k].low in ("and", "both") or self.u[k].text == ","):
+                        links.add(self.u[k].low)
+                        k = self._skip_apposition(k) if self.u[k].text == "," else k - 1
+                    if "and" in links or ("," in links and len(found) > 1):
+                        if self.u[k].kind == "name":
+                            found.insert(0, self.ref(k))
+                            first = k
+                            k -= 1
+                            continue
+                    break
                 return [m for m in found if m is not None], first
             if unit.low == "between":
                 found, last = self.object(j + 1)
@@ -613,6 +615,8 @@ def _behind(r: _Reader, m: Match, t: Trigger) -> list[RawDeal]:
 def _ipo(r: _Reader, m: Match, t: Trigger) -> list[RawDeal]:
     owner = r.possessor(m.start)
     issuers, lo = ([owner], m.start) if owner else r.subject(m.start)
+    if not owner and m.end < len(r.u) and r.u[m.end].low == "of":
+        issuers, lo = r.object(m.end + 1)
     if not issuers and m.start > 0 and r.u[m.start - 1].low == "the" and r.d.issuer is not None:
         issuers = [r.d.issuer]
     return [_deal(t.kind, [i], [], m, t, lo, m.end) for i in issuers]

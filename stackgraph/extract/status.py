@@ -65,10 +65,9 @@ def decide_status(sentence: Sentence, deal: RawDeal, *, future_date: bool | None
             best = (rank, status, cue)
     kind = KIND_TERMS[deal.kind]
     if best is not None:
-        status, cue = best[1], _text(units, best[2].start, best[2].end)
+        status, cue = best[1], f'"{_text(units, best[2].start, best[2].end)}"'
         if status == "in-talks" and hedges:
             cue += " (hedged: " + ", ".join(f'"{_text(units, h.start, h.end)}"' for h in hedges) + ")"
-        cue = f'"{cue}"' if not cue.startswith('"') else cue
         if status == "completed" and kind == "relationship":
             status = "active"
     else:

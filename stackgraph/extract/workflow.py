@@ -74,7 +74,7 @@ def _source_for(path: Path, defaults: Source, single: bool) -> Source:
     title = facts.get("title") or (defaults.title if single else None)
     if not title:
         raise InputError(
-            f"{path}: no title; give --title for one article, or a sidecar {sidecar.name} with title = \"...\""
+            f'{path}: no title; give --title for one article, or a sidecar {sidecar.name} with title = "..."'
         )
     source = replace(
         defaults,
