@@ -27,7 +27,7 @@ from typing import Any
 
 from stackgraph.extract.extractor import Candidate, Extractor, Source
 
-__all__ = ["Score", "load_corpus", "score_corpus"]
+__all__ = ["Score", "load_corpus", "score_against_loaded", "score_corpus"]
 
 
 @dataclass
@@ -148,3 +148,36 @@ def _values(score: Score, candidate: Candidate, gold: Mapping[str, Any]) -> None
         if wanted is not None:
             score.values[f"{name} labelled"] += 1
             score.values[f"{name} right"] += int(got == wanted)
+
+
+def score_against_loaded(candidates: Sequence[Candidate], store: Any, *, source: str) -> Score:
+    """Compare candidates with the loaded deals derived from ``source`` (a source IRI or its local name).
+
+    A candidate finds a loaded deal when it has its class, the same parties (linked entities) in the same roles
+    and the same status.
+    """
+    from stackgraph.extract.lexicon import STATUS_TERMS
+    from stackgraph.extract.output import DEAL_CLASSES, loaded_deals
+    from stackgraph.namespace import SG_IRI, SOURCE_IRI
+
+    wanted = source if ":" in source else SOURCE_IRI + source
+    deals = {iri: d for iri, d in loaded_deals(store).items() if wanted in d["sources"]}
+    score = Score(proposed=len(candidates), labelled=len(deals))
+    matched: set[str] = set()
+    for candidate in candidates:
+        cls, actor_role, other_role = DEAL_CLASSES[candidate.kind]
+        roles = frozenset(
+            [(SG_IRI + actor_role, m.iri or "") for m in candidate.actors]
+            + [(SG_IRI + (other_role or actor_role), m.iri or "") for m in candidate.counterparties]
+        )
+        status = SG_IRI + STATUS_TERMS[candidate.status]
+        hit = next((iri for iri, d in deals.items() if iri not in matched and d["class"] == SG_IRI + cls
+                    and d["roles"] == roles and d["status"] == status), None)
+        if hit is None:
+            score.extras.append(f"{candidate.kind} {candidate.parties()} [{candidate.status}]")
+            continue
+        matched.add(hit)
+        score.found += 1
+        score.status_right += 1
+    score.misses = sorted(set(deals) - matched)
+    return score

@@ -22,7 +22,7 @@ from stackgraph.extract.linking import Mention, new_entity_key
 from stackgraph.namespace import ID_IRI, SG_IRI, SOURCE_IRI
 from stackgraph.resources import queries_dir
 
-__all__ = ["DEAL_CLASSES", "candidates_graph", "compare_with_loaded", "deal_iri", "serialize"]
+__all__ = ["DEAL_CLASSES", "candidates_graph", "compare_with_loaded", "deal_iri", "loaded_deals", "serialize"]
 
 #: Deal kind -> (class local name, actor role, counterparty role); a partnership's parties are all partners.
 DEAL_CLASSES: dict[str, tuple[str, str, str | None]] = {
@@ -182,7 +182,7 @@ def compare_with_loaded(candidates: Iterable[Candidate], store: _SelectStore) ->
     contradicted when its status or its amount differs. Only candidates whose parties all link to loaded
     entities can be compared.
     """
-    loaded = _loaded_deals(store)
+    loaded = loaded_deals(store)
     for candidate in candidates:
         if any(m.iri is None for m in [*candidate.actors, *candidate.counterparties]):
             continue
@@ -219,7 +219,8 @@ def _key(iri: str) -> str:
     return concept_key(iri)
 
 
-def _loaded_deals(store: _SelectStore) -> dict[str, dict[str, Any]]:
+def loaded_deals(store: _SelectStore) -> dict[str, dict[str, Any]]:
+    """Every loaded deal: ``{iri: {"iri", "class", "status", "amount", "roles": {(role, party)}, "sources"}}``."""
     query = (queries_dir() / "internal-deal-parties.rq").read_text(encoding="utf-8")
     deals: dict[str, dict[str, Any]] = {}
     for row in store.select(query):
@@ -235,6 +236,7 @@ def _loaded_deals(store: _SelectStore) -> dict[str, dict[str, Any]]:
             },
         )
         deal["roles"].add((str(row["role"]), str(row["party"])))
+        deal.setdefault("sources", set()).add(str(row.get("source", "")))
     for deal in deals.values():
         deal["roles"] = frozenset(deal["roles"])
     return deals
