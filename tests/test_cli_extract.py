@@ -29,8 +29,9 @@ def article(tmp_path: Path) -> Path:
 
 def extract_to(article: Path, *extra: str) -> tuple[Path, Path, str]:
     out = article.with_name("candidates.ttl")
-    code, stdout, stderr = run("extract", str(article), "--title", TITLE, "--date", "2026-05-20", "-o", str(out),
-                               *extra)
+    code, stdout, stderr = run(
+        "extract", str(article), "--title", TITLE, "--date", "2026-05-20", "-o", str(out), *extra
+    )
     assert code == 0, stderr
     return out, article.with_name("candidates.review.csv"), stdout + stderr
 
@@ -40,9 +41,18 @@ def test_extract_writes_valid_candidates_and_a_review_table(article: Path) -> No
     assert "7 candidate deals from" in output and "| SpaceX → Cursor |" not in output
     assert "| acquisition | SpaceX | Cursor | in-talks |" in output
     rows = list(csv.DictReader(table.open(encoding="utf-8")))
-    assert {r["flag"] for r in rows} == {f"same as loaded deal {d}" for d in (
-        "deal-spacex-ipo", "deal-spacex-acquires-xai", "deal-xai-develops-grok", "deal-spacex-cursor-talks",
-        "deal-nvidia-invests-in-nokia-2025", "deal-nvidia-nokia-ai-ran", "deal-nvidia-supplies-spacex")}
+    assert {r["flag"] for r in rows} == {
+        f"same as loaded deal {d}"
+        for d in (
+            "deal-spacex-ipo",
+            "deal-spacex-acquires-xai",
+            "deal-xai-develops-grok",
+            "deal-spacex-cursor-talks",
+            "deal-nvidia-invests-in-nokia-2025",
+            "deal-nvidia-nokia-ai-ran",
+            "deal-nvidia-supplies-spacex",
+        )
+    }
     ipo = next(r for r in rows if r["kind"] == "public-offering")
     assert (ipo["amount"], ipo["currency"], ipo["date"]) == ("75000000000", "USD", "2026-06-12")
     code, _stdout, stderr = run("validate", str(out))
@@ -53,13 +63,18 @@ def test_extract_writes_valid_candidates_and_a_review_table(article: Path) -> No
 
 
 def test_review_accepts_rejects_corrects_and_supersedes(article: Path, tmp_path: Path) -> None:
-    out, table, _ = extract_to(article)
+    _out, table, _ = extract_to(article)
     rows = list(csv.DictReader(table.open(encoding="utf-8")))
     for row in rows:
         row["decision"] = "reject"
     cursor = next(r for r in rows if r["counterparty"] == "Cursor")
-    cursor.update(decision="correct", status="completed", amount="2500000000", currency="USD",
-                  supersedes="deal-spacex-cursor-talks")
+    cursor.update(
+        decision="correct",
+        status="completed",
+        amount="2500000000",
+        currency="USD",
+        supersedes="deal-spacex-cursor-talks",
+    )
     next(r for r in rows if r["counterparty"] == "xAI")["decision"] = "accept"
     with table.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
@@ -71,8 +86,9 @@ def test_review_accepts_rejects_corrects_and_supersedes(article: Path, tmp_path:
     assert "accepted 1, corrected 1, rejected 5, undecided 0" in stderr
     code, _stdout, stderr = run("validate", str(accepted))
     assert code == 0, stderr
-    code, stdout, _ = run("query", "who-controls", "--bind", "entity=Cursor", "--graph", str(accepted),
-                          "--format", "json")
+    code, stdout, _ = run(
+        "query", "who-controls", "--bind", "entity=Cursor", "--graph", str(accepted), "--format", "json"
+    )
     assert code == 0 and "SpaceX" in stdout
     turtle = accepted.read_text(encoding="utf-8")
     assert "sg:supersedes sgid:deal-spacex-cursor-talks" in turtle and "2500000000" in turtle
@@ -109,14 +125,18 @@ def test_json_table_and_folder_with_sidecar_facts(tmp_path: Path) -> None:
     code, _stdout, stderr = run("extract", str(folder), "-o", str(out), "--format", "none")
     assert code == 2 and "brief.txt: no title" in stderr and not out.exists()
     (folder / "brief.toml").write_text('title = "Brief"\ndate = "2026-03-16"\n')
-    code, stdout, stderr = run("extract", str(folder), "-o", str(out), "--table", str(tmp_path / "c.json"),
-                               "--format", "json")
+    code, stdout, stderr = run(
+        "extract", str(folder), "-o", str(out), "--table", str(tmp_path / "c.json"), "--format", "json"
+    )
     assert code == 0, stderr
     data = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))
     assert data["schema"] == "stackgraph.extract.review/1"
     assert {(r["kind"], r["actor"], r["counterparty"]) for r in data["candidates"]} == {
-        ("acquisition", "Norvel Systems", "Quantica"), ("investment", "Nvidia", "Nokia"),
-        ("partnership", "Nvidia ↔ Nokia", ""), ("supply", "Nvidia", "SpaceX")}
+        ("acquisition", "Norvel Systems", "Quantica"),
+        ("investment", "Nvidia", "Nokia"),
+        ("partnership", "Nvidia ↔ Nokia", ""),
+        ("supply", "Nvidia", "SpaceX"),
+    }
     assert json.loads(stdout)["candidates"] == data["candidates"]
     assert '"https://example.org/a"^^xsd:anyURI' in out.read_text(encoding="utf-8")
 
@@ -161,8 +181,9 @@ def test_an_article_without_deals_says_so_and_writes_nothing(tmp_path: Path) -> 
 
 def test_usage_errors(tmp_path: Path, article: Path) -> None:
     assert run("extract", "-o", str(tmp_path / "c.ttl"))[0] == 2
-    code, _stdout, stderr = run("extract", str(article), "--title", "T", "--date", "2026-13-01", "-o",
-                                str(tmp_path / "c.ttl"))
+    code, _stdout, stderr = run(
+        "extract", str(article), "--title", "T", "--date", "2026-13-01", "-o", str(tmp_path / "c.ttl")
+    )
     assert code == 2 and "impossible article date '2026-13-01'" in stderr
     code, _stdout, stderr = run("extract", str(article), "--title", "T", "-o", str(tmp_path / "c.nt"))
     assert code == 2 and "write the candidates as Turtle" in stderr

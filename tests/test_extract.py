@@ -6,16 +6,12 @@ is built from (see the README beside it); the other sentences are written for th
 
 from __future__ import annotations
 
-import csv
 import functools
-import json
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from stackgraph.cli import main
 from stackgraph.errors import InputError
 from stackgraph.extract import Extractor, Gazetteer, Source, read_article
 from stackgraph.extract.document import article_from_text
@@ -162,7 +158,7 @@ def test_amounts_currencies_stakes_dates_and_purpose() -> None:
     (ipo,) = (
         shipped_extractor()
         .extract_text(
-            "SpaceX's upcoming initial public offering (IPO) at $135 per share, set to raise $75 billion, signals much.",
+            "SpaceX's upcoming initial public offering (IPO) at $135 per share, set to raise $75 billion, signals.",
             Source("t"),
         )
         .candidates

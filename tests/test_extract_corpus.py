@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from stackgraph.extract import Extractor, Gazetteer, Source, read_article
-from stackgraph.extract.evaluation import load_corpus, score_corpus, score_against_loaded
+from stackgraph.extract.evaluation import load_corpus, score_against_loaded, score_corpus
 from stackgraph.store import KnowledgeStore
 
 CORPUS = Path(__file__).parent / "extract_corpus"
@@ -39,10 +39,23 @@ def test_corpus_covers_every_status_kind_and_no_deal_sentences() -> None:
     golds = [deal for item in items for deal in item["deals"]]
     assert sentences >= 150
     assert {d["status"] for d in golds} == {
-        "rumoured", "in-talks", "announced", "pending", "completed", "active", "terminated", "hypothetical"
+        "rumoured",
+        "in-talks",
+        "announced",
+        "pending",
+        "completed",
+        "active",
+        "terminated",
+        "hypothetical",
     }
     assert {d["kind"] for d in golds} == {
-        "acquisition", "investment", "supply", "ownership", "partnership", "development", "public-offering"
+        "acquisition",
+        "investment",
+        "supply",
+        "ownership",
+        "partnership",
+        "development",
+        "public-offering",
     }
     assert sum(1 for item in items if not item["deals"]) >= 30
     assert {d.get("currency") for d in golds} >= {"USD", "EUR", "GBP", "JPY", "CHF"}

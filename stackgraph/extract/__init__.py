@@ -18,8 +18,8 @@ Examples
 >>> extraction = Extractor(Gazetteer({})).extract_text(
 ...     "Ardent Robotics is in advanced talks to acquire Lumen Motion, according to people familiar with the matter.",
 ...     Source("Demo", date="2026-03-16"))
->>> [(c.parties(), c.status, c.cue) for c in extraction.candidates]
-[('Ardent Robotics → Lumen Motion', 'in-talks', '"in advanced talks" (hedged: "people familiar")')]
+>>> [(c.parties(), c.status, c.cue) for c in extraction.candidates]  # doctest: +ELLIPSIS
+[('Ardent Robotics → Lumen Motion', 'in-talks', '"in advanced talks" (hedged: "according to people", ...)')]
 """
 
 from stackgraph.extract.document import Article, read_article

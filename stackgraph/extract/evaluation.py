@@ -171,8 +171,14 @@ def score_against_loaded(candidates: Sequence[Candidate], store: Any, *, source:
             + [(SG_IRI + (other_role or actor_role), m.iri or "") for m in candidate.counterparties]
         )
         status = SG_IRI + STATUS_TERMS[candidate.status]
-        hit = next((iri for iri, d in deals.items() if iri not in matched and d["class"] == SG_IRI + cls
-                    and d["roles"] == roles and d["status"] == status), None)
+        hit = next(
+            (
+                iri
+                for iri, d in deals.items()
+                if iri not in matched and d["class"] == SG_IRI + cls and d["roles"] == roles and d["status"] == status
+            ),
+            None,
+        )
         if hit is None:
             score.extras.append(f"{candidate.kind} {candidate.parties()} [{candidate.status}]")
             continue

@@ -53,7 +53,6 @@ _NOT_PURPOSE_BEFORE = frozenset(
         "begin",
         "how",
         "what",
-        "is",
         "are",
         "seeking",
         "likely",

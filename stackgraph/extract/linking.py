@@ -114,7 +114,7 @@ def guess_kind(name: str, around: tuple[Sequence[str], Sequence[str]] = ((), ())
             return "facility"
         if word in PRODUCT_WORDS:
             return "product"
-    if before and before[-1] in PERSON_CUES or (len(before) > 1 and before[-2] in PERSON_CUES and before[-1] == ","):
+    if (before and before[-1] in PERSON_CUES) or (len(before) > 1 and before[-2] in PERSON_CUES and before[-1] == ","):
         return "person"
     return "organization"
 

@@ -239,7 +239,7 @@ def _not_a_name(run: Sequence[Any], sent: Span) -> bool:
     if len(run) == 1:
         if first.i == sent.start or (first.i > sent.start and first.doc[first.i - 1].text in ":-\u2013\u2014\"'"):
             low = first.lower_
-            return first.is_stop or low.endswith(("ing", "ed", "ly", "s")) and low not in ORG_WORDS
+            return first.is_stop or (low.endswith(("ing", "ed", "ly", "s")) and low not in ORG_WORDS)
         before = first.doc[first.i - 1].lower_ if first.i > 0 else ""
         if before in ("in", "near", "across", "throughout") and first.lower_ not in ORG_WORDS:
             return True
