@@ -90,9 +90,17 @@ def _merge(r: PartyReader, m: Match, t: Trigger) -> list[RawDeal]:
     return _svo(r, m, t)
 
 
-def _target_for(r: PartyReader, m: Match, t: Trigger) -> list[RawDeal]:
+def _object_acts(r: PartyReader, m: Match, t: Trigger) -> list[RawDeal]:
+    """The name after the trigger acts on the subject: "X, backed by Y", "X could be a target for Y"."""
     actors, hi = r.object(m.end)
     others, lo = r.subject(m.start)
+    return [make_deal(t.kind, actors, others, m, t, lo, hi)]
+
+
+def _subject_acts(r: PartyReader, m: Match, t: Trigger) -> list[RawDeal]:
+    """The subject acts on the name after the trigger: "X, an early backer of Y", "X is a supplier to Y"."""
+    actors, lo = r.subject(m.start)
+    others, hi = r.object(m.end)
     return [make_deal(t.kind, actors, others, m, t, lo, hi)]
 
 
@@ -142,18 +150,6 @@ def _raise(r: PartyReader, m: Match, t: Trigger) -> list[RawDeal]:
     return [make_deal(t.kind, [a], investees[:1], m, t, lo, hi) for a in investors]
 
 
-def _backed_by(r: PartyReader, m: Match, t: Trigger) -> list[RawDeal]:
-    actors, hi = r.object(m.end)
-    others, lo = r.subject(m.start)
-    return [make_deal(t.kind, actors, others, m, t, lo, hi)]
-
-
-def _backer_of(r: PartyReader, m: Match, t: Trigger) -> list[RawDeal]:
-    actors, lo = r.subject(m.start)
-    others, hi = r.object(m.end)
-    return [make_deal(t.kind, actors, others, m, t, lo, hi)]
-
-
 def _stake(r: PartyReader, m: Match, t: Trigger) -> list[RawDeal]:
     if not (m.end + 2 < len(r.u) and r.u[m.end].kind == "stake" and r.u[m.end + 1].low in ("stake", "holding")):
         return []
@@ -198,12 +194,6 @@ def _customer_of(r: PartyReader, m: Match, t: Trigger) -> list[RawDeal]:
     customers, lo = r.subject(m.start)
     suppliers, hi = r.object(m.end)
     return [make_deal(t.kind, suppliers, customers, m, t, lo, hi + 3 if hi >= 0 else hi)]
-
-
-def _supplier_to(r: PartyReader, m: Match, t: Trigger) -> list[RawDeal]:
-    suppliers, lo = r.subject(m.start)
-    customers, hi = r.object(m.end)
-    return [make_deal(t.kind, suppliers, customers, m, t, lo, hi)]
 
 
 def _relies_on(r: PartyReader, m: Match, t: Trigger) -> list[RawDeal]:
@@ -363,19 +353,19 @@ FRAMES: dict[str, Callable[[PartyReader, Match, Trigger], list[RawDeal]]] = {
     "svo": _svo,
     "noun": _noun,
     "merge": _merge,
-    "target_for": _target_for,
+    "target_for": _object_acts,
     "sell": _sell,
     "fold": _fold,
     "invest": _invest,
     "raise": _raise,
-    "backed_by": _backed_by,
-    "backer_of": _backer_of,
+    "backed_by": _object_acts,
+    "backer_of": _subject_acts,
     "stake": _stake,
     "sold_shares": _sold_shares,
     "supply": _supply,
     "buy_from": _buy_from,
     "customer_of": _customer_of,
-    "supplier_to": _supplier_to,
+    "supplier_to": _subject_acts,
     "relies_on": _relies_on,
     "contract_with": _contract_with,
     "negotiating_with": _negotiating_with,

@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from stackgraph.naming import DEAL_STATUSES
+
 __all__ = [
     "ALLOWED_BEFORE_OBJECT",
     "ANAPHORS",
@@ -59,17 +61,8 @@ __all__ = [
 # Status: key -> ontology concept (sg:DealStatusScheme), and the cues that decide it
 # ---------------------------------------------------------------------------------------------------------------
 
-#: Status key -> local name of its concept in ``sg:DealStatusScheme`` (the ontology's terms).
-STATUS_TERMS: dict[str, str] = {
-    "rumoured": "Rumoured",
-    "in-talks": "InTalks",
-    "announced": "Announced",
-    "pending": "Pending",
-    "completed": "Completed",
-    "active": "Active",
-    "terminated": "Terminated",
-    "hypothetical": "Hypothetical",
-}
+#: Status key -> local name of its concept in ``sg:DealStatusScheme``: the project's one table of statuses.
+STATUS_TERMS: dict[str, str] = DEAL_STATUSES
 
 #: Which cue wins when a sentence carries several: lower index wins. A termination ends whatever preceded it;
 #: talks stay talks when hedged ("reportedly in discussions"); a modal verb or condition makes a plan

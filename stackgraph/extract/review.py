@@ -67,6 +67,7 @@ DECISIONS = {
     "corrected": "correct",
     "": "undecided",
 }
+_NOT_SHOWN = frozenset({"decision", "stake", "purpose", "supersedes", "deal"})
 _EDITABLE = ("status", "amount", "currency", "stake", "date", "purpose")
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
@@ -124,20 +125,7 @@ def write_review(rows: Sequence[Mapping[str, str]], fmt: str) -> str:
             + "\n"
         )
     if fmt == "markdown":
-        shown = (
-            "id",
-            "kind",
-            "actor",
-            "counterparty",
-            "status",
-            "cue",
-            "confidence",
-            "amount",
-            "currency",
-            "date",
-            "flag",
-            "sentence",
-        )
+        shown = [c for c in COLUMNS if c not in _NOT_SHOWN]
         lines = ["| " + " | ".join(shown) + " |", "|" + "---|" * len(shown)]
         for row in rows:
             lines.append("| " + " | ".join(str(row.get(k, "")).replace("|", "\\|") for k in shown) + " |")
