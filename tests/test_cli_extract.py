@@ -179,12 +179,26 @@ def test_an_article_without_deals_says_so_and_writes_nothing(tmp_path: Path) -> 
     assert not (tmp_path / "c.ttl").exists()
 
 
+def test_outputs_never_overwrite_inputs_or_loaded_graphs(tmp_path: Path, article: Path) -> None:
+    from stackgraph.resources import shipped_graph_paths
+
+    shipped = shipped_graph_paths()[0]
+    before = shipped.read_bytes()
+    code, _stdout, stderr = run("extract", str(article), "--title", "T", "-o", str(shipped))
+    assert code == 2 and "is one of the inputs or loaded graphs" in stderr
+    assert shipped.read_bytes() == before
+    mine = tmp_path / "mine.ttl"
+    mine.write_text("")
+    code, _stdout, stderr = run("extract", str(article), "--title", "T", "--graph", str(mine), "-o", str(mine))
+    assert code == 2 and "is one of the inputs" in stderr
+
+
 def test_usage_errors(tmp_path: Path, article: Path) -> None:
     assert run("extract", "-o", str(tmp_path / "c.ttl"))[0] == 2
     code, _stdout, stderr = run(
         "extract", str(article), "--title", "T", "--date", "2026-13-01", "-o", str(tmp_path / "c.ttl")
     )
-    assert code == 2 and "impossible article date '2026-13-01'" in stderr
+    assert code == 2 and "impossible article date '2026-13-01'; use YYYY-MM-DD" in stderr
     code, _stdout, stderr = run("extract", str(article), "--title", "T", "-o", str(tmp_path / "c.nt"))
     assert code == 2 and "write the candidates as Turtle" in stderr
     code, _stdout, stderr = run("extract", str(tmp_path / "missing.txt"), "--title", "T", "-o", "c.ttl")

@@ -79,13 +79,14 @@ def extract(
     candidates graph (-o, Turtle; load it with --graph) and a review table; mark each row accept, reject or
     correct, then run `stackgraph extract --review TABLE -o accepted.ttl`. Nothing is written on an error.
     """
-    from stackgraph.extract.workflow import extract_files, review_file, table_format, write_candidates
+    from stackgraph.extract.workflow import check_outputs, extract_files, review_file, table_format, write_candidates
 
     if review is not None:
         if articles:
             raise UsageFailure("--review reads a reviewed table; give no articles with it")
         if output is None:
             raise UsageFailure("--review needs -o/--output: the accepted graph to write (.ttl)")
+        check_outputs([output], [review, *([candidates] if candidates else []), *store_opts.graphs])
         outcome = review_file(review, candidates, store_opts.open())
         from stackgraph.extract.output import serialize
 
@@ -107,6 +108,7 @@ def extract(
 
     table_path = table or output.with_name(output.stem + ".review.csv")
     table_format(table_path)
+    check_outputs([output, table_path], [*articles, *store_opts.graphs])
     defaults = Source(title or "", publisher=publisher, date=date, url=url)
     extractions = extract_files(articles, defaults, store_opts.open(), max_bytes=max_bytes)
     sentences = sum(e.sentences for e in extractions)

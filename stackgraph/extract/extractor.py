@@ -76,14 +76,10 @@ class Source:
         """The article's date as a day (the first day of a partial ``YYYY-MM`` or ``YYYY``), or None."""
         if not self.date:
             return None
-        match = re.fullmatch(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", self.date.strip())
-        if match is None:
-            raise InputError(f"malformed article date {self.date!r}; use YYYY-MM-DD, YYYY-MM or YYYY")
-        year, month, day = (int(g) if g else 1 for g in match.groups())
-        try:
-            return dt.date(year, month, day)
-        except ValueError as error:
-            raise InputError(f"impossible article date {self.date!r}: {error}") from None
+        day = _period_start(self.date.strip())
+        if day is None or not re.fullmatch(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", self.date.strip()):
+            raise InputError(f"malformed or impossible article date {self.date!r}; use YYYY-MM-DD, YYYY-MM or YYYY")
+        return day
 
 
 @dataclass
@@ -265,12 +261,15 @@ def _date(sentence: Sentence, deal: RawDeal) -> tuple[str | None, str]:
 
 
 def _after(iso: str, today: dt.date) -> bool:
-    parts = [int(p) for p in iso.split("-")]
-    if len(parts) == 3:
-        return dt.date(*parts) > today
-    if len(parts) == 2:
-        return (parts[0], parts[1]) > (today.year, today.month)
-    return parts[0] > today.year
+    """Whether a (partial) date's period begins after the article's day (the projection's reading of dates)."""
+    start = _period_start(iso)
+    return start is not None and start > today
+
+
+def _period_start(iso: str) -> dt.date | None:
+    from stackgraph.projection import parse_date
+
+    return parse_date(iso)
 
 
 def _date_role(status: str, future: bool | None) -> str:

@@ -22,7 +22,15 @@ from stackgraph.extract.linking import Gazetteer
 from stackgraph.extract.output import candidates_graph, compare_with_loaded, serialize
 from stackgraph.extract.review import accepted_graph, read_review, review_rows, write_review
 
-__all__ = ["ReviewOutcome", "article_files", "extract_files", "review_file", "table_format", "write_candidates"]
+__all__ = [
+    "ReviewOutcome",
+    "article_files",
+    "check_outputs",
+    "extract_files",
+    "review_file",
+    "table_format",
+    "write_candidates",
+]
 
 _ARTICLE_SUFFIXES = (".txt", ".text", ".md", *HTML_SUFFIXES)
 _TABLE_FORMATS = {".csv": "csv", ".json": "json", ".md": "markdown", ".markdown": "markdown"}
@@ -101,6 +109,23 @@ def extract_files(
     for extraction in extractions:
         compare_with_loaded(extraction.candidates, store)
     return extractions
+
+
+def check_outputs(outputs: Sequence[str | Path], inputs: Sequence[str | Path]) -> None:
+    """Refuse to write over an input, a loaded graph, a shipped graph, the ontology or the shapes.
+
+    Paths are compared resolved and by inode, so links and other spellings of one file are caught.
+    """
+    from stackgraph.resources import ontology_path, shapes_path, shipped_graph_paths
+
+    protected = [Path(p) for p in inputs] + [*shipped_graph_paths(), ontology_path(), shapes_path()]
+    for output in map(Path, outputs):
+        for other in protected:
+            same = output.resolve() == other.resolve()
+            if not same and output.exists() and other.exists():
+                same = output.samefile(other)
+            if same:
+                raise InputError(f"{output}: is one of the inputs or loaded graphs ({other}); write to another file")
 
 
 def table_format(path: str | Path) -> str:
