@@ -229,3 +229,26 @@ def test_unreadable_articles_are_refused(tmp_path: Path) -> None:
         read_article(tmp_path / "blank.txt")
     with pytest.raises(InputError, match="too large for one article"):
         read_article(FIXTURES / "seed-excerpt.txt", max_bytes=100)
+
+
+def test_candidates_contradicting_a_loaded_deal_are_flagged_as_possible_updates() -> None:
+    from stackgraph.extract.output import compare_with_loaded
+    from stackgraph.extract.review import review_rows
+
+    store = KnowledgeStore.with_shipped_graphs()
+    extraction = shipped_extractor().extract_text(
+        "SpaceX completed its acquisition of Cursor on Tuesday. Nvidia invested $2 billion in Nokia in October 2025. "
+        "SpaceX acquired xAI.",
+        Source("Later news", date="2026-09-01"),
+    )
+    compare_with_loaded(extraction.candidates, store)
+    flags = {(row["actor"], row["counterparty"]): (row["flag"], row["supersedes"]) for row in review_rows([extraction])}
+    assert flags[("SpaceX", "Cursor")] == (
+        "possible update of deal-spacex-cursor-talks (status in-talks → completed)",
+        "deal-spacex-cursor-talks",
+    )
+    assert flags[("Nvidia", "Nokia")] == (
+        "possible update of deal-nvidia-invests-in-nokia-2025 (amount 1000000000 → 2000000000)",
+        "deal-nvidia-invests-in-nokia-2025",
+    )
+    assert flags[("SpaceX", "xAI")] == ("same as loaded deal deal-spacex-acquires-xai", "")

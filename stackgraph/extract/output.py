@@ -198,7 +198,7 @@ def compare_with_loaded(candidates: Iterable[Candidate], store: _SelectStore) ->
                 and deal["amount"] is not None
                 and Decimal(deal["amount"]) != candidate.amount
             ):
-                differences.append(f"amount {deal['amount']} → {candidate.amount}")
+                differences.append(f"amount {Decimal(deal['amount']).normalize():f} → {candidate.amount}")
             if not differences:
                 candidate.same_as, candidate.update_of, candidate.update_reason = deal["iri"], None, ""
                 break
