@@ -13,14 +13,16 @@ Examples
 3
 """
 
-from stackgraph.importers._common import ImportReport, ImportResult, RowIssue
+from stackgraph.importers._common import ImportResult
 from stackgraph.importers.crunchbase import import_crunchbase, read_crunchbase
 from stackgraph.importers.csv_mapping import import_csv, load_csv_mapping, read_csv
+from stackgraph.importers.report import ImportReport, ReviewItem, RowIssue
 from stackgraph.importers.wikidata import fetch_wikidata, import_wikidata, read_wikidata
 
 __all__ = [
     "ImportReport",
     "ImportResult",
+    "ReviewItem",
     "RowIssue",
     "fetch_wikidata",
     "import_crunchbase",

@@ -37,20 +37,18 @@ from stackgraph.importers._common import (
     RDF_TYPE,
     SCHEMA,
     XSD,
-    ImportReport,
     ImportResult,
     ProgressCallback,
     TripleBuilder,
     checked_rows,
     entity_iri,
-    parse_amount,
-    parse_partial_date,
     read_csv_rows,
-    repair_text,
     row_excerpt,
     sg,
 )
 from stackgraph.importers.layers import load_layer_mapping
+from stackgraph.importers.report import ImportReport
+from stackgraph.importers.values import parse_amount, parse_partial_date, repair_text
 
 __all__ = [
     "ACQUISITIONS_FILE",
@@ -202,7 +200,7 @@ class _Crunchbase:
         return None
 
     def money(self, deal: ox.NamedNode, value: str, currency: str, file: str, row: int) -> None:
-        literal, problem = parse_amount(value)
+        literal, problem = parse_amount(value, scientific=False)
         if problem:
             self.report.add_issue(file, row, f"bad amount: {problem}, amount dropped", "kept", value)
             return

@@ -54,19 +54,18 @@ import pyoxigraph as ox
 from stackgraph.errors import ImportFormatError
 from stackgraph.importers._common import (
     RDF_TYPE,
-    ImportReport,
     ImportResult,
     ProgressCallback,
     TripleBuilder,
     checked_rows,
     entity_iri,
-    parse_amount,
-    parse_partial_date,
     read_csv_rows,
     row_excerpt,
     sg,
 )
 from stackgraph.importers.layers import load_toml, resolve_layer
+from stackgraph.importers.report import ImportReport
+from stackgraph.importers.values import parse_amount, parse_partial_date
 from stackgraph.namespace import ID_IRI
 from stackgraph.naming import DEAL_STATUSES
 

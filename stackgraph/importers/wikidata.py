@@ -45,14 +45,14 @@ from stackgraph.endpoint import post_query
 from stackgraph.errors import ImportFormatError
 from stackgraph.importers._common import (
     RDF_TYPE,
-    ImportReport,
     ImportResult,
     ProgressCallback,
     TripleBuilder,
     entity_iri,
-    parse_partial_date,
     sg,
 )
+from stackgraph.importers.report import ImportReport
+from stackgraph.importers.values import parse_partial_date
 
 __all__ = ["PROPERTIES", "fetch_wikidata", "import_wikidata", "read_wikidata"]
 
