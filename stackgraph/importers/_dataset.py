@@ -1,0 +1,212 @@
+"""One import run of a dataset: its source, its namespace, the parties it links or creates, its layers and shares.
+
+Shared by the mapped-table importer (and usable by any importer that brings names in): every party goes through
+:meth:`DatasetRun.party`, which resolves it against what is loaded (:mod:`stackgraph.resolution`), creates a new
+entity only when nothing certain is found, lists uncertain names for review and counts it all in the report.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pyoxigraph as ox
+
+from stackgraph.entities import KINDS
+from stackgraph.importers._common import RDF_TYPE, TripleBuilder, entity_iri, sg
+from stackgraph.importers.layers import LayerCatalogue
+from stackgraph.importers.report import ImportReport, ReviewItem
+from stackgraph.namespace import ID_IRI, SG_IRI
+from stackgraph.resolution import IDENTIFIER_SCHEMES, EntityIndex
+
+__all__ = ["COUNTRY", "DatasetRun", "slug"]
+
+#: The kind of rows that name a country: not an entity of the ontology; such rows are reported and left out.
+COUNTRY = "country"
+
+_PROV = "http://www.w3.org/ns/prov#"
+_SKOS = "http://www.w3.org/2004/02/skos/core#"
+_IRI_CELL = re.compile(r"^https?://\S+$")
+
+
+def slug(text: str) -> str:
+    """A readable IRI segment for a name (``Big Co`` -> ``big-co``)."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", text.strip()).strip("-").lower() or "x"
+
+
+class DatasetRun:
+    """Triples, report, resolution index and layer catalogue of one import of one dataset."""
+
+    def __init__(
+        self,
+        key: str,
+        report: ImportReport,
+        index: EntityIndex,
+        layers: LayerCatalogue,
+        *,
+        source_title: str,
+        source: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.key = key
+        self.report = report
+        self.index = index
+        self.layers = layers
+        self.b = TripleBuilder()
+        details = dict(source or {})
+        self.source = self.b.dataset_source(key, source_title, **details)
+        report.basis = {
+            "source": self.source.value,
+            "title": source_title,
+            **{
+                k: str(v)
+                for k, v in (
+                    ("publisher", details.get("publisher")),
+                    ("license", details.get("license_url")),
+                    ("date", details.get("date")),
+                )
+                if v
+            },
+        }
+        self.ids: dict[str, str] = {}  # the dataset's own entity ids -> IRI (or COUNTRY)
+        self.kinds: dict[str, str] = {}  # IRI -> kind of the entities this run names
+        self._created: set[str] = set()
+        self._seen: set[tuple[str, str, str]] = set()
+        self._documents: dict[str, ox.NamedNode] = {}
+        self._deal_keys: dict[str, int] = {}
+
+    # -- parties ------------------------------------------------------------------------------------------
+
+    def party(
+        self,
+        name: str,
+        kind: str,
+        where: str,
+        *,
+        identifiers: Mapping[str, str] | None = None,
+        developer: str | None = None,
+        aliases: Iterable[str] = (),
+    ) -> ox.NamedNode:
+        """The entity ``name`` (of ``kind``) designates: a loaded one, one this run created, or a new one."""
+        text = name.strip()
+        if _IRI_CELL.match(text):
+            return ox.NamedNode(text)
+        if text.startswith("sgid:") and " " not in text:
+            return ox.NamedNode(ID_IRI + text[5:])
+        found = self.index.resolve(text, kind, identifiers=identifiers, developer=developer)
+        first = (text.casefold(), kind, developer or "") not in self._seen
+        self._seen.add((text.casefold(), kind, developer or ""))
+        if found.iri is not None:
+            node = ox.NamedNode(found.iri)
+            if found.iri not in self._created:
+                if first:
+                    self.report.matched[found.via] = self.report.matched.get(found.via, 0) + 1
+                self.identify(node, identifiers)
+            self.kinds.setdefault(found.iri, found.kind or kind)
+            return node
+        node = self._new_entity(text, kind, identifiers, developer, aliases)
+        if found.review:
+            self.report.review.append(ReviewItem(text, kind, node.value, found.review, found.candidates, where))
+        return node
+
+    def _new_entity(
+        self,
+        name: str,
+        kind: str,
+        identifiers: Mapping[str, str] | None,
+        developer: str | None,
+        aliases: Iterable[str],
+    ) -> ox.NamedNode:
+        base = slug(name)
+        node = entity_iri(self.key, base)
+        n = 1
+        while node.value in self.kinds:  # another entity of this name (another kind or developer)
+            n += 1
+            node = entity_iri(self.key, f"{base}-{n}")
+        self._created.add(node.value)
+        self.kinds[node.value] = kind
+        self.report.created += 1
+        self.report.count({"organization": "organizations", "person": "people"}.get(kind, f"{kind}s"))
+        self.b.add(node, RDF_TYPE, ox.NamedNode(KINDS[kind]))
+        self.b.label(node, name)
+        for alias in aliases:
+            if alias and alias != name:
+                self.b.add(node, sg("alias"), ox.Literal(alias))
+        self.b.add(node, ox.NamedNode(_PROV + "wasDerivedFrom"), self.source)
+        self.identify(node, identifiers)
+        self.index.add(
+            node.value,
+            kind,
+            name,
+            aliases=aliases,
+            identifiers=identifiers,
+            developers=[developer] if developer else (),
+        )
+        return node
+
+    def identify(self, node: ox.NamedNode, identifiers: Mapping[str, str] | None) -> None:
+        """Give ``node`` the external identifiers the data carries."""
+        for scheme, value in (identifiers or {}).items():
+            if value:
+                self.b.add(node, ox.NamedNode(IDENTIFIER_SCHEMES[scheme]), ox.Literal(value.strip()))
+
+    def developed_by(self, product: ox.NamedNode, developer: ox.NamedNode) -> None:
+        """Record in the index that ``developer`` develops ``product`` (products are told apart by developer)."""
+        self.index.add_developer(product.value, developer.value)
+
+    # -- deals and provenance -------------------------------------------------------------------------------
+
+    def deal_node(self, kind: str, key: str) -> ox.NamedNode:
+        """A new deal IRI ``sgid:<dataset>/<kind>/<key>`` (numbered when the key repeats)."""
+        n = self._deal_keys.get(f"{kind}/{key}", 0) + 1
+        self._deal_keys[f"{kind}/{key}"] = n
+        return entity_iri(f"{self.key}/{kind}", key if n == 1 else f"{key}-{n}")
+
+    def document(self, text: str) -> ox.NamedNode:
+        """The document source a row cites (a title or URL)."""
+        if text not in self._documents:
+            url = text if _IRI_CELL.match(text) else None
+            self._documents[text] = self.b.document_source(f"{self.key}/{slug(text)[:80]}", text, url=url)
+        return self._documents[text]
+
+    def provenance(self, fact: ox.NamedNode, record: str, source_text: str = "", quote: str = "") -> str | None:
+        """Derive ``fact`` from the dataset (naming the record) and, when the row cites one, from its document with
+        the quote; returns a problem when a quote has no source."""
+        self.b.evidence(fact, self.source, record=record)
+        if source_text:
+            document = self.document(source_text)
+            if quote:
+                self.b.evidence(fact, document, quote=quote)
+            else:
+                self.b.add(fact, ox.NamedNode(_PROV + "wasDerivedFrom"), document)
+        elif quote:
+            return "quote without source: quote dropped"
+        return None
+
+    # -- layers -------------------------------------------------------------------------------------------
+
+    def emit_layers(self, title: str) -> None:
+        """Write the dataset's declared layers: concepts of ``sg:StackLayerScheme`` and of the dataset's scheme."""
+        if not self.layers.declared and not self.layers.scheme_layers:
+            return
+        scheme = entity_iri(self.key, "layers")
+        self.b.add(scheme, RDF_TYPE, ox.NamedNode(_SKOS + "ConceptScheme"))
+        self.b.add(scheme, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal(f"Layers of {title}"))
+        self.b.add(scheme, ox.NamedNode(_PROV + "wasDerivedFrom"), self.source)
+        stack = ox.NamedNode(SG_IRI + "StackLayerScheme")
+        for iri in self.layers.scheme_layers:
+            self.b.add(ox.NamedNode(iri), ox.NamedNode(_SKOS + "inScheme"), stack)
+        for entry in self.layers.declared.values():
+            node = ox.NamedNode(entry.iri)
+            self.b.add(node, RDF_TYPE, ox.NamedNode(_SKOS + "Concept"))
+            self.b.add(node, ox.NamedNode(_SKOS + "inScheme"), stack)
+            self.b.add(node, ox.NamedNode(_SKOS + "inScheme"), scheme)
+            self.b.add(node, ox.NamedNode(_SKOS + "prefLabel"), ox.Literal(entry.label))
+            for alias in entry.aliases:
+                self.b.add(node, ox.NamedNode(_SKOS + "altLabel"), ox.Literal(alias))
+            if entry.broader:
+                self.b.add(node, ox.NamedNode(_SKOS + "broader"), ox.NamedNode(entry.broader))
+            for target in entry.feeds:
+                self.b.add(node, sg("feeds"), ox.NamedNode(target))
+            self.b.add(node, ox.NamedNode(_PROV + "wasDerivedFrom"), self.source)
+            self.report.count("layers")
