@@ -37,7 +37,7 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -298,8 +298,12 @@ class EntityIndex:
         aliases: Iterable[str] = (),
         identifiers: Mapping[str, str] | None = None,
         developers: Iterable[str] = (),
+        loaded: bool = True,
     ) -> None:
-        """Index an entity (again: its new names, identifiers and developers are added)."""
+        """Index an entity (again: its new names, identifiers and developers are added).
+
+        ``loaded=False`` marks an entity an import is creating: names still find it, but it is never offered as a
+        near match (a dataset's own entities are told apart by the dataset, not by spelling)."""
         known = self._known.get(iri)
         if known is None:
             known = self._known[iri] = _Known(label, kind)
@@ -310,9 +314,10 @@ class EntityIndex:
             self._by_name.setdefault(_fold(name), set()).add(iri)
             normal = normalise_name(name)
             self._by_key.setdefault(normal.replace(" ", ""), set()).add(iri)
-            self._norm.setdefault(normal, set()).add(iri)
-            for token in set(normal.split()):
-                self._by_prefix.setdefault(token[:3], set()).add(iri)
+            if loaded:
+                self._norm.setdefault(normal, set()).add(iri)
+                for token in set(normal.split()):
+                    self._by_prefix.setdefault(token[:3], set()).add(iri)
         for scheme, value in (identifiers or {}).items():
             if value:
                 known.identifiers.setdefault(scheme, value)
@@ -373,13 +378,16 @@ class EntityIndex:
             other_kind |= found
         if other_kind:
             return Resolution(name, kind, review="different kind", candidates=self._candidates(other_kind, 100.0))
-        near = self.near(name, kind)
+        near = self.near(name, kind, fits=fits)
         if near:
             return Resolution(name, kind, review="near match", candidates=near)
         return Resolution(name, kind)
 
-    def near(self, name: str, kind: str | None, limit: int = 3) -> tuple[Candidate, ...]:
-        """Up to ``limit`` entities of ``kind`` whose normalised names score at least :data:`NEAR_SCORE`."""
+    def near(
+        self, name: str, kind: str | None, limit: int = 3, *, fits: Callable[[str], bool] | None = None
+    ) -> tuple[Candidate, ...]:
+        """Up to ``limit`` loaded entities of ``kind`` (that ``fits``) whose normalised names score at least
+        :data:`NEAR_SCORE`, among those sharing the prefix of one of the name's two rarest tokens."""
         from rapidfuzz import fuzz, process
 
         normal = normalise_name(name)
@@ -387,19 +395,18 @@ class EntityIndex:
             return ()
         pool: set[str] = set()
         postings = sorted((self._by_prefix.get(t[:3], set()) for t in set(normal.split())), key=len)
-        for posting in postings:
+        for posting in postings[:2]:
             if pool and len(posting) > _PREFIX_CAP:
                 break
             pool |= posting
-        spellings = sorted(
-            {n for iri in pool if kind is None or self._known[iri].kind == kind for n in self._spellings(iri)}
-        )
+        pool = {iri for iri in pool if (kind is None or self._known[iri].kind == kind) and (fits is None or fits(iri))}
+        spellings = sorted({n for iri in pool for n in self._spellings(iri)})
         scored: dict[str, float] = {}
         for spelling, score, _ in process.extract(
             normal, spellings, scorer=fuzz.token_sort_ratio, score_cutoff=NEAR_SCORE, limit=limit * 3
         ):
             for iri in self._norm.get(spelling, ()):
-                if iri in pool and (kind is None or self._known[iri].kind == kind):
+                if iri in pool:
                     scored[iri] = max(score, scored.get(iri, 0.0))
         best = sorted(scored.items(), key=lambda item: (-item[1], self._known[item[0]].label, item[0]))[:limit]
         return tuple(Candidate(iri, self._known[iri].label, self._known[iri].kind, score) for iri, score in best)

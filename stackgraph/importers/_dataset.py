@@ -141,13 +141,14 @@ class DatasetRun:
             aliases=aliases,
             identifiers=identifiers,
             developers=[developer] if developer else (),
+            loaded=False,
         )
         return node
 
     def identify(self, node: ox.NamedNode, identifiers: Mapping[str, str] | None) -> None:
         """Give ``node`` the external identifiers the data carries."""
         for scheme, value in (identifiers or {}).items():
-            if value:
+            if value and scheme in IDENTIFIER_SCHEMES:  # other schemes are the dataset's own ids: not written
                 self.b.add(node, ox.NamedNode(IDENTIFIER_SCHEMES[scheme]), ox.Literal(value.strip()))
 
     def developed_by(self, product: ox.NamedNode, developer: ox.NamedNode) -> None:

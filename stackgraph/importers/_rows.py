@@ -129,6 +129,8 @@ def _entity(cells: _Row) -> None:
     if "developer" in table.columns and cells.cell("developer"):
         (developer,) = cells.parties("developer", "organization")[:1] or (None,)
     identifiers = {scheme: cells.cell(scheme) for scheme in _IDENTIFIERS if cells.cell(scheme)}
+    if "id" in table.columns:  # the dataset's own ids tell its entities apart (written nowhere)
+        identifiers[f"{run.key} id"] = key
     node = run.party(
         label,
         kind,
