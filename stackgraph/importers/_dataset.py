@@ -126,7 +126,7 @@ class DatasetRun:
         self._created.add(node.value)
         self.kinds[node.value] = kind
         self.report.created += 1
-        self.report.count({"organization": "organizations", "person": "people"}.get(kind, f"{kind}s"))
+        self.report.count({"person": "people", "facility": "facilities"}.get(kind, f"{kind}s"))
         self.b.add(node, RDF_TYPE, ox.NamedNode(KINDS[kind]))
         self.b.label(node, name)
         for alias in aliases:
@@ -188,6 +188,9 @@ class DatasetRun:
 
     def emit_layers(self, title: str) -> None:
         """Write the dataset's declared layers: concepts of ``sg:StackLayerScheme`` and of the dataset's scheme."""
+        for iri, targets in self.layers.extra_feeds.items():
+            for target in targets:
+                self.b.add(ox.NamedNode(iri), sg("feeds"), ox.NamedNode(target))
         if not self.layers.declared and not self.layers.scheme_layers:
             return
         scheme = entity_iri(self.key, "layers")

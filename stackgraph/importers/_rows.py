@@ -66,6 +66,11 @@ class _Row:
             self.note(f"{kind} date: {detail}; date dropped", text)
         return literal
 
+    def developer(self, role: str) -> ox.NamedNode | None:
+        """The developer a ``*_developer`` column names (an organisation), which tells products apart."""
+        name = self.cell(role)
+        return self.run.party(name, "organization", self.where) if name else None
+
     def parties(self, role: str, kind: str, developer: ox.NamedNode | None = None) -> list[ox.NamedNode | None]:
         """The entities a role names (``None`` for a country), by dataset id (``<role>_id``) or by name."""
         run = self.run
@@ -179,7 +184,8 @@ def _relation(cells: _Row, shares: list[dict[str, Any]]) -> None:
     for subject in subjects:
         if subject is None:
             raise _Skip("country party: countries are not entities")
-        objects = cells.parties("object", object_kind, developer=subject if kind == "development" else None)
+        developer = subject if kind == "development" else cells.developer("object_developer")
+        objects = cells.parties("object", object_kind, developer=developer)
         for obj in objects:
             if obj is None:
                 raise _Skip("country party: countries are not entities")

@@ -151,6 +151,7 @@ class LayerCatalogue:
         self._names: dict[str, str] = {}  # squashed name -> IRI
         self.declared: dict[str, _Declared] = {}
         self.scheme_layers: list[str] = []  # concepts read by load_scheme()
+        self.extra_feeds: dict[str, list[str]] = {}  # loaded layer -> layers the dataset says it feeds
         known = loaded if loaded is not None else {SG_IRI + name: () for name in stack_layers()}
         for iri, names in known.items():
             self._know(iri, (*names, local_name(iri), concept_key(iri)))
@@ -182,24 +183,32 @@ class LayerCatalogue:
         aliases: Iterable[str] = (),
         where: str = "",
     ) -> None:
-        """Declare (or add to) a layer of the dataset; raises when its key is another layer's."""
-        local = "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", key.strip()) if part)
-        if not local:
-            raise ImportFormatError(f"{where}: a layer needs a key or label, not {key!r}")
-        iri = f"{ID_IRI}layer/{local}"
-        existing = self._names.get(_squash(concept_key(iri)))
-        if existing is not None and existing != iri:
-            raise ImportFormatError(
-                f"{where}: layer {key!r} is already the stack layer {existing}; "
-                "refer to it by name (or in values.layer) instead of declaring it"
-            )
+        """Declare (or add to) a layer of the dataset, known by ``key`` (an id or name), ``label`` and ``aliases``.
+
+        A layer already declared under ``key`` or ``label`` gets the new names and feeds; a ``key`` or ``label``
+        that names a layer already loaded (shipped, say) refers to that layer: only its feeds are added."""
+        names = [n for n in (key, label or "", *aliases) if n.strip()]
+        if not names:
+            raise ImportFormatError(f"{where}: a layer needs a key or label")
+        iri = next((self._names[_squash(n)] for n in names if _squash(n) in self._names), None)
+        if iri is not None and iri not in self.declared:
+            self._know(iri, names)
+            self.extra_feeds.setdefault(iri, []).extend(feeds)
+            return
+        if iri is None:
+            text = label or key
+            local = "".join(p[:1].upper() + p[1:] for p in re.split(r"[^A-Za-z0-9]+", text.strip()) if p)
+            iri = f"{ID_IRI}layer/{local}"
+            existing = self._names.get(_squash(concept_key(iri)))
+            if existing is not None and existing != iri:
+                raise ImportFormatError(f"{where}: layer {text!r} would have the key of the stack layer {existing}")
         entry = self.declared.setdefault(iri, _Declared(iri, label or key, where=where))
         if label and entry.label == key:
             entry.label = label
         entry.broader = broader or entry.broader
         entry.feeds.extend(f for f in feeds if f not in entry.feeds)
-        entry.aliases.extend(a for a in aliases if a not in entry.aliases)
-        self._know(iri, (key, concept_key(iri), entry.label, *entry.aliases))
+        entry.aliases.extend(a for a in (key, *aliases) if a not in entry.aliases and a != entry.label)
+        self._know(iri, (*names, concept_key(iri)))
 
     def load_scheme(self, path: Path) -> list[ox.Triple]:
         """Read a Turtle file of SKOS concepts as layers; returns its triples (to copy into the import)."""
@@ -243,4 +252,8 @@ class LayerCatalogue:
                 else:
                     resolved.append(target)
             entry.feeds = resolved
+        for iri, words in self.extra_feeds.items():
+            resolved = [target for word in words if (target := self.iri(word)) is not None]
+            problems += [f"layer {self.key(iri)!r} feeds unknown layer {w!r}" for w in words if self.iri(w) is None]
+            self.extra_feeds[iri] = resolved
         return problems
