@@ -117,7 +117,7 @@ LEGAL_SUFFIXES: frozenset[str] = frozenset(
 )
 
 #: The lowest rapidfuzz score (0-100) at which a name is shown as a near match for review.
-NEAR_SCORE = 88.0
+NEAR_SCORE = 80.0
 
 #: Words of the review file's ``decision`` column.
 DECISIONS = ("accept", "new")
