@@ -9,18 +9,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from stackgraph.entities import KINDS
+from stackgraph.entities import KINDS, name_index
 from stackgraph.importers._common import RDF_TYPE, TripleBuilder, entity_iri, sg
 from stackgraph.importers.layers import LayerCatalogue
 from stackgraph.importers.report import ImportReport, ReviewItem
 from stackgraph.namespace import ID_IRI, SG_IRI
-from stackgraph.resolution import IDENTIFIER_SCHEMES, EntityIndex
+from stackgraph.resolution import IDENTIFIER_SCHEMES, EntityIndex, load_decisions
 
-__all__ = ["COUNTRY", "DatasetRun", "slug"]
+__all__ = ["COUNTRY", "DatasetRun", "SelectStore", "open_index", "open_layers", "slug"]
 
 #: The kind of rows that name a country: not an entity of the ontology; such rows are reported and left out.
 COUNTRY = "country"
@@ -28,6 +30,23 @@ COUNTRY = "country"
 _PROV = "http://www.w3.org/ns/prov#"
 _SKOS = "http://www.w3.org/2004/02/skos/core#"
 _IRI_CELL = re.compile(r"^https?://\S+$")
+
+
+class SelectStore(Protocol):
+    """What importers need from what is loaded: SELECT rows as dicts of plain values (a KnowledgeStore)."""
+
+    def select(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> list[dict[str, Any]]: ...
+
+
+def open_index(against: SelectStore | None, matches: str | Path | None = None) -> EntityIndex:
+    """The resolution index of what is loaded (empty without a store), with the review file's decisions."""
+    decisions = load_decisions(matches) if matches is not None else None
+    return EntityIndex.from_store(against, decisions) if against is not None else EntityIndex(decisions)
+
+
+def open_layers(against: SelectStore | None) -> LayerCatalogue:
+    """The layers an import may name: those loaded (or, without a store, the shipped ones)."""
+    return LayerCatalogue(name_index(against)["layer"] if against is not None else None)
 
 
 def slug(text: str) -> str:
@@ -47,6 +66,7 @@ class DatasetRun:
         *,
         source_title: str,
         source: Mapping[str, Any] | None = None,
+        source_key: str | None = None,
     ) -> None:
         self.key = key
         self.report = report
@@ -54,7 +74,7 @@ class DatasetRun:
         self.layers = layers
         self.b = TripleBuilder()
         details = dict(source or {})
-        self.source = self.b.dataset_source(key, source_title, **details)
+        self.source = self.b.dataset_source(source_key or key, source_title, **details)
         report.basis = {
             "source": self.source.value,
             "title": source_title,
@@ -93,6 +113,21 @@ class DatasetRun:
             return ox.NamedNode(text)
         if text.startswith("sgid:") and " " not in text:
             return ox.NamedNode(ID_IRI + text[5:])
+        return self.party_or_new(text, kind, where, identifiers=identifiers, developer=developer, aliases=aliases)[0]
+
+    def party_or_new(
+        self,
+        name: str,
+        kind: str,
+        where: str,
+        *,
+        identifiers: Mapping[str, str] | None = None,
+        developer: str | None = None,
+        aliases: Iterable[str] = (),
+        local: str | None = None,
+    ) -> tuple[ox.NamedNode, bool]:
+        """:meth:`party`, also saying whether the entity is new (``local``: the new entity's IRI segment)."""
+        text = name.strip()
         found = self.index.resolve(text, kind, identifiers=identifiers, developer=developer)
         first = (text.casefold(), kind, developer or "") not in self._seen
         self._seen.add((text.casefold(), kind, developer or ""))
@@ -103,11 +138,11 @@ class DatasetRun:
                     self.report.matched[found.via] = self.report.matched.get(found.via, 0) + 1
                 self.identify(node, identifiers)
             self.kinds.setdefault(found.iri, found.kind or kind)
-            return node
-        node = self._new_entity(text, kind, identifiers, developer, aliases)
+            return node, False
+        node = self._new_entity(text, kind, identifiers, developer, aliases, local)
         if found.review:
             self.report.review.append(ReviewItem(text, kind, node.value, found.review, found.candidates, where))
-        return node
+        return node, True
 
     def _new_entity(
         self,
@@ -116,9 +151,14 @@ class DatasetRun:
         identifiers: Mapping[str, str] | None,
         developer: str | None,
         aliases: Iterable[str],
+        local: str | None = None,
     ) -> ox.NamedNode:
-        base = slug(name)
-        node = entity_iri(self.key, base)
+        base = local or slug(name)
+        node = (
+            entity_iri(self.key, base)
+            if local is None
+            else ox.NamedNode(f"{ID_IRI}{self.key}/{quote(local, safe='-._~/')}")
+        )
         n = 1
         while node.value in self.kinds:  # another entity of this name (another kind or developer)
             n += 1
