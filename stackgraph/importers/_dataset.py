@@ -118,7 +118,7 @@ class DatasetRun:
     def party_or_new(
         self,
         name: str,
-        kind: str,
+        kind: str | None,
         where: str,
         *,
         identifiers: Mapping[str, str] | None = None,
@@ -126,22 +126,24 @@ class DatasetRun:
         aliases: Iterable[str] = (),
         local: str | None = None,
     ) -> tuple[ox.NamedNode, bool]:
-        """:meth:`party`, also saying whether the entity is new (``local``: the new entity's IRI segment)."""
+        """:meth:`party`, also saying whether the entity is new (``local``: the new entity's IRI segment); a
+        ``kind`` of ``None`` (unknown) takes the kind of the loaded entity it matches, or else is an organisation."""
         text = name.strip()
         found = self.index.resolve(text, kind, identifiers=identifiers, developer=developer)
-        first = (text.casefold(), kind, developer or "") not in self._seen
-        self._seen.add((text.casefold(), kind, developer or ""))
+        first = (text.casefold(), kind or "", developer or "") not in self._seen
+        self._seen.add((text.casefold(), kind or "", developer or ""))
         if found.iri is not None:
             node = ox.NamedNode(found.iri)
             if found.iri not in self._created:
                 if first:
                     self.report.matched[found.via] = self.report.matched.get(found.via, 0) + 1
                 self.identify(node, identifiers)
-            self.kinds.setdefault(found.iri, found.kind or kind)
+            self.kinds.setdefault(found.iri, found.kind or kind or "organization")
             return node, False
-        node = self._new_entity(text, kind, identifiers, developer, aliases, local)
+        new_kind = kind or "organization"
+        node = self._new_entity(text, new_kind, identifiers, developer, aliases, local)
         if found.review:
-            self.report.review.append(ReviewItem(text, kind, node.value, found.review, found.candidates, where))
+            self.report.review.append(ReviewItem(text, new_kind, node.value, found.review, found.candidates, where))
         return node, True
 
     def _new_entity(
