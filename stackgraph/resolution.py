@@ -34,6 +34,7 @@ Examples
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import unicodedata
@@ -137,6 +138,7 @@ def _fold(name: str) -> str:
     return _SPACES.sub(" ", name.strip()).casefold()
 
 
+@functools.lru_cache(maxsize=1 << 16)  # an import normalises each name when it resolves it and when it adds it
 def normalise_name(name: str) -> str:
     """Return ``name`` lower-cased, without accents, punctuation, a leading "the" and trailing legal suffixes.
 
@@ -362,9 +364,10 @@ class EntityIndex:
             return developer is None or not known.developers or developer in known.developers
 
         other_kind: set[str] = set()
+        key = name_key(name)
         for via, found in (
             ("label", self._by_name.get(_fold(name), set())),
-            ("normalised", self._by_key.get(name_key(name), set()) if name_key(name) else set()),
+            ("normalised", self._by_key.get(key, set()) if key else set()),
         ):
             found = {iri for iri in found if fits(iri)}
             same = sorted(iri for iri in found if kind is None or self._known[iri].kind == kind)
@@ -391,10 +394,10 @@ class EntityIndex:
         from rapidfuzz import fuzz, process
 
         normal = normalise_name(name)
-        if not normal:
+        postings = sorted((self._by_prefix.get(t[:3], set()) for t in set(normal.split())), key=len)
+        if not any(postings):
             return ()
         pool: set[str] = set()
-        postings = sorted((self._by_prefix.get(t[:3], set()) for t in set(normal.split())), key=len)
         for posting in postings[:2]:
             if pool and len(posting) > _PREFIX_CAP:
                 break
