@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from stackgraph.atomic import atomic_write
-from stackgraph.cli._common import StoreOptions, UsageFailure, cli_errors, handle_errors
+from stackgraph.cli._common import StoreOptions, UsageFailure, cli_errors, handle_errors, local_store_options
 
 if TYPE_CHECKING:
     from stackgraph.importers import ImportResult
@@ -114,20 +114,7 @@ def _common_options(function: Callable[..., object]) -> Callable[..., object]:
         help="A review file with decisions (accept / new) from an earlier run.",
     )
     @click.option("--strict", is_flag=True, help="Exit with status 1 when any row was skipped or name left for review.")
-    @click.option(
-        "--graph",
-        "graphs",
-        multiple=True,
-        type=click.Path(path_type=Path),
-        help="An RDF file of what is loaded, to link to (repeatable).",
-    )
-    @click.option(
-        "--store",
-        "store_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        help="A persistent store of what is loaded: link to it, and load the result into it.",
-    )
-    @click.option("--no-shipped", is_flag=True, help="Do not link to the shipped AI-stack graphs.")
+    @local_store_options
     @functools.wraps(function)
     def wrapper(
         *args: Any,
@@ -136,13 +123,10 @@ def _common_options(function: Callable[..., object]) -> Callable[..., object]:
         review_file: Path | None,
         matches: Path | None,
         strict: bool,
-        graphs: tuple[Path, ...],
-        store_dir: Path | None,
-        no_shipped: bool,
+        store_opts: StoreOptions,
         **kwargs: Any,
     ) -> Any:
-        loaded = StoreOptions(tuple(graphs), store_dir, not no_shipped)
-        kwargs["options"] = _Options(output, report_file, review_file, matches, strict, loaded)
+        kwargs["options"] = _Options(output, report_file, review_file, matches, strict, store_opts)
         return function(*args, **kwargs)
 
     return wrapper
