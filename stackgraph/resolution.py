@@ -123,6 +123,10 @@ NEAR_SCORE = 80.0
 #: Words of the review file's ``decision`` column.
 DECISIONS = ("accept", "new")
 
+_SG = "https://w3id.org/stackgraph/ns#"
+_RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
+_WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 _WORD = re.compile(r"[0-9a-z]+")
 _SPACES = re.compile(r"\s+")
 _PREFIX_CAP = 5000  # a token prefix shared by more entities than this does not narrow the search
@@ -241,7 +245,10 @@ class EntityIndex:
 
     @classmethod
     def from_store(cls, store: SelectStore, decisions: Decisions | None = None) -> EntityIndex:
-        """Index every entity of ``store`` (one SELECT: ``queries/internal-resolution.rq``).
+        """Index every entity of ``store``: its kind, names, identifiers and (products) developers.
+
+        Read by plain index scans, one per property (the projection's ``entity_kinds.rq`` and
+        ``property_values.rq``): on the Crunchbase import one SELECT joining them all took minutes.
 
         Examples
         --------
@@ -252,26 +259,37 @@ class EntityIndex:
         >>> index.resolve("Elon Musk", None).kind
         'person'
         """
+        folder = queries_dir() / "projection"
+        scan = (folder / "property_values.rq").read_text(encoding="utf-8")
+
+        def values(prop: str) -> dict[str, list[str]]:
+            found: dict[str, list[str]] = {}
+            for row in store.select(scan.replace("#PROPERTY#", f"<{prop}>")):
+                found.setdefault(str(row["subject"]), []).append(str(row["value"]))
+            return found
+
+        kinds = {str(r["entity"]): str(r["kind"]) for r in store.select((folder / "entity_kinds.rq").read_text())}
+        labels, aliases = values(_RDFS_LABEL), values(_SG + "alias")
+        identifiers = {scheme: values(prop) for scheme, prop in IDENTIFIER_SCHEMES.items()}
+        for iri, same in values(_OWL_SAME_AS).items():
+            qids = [s.rsplit("/", 1)[-1] for s in same if s.startswith(_WIKIDATA_ENTITY)]
+            if qids and iri not in identifiers["wikidata"]:
+                identifiers["wikidata"][iri] = qids
+        product_of = values(_SG + "product")
+        developers: dict[str, list[str]] = {}
+        for deal, developer in values(_SG + "developer").items():
+            for product in product_of.get(deal, ()):
+                developers.setdefault(product, []).extend(developer)
         index = cls(decisions)
-        rows = store.select((queries_dir() / "internal-resolution.rq").read_text(encoding="utf-8"))
-        fields: dict[str, dict[str, list[str]]] = {}
-        kinds: dict[str, str] = {}
-        for row in rows:
-            iri = str(row["entity"])
-            kinds.setdefault(iri, str(row["kind"]))
-            if "value" in row:
-                fields.setdefault(iri, {}).setdefault(str(row["field"]), []).append(str(row["value"]))
         for iri, kind in kinds.items():
-            own = fields.get(iri, {})
-            names = sorted(own.get("label", []))
-            label = names[0] if names else iri.rsplit("/", 1)[-1]
+            names = sorted(labels.get(iri, []))
             index.add(
                 iri,
                 kind,
-                label,
-                aliases=[*names[1:], *own.get("alias", [])],
-                identifiers={scheme: own[scheme][0] for scheme in IDENTIFIER_SCHEMES if scheme in own},
-                developers=own.get("developer", ()),
+                names[0] if names else iri.rsplit("/", 1)[-1],
+                aliases=[*names[1:], *aliases.get(iri, [])],
+                identifiers={scheme: ids[iri][0] for scheme, ids in identifiers.items() if iri in ids},
+                developers=developers.get(iri, ()),
             )
         return index
 
