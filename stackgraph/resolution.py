@@ -128,18 +128,17 @@ _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 _WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
 _WORD = re.compile(r"[0-9a-z]+")
-_SPACES = re.compile(r"\s+")
 _PREFIX_CAP = 5000  # a token prefix shared by more entities than this does not narrow the search
 
 
 class SelectStore(Protocol):
-    """What the index needs from a store: SELECT rows as dicts of plain values."""
+    """What the index needs from a store: SPARQL results as pyoxigraph solutions (a KnowledgeStore or endpoint)."""
 
-    def select(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> list[dict[str, Any]]: ...
+    def query(self, sparql: str, bindings: Mapping[str, Any] | None = None, *, derived: bool = True) -> Any: ...
 
 
 def _fold(name: str) -> str:
-    return _SPACES.sub(" ", name.strip()).casefold()
+    return " ".join(name.split()).casefold()
 
 
 @functools.lru_cache(maxsize=1 << 16)  # an import normalises each name when it resolves it and when it adds it
@@ -153,8 +152,10 @@ def normalise_name(name: str) -> str:
     >>> normalise_name("Société Générale S.A."), normalise_name("AT&T Inc."), normalise_name("SE")
     ('societe generale', 'at and t', 'se')
     """
-    text = unicodedata.normalize("NFKD", name.casefold().replace("&", " and "))
-    tokens = _WORD.findall("".join(c for c in text if not unicodedata.combining(c)))
+    text = name.casefold().replace("&", " and ")
+    if not text.isascii():  # accents off: é -> e
+        text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    tokens = _WORD.findall(text)
     if len(tokens) > 1 and tokens[0] == "the":
         tokens = tokens[1:]
     while len(tokens) > 1:
@@ -262,13 +263,17 @@ class EntityIndex:
         folder = queries_dir() / "projection"
         scan = (folder / "property_values.rq").read_text(encoding="utf-8")
 
+        def pairs(sparql: str) -> Iterable[tuple[str, str]]:
+            # entities, names and identifiers only: the derived properties need not be computed first
+            return ((s[0].value, s[1].value) for s in store.query(sparql, derived=False))
+
         def values(prop: str) -> dict[str, list[str]]:
             found: dict[str, list[str]] = {}
-            for row in store.select(scan.replace("#PROPERTY#", f"<{prop}>")):
-                found.setdefault(str(row["subject"]), []).append(str(row["value"]))
+            for subject, value in pairs(scan.replace("#PROPERTY#", f"<{prop}>")):
+                found.setdefault(subject, []).append(value)
             return found
 
-        kinds = {str(r["entity"]): str(r["kind"]) for r in store.select((folder / "entity_kinds.rq").read_text())}
+        kinds = dict(pairs((folder / "entity_kinds.rq").read_text(encoding="utf-8")))
         labels, aliases = values(_RDFS_LABEL), values(_SG + "alias")
         identifiers = {scheme: values(prop) for scheme, prop in IDENTIFIER_SCHEMES.items()}
         for iri, same in values(_OWL_SAME_AS).items():
@@ -327,17 +332,18 @@ class EntityIndex:
         known = self._known.get(iri)
         if known is None:
             known = self._known[iri] = _Known(label, kind)
+        by_name, by_key, norm, by_prefix = self._by_name, self._by_key, self._norm, self._by_prefix
         for name in (label, *aliases):
             if not name or name in known.names:
                 continue
             known.names.append(name)
-            self._by_name.setdefault(_fold(name), set()).add(iri)
+            by_name.setdefault(_fold(name), set()).add(iri)
             normal = normalise_name(name)
-            self._by_key.setdefault(normal.replace(" ", ""), set()).add(iri)
+            by_key.setdefault(normal.replace(" ", ""), set()).add(iri)
             if loaded:
-                self._norm.setdefault(normal, set()).add(iri)
-                for token in set(normal.split()):
-                    self._by_prefix.setdefault(token[:3], set()).add(iri)
+                norm.setdefault(normal, set()).add(iri)
+                for token in normal.split():
+                    by_prefix.setdefault(token[:3], set()).add(iri)
         for scheme, value in (identifiers or {}).items():
             if value:
                 known.identifiers.setdefault(scheme, value)

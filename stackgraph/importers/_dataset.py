@@ -15,12 +15,14 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from stackgraph.entities import KINDS, name_index
+from stackgraph.entities import KINDS
 from stackgraph.importers._common import RDF_TYPE, TripleBuilder, entity_iri, sg
 from stackgraph.importers.layers import LayerCatalogue
 from stackgraph.importers.report import ImportReport, ReviewItem
 from stackgraph.namespace import ID_IRI, SG_IRI
 from stackgraph.resolution import IDENTIFIER_SCHEMES, EntityIndex, load_decisions
+from stackgraph.resources import queries_dir
+from stackgraph.tsv import tsv_rows
 
 __all__ = ["COUNTRY", "DatasetRun", "SelectStore", "open_index", "open_layers", "slug"]
 
@@ -33,7 +35,9 @@ _IRI_CELL = re.compile(r"^https?://\S+$")
 
 
 class SelectStore(Protocol):
-    """What importers need from what is loaded: SELECT rows as dicts of plain values (a KnowledgeStore)."""
+    """What importers need from what is loaded (a KnowledgeStore or a SPARQL endpoint)."""
+
+    def query(self, sparql: str, bindings: Mapping[str, Any] | None = None, *, derived: bool = True) -> Any: ...
 
     def select(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> list[dict[str, Any]]: ...
 
@@ -45,8 +49,17 @@ def open_index(against: SelectStore | None, matches: str | Path | None = None) -
 
 
 def open_layers(against: SelectStore | None) -> LayerCatalogue:
-    """The layers an import may name: those loaded (or, without a store, the shipped ones)."""
-    return LayerCatalogue(name_index(against)["layer"] if against is not None else None)
+    """The layers an import may name: those loaded, by label, local name and key (or, without a store, the
+    shipped ones). One scan of the layer scheme (the projection's ``layers.rq``)."""
+    if against is None:
+        return LayerCatalogue()
+    sparql = (queries_dir() / "projection" / "layers.rq").read_text(encoding="utf-8")
+    result = against.query(sparql, derived=False)
+    names: dict[str, list[str]] = {}
+    for layer, label, *_ in tsv_rows(bytes(result.serialize(format=ox.QueryResultsFormat.TSV))):
+        if layer is not None:
+            names.setdefault(layer, []).extend([label] if label else [])
+    return LayerCatalogue(names)
 
 
 def slug(text: str) -> str:

@@ -15,26 +15,20 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from stackgraph.analysis.shares import share_problems
-from stackgraph.entities import name_index
 from stackgraph.errors import ImportFormatError
 from stackgraph.importers._common import ImportResult, ProgressCallback, checked_rows, read_csv_rows
-from stackgraph.importers._dataset import COUNTRY, DatasetRun
+from stackgraph.importers._dataset import COUNTRY, DatasetRun, SelectStore, open_index, open_layers
 from stackgraph.importers._rows import read_row
 from stackgraph.importers.layers import LayerCatalogue
 from stackgraph.importers.mapping import DatasetMapping, Table, load_mapping
 from stackgraph.importers.report import ImportReport
-from stackgraph.resolution import EntityIndex, load_decisions
 
 __all__ = ["import_csv", "load_csv_mapping", "read_csv"]
 
 _ORDER = {"layers": 0, "entities": 1, "relations": 2, "shares": 2}
-
-
-class _Store(Protocol):
-    def select(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> list[dict[str, Any]]: ...
 
 
 def load_csv_mapping(path: str | Path) -> DatasetMapping:
@@ -46,7 +40,7 @@ def read_csv(
     path: str | Path | None,
     mapping: str | Path | DatasetMapping,
     *,
-    against: _Store | None = None,
+    against: SelectStore | None = None,
     matches: str | Path | None = None,
     progress: ProgressCallback | None = None,
 ) -> ImportResult:
@@ -84,13 +78,13 @@ def read_csv(
     """
     spec = mapping if isinstance(mapping, DatasetMapping) else load_mapping(mapping)
     given = Path(path) if path is not None else None
+    if given is not None and all(t.file is not None for t in spec.tables):
+        raise ImportFormatError(f"{spec.path}: every table names its file; {given.name} would not be read")
     tables = [replace(t, file=given, label=given.name) if t.file is None and given else t for t in spec.tables]
     missing = [t.label for t in tables if t.file is None]
     if missing:
         raise ImportFormatError(f"{spec.path}: {missing[0]} names no file; give the CSV file to import")
-    decisions = load_decisions(matches) if matches is not None else None
-    index = EntityIndex.from_store(against, decisions) if against is not None else EntityIndex(decisions)
-    layers = LayerCatalogue(name_index(against)["layer"] if against is not None else None)
+    index, layers = open_index(against, matches), open_layers(against)
     if against is not None:
         _check_source(against, spec)
     report = ImportReport(str(spec.path if spec.path and not given else given or spec.path))
@@ -180,7 +174,7 @@ def _kept(table: Table, record: Mapping[str, str], row: int, report: ImportRepor
     return True
 
 
-def _check_source(store: _Store, spec: DatasetMapping) -> None:
+def _check_source(store: SelectStore, spec: DatasetMapping) -> None:
     """One source, one title: a dataset id already loaded under another title is refused."""
     from stackgraph.namespace import SOURCE_IRI
 
@@ -198,7 +192,7 @@ def import_csv(
     mapping: str | Path | DatasetMapping,
     output: str | Path,
     *,
-    against: _Store | None = None,
+    against: SelectStore | None = None,
     matches: str | Path | None = None,
     progress: ProgressCallback | None = None,
 ) -> ImportReport:
