@@ -415,6 +415,8 @@ class EntityIndex:
     ) -> tuple[Candidate, ...]:
         """Up to ``limit`` loaded entities of ``kind`` (that ``fits``) whose normalised names score at least
         :data:`NEAR_SCORE`, among those sharing the prefix of one of the name's two rarest tokens."""
+        if not self._by_prefix:  # nothing loaded to be near to
+            return ()
         from rapidfuzz import fuzz, process
 
         normal = normalise_name(name)
