@@ -29,6 +29,7 @@ __all__ = [
     "echo_table",
     "format_table",
     "handle_errors",
+    "local_store_options",
     "store_options",
     "write_output",
 ]
@@ -65,40 +66,56 @@ class StoreOptions:
 
 def store_options(function: F) -> F:
     """Add ``--graph``, ``--store``, ``--no-shipped`` and ``--endpoint``; the command receives ``store_opts``."""
+    return _store_options(function, remote=True)
 
-    @click.option(
-        "--graph",
-        "graphs",
-        multiple=True,
-        type=click.Path(path_type=Path),
-        help="Extra RDF file to load (repeatable); each becomes its own named graph.",
-    )
-    @click.option(
-        "--store",
-        "store_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        help="Persistent store folder: created on first use, reopened later without re-parsing.",
-    )
-    @click.option("--no-shipped", is_flag=True, help="Do not load the shipped AI-stack graphs.")
-    @click.option(
-        "--endpoint",
-        metavar="URL",
-        default=None,
-        help="Query a remote SPARQL 1.1 endpoint instead of a local store (load it with `export --format nquads`).",
-    )
+
+def local_store_options(function: F) -> F:
+    """Add ``--graph``, ``--store`` and ``--no-shipped`` (a local store only); the command receives ``store_opts``."""
+    return _store_options(function, remote=False)
+
+
+def _store_options(function: F, *, remote: bool) -> F:
     @functools.wraps(function)
     def wrapper(
         *args: Any,
         graphs: tuple[Path, ...],
         store_dir: Path | None,
         no_shipped: bool,
-        endpoint: str | None,
+        endpoint: str | None = None,
         **kwargs: Any,
     ) -> Any:
         kwargs["store_opts"] = StoreOptions(tuple(graphs), store_dir, not no_shipped, endpoint)
         return function(*args, **kwargs)
 
+    options = [
+        click.option(
+            "--graph",
+            "graphs",
+            multiple=True,
+            type=click.Path(path_type=Path),
+            help="Extra RDF file to load (repeatable); each becomes its own named graph.",
+        ),
+        click.option(
+            "--store",
+            "store_dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=None,
+            help="Persistent store folder: created on first use, reopened later without re-parsing.",
+        ),
+        click.option("--no-shipped", is_flag=True, help="Do not load the shipped AI-stack graphs."),
+    ]
+    if remote:
+        options.append(
+            click.option(
+                "--endpoint",
+                metavar="URL",
+                default=None,
+                help="Query a remote SPARQL 1.1 endpoint instead of a local store "
+                "(load it with `export --format nquads`).",
+            )
+        )
+    for option in reversed(options):
+        wrapper = option(wrapper)
     return wrapper  # type: ignore[return-value]
 
 

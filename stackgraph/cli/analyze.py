@@ -85,10 +85,14 @@ class _View:
 
     def graph(self) -> nx.MultiDiGraph:
         """Project the store under the policy the options give."""
+        from stackgraph.analysis.shares import graph_share_problems
         from stackgraph.projection import ProjectionPolicy, parse_statuses, project
 
         policy = ProjectionPolicy(as_of=self.as_of, statuses=parse_statuses(self.statuses or None))
-        return project(self.store_opts.open(), policy, provenance=False)
+        G = project(self.store_opts.open(), policy, provenance=False)
+        for problem in graph_share_problems(G):  # sanity before answers: such a market gets no HHI
+            click.echo(f"Warning: {problem.message}; no HHI for it ({', '.join(problem.records[:5])})", err=True)
+        return G
 
     def emit(self, result: Any, G: nx.MultiDiGraph, title: str, notes: list[str] | None = None) -> None:
         _emit(result, self.fmt, self.output, title=title, G=G, notes=notes)
