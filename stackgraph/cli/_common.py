@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,20 +17,24 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from stackgraph.atomic import Payload
 from stackgraph.errors import InputError, QueryError, StackgraphError, UnknownEntityError
 
 if TYPE_CHECKING:
+    from stackgraph.outputs import Input
     from stackgraph.store import KnowledgeStore
 
 __all__ = [
     "StoreOptions",
     "UsageFailure",
+    "check_outputs",
     "cli_errors",
     "echo_table",
     "format_table",
     "handle_errors",
     "store_options",
     "write_output",
+    "write_outputs",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -61,6 +65,15 @@ class StoreOptions:
         from stackgraph.store import open_store
 
         return open_store(self.graphs, path=self.store_dir, include_shipped=self.include_shipped)
+
+    def inputs(self) -> list[Input]:
+        """What these options read, which no output of the command may replace: the --graph files, the store."""
+        from stackgraph.outputs import Input
+
+        found = [Input(path, "an input of this command (--graph)") for path in self.graphs]
+        if self.store_dir is not None:
+            found.append(Input(self.store_dir, "the store folder given with --store", folder=True))
+        return found
 
 
 def store_options(function: F) -> F:
@@ -124,18 +137,48 @@ def handle_errors(function: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def write_output(data: str | bytes, output: Path | None) -> None:
-    """Write to ``output`` atomically, or to standard output when it is ``None`` or ``-``."""
-    if output is None or str(output) == "-":
-        if isinstance(data, bytes):
+def check_outputs(
+    outputs: dict[str, Path | None], store_opts: StoreOptions | None = None, inputs: Iterable[Input] = ()
+) -> None:
+    """Refuse, before any work, outputs that would replace an input of the command or stackgraph's own data.
+
+    ``outputs`` maps each output option (``"-o"``, ``"--save"``, ...) to the path given; the inputs are the
+    store options' files and folder plus ``inputs`` (a scenario file, a query file, import sources ...). One
+    helper for every command: :func:`stackgraph.outputs.check_outputs`.
+    """
+    from stackgraph.outputs import check_outputs as check
+
+    with cli_errors():
+        check(outputs, [*(store_opts.inputs() if store_opts is not None else ()), *inputs])
+
+
+def write_output(data: Payload, output: Path | None) -> None:
+    """Write to ``output`` atomically, or to standard output when it is ``None`` or ``-``.
+
+    ``data`` may be a function writing into a binary handle, so large results stream to the file or the terminal.
+    """
+    write_outputs([(output, data)])
+
+
+def write_outputs(files: Sequence[tuple[Path | None, Payload]]) -> None:
+    """Write several outputs of one command all or none (files staged, then renamed together), then print the
+    ones meant for standard output (``None`` or ``-``) in order."""
+    from stackgraph.atomic import atomic_write_all
+    from stackgraph.outputs import is_stdout
+
+    with cli_errors():
+        atomic_write_all([(path, data) for path, data in files if not is_stdout(path)])
+    for path, data in files:
+        if not is_stdout(path):
+            continue
+        if callable(data):
+            data(sys.stdout.buffer)
+            sys.stdout.buffer.flush()
+        elif isinstance(data, bytes):
             sys.stdout.buffer.write(data)
             sys.stdout.buffer.flush()
         else:
             click.echo(data, nl=not data.endswith("\n"))
-        return
-    from stackgraph.atomic import atomic_write
-
-    atomic_write(output, data)
 
 
 def echo_table(headers: list[str], rows: list[list[Any]]) -> None:

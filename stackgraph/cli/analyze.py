@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from stackgraph.cli._common import StoreOptions, format_table, handle_errors, store_options, write_output
+from stackgraph.cli._common import (
+    StoreOptions,
+    check_outputs,
+    format_table,
+    handle_errors,
+    store_options,
+    write_output,
+)
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -66,6 +73,7 @@ def _view_options(function: F) -> F:
         store_opts: StoreOptions,
         **kwargs: Any,
     ) -> Any:
+        check_outputs({"-o": output}, store_opts)
         kwargs["view"] = _View(as_of, statuses, top, fmt, output, store_opts)
         return function(*args, **kwargs)
 

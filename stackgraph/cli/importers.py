@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from stackgraph.cli._common import UsageFailure, cli_errors, handle_errors
+from stackgraph.atomic import Payload
+from stackgraph.cli._common import UsageFailure, check_outputs, cli_errors, handle_errors, write_outputs
+from stackgraph.outputs import Input
 
 if TYPE_CHECKING:
-    from stackgraph.importers import ImportReport
+    from stackgraph.importers import ImportResult
 
 __all__ = ["import_group"]
 
@@ -44,13 +46,38 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
             bar.__exit__(None, None, None)  # type: ignore[attr-defined]
 
 
-def _finish(report: ImportReport, output: Path, report_file: Path | None, store_dir: Path | None, strict: bool) -> None:
+def _check(output: Path, report_file: Path | None, store_dir: Path | None, *sources: Path | None) -> None:
+    """Before any work: the output's format, and no output over a source, the mapping or into the store."""
+    from stackgraph.importers import ImportResult
+
+    with cli_errors():
+        ImportResult.output_format(output)
+    inputs = [Input(path, "a source this import reads") for path in _files_of(sources)]
+    if store_dir is not None:
+        inputs.append(Input(store_dir, "the store folder given with --store", folder=True))
+    check_outputs({"-o": output, "--report": report_file}, None, inputs)
+
+
+def _files_of(sources: Iterable[Path | None]) -> list[Path]:
+    files = []
+    for source in sources:
+        if source is None:
+            continue
+        files.extend(sorted(p for p in source.iterdir() if p.is_file()) if source.is_dir() else [source])
+    return files
+
+
+def _finish(result: ImportResult, output: Path, report_file: Path | None, store_dir: Path | None, strict: bool) -> None:
+    from stackgraph.importers import ImportResult
+
+    report = result.report
+    files: list[tuple[Path | None, Payload]] = [(output, result.serialize(ImportResult.output_format(output)))]
+    if report_file is not None:
+        files.append((report_file, json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"))
+    write_outputs(files)  # the RDF and the report: both or neither
     click.echo(report.summary())
     click.echo(f"Wrote {output}")
     if report_file is not None:
-        from stackgraph.atomic import atomic_write
-
-        atomic_write(report_file, json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
         click.echo(f"Wrote the full report ({len(report.issues)} issues) to {report_file}")
     if store_dir is not None:
         from stackgraph.store import open_store
@@ -118,10 +145,10 @@ def crunchbase(
     """
     from stackgraph.importers import read_crunchbase
 
+    _check(output, report_file, store_dir, directory, mapping)
     with _progress("Importing Crunchbase") as progress:
         result = read_crunchbase(directory, mapping=mapping, progress=progress)
-    result.write(output)
-    _finish(result.report, output, report_file, store_dir, strict)
+    _finish(result, output, report_file, store_dir, strict)
 
 
 @import_group.command("csv")
@@ -148,10 +175,10 @@ def csv_command(
     """
     from stackgraph.importers import read_csv
 
+    _check(output, report_file, store_dir, file, mapping)
     with _progress(f"Importing {file.name}") as progress:
         result = read_csv(file, mapping, progress=progress)
-    result.write(output)
-    _finish(result.report, output, report_file, store_dir, strict)
+    _finish(result, output, report_file, store_dir, strict)
 
 
 @import_group.command("wikidata")
@@ -184,6 +211,7 @@ def wikidata(
 
     if (file is None) == (endpoint is None):
         raise UsageFailure("give either a results FILE or --endpoint URL with --query FILE")
+    _check(output, report_file, store_dir, file, query_file)
     if endpoint is not None:
         if query_file is None:
             raise UsageFailure("--endpoint needs --query FILE (the SPARQL query to run)")
@@ -196,5 +224,4 @@ def wikidata(
         assert file is not None
         with _progress(f"Importing {file.name}") as progress:
             result = read_wikidata(file, property=prop, progress=progress)
-    result.write(output)
-    _finish(result.report, output, report_file, store_dir, strict)
+    _finish(result, output, report_file, store_dir, strict)

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import click
 
-from stackgraph.cli._common import StoreOptions, UsageFailure, handle_errors, store_options, write_output
+from stackgraph.cli._common import (
+    StoreOptions,
+    UsageFailure,
+    check_outputs,
+    handle_errors,
+    store_options,
+    write_output,
+)
+from stackgraph.outputs import Input
 
 __all__ = ["entities", "query"]
 
@@ -82,6 +90,9 @@ def query(
     from stackgraph.queries import bind_parameters, load_question
     from stackgraph.results import format_result
 
+    check_outputs(
+        {"-o": output}, store_opts, [Input(query_file, "the query file this command reads (-f)")] if query_file else []
+    )
     if list_only:
         write_output(_list_questions(), output)
         return
@@ -140,6 +151,7 @@ def entities(kind: str | None, layer: str | None, fmt: str, output: Path | None,
     from stackgraph.results import compact, format_rows
     from stackgraph.store import PREFIXES
 
+    check_outputs({"-o": output}, store_opts)
     found = list_entities(store_opts.open(), kind=kind, layer=layer)
     if fmt == "json":
         rows = [[e.iri, e.label, e.kind, list(e.layers)] for e in found]
