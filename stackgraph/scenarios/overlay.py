@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import pyoxigraph as ox
 
-from stackgraph.errors import ScenarioError, StackgraphError, UnknownEntityError
+from stackgraph.errors import InputError, ScenarioError, StackgraphError, UnknownEntityError
 from stackgraph.naming import concept_key, local_name, resolve_name
 from stackgraph.scenarios.model import DEAL_TYPES, STATUSES, Scenario, Step, parse_date
 
@@ -87,7 +87,6 @@ _COPIED = frozenset(
     )
 )
 _DEAL_CLASSES = frozenset(SG + name for name in DEAL_TYPES.values())
-_FORBIDDEN_UPDATE = re.compile(r"\b(GRAPH|WITH|USING|INTO|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -657,17 +656,14 @@ class _Player:
         return live[0]
 
     def step_sparql_update(self, step: Step) -> StepEffect:
-        text = step.get("update")
-        stripped = _strip_sparql(text)
-        keyword = _FORBIDDEN_UPDATE.search(stripped)
-        if keyword:
-            raise step.error(
-                "update",
-                f"{keyword.group(1).upper()} touches other graphs; a sparql-update step may only write the "
-                "scenario graph (write plain INSERT/DELETE without GRAPH, WITH, USING or INTO)",
-            )
+        from stackgraph.scenarios.sandbox import check_update
         from stackgraph.store import META_GRAPH, PREFIXES
 
+        text = step.get("update")
+        try:
+            check_update(text, PREFIXES)  # parsed: only INSERT/DELETE of the scenario graph, nothing reaches out
+        except InputError as error:
+            raise step.error("update", str(error)) from None
         self.store.ensure_derived()
         graph_node = ox.NamedNode(self.scenario.graph_iri)
         before: set[ox.Triple] = set()
@@ -737,14 +733,6 @@ def is_control_claim(data: Mapping[str, Any]) -> bool:
         return False
     stake = data.get("stake")
     return stake is None or stake > 50
-
-
-def _strip_sparql(text: str) -> str:
-    """Remove string literals, IRIs and comments, so keyword checks see only the update's syntax."""
-    text = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'', '""', text)
-    text = re.sub(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', '""', text)
-    text = re.sub(r"<[^<>\s\"{}|\\^`]*>", "<>", text)
-    return re.sub(r"#[^\n]*", "", text)
 
 
 def _date_literal(iso: str) -> ox.Literal:
