@@ -11,13 +11,62 @@ import io
 import socket
 import threading
 import urllib.parse
+from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pyoxigraph as ox
 
+from stackgraph.projection import ProjectionPolicy, project
 from stackgraph.store import KnowledgeStore
+
+# Shipped questions with their bindings (by label, as a user types them); the real-server tests run every one
+# against the server and the local store.
+QUESTIONS = {
+    "acquisitions-timeline": {},
+    "deal-sources": {"deal": "deal-spacex-acquires-xai"},
+    "deals-by-status": {},
+    "deals-of": {"entity": "SpaceX"},
+    "dependents": {"supplier": "Nvidia"},
+    "entities-by-layer": {"layer": "compute"},
+    "financials": {"entity": "SpaceX"},
+    "group": {"entity": "SpaceX"},
+    "investments": {},
+    "market-shares": {},
+    "public-offerings": {},
+    "relation-sources": {"entity": "SpaceX", "other": "xAI"},
+    "suppliers": {"entity": "xAI"},
+    "uncertain-deals": {},
+    "who-controls": {"entity": "xAI"},
+}
+
+
+def rows(store, sparql: str, bindings: dict | None = None) -> Counter:
+    """A SELECT's rows as a multiset (servers return rows in their own order)."""
+    return Counter(tuple(sorted(row.items())) for row in store.select(sparql, bindings))
+
+
+def assert_same_projection(remote, local: KnowledgeStore) -> None:
+    """The projection of a remote endpoint equals the local store's (order-free attributes compared as sets)."""
+    policy = ProjectionPolicy(as_of="2026-06-30", statuses={"completed", "active", "announced", "in-talks"})
+    here, there = project(local, policy), project(remote, policy)
+
+    def nodes(G):
+        # aliases come in the server's row order
+        return {n: {**d, "aliases": frozenset(d.get("aliases", ()))} for n, d in G.nodes(data=True)}
+
+    def edges(G):
+        unordered = ("quotes", "sources", "source_iris")
+        return {
+            (u, v, k): {a: frozenset(x) if a in unordered else x for a, x in d.items()}
+            for u, v, k, d in G.edges(keys=True, data=True)
+        }
+
+    assert here.number_of_edges() > 0
+    assert edges(there) == edges(here)
+    assert nodes(there) == nodes(here)
+    assert there.graph["layers"] == here.graph["layers"]
 
 
 def free_port() -> int:
@@ -91,6 +140,40 @@ def sparql_server(store: KnowledgeStore) -> Iterator[str]:
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def fault_server(answer) -> Iterator[tuple[str, list[str]]]:
+    """A loopback HTTP server whose every request is answered by ``answer(handler)``, which writes the raw reply
+    (status line, headers, body -- well-formed or not). Yields the URL and the list of requests it received."""
+    requests: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args: object) -> None:
+            return
+
+        def _handle(self) -> None:
+            length = int(self.headers.get("Content-Length", 0) or 0)
+            if length:
+                self.rfile.read(length)
+            requests.append(f"{self.command} {self.path}")
+            with suppress(BrokenPipeError, ConnectionResetError):
+                answer(self)
+            self.close_connection = True
+
+        do_GET = do_POST = _handle
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/sparql", requests
     finally:
         server.shutdown()
         server.server_close()
