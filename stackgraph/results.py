@@ -16,6 +16,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from stackgraph.display import neutralise
 from stackgraph.errors import InputError
 
 __all__ = ["FORMATS", "aligned_table", "compact", "format_result", "format_rows", "term_text"]
@@ -71,7 +72,8 @@ def term_text(term: Any, prefixes: Mapping[str, str]) -> str:
 
 def aligned_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """Return text cells as a plain-text table: columns padded to their widest cell, a dashed rule under the
-    header, no trailing spaces.
+    header, no trailing spaces. Bidirectional and terminal control characters from the data are shown as
+    ``[U+202E]`` (:func:`stackgraph.display.neutralise`), never acted on.
 
     Examples
     --------
@@ -81,6 +83,8 @@ def aligned_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     Nvidia  accelerators
     xAI     ai-models
     """
+    headers = [neutralise(h) for h in headers]
+    rows = [[neutralise(c) for c in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from stackgraph.atomic import Payload
+from stackgraph.display import neutralise
 from stackgraph.errors import InputError, QueryError, StackgraphError, UnknownEntityError
 
 if TYPE_CHECKING:
@@ -117,13 +118,14 @@ def store_options(function: F) -> F:
 
 @contextmanager
 def cli_errors() -> Iterator[None]:
-    """Turn stackgraph's exceptions into one-line click errors with the right exit code."""
+    """Turn stackgraph's exceptions into one-line click errors with the right exit code (names from the data in
+    the message neutralised: a bidi override or an escape sequence is shown as ``[U+202E]``, never acts)."""
     try:
         yield
     except (InputError, QueryError, UnknownEntityError) as error:
-        raise UsageFailure(str(error)) from None
+        raise UsageFailure(neutralise(str(error))) from None
     except StackgraphError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(neutralise(str(error))) from None
 
 
 def handle_errors(function: F) -> F:

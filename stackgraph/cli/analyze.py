@@ -26,6 +26,7 @@ from stackgraph.cli._common import (
     store_options,
     write_output,
 )
+from stackgraph.display import neutralise
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -139,7 +140,7 @@ def _emit(
     lines.append(format_table(headers, rows) if rows else "(none)")
     if notes:
         lines += ["", *notes]
-    write_output("\n".join(lines) + "\n", output)
+    write_output(neutralise("\n".join(lines)) + "\n", output)
 
 
 @click.group()

@@ -218,7 +218,7 @@ def wikidata(
         if not query_file.is_file():
             raise UsageFailure(f"{query_file}: no such file")
         with cli_errors():
-            data = fetch_wikidata(query_file.read_text(encoding="utf-8"), endpoint, timeout=timeout)
+            data = fetch_wikidata(query_file.read_text(encoding="utf-8-sig"), endpoint, timeout=timeout)
         result = read_wikidata(data, property=prop, label=f"{query_file.stem}.json", url=endpoint)
     else:
         assert file is not None

@@ -109,7 +109,7 @@ def query(
         if not query_file.is_file():
             raise UsageFailure(f"{query_file}: no such file")
         try:
-            sparql = query_file.read_text(encoding="utf-8")
+            sparql = query_file.read_text(encoding="utf-8-sig")  # a byte-order mark is not part of the query
         except (OSError, UnicodeDecodeError) as error:
             raise UsageFailure(f"{query_file}: cannot read: {error}") from None
     elif query_text is not None and _QUESTION_NAME.match(query_text.strip()):

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from stackgraph.cli._common import StoreOptions, UsageFailure, handle_errors, store_options
+from stackgraph.display import neutralise
 from stackgraph.validation import ValidationReport
 from stackgraph.validation import validate as run_validation
 
@@ -36,7 +37,7 @@ def format_report(report: ValidationReport) -> str:
             lines.append(f"  {(v.path or '-').ljust(width)}  {text}")
         lines.append("")
     lines.append(report.summary())
-    return "\n".join(lines)
+    return neutralise("\n".join(lines))
 
 
 @click.command()
