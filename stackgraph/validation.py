@@ -236,10 +236,12 @@ def validate(
             data,
             shacl_graph=shapes if shapes is not None else load_shapes(),
             inference="none",
-            advanced=False,
+            advanced=True,  # SHACL-AF SPARQL targets: one query finds the deals ending before they start
             allow_warnings=True,
             inplace=True,
         )
+    if not hasattr(results, "subjects"):  # pyshacl reports unusable shapes as a failure object, not a graph
+        raise ValidationError(f"the SHACL shapes cannot be used: {results}")
     violations = _read_results(results, data)
     deals, entities = _count(store, names)
     return ValidationReport(bool(conforms), violations, deals, entities, tuple(names))
