@@ -13,7 +13,8 @@ acquire        an ``sg:Acquisition`` (acquirer, target, stake, price); it supers
                deals between the two (talks, hypotheses) and, for a controlling stake, the control deals of
                the target's previous owners (their superseding copies end on the step's date)
 divest         superseding copies, ending on the step's date, of the holder's deals over the target that
-               count (acquisitions, ownerships, investments)
+               count (acquisitions, ownerships, investments); after an acquire step of the same pair, only
+               the acquisition that step created (the holder's earlier stakes and investments stay)
 invest         an ``sg:Investment``
 partner        an ``sg:Partnership``
 add-supply     an ``sg:Supply`` (input layer, supplied item)
@@ -281,6 +282,8 @@ class _Player:
         self._names: dict[str, tuple[str, ...]] | None = None
         self._kinds: dict[str, str] = {}
         self._layers: dict[str, tuple[str, ...]] | None = None
+        # (acquirer, target) -> the acquisition an acquire step of this scenario created: what a later divest ends
+        self._acquired: dict[tuple[str, str], str] = {}
         source = ox.NamedNode(self.scenario.source_iri)
         self._add(source, _RDF_TYPE, ox.NamedNode(SG + "ScenarioSource"))
         self._add(source, _DCT + "title", ox.Literal(self.scenario.name))
@@ -462,6 +465,7 @@ class _Player:
                     self.copy_deal(step, key, copy, f"Scenario: {self.label(parent)} sells {t_label} to {a_label}")
                     self._add(copy, SG + "endDate", _date_literal(self.date_of(step)))
                     superseded.append(key)
+        self._acquired[(acquirer, target)] = deal.value
         text = f"{a_label} acquires {t_label} ({_pct(stake)} stake)"
         return StepEffect(step.index, step.kind, text, (deal.value,), tuple(superseded), (acquirer, target))
 
@@ -472,6 +476,10 @@ class _Player:
         deals = [
             d for d in self.deals_between(holder, target, ["Acquisition", "Ownership", "Investment"]) if d["counts"]
         ]
+        created = self._acquired.get((holder, target))
+        if any(d["deal"] == created for d in deals):
+            # divesting what this scenario acquired ends that acquisition only, not the holder's earlier stakes
+            deals = [d for d in deals if d["deal"] == created]
         if not deals:
             held = controlled_by(self.state(), holder)
             if target in held:
