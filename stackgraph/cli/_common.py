@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from stackgraph.store import KnowledgeStore
 
 __all__ = [
+    "Progress",
     "StoreOptions",
     "UsageFailure",
     "check_outputs",
@@ -181,6 +183,50 @@ def write_outputs(files: Sequence[tuple[Path | None, Payload]]) -> None:
             sys.stdout.buffer.flush()
         else:
             click.echo(data, nl=not data.endswith("\n"))
+
+
+class Progress:
+    """Progress of long work on standard error, one updating line: ``label: 120/800 what happened last``.
+
+    Silent unless standard error is a terminal (so logs and pipes stay clean) and the work has run for
+    ``delay`` seconds; redrawn at most ``interval`` times a second. Call it as ``progress(done, total, note)``
+    (``total`` may be None); :meth:`close` ends the line. ``force`` shows it anyway (for tests).
+    """
+
+    def __init__(
+        self, label: str, *, delay: float = 1.0, interval: float = 0.2, force: bool = False, stream: Any = None
+    ) -> None:
+        self.label = label
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = force or bool(getattr(self.stream, "isatty", lambda: False)())
+        self.delay, self.interval = delay, interval
+        self.started = time.monotonic()
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, done: int, total: int | None = None, note: str = "") -> None:
+        now = time.monotonic()
+        if not self.enabled or now - self.started < self.delay or now - self.last < self.interval:
+            return
+        self.last = now
+        count = f"{done:,}/{total:,}" if total else f"{done:,}"
+        line = neutralise(f"{self.label}: {count} {note}".rstrip())[:100]
+        self.stream.write("\r" + line.ljust(100))
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        """End the progress line (if one was shown)."""
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.shown = False
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def echo_table(headers: list[str], rows: list[list[Any]]) -> None:

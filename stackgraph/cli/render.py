@@ -12,7 +12,15 @@ from pathlib import Path
 
 import click
 
-from stackgraph.cli._common import StoreOptions, UsageFailure, check_outputs, handle_errors, store_options, write_output
+from stackgraph.cli._common import (
+    Progress,
+    StoreOptions,
+    UsageFailure,
+    check_outputs,
+    handle_errors,
+    store_options,
+    write_output,
+)
 from stackgraph.outputs import Input
 
 __all__ = ["render"]
@@ -132,7 +140,8 @@ def render(
         from stackgraph.scenarios import load_scenario, run_scenario
 
         scenario = load_scenario(scenario_path)
-        result = run_scenario(store, scenario, as_of=as_of)
+        with Progress("Playing the scenario") as progress:
+            result = run_scenario(store, scenario, as_of=as_of, progress=progress)
         view = diff_view(
             result.before,
             result.after,

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from stackgraph.cli._common import (
+    Progress,
     StoreOptions,
     UsageFailure,
     check_outputs,
@@ -142,7 +143,8 @@ def whatif(
     scenario = _scenario(scenario_file, steps, name)
     check_outputs({"--save": save, "--html": html, "-o": output}, store_opts, _scenario_inputs(scenario))
     store = store_opts.open()
-    result = run_scenario(store, scenario, as_of=as_of, top=top)
+    with Progress("Playing the scenario") as progress:
+        result = run_scenario(store, scenario, as_of=as_of, top=top, progress=progress)
     text = format_report(result.report, fmt)
     page = None
     if html is not None:
