@@ -7,7 +7,9 @@ failures with 1. No traceback reaches the user for any of them.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -172,17 +174,24 @@ def write_outputs(files: Sequence[tuple[Path | None, Payload]]) -> None:
 
     with cli_errors():
         atomic_write_all([(path, data) for path, data in files if not is_stdout(path)])
-    for path, data in files:
-        if not is_stdout(path):
-            continue
-        if callable(data):
-            data(sys.stdout.buffer)
-            sys.stdout.buffer.flush()
-        elif isinstance(data, bytes):
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
-        else:
-            click.echo(data, nl=not data.endswith("\n"))
+    try:
+        for path, data in files:
+            if not is_stdout(path):
+                continue
+            if callable(data):
+                with cli_errors():
+                    data(sys.stdout.buffer)
+                sys.stdout.buffer.flush()
+            elif isinstance(data, bytes):
+                sys.stdout.buffer.write(data)
+                sys.stdout.buffer.flush()
+            else:
+                click.echo(data, nl=not data.endswith("\n"))
+    except BrokenPipeError:
+        # the reader stopped early (`stackgraph query ... | head`): end quietly, as other command-line tools do
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise click.exceptions.Exit(1) from None
 
 
 class Progress:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 
 from stackgraph.cli._common import (
+    Progress,
     StoreOptions,
     UsageFailure,
     check_outputs,
@@ -88,7 +90,7 @@ def query(
       stackgraph query 'SELECT ?t WHERE { ?d a sg:Acquisition ; sg:target ?t }'
     """
     from stackgraph.queries import bind_parameters, load_question
-    from stackgraph.results import format_result
+    from stackgraph.results import Written, write_result
 
     check_outputs(
         {"-o": output}, store_opts, [Input(query_file, "the query file this command reads (-f)")] if query_file else []
@@ -127,7 +129,20 @@ def query(
     from stackgraph.store import PREFIXES
 
     result = store.query(sparql, bindings or None)
-    write_output(format_result(result, fmt, prefixes=PREFIXES), output)
+    written: list[Written] = []
+    with Progress("Writing the results") as progress:
+
+        def stream(handle: BinaryIO) -> None:
+            size = lambda n: progress(n, None, "bytes")  # noqa: E731
+            written.append(write_result(result, fmt, handle, prefixes=PREFIXES, progress=size))
+
+        write_output(stream, output)
+    if written and written[0].more and output is not None and str(output) != "-":  # on a terminal the table says so
+        click.echo(
+            f"warning: the table shows the first {written[0].rows:,} rows only; use --format csv, tsv or json to "
+            "get them all",
+            err=True,
+        )
 
 
 @click.command()
