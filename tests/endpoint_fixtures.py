@@ -47,6 +47,49 @@ def rows(store, sparql: str, bindings: dict | None = None) -> Counter:
     return Counter(tuple(sorted(row.items())) for row in store.select(sparql, bindings))
 
 
+def wait_until_up(process, url: str, log, name: str, limit: float) -> None:
+    """Wait until the server ``process`` answers on ``url``; skip the tests (with its log) if it exits or is late."""
+    import time
+
+    import pytest
+
+    from stackgraph.endpoint import SparqlEndpoint
+    from stackgraph.errors import EndpointError
+
+    probe = SparqlEndpoint(url, timeout=5)
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.skip(f"{name} exited with status {process.returncode}: {log.read_text(errors='replace')[-800:]}")
+        try:
+            probe.query("ASK { ?s ?p ?o }")
+            return
+        except EndpointError:
+            time.sleep(0.3)
+    pytest.skip(f"{name} did not answer on {url} within {limit:g} s: {log.read_text(errors='replace')[-800:]}")
+
+
+def stop_server(process, log, grace: float) -> None:
+    """Stop a server process politely (SIGTERM), then for good after ``grace`` seconds, and close its log."""
+    import subprocess
+
+    process.terminate()
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+    log.close()
+
+
+def assert_same_graphs(remote, local: KnowledgeStore) -> None:
+    """The server holds the local store's named graphs (and the derived one) with the same number of triples."""
+    assert remote.graph_names() == local.graph_names()
+    for graph in [*local.graph_names(), "urn:stackgraph:graph:derived"]:
+        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+        assert remote.select(query) == local.select(query), graph
+
+
 def assert_same_projection(remote, local: KnowledgeStore) -> None:
     """The projection of a remote endpoint equals the local store's (order-free attributes compared as sets)."""
     policy = ProjectionPolicy(as_of="2026-06-30", statuses={"completed", "active", "announced", "in-talks"})

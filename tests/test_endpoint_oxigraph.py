@@ -11,18 +11,24 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from endpoint_fixtures import QUESTIONS, assert_same_projection, free_port, rows
+from endpoint_fixtures import (
+    QUESTIONS,
+    assert_same_graphs,
+    assert_same_projection,
+    free_port,
+    rows,
+    stop_server,
+    wait_until_up,
+)
 
 from stackgraph.cli import main
 from stackgraph.endpoint import SparqlEndpoint
 from stackgraph.entities import Resolver
-from stackgraph.errors import EndpointError
 from stackgraph.queries import bind_parameters, list_questions
 from stackgraph.store import KnowledgeStore
 
@@ -63,38 +69,14 @@ def oxigraph(tmp_path_factory: pytest.TempPathFactory, local_store: KnowledgeSto
     )
     url = f"http://127.0.0.1:{port}/query"
     try:
-        _wait_until_up(process, url, root / "server.log")
+        wait_until_up(process, url, root / "server.log", "oxigraph", 60)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
-
-
-def _wait_until_up(process: subprocess.Popen, url: str, log: Path) -> None:
-    probe = SparqlEndpoint(url, timeout=5)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.skip(f"oxigraph exited with status {process.returncode}: {log.read_text(errors='replace')[-800:]}")
-        try:
-            probe.query("ASK { ?s ?p ?o }")
-            return
-        except EndpointError:
-            time.sleep(0.2)
-    pytest.skip(f"oxigraph did not answer on {url} within 60 s: {log.read_text(errors='replace')[-800:]}")
+        stop_server(process, log, 30)
 
 
 def test_the_server_holds_the_same_graphs(oxigraph: str, local_store: KnowledgeStore) -> None:
-    remote = SparqlEndpoint(oxigraph)
-    assert remote.graph_names() == local_store.graph_names()
-    for graph in [*local_store.graph_names(), "urn:stackgraph:graph:derived"]:
-        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-        assert remote.select(query) == local_store.select(query), graph
+    assert_same_graphs(SparqlEndpoint(oxigraph), local_store)
 
 
 @pytest.mark.parametrize("method", ["form", "direct"])

@@ -9,15 +9,20 @@ the reason when Virtuoso is not installed (``apt-get install virtuoso-opensource
 from __future__ import annotations
 
 import shutil
-import signal
 import subprocess
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from endpoint_fixtures import QUESTIONS, assert_same_projection, free_port, rows
+from endpoint_fixtures import (
+    QUESTIONS,
+    assert_same_graphs,
+    assert_same_projection,
+    free_port,
+    rows,
+    stop_server,
+    wait_until_up,
+)
 
 from stackgraph.cli import main
 from stackgraph.endpoint import SparqlEndpoint
@@ -87,7 +92,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory, local_store: KnowledgeSto
     )
     url = f"http://127.0.0.1:{http_port}/sparql"
     try:
-        _wait_until_up(process, url, root / "server.log")
+        wait_until_up(process, url, root / "server.log", "virtuoso-t", 120)
         script = (
             f"ld_dir('{data}', '*.nq', 'urn:stackgraph:graph:unnamed'); rdf_loader_run(); checkpoint; "
             "select ll_file, ll_error from DB.DBA.LOAD_LIST where ll_error is not null;"
@@ -102,35 +107,11 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory, local_store: KnowledgeSto
             pytest.fail(f"loading the graph into Virtuoso failed:\n{loaded.stdout}\n{loaded.stderr}")
         yield url
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
-
-
-def _wait_until_up(process: subprocess.Popen, url: str, log: Path) -> None:
-    probe = SparqlEndpoint(url, timeout=5)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.skip(f"virtuoso-t exited with status {process.returncode}: {log.read_text(errors='replace')[-800:]}")
-        try:
-            probe.query("ASK { ?s ?p ?o }")
-            return
-        except EndpointError:
-            time.sleep(0.5)
-    pytest.skip(f"virtuoso-t did not answer on {url} within 120 s: {log.read_text(errors='replace')[-800:]}")
+        stop_server(process, log, 60)
 
 
 def test_the_server_holds_the_same_graphs(virtuoso: str, local_store: KnowledgeStore) -> None:
-    remote = SparqlEndpoint(virtuoso)
-    assert remote.graph_names() == local_store.graph_names()
-    for graph in [*local_store.graph_names(), "urn:stackgraph:graph:derived"]:
-        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-        assert remote.select(query) == local_store.select(query), graph
+    assert_same_graphs(SparqlEndpoint(virtuoso), local_store)
 
 
 @pytest.mark.parametrize(

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from endpoint_fixtures import fault_server
 from scenario_fixtures import tiny_store
 
 from stackgraph.errors import InputError, ScenarioError
@@ -19,31 +18,17 @@ from stackgraph.store import PREFIXES
 @pytest.fixture
 def trap() -> Iterator[tuple[str, list[str]]]:
     """A local SPARQL/HTTP server that records every request it gets; a sandboxed update must never call it."""
-    requests: list[str] = []
 
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            return
+    def empty_results(handler) -> None:
+        body = b'{"head":{"vars":["s","p","o"]},"results":{"bindings":[]}}'
+        handler.send_response(200)
+        handler.send_header("Content-Type", "application/sparql-results+json")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
 
-        def _record(self) -> None:
-            requests.append(f"{self.command} {self.path}")
-            body = b'{"head":{"vars":["s","p","o"]},"results":{"bindings":[]}}'
-            self.send_response(200)
-            self.send_header("Content-Type", "application/sparql-results+json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        do_GET = do_POST = _record
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/sparql", requests
-    finally:
-        server.shutdown()
-        server.server_close()
+    with fault_server(empty_results) as (url, requests):
+        yield url, requests
 
 
 def _refused(update: str, message: str) -> None:

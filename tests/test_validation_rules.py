@@ -5,22 +5,12 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_validation import PREAMBLE
 
 from stackgraph.projection import parse_date
 from stackgraph.store import KnowledgeStore, graph_iri
 from stackgraph.validation import load_shapes, validate
 
-PREAMBLE = """
-@prefix sg:      <https://w3id.org/stackgraph/ns#> .
-@prefix ex:      <https://example.org/fixture/> .
-@prefix prov:    <http://www.w3.org/ns/prov#> .
-@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix xsd:     <http://www.w3.org/2001/XMLSchema#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-ex:Acme a sg:Organization ; rdfs:label "Acme" .
-ex:Widgets a sg:Organization ; rdfs:label "Widgets Inc" .
-ex:editors a sg:EditorialSource ; dcterms:title "Editorial background" .
-"""
 SHAPES = load_shapes()
 
 
