@@ -395,32 +395,19 @@ class SparqlEndpoint:
         """Parse the answer, all of it now: a malformed one is an error here, never half-way through a caller's
         loop (pyoxigraph parses results lazily, so solutions are read once to check them, then parsed again)."""
         mime = content_type.split(";", 1)[0].strip().lower()
-        results = {
-            "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-            "application/json": ox.QueryResultsFormat.JSON,
-            "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-            "application/xml": ox.QueryResultsFormat.XML,
-            "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-        }
         try:
-            if mime in results:
-                data = _normalise_json(body) if results[mime] == ox.QueryResultsFormat.JSON else body
-                parsed = ox.parse_query_results(data, results[mime])
-                if isinstance(parsed, ox.QuerySolutions):
-                    for _ in parsed:
-                        pass
-                    parsed = ox.parse_query_results(data, results[mime])
-                return parsed
-            rdf_format = ox.RdfFormat.from_media_type(mime) if mime else None
-            if rdf_format is not None:
-                return iter(list(ox.parse(body, rdf_format)))
+            return _parse_answer(mime, body)
         except (SyntaxError, ValueError, OSError) as error:
+            problem = str(error)
+        # raised outside the handler, so that nothing keeps the half-read results alive (pyoxigraph's result
+        # objects must be dropped on the thread that made them)
+        if problem == _NOT_RESULTS:
             raise EndpointError(
-                f"the SPARQL endpoint {self.url} sent malformed results ({mime}): {error}; "
-                f"the answer starts: {_preview(body)}"
-            ) from None
+                f"the SPARQL endpoint {self.url} answered with {content_type or 'no content type'}, not SPARQL "
+                f"results; the answer starts: {_preview(body)}"
+            )
         raise EndpointError(
-            f"the SPARQL endpoint {self.url} answered with {content_type or 'no content type'}, not SPARQL results; "
+            f"the SPARQL endpoint {self.url} sent malformed results ({mime}): {problem}; "
             f"the answer starts: {_preview(body)}"
         )
 
@@ -480,6 +467,33 @@ class SparqlEndpoint:
         out = io.BytesIO()
         ox.serialize(sorted(set(triples), key=str), out, rdf_format, prefixes=dict(PREFIXES))
         return out.getvalue()
+
+
+_RESULT_TYPES = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "application/xml": ox.QueryResultsFormat.XML,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+_NOT_RESULTS = "not SPARQL results"
+
+
+def _parse_answer(mime: str, body: bytes) -> Any:
+    """The answer as pyoxigraph results or triples; raises ValueError(_NOT_RESULTS) for another content type."""
+    if mime in _RESULT_TYPES:
+        fmt = _RESULT_TYPES[mime]
+        data = _normalise_json(body) if fmt == ox.QueryResultsFormat.JSON else body
+        parsed = ox.parse_query_results(data, fmt)
+        if isinstance(parsed, ox.QuerySolutions):
+            for _ in parsed:  # read it all once: a malformed answer fails here
+                pass
+            parsed = ox.parse_query_results(data, fmt)
+        return parsed
+    rdf_format = ox.RdfFormat.from_media_type(mime) if mime else None
+    if rdf_format is not None:
+        return iter(list(ox.parse(body, rdf_format)))
+    raise ValueError(_NOT_RESULTS)
 
 
 def _normalise_json(body: bytes) -> bytes:

@@ -104,7 +104,7 @@ def check_outputs(outputs: Mapping[str, str | Path | None], inputs: Iterable[Inp
         path = Path(str(given))
         folder = path.parent if str(path.parent) else Path(".")
         if not folder.is_dir():
-            raise InputError(f"cannot write {path} ({option}): folder {folder} does not exist")
+            raise InputError(f"cannot write {path}: folder {folder} does not exist")
         if path.is_dir():
             raise InputError(f"cannot write {path} ({option}): it is a folder; give a file name")
         for item in protected:
