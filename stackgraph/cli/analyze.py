@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from stackgraph.cli._common import StoreOptions, format_table, handle_errors, store_options, write_output
+from stackgraph.cli._common import (
+    StoreOptions,
+    check_outputs,
+    format_table,
+    handle_errors,
+    store_options,
+    write_output,
+)
+from stackgraph.display import neutralise
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -66,6 +74,7 @@ def _view_options(function: F) -> F:
         store_opts: StoreOptions,
         **kwargs: Any,
     ) -> Any:
+        check_outputs({"-o": output}, store_opts)
         kwargs["view"] = _View(as_of, statuses, top, fmt, output, store_opts)
         return function(*args, **kwargs)
 
@@ -135,7 +144,7 @@ def _emit(
     lines.append(format_table(headers, rows) if rows else "(none)")
     if notes:
         lines += ["", *notes]
-    write_output("\n".join(lines) + "\n", output)
+    write_output(neutralise("\n".join(lines)) + "\n", output)
 
 
 @click.group()

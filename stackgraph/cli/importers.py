@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +18,17 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from stackgraph.atomic import atomic_write
-from stackgraph.cli._common import StoreOptions, UsageFailure, cli_errors, handle_errors, local_store_options
+from stackgraph.atomic import Payload
+from stackgraph.cli._common import (
+    StoreOptions,
+    UsageFailure,
+    check_outputs,
+    cli_errors,
+    handle_errors,
+    local_store_options,
+    write_outputs,
+)
+from stackgraph.outputs import Input
 
 if TYPE_CHECKING:
     from stackgraph.importers import ImportResult
@@ -63,20 +72,38 @@ class _Options:
     strict: bool
     loaded: StoreOptions
 
+    def check(self, *sources: Path | None) -> None:
+        """Before any work: the output's format, and no output over a source, the mapping, a loaded graph, the
+        review decisions or into the store."""
+        from stackgraph.importers import ImportResult
+
+        with cli_errors():
+            ImportResult.output_format(self.output)
+        inputs = [Input(path, "a source this import reads") for path in _files_of((*sources, self.matches))]
+        outputs = {"-o": self.output, "--report": self.report_file, "--review-file": self.review_file}
+        check_outputs(outputs, self.loaded, inputs)
+
     def against(self) -> KnowledgeStore:
         """What is loaded: the store the parties are resolved against."""
         return self.loaded.open()
 
     def finish(self, result: ImportResult, store: KnowledgeStore) -> None:
+        from stackgraph.importers import ImportResult
+
         report = result.report
-        result.write(self.output)
+        files: list[tuple[Path | None, Payload]] = [
+            (self.output, result.serialize(ImportResult.output_format(self.output)))
+        ]
+        if self.report_file is not None:
+            files.append((self.report_file, json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"))
+        if self.review_file is not None:
+            files.append((self.review_file, report.review_csv()))
+        write_outputs(files)  # the RDF, the report and the review file: all or none
         click.echo(report.summary())
         click.echo(f"Wrote {self.output}")
         if self.report_file is not None:
-            atomic_write(self.report_file, json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
             click.echo(f"Wrote the full report ({len(report.issues)} issues) to {self.report_file}")
         if self.review_file is not None:
-            report.write_review(self.review_file)
             click.echo(
                 f"Wrote {len(report.review)} names to review to {self.review_file}: write accept (or new) in the "
                 f"decision column and pass it with --matches on the next run"
@@ -91,6 +118,15 @@ class _Options:
             raise click.ClickException(
                 f"{report.skipped()} rows skipped, {len(report.review)} names left for review (--strict)"
             )
+
+
+def _files_of(sources: Iterable[Path | None]) -> list[Path]:
+    files = []
+    for source in sources:
+        if source is None:
+            continue
+        files.extend(sorted(p for p in source.iterdir() if p.is_file()) if source.is_dir() else [source])
+    return files
 
 
 def _common_options(function: Callable[..., object]) -> Callable[..., object]:
@@ -178,6 +214,7 @@ def crunchbase(
     """
     from stackgraph.importers import read_crunchbase
 
+    options.check(directory, mapping)
     store = options.against()
     with _progress("Importing Crunchbase") as progress:
         result = read_crunchbase(
@@ -212,6 +249,7 @@ def csv_command(file: Path | None, mapping: Path, options: _Options) -> None:
     """
     from stackgraph.importers import read_csv
 
+    options.check(file, mapping)
     store = options.against()
     with _progress(f"Importing {(file or mapping).name}") as progress:
         result = read_csv(file, mapping, against=store, matches=options.matches, progress=progress)
@@ -249,6 +287,7 @@ def wikidata(
 
     if (file is None) == (wd_endpoint is None):
         raise UsageFailure("give either a results FILE or --endpoint URL with --query FILE")
+    options.check(file, query_file)
     store = options.against()
     if wd_endpoint is not None:
         if query_file is None:
@@ -256,7 +295,7 @@ def wikidata(
         if not query_file.is_file():
             raise UsageFailure(f"{query_file}: no such file")
         with cli_errors():
-            data = fetch_wikidata(query_file.read_text(encoding="utf-8"), wd_endpoint, timeout=timeout)
+            data = fetch_wikidata(query_file.read_text(encoding="utf-8-sig"), wd_endpoint, timeout=timeout)
         result = read_wikidata(
             data,
             property=prop,

@@ -12,7 +12,16 @@ from pathlib import Path
 
 import click
 
-from stackgraph.cli._common import StoreOptions, UsageFailure, handle_errors, store_options
+from stackgraph.cli._common import (
+    Progress,
+    StoreOptions,
+    UsageFailure,
+    check_outputs,
+    handle_errors,
+    store_options,
+    write_output,
+)
+from stackgraph.outputs import Input
 
 __all__ = ["render"]
 
@@ -110,11 +119,15 @@ def render(
     Examples: `stackgraph render -o stack.html`, `stackgraph render -o spacex.html --focus SpaceX --depth 2`,
     `stackgraph render -o nokia.html --scenario spacex-acquires-nokia`.
     """
-    folder = output.parent if str(output.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageFailure(f"cannot write {output}: folder {folder} does not exist")
     if scenario_file is not None and aggregate_by is not None:
         raise UsageFailure("--aggregate cannot be combined with --scenario (a diff view shows entities)")
+    scenario_inputs: list[Input] = []
+    if scenario_file is not None:
+        from stackgraph.scenarios import find_scenario
+
+        scenario_path = find_scenario(scenario_file)
+        scenario_inputs.append(Input(scenario_path, "the scenario file this command reads"))
+    check_outputs({"-o": output}, store_opts, scenario_inputs)
     layer_names, relation_names = _split(layers), _split(relations)
     status_names = _split(statuses)
 
@@ -124,10 +137,11 @@ def render(
     chosen_statuses = parse_statuses(status_names) if status_names else None
     store = store_opts.open()
     if scenario_file is not None:
-        from stackgraph.scenarios import find_scenario, load_scenario, run_scenario
+        from stackgraph.scenarios import load_scenario, run_scenario
 
-        scenario = load_scenario(find_scenario(scenario_file))
-        result = run_scenario(store, scenario, as_of=as_of)
+        scenario = load_scenario(scenario_path)
+        with Progress("Playing the scenario") as progress:
+            result = run_scenario(store, scenario, as_of=as_of, progress=progress)
         view = diff_view(
             result.before,
             result.after,
@@ -147,7 +161,7 @@ def render(
             G, focus=focus, depth=depth, layers=layer_names, relations=relation_names, statuses=chosen_statuses
         )
         view = graph_view(chosen, title=title, size_by=size_by, aggregate_by=aggregate_by)
-    view.write(output)
+    write_output(view.html(), output)
     for note in view.notes:
         click.echo(f"note: {note}", err=True)
     click.echo(f"wrote {output}: {view.meta['stats']}")

@@ -67,14 +67,23 @@ class ImportResult:
         ox.serialize(iter(self.triples), out, rdf_format, prefixes=PREFIXES if fmt == "turtle" else None)
         return out.getvalue()
 
+    @staticmethod
+    def output_format(path: str | Path) -> str:
+        """Return the format (``turtle`` or ``ntriples``) a path's suffix asks for, or raise :class:`InputError`.
+
+        Examples
+        --------
+        >>> ImportResult.output_format("cb.nt")
+        'ntriples'
+        """
+        fmt = _RDF_OUTPUT.get(Path(path).suffix.lower())
+        if fmt is None:
+            raise InputError(f"{path}: write the import as .ttl (Turtle) or .nt (N-Triples)")
+        return "turtle" if fmt == ox.RdfFormat.TURTLE else "ntriples"
+
     def write(self, path: str | Path) -> Path:
         """Write the triples to ``path`` (``.ttl`` or ``.nt``) atomically and return the path."""
-        target = Path(path)
-        fmt = _RDF_OUTPUT.get(target.suffix.lower())
-        if fmt is None:
-            raise InputError(f"{target}: write the import as .ttl (Turtle) or .nt (N-Triples)")
-        data = self.serialize("turtle" if fmt == ox.RdfFormat.TURTLE else "ntriples")
-        return atomic_write(target, data)
+        return atomic_write(path, self.serialize(self.output_format(path)))
 
 
 class TripleBuilder:

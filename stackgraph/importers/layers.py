@@ -55,7 +55,7 @@ def load_toml(path: str | Path, what: str = "mapping file") -> dict[str, Any]:
     if not file.is_file():
         raise ImportFormatError(f"{file}: no such {what}")
     try:
-        return tomllib.loads(file.read_text(encoding="utf-8"))
+        return tomllib.loads(file.read_text(encoding="utf-8-sig"))  # a byte-order mark is not part of the TOML
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ImportFormatError(f"{file}: malformed {what}: {error}") from None
 
