@@ -281,3 +281,107 @@ def test_aggregated_view_in_the_browser(open_view: Any) -> None:
     assert "3 layers" not in s.page.inner_text("#sg-stats")
     assert s.page.inner_text("#sg-stats").startswith("4 layers summarising 6 entities")
     assert s.errors == [] and s.outgoing == []
+
+
+def _many(n: int) -> nx.MultiDiGraph:
+    """``n`` entities in a tree of supplies (three customers each), one of them named Google."""
+    G = graph()
+    for i in range(n):
+        node(G, f"n{i}", "ai-models" if i % 2 else "accelerators", label="Google" if i == n - 7 else f"Entity {i}")
+    for i in range(1, n):
+        deal(G, f"n{(i - 1) // 3}", f"n{i}", "supplies")
+    return G
+
+
+def _camera(session: Session) -> dict[str, Any]:
+    return session.js(
+        """() => {
+            const canvas = document.querySelector('#sg-network canvas');
+            const ctx = canvas.getContext('2d');
+            const pixels = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+            let inked = 0;
+            for (let i = 0; i < pixels.length; i += 4 * 7) {
+                const dark = pixels[i] < 235 || pixels[i + 1] < 235 || pixels[i + 2] < 235;
+                if (pixels[i + 3] > 0 && dark) { inked += 1; }
+            }
+            const p = network.getViewPosition();
+            return {x: p.x, y: p.y, scale: network.getScale(), inked: inked};
+        }"""
+    )
+
+
+def _box(session: Session) -> dict[str, float]:
+    return session.js(
+        "(() => { const r = document.getElementById('sg-network').getBoundingClientRect(); "
+        "return {x: r.left, y: r.top, w: r.width, h: r.height}; })()"
+    )
+
+
+def _settled_on(session: Session, node_id: str) -> dict[str, Any]:
+    """Wait until the view has arrived at ``node_id`` and no animation runs; return the camera."""
+    session.page.wait_for_function(
+        """id => {
+            const at = network.getPositions([id])[id];
+            const p = network.getViewPosition();
+            return Math.abs(p.x - at.x) < 1 && Math.abs(p.y - at.y) < 1 && network.view.easingTime === 0;
+        }""",
+        arg=node_id,
+        timeout=10000,
+    )
+    session.page.wait_for_timeout(100)
+    return _camera(session)
+
+
+def _wander(session: Session) -> dict[str, Any]:
+    """Move the mouse across the view like a person (no button held), over its centre, and return the camera."""
+    box = _box(session)
+    x, y = box["x"] + box["w"] * 0.25, box["y"] + box["h"] * 0.3
+    session.page.mouse.move(x, y)
+    for step in range(16):
+        x += box["w"] * 0.03 + step % 3
+        y += box["h"] * 0.0125 + step % 2
+        session.page.mouse.move(x, y, steps=4)
+        session.page.wait_for_timeout(40)
+    session.page.wait_for_timeout(300)
+    return _camera(session)
+
+
+def _same_camera(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return abs(a["x"] - b["x"]) < 1 and abs(a["y"] - b["y"]) < 1 and a["scale"] == b["scale"]
+
+
+def test_search_then_mouse_moves_keep_the_view(open_view: Any) -> None:
+    """#13: each search ran find() twice (Enter and the input's change event); the two focus animations left a
+    stale redraw, so the next mouse move threw the view back to where it was, with an empty canvas."""
+    n = 4000
+    s = open_view(graph_view(_many(n)))
+    google, other = f"n{n - 7}", "n5"
+    s.js(
+        """() => {
+            window.focusCalls = 0;
+            const focus = network.focus.bind(network);
+            network.focus = function () { window.focusCalls += 1; return focus.apply(null, arguments); };
+        }"""
+    )
+    s.page.fill("#sg-search", "Google")
+    s.page.press("#sg-search", "Enter")
+    settled = _settled_on(s, google)
+    assert s.js("window.focusCalls") == 1 and s.js("network.getSelectedNodes()") == [google]
+    assert settled["inked"] > 50 and settled["scale"] >= 0.9
+    moved = _wander(s)
+    assert _same_camera(moved, settled) and moved["inked"] > 50
+
+    s.page.fill("#sg-search", "Entity 5")  # the Find button: one search too (the input's change event is not one)
+    s.page.click("#sg-search-go")
+    settled = _settled_on(s, other)
+    assert s.js("window.focusCalls") == 2
+    moved = _wander(s)
+    assert _same_camera(moved, settled) and moved["inked"] > 50
+
+    # two searches at once (as a double Enter would): the second waits for the first to arrive
+    s.js("() => { window.sgFind('Google'); window.sgFind('Entity 5'); }")
+    settled = _settled_on(s, other)
+    assert s.js("window.focusCalls") == 4
+    moved = _wander(s)
+    assert _same_camera(moved, settled) and moved["inked"] > 50
+    assert s.errors == [] and s.outgoing == []

@@ -146,6 +146,26 @@
     });
   }
 
+  // ---- view animations: one at a time ---------------------------------------------------------------------
+  // vis-network finishes a running animation only once a frame has drawn it: a second animated move started
+  // before that leaves the first one's redraw hook behind, and it pulls the view back on every later redraw
+  // (a mouse move over a node). So a move asked for while one runs waits for it to arrive.
+  var viewMoving = false;
+  var viewMovingSince = 0;
+  var nextViewMove = null;
+  function moveView(move) {
+    if (viewMoving && performance.now() - viewMovingSince < 3000) { nextViewMove = move; return; }
+    viewMoving = true;
+    viewMovingSince = performance.now();
+    move();
+  }
+  network.on("animationFinished", function () {
+    viewMoving = false;
+    var next = nextViewMove;
+    nextViewMove = null;
+    if (next) { moveView(next); }
+  });
+
   // Fit the precomputed positions into the view before the first frame (vis-network's fit() needs a drawn frame).
   function fitPrecomputed() {
     var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
@@ -356,13 +376,20 @@
       return;
     }
     network.selectNodes(ids, true);
-    network.focus(ids[0], { scale: Math.max(network.getScale(), 0.9), animation: { duration: 300 } });
+    moveView(function () {
+      network.focus(ids[0], { scale: Math.max(network.getScale(), 0.9), animation: { duration: 300 } });
+    });
     searchStatus.textContent = ids.length === 1 ? "Found 1 entity." : "Found " + ids.length + " entities.";
   }
   window.sgFind = function (text) { search.value = text; find(); return network.getSelectedNodes(); };
-  search.addEventListener("keydown", function (event) { if (event.key === "Enter") { find(); } });
-  search.addEventListener("change", find);
-  document.getElementById("sg-search-go").addEventListener("click", find);
+  // One search per Enter or click: the form's submit event (the input's change event would be a second one).
+  document.getElementById("sg-search-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    find();
+  });
+  search.addEventListener("input", function (event) {  // a name picked from the suggestions
+    if (event.inputType === "insertReplacementText") { find(); }
+  });
 
   // ---- diff panel -----------------------------------------------------------------------------------------
   if (META.diff) {
