@@ -65,6 +65,37 @@ def test_data_strings_are_escaped_everywhere_and_survive_intact() -> None:
     assert PAYLOADS[1] in edge["title"] and PAYLOADS[2] in edge["title"] and PAYLOADS[0] in edge["title"]
 
 
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def test_bidi_controls_are_shown_neutralised() -> None:
+    G = graph()
+    node(G, "evil", "ai-models", label="invoice\u202egnp.exe")
+    node(G, "fine", "ai-models", label="Fine")
+    deal(G, "evil", "fine", "supplies", quotes=("said \u2067quietly\u2069",), purpose="x\u202ay")
+    page = graph_view(G, title="Title \u202e1").html()
+    assert not any(char in page for char in BIDI)
+    data = _data_block(page)
+    assert "invoice[U+202E]gnp.exe" in {n["sg_name"] for n in data["nodes"]}
+    assert "said [U+2067]quietly[U+2069]" in data["edges"][0]["title"]
+    assert "<title>Title [U+202E]1</title>" in page
+
+
+def test_page_allows_only_its_own_scripts() -> None:
+    import base64
+    import hashlib
+
+    page = graph_view(stack()).html()
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page)
+    assert policy is not None
+    directives = dict(part.strip().split(" ", 1) for part in policy.group(1).split(";"))
+    assert directives["default-src"] == "'none'"
+    scripts = re.findall(r"<script>(.*?)</script>", page, re.S)  # the executable ones (not the JSON block)
+    expected = {f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in scripts}
+    assert len(scripts) == 2 and set(directives["script-src"].split()) == expected
+    assert "unsafe" not in directives["script-src"]
+
+
 def test_tooltips_are_plain_text_strings() -> None:
     view = graph_view(stack())
     for item in [*view.network.nodes, *view.network.edges]:

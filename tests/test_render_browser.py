@@ -220,6 +220,30 @@ def test_hostile_names_never_execute(open_view: Any) -> None:
             assert s.page.title() == "<script>window.__pwned = 6</script>"
 
 
+def test_bidi_overrides_are_neutralised_in_the_page(open_view: Any) -> None:
+    G = graph()
+    node(G, "evil", "ai-models", label="invoice\u202egnp.exe")
+    node(G, "fine", "ai-models", label="Fine \u2067isolated\u2069")
+    deal(G, "evil", "fine", "supplies", quotes=("evil\u202dquote",))
+    s = open_view(graph_view(G, title="Stack \u202eweiv"))
+    bidi = "[\\u202a-\\u202e\\u2066-\\u2069]"
+    names = s.js("network.body.data.nodes.get().map(n => n.sg_name).sort()")
+    assert names == ["Fine [U+2067]isolated[U+2069]", "invoice[U+202E]gnp.exe"]
+    tooltip = _hover_node(s, "evil")
+    assert tooltip.startswith("invoice[U+202E]gnp.exe\n")
+    assert s.page.title() == "Stack [U+202E]weiv" and s.page.inner_text("#sg-title") == "Stack [U+202E]weiv"
+    shown = s.js(
+        "(pattern) => [document.title, document.body.innerText, JSON.stringify(network.body.data.nodes.get()), "
+        "JSON.stringify(network.body.data.edges.get())].filter(t => new RegExp(pattern).test(t)).length",
+        bidi,
+    )
+    assert shown == 0
+    s.page.fill("#sg-search", "invoice[U+202E]")
+    s.page.press("#sg-search", "Enter")
+    assert s.js("network.getSelectedNodes()") == ["evil"]
+    assert s.errors == [] and s.outgoing == [] and s.dialogs == []
+
+
 def test_diff_view_in_the_browser(open_view: Any) -> None:
     before, after = scenario()
     s = open_view(diff_view(before, after, {"scenario": {"name": "SpaceX buys OpenAI"}}))

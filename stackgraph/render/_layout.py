@@ -34,6 +34,9 @@ def positions(G: nx.Graph, *, seed: int = 0, spacing: float = 120.0) -> dict[Has
     >>> pos = positions(nx.path_graph(3))
     >>> sorted(pos) == [0, 1, 2] and pos == positions(nx.path_graph(3))
     True
+    >>> pair = positions(nx.path_graph(2))  # on a line: still about one tie length apart
+    >>> 100 < math.dist(pair[0], pair[1]) < 400
+    True
     """
     import igraph as ig
 
@@ -59,7 +62,9 @@ def positions(G: nx.Graph, *, seed: int = 0, spacing: float = 120.0) -> dict[Has
     typical = lengths[len(lengths) // 2] if lengths else 0.0
     xs = [c[0] for c in coords]
     ys = [c[1] for c in coords]
-    extent = math.sqrt(max(max(xs) - min(xs), 1e-9) * max(max(ys) - min(ys), 1e-9))
+    width, height = max(xs) - min(xs), max(ys) - min(ys)
+    floor = max(width, height, 1e-9) / n  # a layout on a line (two nodes, a path) still has room across it
+    extent = math.sqrt(max(width, floor) * max(height, floor))
     # a typical tie about ``spacing`` long, and at least ``spacing`` squared of room per node
     scale = max(spacing / typical if typical > 0 else 0.0, spacing * math.sqrt(n) / extent)
     return {node: (round(coords[i][0] * scale, 1), round(coords[i][1] * scale, 1)) for i, node in enumerate(nodes)}

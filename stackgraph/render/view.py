@@ -8,6 +8,8 @@ even with ``cdn_resources="in_line"`` it loads Bootstrap from cdn.jsdelivr.net.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import json
 import math
@@ -37,6 +39,7 @@ from stackgraph.render._style import (
     edge_label,
     edge_tooltip,
     layer_colors,
+    neutral_text,
     node_tooltip,
 )
 
@@ -74,7 +77,7 @@ _ADDED = "#12a150"
 _REMOVED = "#a9a9a9"
 _GROUP_CHANGED = "#d6007e"
 _FOCUS = "#111111"
-_TOKEN = re.compile(r"@@(TITLE|VIS_CSS|PAGE_CSS|DATA|VIS_JS|PAGE_JS)@@")
+_TOKEN = re.compile(r"@@(TITLE|SCRIPT_HASHES|VIS_CSS|PAGE_CSS|DATA|VIS_JS|PAGE_JS)@@")
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -89,7 +92,7 @@ def _assets() -> dict[str, str]:
     here = Path(__file__).resolve().parent / "assets"
     vis = Path(pyvis.__file__).resolve().parent / "templates" / "lib" / "vis-9.1.2"
     try:
-        return {
+        assets = {
             "template": (here / "page.html").read_text(encoding="utf-8"),
             "PAGE_CSS": (here / "page.css").read_text(encoding="utf-8"),
             "PAGE_JS": (here / "page.js").read_text(encoding="utf-8"),
@@ -100,11 +103,21 @@ def _assets() -> dict[str, str]:
         raise StackgraphError(
             f"cannot read the files an HTML view inlines ({error}); reinstall stackgraph and pyvis"
         ) from None
+    # the Content-Security-Policy lets exactly these two scripts run (no 'unsafe-inline' for scripts)
+    assets["SCRIPT_HASHES"] = " ".join(_script_hash(assets[name]) for name in ("VIS_JS", "PAGE_JS"))
+    return assets
+
+
+def _script_hash(script: str) -> str:
+    """The CSP source expression that allows one inline script with exactly this text."""
+    digest = hashlib.sha256(script.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
 def _script_json(data: Any) -> str:
-    """JSON that cannot end its ``<script>`` element: ``<``, ``>``, ``&`` and line separators are escaped."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    """JSON that cannot end its ``<script>`` element: ``<``, ``>``, ``&`` and line separators are escaped, and
+    bidi controls are shown neutralised (:func:`~stackgraph.render._style.neutral_text`)."""
+    text = neutral_text(json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
     for char, escaped in (
         ("<", "\\u003c"),
         (">", "\\u003e"),
@@ -128,7 +141,8 @@ def _page(network: Network, meta: Mapping[str, Any]) -> str:
     title = str(network.heading or meta.get("title") or "stackgraph")
     payload = {"nodes": network.nodes, "edges": network.edges, "options": _options_of(network), "meta": dict(meta)}
     values = {
-        "TITLE": html.escape(title, quote=True),
+        "TITLE": html.escape(neutral_text(title), quote=True),
+        "SCRIPT_HASHES": assets["SCRIPT_HASHES"],
         "DATA": _script_json(payload),
         "VIS_CSS": assets["VIS_CSS"],
         "VIS_JS": assets["VIS_JS"],
