@@ -239,10 +239,30 @@ def test_ego_view_depths() -> None:
 
 def test_layer_filter_includes_narrower_layers() -> None:
     G = stack()
-    assert sorted(select(G, layers=["Compute"]).nodes) == ["nvidia"]
-    H = select(G, layers=["ai-models", "accelerators"])
+    H = select(G, layers=["Compute"], within_layers=True)
+    assert sorted(H.nodes) == ["nvidia"] and H.number_of_edges() == 0
+    H = select(G, layers=["ai-models", "accelerators"], within_layers=True)
     assert sorted(H.nodes) == ["chatgpt", "nvidia", "openai", "xai"]
     assert sorted(d["relation"] for _, _, d in H.edges(data=True)) == ["develops", "supplies", "supplies"]
+
+
+def test_layer_filter_keeps_the_ties_of_the_layer_and_their_counterparties() -> None:
+    G = stack()
+    # Nvidia (accelerators, under compute): its supplies to OpenAI and xAI and its partnership with SpaceX
+    H = select(G, layers=["Compute"])
+    assert sorted(H.nodes) == ["nvidia", "openai", "spacex", "xai"]
+    assert H.graph["outside_layers"] == {"openai", "spacex", "xai"}
+    # the README's example: AI-model makers with who supplies and invests in them
+    H = select(G, layers=["ai-models"], relations=["supplies", "invests_in"], statuses=["completed", "active"])
+    assert sorted(H.nodes) == ["nvidia", "openai", "xai"] and H.number_of_edges() == 2
+    assert H.graph["outside_layers"] == {"nvidia"}
+    nodes = {n["id"]: n for n in graph_view(H).network.nodes}
+    assert nodes["nvidia"]["opacity"] == 0.5 and "outside the chosen layers" in nodes["nvidia"]["title"]
+    assert "opacity" not in nodes["openai"]
+    # without relation or status filters, entities of the layer without ties stay
+    node(G, "quiet", "launch-and-space")
+    assert sorted(select(G, layers=["Launch and space"]).nodes) == ["nvidia", "quiet", "spacex", "xai"]
+    assert sorted(select(G, layers=["Launch and space"], relations=["acquires"]).nodes) == ["spacex", "xai"]
 
 
 def test_relation_and_status_filters_drop_untied_entities() -> None:
@@ -254,11 +274,29 @@ def test_relation_and_status_filters_drop_untied_entities() -> None:
     assert H.graph["selection"]["statuses"] == ["rumoured"]
 
 
-def test_empty_selection_is_an_error() -> None:
-    with pytest.raises(EmptySelectionError, match="nothing to draw"):
-        select(stack(), statuses=["terminated"])
-    with pytest.raises(EmptySelectionError, match="relations supplies"):
-        select(stack(), relations=["supplies"], layers=["launch-and-space"])
+def test_empty_selection_says_which_filter_emptied_it() -> None:
+    G = stack()
+    with pytest.raises(EmptySelectionError) as caught:
+        select(G, statuses=["terminated"])
+    assert str(caught.value) == (
+        "nothing to draw: the statuses filter (terminated) leaves no tie (of the 6 entities and 6 ties in the graph)"
+    )
+    with pytest.raises(EmptySelectionError) as caught:
+        select(G, relations=["acquires"], statuses=["active"])
+    assert str(caught.value) == (
+        "nothing to draw: the statuses filter (active) leaves no tie "
+        "(of the 2 entities and 1 tie left by relations acquires)"
+    )
+    with pytest.raises(EmptySelectionError) as caught:
+        select(G, relations=["develops"], layers=["launch-and-space"])
+    assert str(caught.value) == (
+        "nothing to draw: the layers filter (launch-and-space) leaves no tie "
+        "(of the 2 entities and 1 tie left by relations develops)"
+    )
+    with pytest.raises(EmptySelectionError, match=r"the layers filter \(accelerators, ties within them\) leaves no"):
+        select(G, relations=["supplies"], layers=["accelerators"], within_layers=True)
+    with pytest.raises(EmptySelectionError, match=r"the ego view around ChatGPT \(depth 1\) leaves no tie"):
+        select(G, relations=["supplies"], focus="ChatGPT")
 
 
 def test_bad_names_are_input_errors_with_suggestions() -> None:
@@ -455,11 +493,18 @@ def test_cli_filters_and_ego(fixture_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "ego.html"
     result = _run(fixture_file, "-o", str(out), "--focus", "rocketco", "--depth", "1")
     assert result.exit_code == 0, result.output
-    assert "2 entities · 1 ties" in result.output and "around rocketco (depth 1)" in result.output
+    assert "2 entities · 1 tie" in result.output and "around rocketco (depth 1)" in result.output
     result = _run(fixture_file, "-o", str(out), "--status", "active", "--relation", "supplies")
-    assert result.exit_code == 0 and "2 entities · 1 ties" in result.output
-    result = _run(fixture_file, "-o", str(out), "--layer", "Compute")
-    assert result.exit_code == 0 and "1 entities · 0 ties" in result.output
+    assert result.exit_code == 0 and "2 entities · 1 tie" in result.output
+    result = _run(fixture_file, "-o", str(out), "--layer", "Compute")  # Chipco, its customer and its acquirer
+    assert result.exit_code == 0 and "3 entities · 2 ties" in result.output
+    result = _run(fixture_file, "-o", str(out), "--layer", "Compute", "--within-layers")
+    assert result.exit_code == 0 and "1 entity · 0 ties" in result.output
+    # the README's example: AI-model makers with who supplies and invests in them
+    args = ("--layer", "ai-models", "--relation", "supplies,invests_in", "--status", "completed,active")
+    result = _run(fixture_file, "-o", str(out), *args)
+    assert result.exit_code == 0, result.output
+    assert "2 entities · 1 tie" in result.output
     result = _run(fixture_file, "-o", str(out), "--aggregate", "layers")
     assert result.exit_code == 0 and "3 layers summarising 3 entities" in result.output
 
@@ -468,7 +513,10 @@ def test_cli_empty_selection_writes_nothing(fixture_file: Path, tmp_path: Path) 
     out = tmp_path / "empty.html"
     result = _run(fixture_file, "-o", str(out), "--relation", "develops")
     assert result.exit_code == 1
-    assert "nothing to draw" in result.output and "relations develops" in result.output
+    assert result.output == (
+        "Error: nothing to draw: the relations filter (develops) leaves no tie "
+        "(of the 3 entities and 2 ties in the graph)\n"
+    )
     assert not out.exists()
 
 
@@ -488,6 +536,32 @@ def test_cli_bad_input(fixture_file: Path, tmp_path: Path) -> None:
     result = _run(fixture_file, "-o", str(out), "--scenario", "combined", "--aggregate", "groups")
     assert result.exit_code == 2 and "--aggregate cannot be combined with --scenario" in result.output
     assert not out.exists()
+
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+README_RENDER_LINES = [
+    line.split(" #", 1)[0].strip()
+    for block in re.findall(r"```bash\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+    for line in block.splitlines()
+    if line.startswith("stackgraph render ")
+]
+
+
+def test_the_readme_shows_render_examples() -> None:
+    assert len(README_RENDER_LINES) >= 5
+
+
+@pytest.mark.parametrize("line", README_RENDER_LINES)
+def test_readme_render_example_draws_something(line: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shlex
+
+    monkeypatch.chdir(tmp_path)
+    args = shlex.split(line)[1:]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    written = Path(args[args.index("-o") + 1])
+    data = _data_block(written.read_text(encoding="utf-8"))
+    assert data["nodes"] and "wrote " in result.output
 
 
 def test_cli_scenario_diff(tmp_path: Path) -> None:

@@ -41,7 +41,13 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
     "layers",
     multiple=True,
     metavar="LAYER[,LAYER]",
-    help="Only entities in these stack layers or layers below them (key or label, e.g. ai-models).",
+    help="Only entities in these stack layers or layers below them (key or label, e.g. ai-models), with their "
+    "ties and the counterparties at the other end.",
+)
+@click.option(
+    "--within-layers",
+    is_flag=True,
+    help="With --layer: only ties with both ends in those layers (default: the layers' ties and counterparties).",
 )
 @click.option(
     "--relation",
@@ -90,6 +96,7 @@ def render(
     focus: str | None,
     depth: int,
     layers: tuple[str, ...],
+    within_layers: bool,
     relations: tuple[str, ...],
     statuses: tuple[str, ...],
     as_of: str | None,
@@ -139,12 +146,19 @@ def render(
             layers=layer_names,
             relations=relation_names,
             statuses=chosen_statuses,
+            within_layers=within_layers,
         )
     else:
         policy = ProjectionPolicy(as_of=as_of, statuses=chosen_statuses or VIEW_STATUSES)
         G = project(store, policy)
         chosen = select(
-            G, focus=focus, depth=depth, layers=layer_names, relations=relation_names, statuses=chosen_statuses
+            G,
+            focus=focus,
+            depth=depth,
+            layers=layer_names,
+            relations=relation_names,
+            statuses=chosen_statuses,
+            within_layers=within_layers,
         )
         view = graph_view(chosen, title=title, size_by=size_by, aggregate_by=aggregate_by)
     view.write(output)

@@ -18,6 +18,7 @@ __all__ = [
     "RELATION_COLORS",
     "RELATION_LABELS",
     "UNCERTAIN_STATUSES",
+    "counted",
     "edge_label",
     "edge_tooltip",
     "format_money",
@@ -105,6 +106,17 @@ def neutral_text(text: str) -> str:
     ('evil[U+202E]gnp.exe', 'Nokia')
     """
     return text.translate(_BIDI_CONTROLS)
+
+
+def counted(n: int, one: str, many: str) -> str:
+    """Return ``n`` with the noun in singular or plural: ``1 tie``, ``2,500 ties``.
+
+    Examples
+    --------
+    >>> counted(1, "entity", "entities"), counted(2500, "tie", "ties")
+    ('1 entity', '2,500 ties')
+    """
+    return f"{n:,} {one if n == 1 else many}"
 
 
 def layer_colors(keys: Iterable[str]) -> dict[str, str]:

@@ -36,6 +36,7 @@ from stackgraph.render._style import (
     RELATION_COLORS,
     RELATION_LABELS,
     UNCERTAIN_STATUSES,
+    counted,
     edge_label,
     edge_tooltip,
     layer_colors,
@@ -329,6 +330,7 @@ def _build(
     else:
         pos = positions(G, seed=seed, spacing=150.0 if not big else 80.0)
     focus = G.graph.get("focus")
+    outside = G.graph.get("outside_layers") or frozenset()
 
     nodes: list[dict[str, Any]] = []
     for node, data in G.nodes(data=True):
@@ -377,6 +379,9 @@ def _build(
                     item["opacity"] = 0.35
                     extra.append("gone in the scenario")
                 item["sg_change"] = change
+            if node in outside:
+                item["opacity"] = 0.5
+                extra.append("outside the chosen layers: a counterparty of their ties")
             if focus is not None and node == focus:
                 item["borderWidth"] = 4
                 item["color"]["border"] = _FOCUS
@@ -560,9 +565,9 @@ def _stats(G: nx.MultiDiGraph, nodes: list[dict[str, Any]], edges: list[dict[str
     aggregated = G.graph.get("aggregate")
     if aggregated:
         total = sum(int(d.get("members") or 0) for _, d in G.nodes(data=True))
-        parts = [f"{len(nodes):,} {aggregated} summarising {total:,} entities", f"{len(edges):,} links"]
+        parts = [f"{len(nodes):,} {aggregated} summarising {total:,} entities", counted(len(edges), "link", "links")]
     else:
-        parts = [f"{len(nodes):,} entities", f"{len(edges):,} ties"]
+        parts = [counted(len(nodes), "entity", "entities"), counted(len(edges), "tie", "ties")]
     if G.graph.get("as_of"):
         parts.append(f"as of {G.graph['as_of']}")
     selection = _describe_selection(G)
@@ -638,6 +643,13 @@ def _legend(
         )
     if G.graph.get("focus") is not None:
         sections.append({"title": "Focus", "items": [{"label": "focus entity", "color": "#ffffff", "border": _FOCUS}]})
+    if G.graph.get("outside_layers"):
+        sections.append(
+            {
+                "title": "Layers",
+                "items": [{"label": "faded: counterparty outside the chosen layers", "color": "#dddddd"}],
+            }
+        )
     return sections
 
 
@@ -794,6 +806,7 @@ def diff_view(
     layers: Iterable[str] | None = None,
     relations: Iterable[str] | None = None,
     statuses: Iterable[str] | None = None,
+    within_layers: bool = False,
 ) -> GraphView:
     """Draw a scenario's before and after graphs in one view: what it adds, removes and regroups stands out.
 
@@ -807,7 +820,7 @@ def diff_view(
         Projections without and with the scenario (e.g. ``WhatIf.before`` and ``WhatIf.after``).
     report : dict, optional
         The what-if report (``WhatIf.report``) for the figures panel.
-    focus, depth, layers, relations, statuses
+    focus, depth, layers, relations, statuses, within_layers
         Narrow the drawing as :func:`stackgraph.render.select` does (the panel's figures stay whole-graph).
 
     Examples
@@ -823,7 +836,15 @@ def diff_view(
     D = merge_diff(before, after)
     figures = diff_figures(D, report)
     if focus is not None or layers or relations or statuses:
-        D = select(D, focus=focus, depth=depth, layers=layers, relations=relations, statuses=statuses)
+        D = select(
+            D,
+            focus=focus,
+            depth=depth,
+            layers=layers,
+            relations=relations,
+            statuses=statuses,
+            within_layers=within_layers,
+        )
     return _build(
         D,
         title=title or f"What if: {figures['title']}",
