@@ -10,11 +10,14 @@ from typing import Any
 import networkx as nx
 import pytest
 from click.testing import CliRunner
-from render_fixtures import PAYLOADS, deal, graph, node, scenario, stack
+from render_fixtures import PAYLOADS, deal, graph, node, page_data, scenario, stack
 
 from stackgraph.cli import main
 from stackgraph.errors import InputError, UnknownEntityError
 from stackgraph.render import (
+    EDGE_LABEL_LIMIT,
+    HUB_LABELS,
+    HUB_NODE_LIMIT,
     LEAN_NODE_LIMIT,
     EmptySelectionError,
     GraphView,
@@ -28,9 +31,7 @@ from stackgraph.render import (
 
 
 def _data_block(page: str) -> dict[str, Any]:
-    match = re.search(r'<script type="application/json" id="sg-data">(.*?)</script>', page, re.S)
-    assert match is not None
-    return json.loads(match.group(1))
+    return page_data(page)
 
 
 def _snapshot(G: nx.MultiDiGraph) -> Any:
@@ -424,12 +425,110 @@ def test_views_above_the_limits() -> None:
     assert view.network.nodes[1]["sg_tip"].startswith("n1\norganization · AI models")
     assert view.meta["lean"] is True
     assert {e["color"] for e in view.network.edges} == {"#2471a3"}  # lean styling: plain supply blue
-    assert len(view.notes) == 2
+    assert not any("id" in e or "arrows" in e for e in view.network.edges)  # ties the page draws
+    assert view.network.options["physics"] == {"enabled": False} and "edges" not in view.network.options
+    assert view.notes == [
+        "More than 1,000 entities: positions are precomputed and physics is off.",
+        "Names shown for the 30 entities with the highest degree centrality; the others appear when you zoom in.",
+        "Ties are unlabelled at this size: zoom in and point at one for its details.",
+    ]
     small = graph_view(stack())
     assert small.network.options["physics"]["enabled"] is True
     aggregated = graph_view(G, max_nodes=100)
     assert aggregated.meta["aggregate"] == "layers" and aggregated.network.num_nodes() == 1
     assert "more than a browser can draw" in aggregated.notes[0]
+
+
+def _star(spokes: int, isolated: int = 0) -> nx.MultiDiGraph:
+    """Hub "h" acquires ``spokes`` entities (each with an amount and date); ``isolated`` entities have no tie."""
+    G = graph()
+    node(G, "h", "compute", label="Hub")
+    for i in range(spokes):
+        node(G, f"s{i}", "ai-models", label=f"Spoke {i}")
+        deal(G, "h", f"s{i}", "acquires", status="completed", amount=1e6 * (i + 1), currency="USD", effective="2020")
+    for i in range(isolated):
+        node(G, f"i{i}", "ai-models", label=f"Alone {i}")
+    return G
+
+
+def test_big_views_name_their_hubs() -> None:
+    G = graph()  # a tree: n0 has 3 customers, each of those 3 more, ...; the top by degree are its inner entities
+    for i in range(400):
+        node(G, f"n{i}", "ai-models", label=f"Entity {i}")
+    for i in range(1, 400):
+        deal(G, f"n{(i - 1) // 3}", f"n{i}", "supplies")
+    view = graph_view(G)
+    hubs = view.meta["hubs"]
+    assert len(hubs) == HUB_LABELS and hubs[0] == "n1"  # n1..n132 have 4 ties, n0 3; ties broken by name
+    degree = dict(G.degree())
+    assert min(degree[h] for h in hubs) >= max(degree[n] for n in G if n not in hubs)
+    nodes = {n["id"]: n for n in view.network.nodes}
+    assert "label" not in nodes["n1"] and nodes["n399"]["label"] == "Entity 399"  # the page names the hubs
+    assert view.meta["deferred"] == 0 and not view.meta["lean"]
+    by_pagerank = graph_view(G, size_by="pagerank").meta["hubs"]
+    assert by_pagerank != hubs and "pagerank" in graph_view(G, size_by="pagerank").notes[0]
+    assert graph_view(stack()).meta["hubs"] == []  # small views name every entity
+
+
+def test_entities_without_ties_wait_behind_a_counter() -> None:
+    view = graph_view(_star(HUB_NODE_LIMIT, isolated=30))
+    assert view.meta["deferred"] == 30
+    rows = [n["id"] for n in view.network.nodes]
+    assert rows[-30:] == [f"i{i}" for i in range(30)] and "h" in rows[:-30]
+    # in rows under the graph
+    lowest = max(n["y"] for n in view.network.nodes[:-30])
+    assert all(n["y"] > lowest for n in view.network.nodes[-30:])
+    assert "151 ties" not in view.meta["stats"] and view.meta["stats"].startswith("181 entities · 150 ties")
+    assert graph_view(_star(10, isolated=3)).meta["deferred"] == 0  # small views show them
+
+
+def test_tie_labels_only_on_hover_beyond_the_limit() -> None:
+    few = graph_view(_star(EDGE_LABEL_LIMIT))
+    assert all(e["label"].startswith("$") for e in few.network.edges) and few.meta["edge_labels"] == "always"
+    ego = graph_view(select(_star(90), focus="Hub"))  # the 90-tie ego view: no pile of labels on its centre
+    assert ego.meta["edge_labels"] == "hover"
+    assert not any("label" in e for e in ego.network.edges)
+    assert {e["sg_label"] for e in ego.network.edges} >= {"$1M · 2020", "$90M · 2020"}
+    assert any("point at it" in note for note in ego.notes)
+
+
+def test_the_page_carries_compact_columns() -> None:
+    G = _star(200)
+    page = graph_view(G).html()
+    data = re.search(r'<script type="application/json" id="sg-data">(.*?)</script>', page, re.S)
+    assert data is not None
+    tables = json.loads(data.group(1))
+    nodes, edges = tables["nodes"]["columns"], tables["edges"]["columns"]
+    assert isinstance(nodes["x"], list) and len(nodes["x"]) == 201
+    assert nodes["color"]["codes"][1:] == [nodes["color"]["codes"][1]] * 200  # one colour object, 200 codes
+    assert edges["from"] == {"rows": [0] * 200} and edges["to"]["rows"] == list(range(1, 201))
+    assert '"highlight"' in page and page.count('"highlight"') < 10  # no option object per node or tie
+    decoded = page_data(page)
+    assert decoded["nodes"][1]["sg_name"] == "Spoke 0" and decoded["edges"][0]["to"] == "s0"
+
+
+def test_the_basis_of_each_tie_is_shown() -> None:
+    G = stack()
+    for _, _, data in G.edges(data=True):
+        data["basis"] = ("quoted",) if data.get("quotes") else ("dataset", "editorial")
+    view = graph_view(G)
+    supply = next(e for e in view.network.edges if "Nvidia will supply" in e["title"])
+    assert "basis: quoted source" in supply["title"] and supply["sg_basis"] == ["quoted"]
+    other = next(e for e in view.network.edges if e["sg_relation"] == "develops")
+    assert "basis: dataset record, editorial estimate" in other["title"]
+    legend = {s["title"]: [i["label"] for i in s["items"]] for s in view.meta["legend"]}
+    assert legend["Basis (evidence of a tie, in its tooltip)"] == [
+        "quoted source: 1 tie",
+        "dataset record: 4 ties",
+        "editorial estimate: 4 ties",
+    ]
+    basis = next(f for f in view.meta["filters"] if f["field"] == "sg_basis")
+    assert {i["key"]: i["count"] for i in basis["items"]} == {"quoted": 1, "dataset": 4, "editorial": 4}
+    # until the projection carries a basis, there is no such legend section or filter
+    plain = graph_view(stack())
+    assert not any(s["title"].startswith("Basis") for s in plain.meta["legend"])
+    assert not any(f["field"] == "sg_basis" for f in plain.meta["filters"])
+    assert not any("basis" in e["title"] for e in plain.network.edges)
 
 
 def test_layout_is_reproducible() -> None:

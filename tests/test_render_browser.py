@@ -114,9 +114,10 @@ def test_view_shows_the_graph_offline(open_view: Any) -> None:
     nodes = s.js("network.body.data.nodes.get().map(n => n.id).sort()")
     assert nodes == ["chatgpt", "lonely", "nvidia", "openai", "spacex", "xai"]
     edges = s.js(
-        "network.body.data.edges.get().map(e => (e.sg_relation === 'partners_with' ? [e.from, e.to].sort() : "
+        "sgView.records('edges').map(e => (e.sg_relation === 'partners_with' ? [e.from, e.to].sort() : "
         "[e.from, e.to]).concat([e.sg_relation]).join(' '))"
     )
+    assert s.js("network.body.data.edges.length") == 5
     assert sorted(edges) == [
         "nvidia openai supplies",
         "nvidia spacex partners_with",
@@ -160,7 +161,10 @@ def test_search_finds_and_selects(open_view: Any) -> None:
 
 def test_filters_hide_what_they_should(open_view: Any) -> None:
     s = open_view(graph_view(stack()))
-    hidden_edges = "network.body.data.edges.get({filter: e => e.hidden}).map(e => e.sg_relation).sort()"
+    hidden_edges = (
+        "network.body.data.edges.get({filter: e => e.hidden})"
+        ".map(e => sgView.edges.col('sg_relation')[Number(e.id.slice(1))]).sort()"
+    )
     hidden_nodes = "network.body.data.nodes.get({filter: n => n.hidden}).map(n => n.id).sort()"
     s.page.uncheck('fieldset[data-field="sg_relation"] input[data-key="supplies"]')
     assert s.js(hidden_edges) == ["supplies", "supplies"]
@@ -199,7 +203,7 @@ def test_hostile_names_never_execute(open_view: Any) -> None:
     report = {"scenario": {"name": '<img src=y onerror="window.__pwned = 5">'}, "steps": [{"summary": "<b>x</b>"}]}
     for view in (graph_view(G, title="<script>window.__pwned = 6</script>"), diff_view(G, G.copy(), report)):
         s = open_view(view, name=f"hostile-{len(view.meta)}-{bool(view.meta['diff'])}.html")
-        names = s.js("network.body.data.nodes.get().map(n => n.sg_name).sort()")
+        names = s.js("sgView.records('nodes').map(n => n.sg_name).sort()")
         assert names == sorted(G.nodes[n]["label"] for n in G)
         tooltip = _hover_node(s, "b")
         assert tooltip.startswith(G.nodes["b"]["label"])
@@ -227,14 +231,14 @@ def test_bidi_overrides_are_neutralised_in_the_page(open_view: Any) -> None:
     deal(G, "evil", "fine", "supplies", quotes=("evil\u202dquote",))
     s = open_view(graph_view(G, title="Stack \u202eweiv"))
     bidi = "[\\u202a-\\u202e\\u2066-\\u2069]"
-    names = s.js("network.body.data.nodes.get().map(n => n.sg_name).sort()")
+    names = s.js("sgView.records('nodes').map(n => n.sg_name).sort()")
     assert names == ["Fine [U+2067]isolated[U+2069]", "invoice[U+202E]gnp.exe"]
     tooltip = _hover_node(s, "evil")
     assert tooltip.startswith("invoice[U+202E]gnp.exe\n")
     assert s.page.title() == "Stack [U+202E]weiv" and s.page.inner_text("#sg-title") == "Stack [U+202E]weiv"
     shown = s.js(
-        "(pattern) => [document.title, document.body.innerText, JSON.stringify(network.body.data.nodes.get()), "
-        "JSON.stringify(network.body.data.edges.get())].filter(t => new RegExp(pattern).test(t)).length",
+        "(pattern) => [document.title, document.body.innerText, JSON.stringify(sgView.records('nodes')), "
+        "JSON.stringify(sgView.records('edges'))].filter(t => new RegExp(pattern).test(t)).length",
         bidi,
     )
     assert shown == 0
@@ -247,12 +251,15 @@ def test_bidi_overrides_are_neutralised_in_the_page(open_view: Any) -> None:
 def test_diff_view_in_the_browser(open_view: Any) -> None:
     before, after = scenario()
     s = open_view(diff_view(before, after, {"scenario": {"name": "SpaceX buys OpenAI"}}))
-    changes = s.js("network.body.data.edges.get().map(e => e.sg_deal + ':' + e.sg_change).sort()")
+    changes = s.js("sgView.records('edges').map(e => e.sg_deal + ':' + e.sg_change).sort()")
     assert "x1:added" in changes and "nvidia-supplies-xai:removed" in changes
     panel = s.page.text_content("#sg-diff")
     assert "Before / after" in panel and "SpaceX buys OpenAI" in panel and "ties: acquires" in panel
     s.page.uncheck('fieldset[data-field="sg_change"] input[data-key="same"]')
-    visible = s.js("network.body.data.edges.get({filter: e => !e.hidden}).map(e => e.sg_change).sort()")
+    visible = s.js(
+        "network.body.data.edges.get({filter: e => !e.hidden})"
+        ".map(e => sgView.edges.col('sg_change')[Number(e.id.slice(1))]).sort()"
+    )
     assert visible == ["added", "removed"]
     assert s.errors == [] and s.outgoing == []
 

@@ -12,7 +12,7 @@ from collections.abc import Hashable
 
 import networkx as nx
 
-__all__ = ["positions"]
+__all__ = ["grid_below", "positions"]
 
 
 def _iterations(n: int) -> int:
@@ -68,3 +68,26 @@ def positions(G: nx.Graph, *, seed: int = 0, spacing: float = 120.0) -> dict[Has
     # a typical tie about ``spacing`` long, and at least ``spacing`` squared of room per node
     scale = max(spacing / typical if typical > 0 else 0.0, spacing * math.sqrt(n) / extent)
     return {node: (round(coords[i][0] * scale, 1), round(coords[i][1] * scale, 1)) for i, node in enumerate(nodes)}
+
+
+def grid_below(
+    nodes: list[Hashable], placed: dict[Hashable, tuple[float, float]], *, spacing: float = 120.0
+) -> dict[Hashable, tuple[float, float]]:
+    """Return positions for ``nodes`` in rows under the ``placed`` layout, as wide as it (entities without ties).
+
+    Examples
+    --------
+    >>> grid_below(["a", "b", "c"], {"x": (0.0, 0.0), "y": (100.0, 50.0)}, spacing=50.0)
+    {'a': (0.0, 150.0), 'b': (50.0, 150.0), 'c': (100.0, 150.0)}
+    """
+    if not nodes:
+        return {}
+    xs = [p[0] for p in placed.values()] or [0.0]
+    ys = [p[1] for p in placed.values()] or [-2 * spacing]
+    left, width = min(xs), max(max(xs) - min(xs), spacing * math.sqrt(len(nodes)))
+    per_row = max(1, int(width // spacing) + 1)
+    top = max(ys) + 2 * spacing
+    return {
+        node: (round(left + spacing * (i % per_row), 1), round(top + spacing * (i // per_row), 1))
+        for i, node in enumerate(nodes)
+    }

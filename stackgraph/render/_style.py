@@ -10,6 +10,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 __all__ = [
+    "ADDED_COLOR",
+    "BASIS_LABELS",
+    "FOCUS_COLOR",
+    "GROUP_CHANGED_COLOR",
     "KIND_SHAPES",
     "KIND_SYMBOLS",
     "NO_LAYER",
@@ -17,6 +21,7 @@ __all__ = [
     "RELATION_ARROWS",
     "RELATION_COLORS",
     "RELATION_LABELS",
+    "REMOVED_COLOR",
     "UNCERTAIN_STATUSES",
     "counted",
     "edge_label",
@@ -90,6 +95,18 @@ RELATION_ARROWS: dict[str, str | None] = {
 }
 #: Statuses drawn dashed: the deal may not happen or has not taken effect.
 UNCERTAIN_STATUSES: frozenset[str] = frozenset({"rumoured", "in-talks", "announced", "pending", "hypothetical"})
+#: What each evidence kind of a tie's ``basis`` is called in tooltips, legend and filters.
+BASIS_LABELS: dict[str, str] = {
+    "quoted": "quoted source",
+    "dataset": "dataset record",
+    "editorial": "editorial estimate",
+    "scenario": "what-if scenario",
+}
+#: Marks of a diff or ego view: tie or entity added, tie removed, entity changing group, the focus entity.
+ADDED_COLOR = "#12a150"
+REMOVED_COLOR = "#a9a9a9"
+GROUP_CHANGED_COLOR = "#d6007e"
+FOCUS_COLOR = "#111111"
 
 
 #: Bidi embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069): in a label they could make
@@ -234,7 +251,7 @@ def edge_tooltip(
     *,
     extra: Iterable[str] = (),
 ) -> str:
-    """Return the plain-text tooltip of a deal: parties, relation, status, dates, amount and the quoted source.
+    """Return the plain-text tooltip of a deal: parties, relation, status, dates, amount, quoted source, basis.
 
     Examples
     --------
@@ -247,6 +264,9 @@ def edge_tooltip(
     amount: $2B (2,000,000,000 USD)
     “A is in talks to buy B.”
     — Daily News
+    >>> print(edge_tooltip({"relation": "supplies", "basis": ("dataset", "editorial")}, "A", "B", {}))
+    A supplies B
+    basis: dataset record, editorial estimate
     """
     relation = data.get("relation") or "related to"
     arrow = "↔" if relation == "partners_with" else RELATION_LABELS.get(relation, relation)
@@ -275,7 +295,10 @@ def edge_tooltip(
     sources = [str(s) for s in data.get("sources") or ()]
     if sources:
         lines.append("— " + "; ".join(sources))
-    if data.get("scenario"):
+    basis = [str(kind) for kind in data.get("basis") or ()]
+    if basis:
+        lines.append("basis: " + ", ".join(BASIS_LABELS.get(kind, kind) for kind in basis))
+    if data.get("scenario") and "scenario" not in basis:
         lines.append("what-if scenario deal")
     lines.extend(extra)
     return "\n".join(lines)

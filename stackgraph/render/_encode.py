@@ -1,0 +1,479 @@
+"""Turn a projected (selected, merged or aggregated) graph into what a view draws.
+
+Nodes and ties become vis-network option dicts plus ``sg_*`` fields that only the page reads (names, tooltips,
+filter keys); the sidebar's statistics, legend and filters come from :mod:`stackgraph.render._legend`. How much a
+view shows at once depends on its size:
+
+- up to :data:`PHYSICS_NODE_LIMIT` entities the browser tidies the precomputed layout with physics;
+- above :data:`HUB_NODE_LIMIT` entities names cannot all be read: the :data:`HUB_LABELS` entities with the
+  highest size measure are always named (the page draws those names at a readable size at every zoom) and
+  entities without ties are hidden behind a counter (drawn in rows under the graph when asked for);
+- above :data:`EDGE_LABEL_LIMIT` ties, a tie's label (amount, date) appears when the mouse is on it;
+- above :data:`LEAN_NODE_LIMIT` entities vis-network gets the nodes only, with the leanest styling, and the page
+  draws the ties, arrow heads and names itself (vis-network builds an object per item: 2.4 s for 20,000 nodes
+  and 40,000 ties, against 0.9 s for the nodes alone).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from stackgraph.errors import InputError
+from stackgraph.render._layout import grid_below, positions
+from stackgraph.render._legend import filters, legend, stats
+from stackgraph.render._style import (
+    ADDED_COLOR,
+    FOCUS_COLOR,
+    GROUP_CHANGED_COLOR,
+    KIND_SHAPES,
+    NO_LAYER,
+    RELATION_ARROWS,
+    RELATION_COLORS,
+    RELATION_LABELS,
+    REMOVED_COLOR,
+    UNCERTAIN_STATUSES,
+    edge_label,
+    edge_tooltip,
+    layer_colors,
+    node_tooltip,
+)
+
+if TYPE_CHECKING:
+    from pyvis.network import Network
+
+__all__ = [
+    "EDGE_LABEL_LIMIT",
+    "HUB_LABELS",
+    "HUB_NODE_LIMIT",
+    "LEAN_NODE_LIMIT",
+    "PHYSICS_NODE_LIMIT",
+    "SIZE_MEASURES",
+    "build",
+]
+
+#: Up to this many entities the browser tidies the precomputed layout with physics; above, physics is off.
+PHYSICS_NODE_LIMIT = 300
+#: Above this many entities names cannot all be read: the top entities are named, those without ties hidden.
+HUB_NODE_LIMIT = 150
+#: How many entities (the highest by the size measure) are always named in a view above :data:`HUB_NODE_LIMIT`.
+HUB_LABELS = 30
+#: Above this many ties, a tie's label (amount, date) is shown only while the mouse is on it.
+EDGE_LABEL_LIMIT = 40
+#: Above this many entities vis-network gets only the nodes (lean styling) and the page draws ties and names.
+LEAN_NODE_LIMIT = 1000
+#: Centrality measures that can size nodes.
+SIZE_MEASURES: tuple[str, ...] = ("degree", "pagerank", "betweenness", "eigenvector")
+
+Item = dict[str, Any]
+
+
+def _finite(value: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return 0.0
+    return number if math.isfinite(number) else 0.0
+
+
+def _scores(G: nx.MultiDiGraph, measure: str) -> dict[Hashable, float]:
+    if measure not in SIZE_MEASURES:
+        raise InputError(f"unknown size measure {measure!r}; use one of {', '.join(SIZE_MEASURES)}")
+    n = G.number_of_nodes()
+    if measure == "degree" or G.number_of_edges() == 0:
+        scale = 1 / (n - 1) if n > 1 else 0.0
+        return {node: G.degree(node) * scale for node in G.nodes}
+    from stackgraph.analysis.centrality import centrality
+
+    report = centrality(G)
+    values = {row.entity: _finite(getattr(row, measure)) for row in report.rows}
+    return {node: values.get(str(node), 0.0) for node in G.nodes}
+
+
+def _size(value: float, top: float, low: float = 10.0, high: float = 42.0) -> float:
+    if top <= 0:
+        return low
+    return round(low + (high - low) * math.sqrt(max(value, 0.0) / top), 1)
+
+
+def _node_id(node: Hashable) -> Any:
+    return node if isinstance(node, (str, int)) else str(node)
+
+
+def _darker(color: str, factor: float = 0.7) -> str:
+    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
+    return "#{:02x}{:02x}{:02x}".format(*(int(c * factor) for c in (r, g, b)))
+
+
+def _short(text: str, limit: int = 40) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _layer_order(G: nx.Graph, present: Iterable[str]) -> list[str]:
+    scheme = list((G.graph.get("layers") or {}).keys())
+    present = set(present)
+    ordered = [k for k in scheme if k in present]
+    ordered += sorted(k for k in present if k not in scheme and k != NO_LAYER)
+    return ordered + ([NO_LAYER] if NO_LAYER in present else [])
+
+
+def _new_network(title: str) -> Network:
+    from pyvis.network import Network
+
+    return Network(height="100%", width="100%", directed=True, heading=title, cdn_resources="in_line")
+
+
+def _positions(
+    G: nx.MultiDiGraph, drawn: list[Hashable], deferred: list[Hashable], *, seed: int, lean: bool
+) -> dict[Hashable, tuple[float, float]]:
+    aggregated = G.graph.get("aggregate")
+    if aggregated == "layers":  # few nodes, many links: on a circle in the scheme's order, read like the stack
+        n = len(drawn)
+        radius = max(320.0, 45.0 * n)
+        return {
+            node: (
+                round(radius * math.cos(2 * math.pi * i / max(n, 1)), 1),
+                round(radius * math.sin(2 * math.pi * i / max(n, 1)), 1),
+            )
+            for i, node in enumerate(drawn)
+        }
+    spacing = 240.0 if aggregated else (80.0 if lean else 150.0)
+    placed = positions(G.subgraph(drawn) if deferred else G, seed=seed, spacing=spacing)
+    return {**placed, **grid_below(deferred, placed, spacing=spacing * 0.6)}
+
+
+def _hubs(drawn: list[Hashable], scores: Mapping[Hashable, float], labels: Mapping[Hashable, str]) -> list[Any]:
+    """The :data:`HUB_LABELS` drawn nodes with the highest score (above 0), highest first."""
+    ranked = sorted((node for node in drawn if scores.get(node, 0.0) > 0), key=lambda v: (-scores[v], labels[v]))
+    return [_node_id(node) for node in ranked[:HUB_LABELS]]
+
+
+def build(
+    G: nx.MultiDiGraph,
+    *,
+    title: str,
+    size_by: str,
+    physics: bool | None,
+    seed: int,
+    diff: Mapping[str, Any] | None = None,
+    notes: Iterable[str] = (),
+) -> tuple[Network, dict[str, Any]]:
+    """Return the pyvis network (nodes, ties, options) and the page's meta data for ``G``.
+
+    ``G`` is a projected graph, a :func:`~stackgraph.render.merge_diff` graph (``diff`` then holds the panel) or
+    an :func:`~stackgraph.render.aggregate` graph. Nodes come in ``G``'s order, those hidden behind the counter
+    (``meta["deferred"]`` of them) last.
+    """
+    aggregated = G.graph.get("aggregate")
+    n = G.number_of_nodes()
+    lean = n > LEAN_NODE_LIMIT and not aggregated
+    named_hubs = n > HUB_NODE_LIMIT
+    use_physics = (n <= PHYSICS_NODE_LIMIT and not aggregated) if physics is None else bool(physics)
+    focus = G.graph.get("focus")
+    outside = G.graph.get("outside_layers") or frozenset()
+    notes = list(notes)
+
+    scheme = G.graph.get("layers") or {}
+    layer_labels = {key: str(info.get("label") or key) for key, info in scheme.items()}
+    layer_labels[NO_LAYER] = "No layer"
+    if aggregated:
+        scores = {node: float(G.nodes[node].get("members") or 0) for node in G.nodes}
+        measure = "members"
+    else:
+        scores, measure = _scores(G, size_by), size_by
+    top = max(scores.values(), default=0.0)
+    degree = dict(G.degree())
+    deferred = [v for v in G if degree[v] == 0 and v != focus] if named_hubs and not aggregated else []
+    hidden = set(deferred)
+    drawn = [v for v in G if v not in hidden]
+    labels = {node: str(data.get("label") or node) for node, data in G.nodes(data=True)}
+    hubs = _hubs(drawn, scores, labels) if named_hubs else []
+    hub_set = set(hubs)
+    layers_of = {node: (tuple(G.nodes[node].get("layers") or ()) or (NO_LAYER,)) for node in G.nodes}
+    colors = layer_colors(_layer_order(G, {k for ls in layers_of.values() for k in ls}))
+    pos = _positions(G, drawn, deferred, seed=seed, lean=lean)
+
+    nodes = [
+        _node_item(G, node, labels[node], pos[node], colors[layers_of[node][0]], layer_labels, diff is not None)
+        for node in [*drawn, *deferred]
+    ]
+    for item, node in zip(nodes, [*drawn, *deferred], strict=True):
+        data = G.nodes[node]
+        item["size"] = _size(scores.get(node, 0.0), top, *((6.0, 24.0) if lean else (10.0, 42.0)))
+        item["sg_layers"] = list(layers_of[node])
+        extra = item.pop("_extra")
+        if node in outside:
+            item["opacity"] = 0.5
+            extra.append("outside the chosen layers: a counterparty of their ties")
+        if focus is not None and node == focus:
+            item["borderWidth"] = 4
+            item["color"]["border"] = FOCUS_COLOR
+            item["font"] = {"size": 16, "bold": True}
+            extra.append("focus of this view")
+        if aggregated:
+            lines = [
+                f"{data.get('members', 0):,} entities · {data.get('internal', 0):,} ties inside",
+                "e.g. " + ", ".join(data.get("sample") or ()),
+            ]
+            item["title"] = "\n".join([labels[node], *lines])
+        else:
+            item["title"] = node_tooltip(
+                data, layer_labels, measure=measure, score=scores.get(node), degree=degree[node], extra=extra
+            )
+        if _node_id(node) in hub_set or lean:
+            item.pop("label", None)  # the page draws these names
+        if lean:
+            _lean_node(item)
+
+    edges = _edge_items(G, layer_labels, diff is not None, lean)
+    if lean:
+        edge_labels = "tooltip"
+    elif len(edges) > EDGE_LABEL_LIMIT and not aggregated:
+        edge_labels = "hover"
+    else:
+        edge_labels = "always"
+    for edge in edges:
+        text = edge.pop("_label")
+        if text and edge_labels == "always":
+            edge["label"] = text
+        elif text and edge_labels == "hover":
+            edge["sg_label"] = text
+
+    if lean and not use_physics:
+        notes.append(f"More than {LEAN_NODE_LIMIT:,} entities: positions are precomputed and physics is off.")
+    if hubs:
+        what = "groups or layers" if aggregated else "entities"
+        notes.append(
+            f"Names shown for the {len(hubs)} {what} with the highest {measure}"
+            f"{'' if aggregated else ' centrality'}; the others appear when you zoom in."
+        )
+    if edge_labels == "hover":
+        notes.append(f"More than {EDGE_LABEL_LIMIT} ties: a tie's amount and date appear when you point at it.")
+    elif edge_labels == "tooltip":
+        notes.append("Ties are unlabelled at this size: zoom in and point at one for its details.")
+
+    network = _new_network(title)
+    network.nodes = nodes
+    network.node_ids = [item["id"] for item in nodes]
+    network.node_map = {item["id"]: item for item in nodes}
+    network.edges = edges
+    network.options = _options(lean=lean, physics=use_physics, seed=seed, big=n > PHYSICS_NODE_LIMIT)
+    meta = {
+        "title": title,
+        "stats": stats(G, nodes, edges),
+        "notes": notes,
+        "legend": legend(G, nodes, edges, colors, layer_labels, measure, diff is not None),
+        "filters": filters(nodes, edges, colors, layer_labels, diff is not None, bool(aggregated)),
+        "physics": use_physics,
+        "lean": lean,
+        "hubs": hubs,
+        "deferred": len(deferred),
+        "edge_labels": edge_labels,
+        "focus": _node_id(focus) if focus is not None else None,
+        "diff": dict(diff) if diff is not None else None,
+        "size_by": measure,
+        "units": [str(aggregated), "links"] if aggregated else ["entities", "ties"],
+        "aggregate": aggregated,
+    }
+    return network, meta
+
+
+def _node_item(
+    G: nx.MultiDiGraph,
+    node: Hashable,
+    label: str,
+    pos: tuple[float, float],
+    color: str,
+    layer_labels: Mapping[str, str],
+    is_diff: bool,
+) -> Item:
+    data = G.nodes[node]
+    kind = data.get("kind")
+    aggregated = G.graph.get("aggregate")
+    item: Item = {
+        "id": _node_id(node),
+        "label": _short(label),
+        "shape": KIND_SHAPES.get(kind, "dot"),
+        "color": {
+            "background": color,
+            "border": _darker(color),
+            "highlight": {"background": color, "border": "#000000"},
+            "hover": {"background": color, "border": "#000000"},
+        },
+        "x": pos[0],
+        "y": pos[1],
+        "sg_name": label,
+        "sg_aliases": [str(a) for a in data.get("aliases") or ()],
+        "sg_kind": kind or "entity",
+        "_extra": [],
+    }
+    if aggregated:
+        item["shape"] = "hexagon" if aggregated == "layers" else "dot"
+    elif is_diff:
+        change = data.get("change")
+        if data.get("group_changed"):
+            item["borderWidth"] = 4
+            item["color"]["border"] = GROUP_CHANGED_COLOR
+            item["_extra"].append(f"control group: {data.get('group_before')} → {data.get('group_after')}")
+        elif change == "added":
+            item["borderWidth"] = 4
+            item["color"]["border"] = ADDED_COLOR
+        if change == "added":
+            item["_extra"].append("new in the scenario")
+        elif change == "removed":
+            item["opacity"] = 0.35
+            item["_extra"].append("gone in the scenario")
+        item["sg_change"] = change
+    return item
+
+
+def _edge_items(G: nx.MultiDiGraph, layer_labels: Mapping[str, str], is_diff: bool, lean: bool) -> list[Item]:
+    aggregated = G.graph.get("aggregate")
+    edges: list[Item] = []
+    seen_partnerships: set[tuple[Any, frozenset[Any]]] = set()
+    parallel: Counter[frozenset[Any]] = Counter()
+    for u, v, key, data in G.edges(keys=True, data=True):
+        relation = data.get("relation") or "related"
+        if relation == "partners_with":  # one tie, though projected both ways
+            mark = (key, frozenset((u, v)))
+            if mark in seen_partnerships:
+                continue
+            seen_partnerships.add(mark)
+        status = data.get("status")
+        color = RELATION_COLORS.get(relation, "#888888")
+        edge: Item = {
+            "id": f"e{len(edges)}",
+            "from": _node_id(u),
+            "to": _node_id(v),
+            "color": {"color": color, "highlight": color, "hover": color, "opacity": 0.85},
+            "width": 1.6,
+            "sg_deal": str(key),
+            "sg_relation": relation,
+            "sg_status": status or "none",
+        }
+        arrow = RELATION_ARROWS.get(relation, "arrow")
+        edge["arrows"] = {"to": {"enabled": True, "type": arrow, "scaleFactor": 0.7}} if arrow else {"to": False}
+        source, target = str(G.nodes[u].get("label") or u), str(G.nodes[v].get("label") or v)
+        if aggregated:
+            count = int(data.get("count") or 1)
+            edge["width"] = round(1 + 1.2 * math.log2(count), 2)
+            if arrow:
+                edge["arrows"] = {"to": {"enabled": True, "type": arrow, "scaleFactor": 0.35}}
+            edge["_label"] = str(count)
+            breakdown = data.get("by_relation") or {relation: count}
+            edge["title"] = "\n".join(
+                [
+                    f"{count:,} tie{'s' if count != 1 else ''} from {source} to {target}",
+                    *(f"{RELATION_LABELS.get(r, r)}: {c:,}" for r, c in breakdown.items()),
+                ]
+            )
+        else:
+            _mark_edge(edge, data, status, is_diff)
+            edge["_label"] = edge_label(data)
+            edge["title"] = edge_tooltip(data, source, target, layer_labels, extra=edge.pop("_extra"))
+            basis = [str(kind) for kind in data.get("basis") or ()]
+            if basis:
+                edge["sg_basis"] = basis
+        if not lean:
+            pair = frozenset((u, v))
+            if parallel[pair]:
+                edge["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.18 * parallel[pair]}
+            parallel[pair] += 1
+        else:
+            _lean_edge(edge, color)
+        edges.append(edge)
+    return edges
+
+
+def _mark_edge(edge: Item, data: Mapping[str, Any], status: str | None, is_diff: bool) -> None:
+    """Dashes for uncertain or terminated deals; colour, width and a tooltip line for scenario changes."""
+    edge["_extra"] = []
+    if status in UNCERTAIN_STATUSES:
+        edge["dashes"] = [8, 5]
+    elif status == "terminated":
+        edge["dashes"] = [2, 5]
+        edge["color"]["opacity"] = 0.4
+    if not is_diff:
+        return
+    change = data.get("change")
+    edge["sg_change"] = change
+    if change == "added":
+        edge["width"] = 4
+        edge["color"] = {"color": ADDED_COLOR, "highlight": ADDED_COLOR, "hover": ADDED_COLOR}
+        edge["shadow"] = {"enabled": True, "color": "rgba(18,161,80,0.45)", "size": 8, "x": 0, "y": 0}
+        edge["_extra"].append("added in the scenario")
+    elif change == "removed":
+        edge["color"] = {"color": REMOVED_COLOR, "highlight": REMOVED_COLOR, "hover": REMOVED_COLOR, "opacity": 0.7}
+        edge["dashes"] = [4, 4]
+        edge["_extra"].append("removed in the scenario")
+
+
+def _lean_node(item: Item) -> None:
+    """Leanest node vis-network builds fast: no label (the page draws names), no title (the page shows
+    ``sg_tip`` on hover), a plain colour unless the node is marked."""
+    item["sg_tip"] = item.pop("title", "")
+    if "borderWidth" not in item:
+        item["color"] = item["color"]["background"]
+    if item.get("shape") == "dot":
+        del item["shape"]
+    if not item.get("sg_aliases"):
+        item.pop("sg_aliases", None)
+
+
+def _lean_edge(edge: Item, color: str) -> None:
+    """A tie the page draws: plain colour (or the change's), dashes and width, tooltip text in ``sg_tip``."""
+    edge["sg_tip"] = edge.pop("title", "")
+    edge.pop("id", None)
+    edge.pop("arrows", None)
+    edge.pop("shadow", None)
+    if edge.get("sg_change") in (None, "same"):
+        edge["color"] = color
+        edge.pop("width", None)
+    else:
+        edge["color"] = edge["color"]["color"]
+
+
+def _options(*, lean: bool, physics: bool, seed: int, big: bool) -> dict[str, Any]:
+    options: dict[str, Any] = {
+        "autoResize": True,
+        "nodes": {"shape": "dot", "borderWidth": 1.5},
+        "interaction": {"hover": True, "tooltipDelay": 150, "multiselect": True},
+        "layout": {"improvedLayout": False, "randomSeed": seed},
+    }
+    if not lean:  # in a lean view the page draws the names and the ties
+        options["nodes"]["font"] = {
+            "size": 13,
+            "face": "system-ui, sans-serif",
+            "strokeWidth": 3,
+            "strokeColor": "#ffffff",
+        }
+        options["edges"] = {
+            "width": 1.6,
+            "arrowStrikethrough": False,
+            "selectionWidth": 2,
+            "hoverWidth": 1,
+            "font": {"size": 10, "align": "horizontal", "strokeWidth": 3, "strokeColor": "#ffffff", "color": "#333333"},
+            "smooth": {"enabled": True, "type": "continuous", "roundness": 0.2},
+        }
+        options["interaction"].update({"hideEdgesOnDrag": big, "hideEdgesOnZoom": big})
+    if physics:
+        options["physics"] = {
+            "enabled": True,
+            "solver": "barnesHut",
+            "barnesHut": {
+                "gravitationalConstant": -5000,
+                "centralGravity": 0.2,
+                "springLength": 150,
+                "springConstant": 0.03,
+                "damping": 0.4,
+                "avoidOverlap": 0.4,
+            },
+            "stabilization": {"enabled": True, "iterations": 200, "updateInterval": 50, "fit": True},
+        }
+    else:
+        options["physics"] = {"enabled": False}
+    return options
