@@ -402,9 +402,17 @@ def test_aggregate_by_layers_and_groups() -> None:
     assert A.nodes["ai-models"]["internal"] == 1  # OpenAI develops ChatGPT
     G = stack()
     deal(G, "spacex", "openai", "acquires", status="completed")
-    groups = aggregate(G, "groups", max_nodes=3)
-    assert groups.nodes["spacex"]["members"] == 3  # SpaceX, OpenAI, ChatGPT
-    assert groups.number_of_nodes() == 3 and groups.nodes["urn:stackgraph:render:other-groups"]["members"] == 2
+    groups = aggregate(G, "groups")
+    assert {n: d["members"] for n, d in groups.nodes(data=True)} == {"spacex": 3, "nvidia": 1, "xai": 1}
+    assert groups.nodes["spacex"]["top_members"] == ("spacex", "openai", "chatgpt")  # most ties first
+    assert groups.graph["untied"] == 1 and groups.graph["entities"] == 6  # Lonely is counted, not drawn
+    # with room for fewer nodes: the largest group, and the others pooled by their layer
+    pooled = aggregate(G, "groups", max_nodes=2)
+    assert {n: (d["label"], d["members"]) for n, d in pooled.nodes(data=True)} == {
+        "spacex": ("SpaceX", 3),
+        "urn:stackgraph:render:other-groups:accelerators": ("Others in Accelerators", 1),
+        "urn:stackgraph:render:other-groups:ai-models": ("Others in AI models", 1),
+    }
     with pytest.raises(InputError, match="unknown aggregate"):
         aggregate(G, "continents")
 
@@ -434,9 +442,12 @@ def test_views_above_the_limits() -> None:
     ]
     small = graph_view(stack())
     assert small.network.options["physics"]["enabled"] is True
-    aggregated = graph_view(G, max_nodes=100)
-    assert aggregated.meta["aggregate"] == "layers" and aggregated.network.num_nodes() == 1
+    aggregated = graph_view(G, max_nodes=100)  # the busiest 199 entities (groups of one) and a pool of the rest
+    assert aggregated.meta["aggregate"] == "groups" and aggregated.network.num_nodes() == 200
+    assert aggregated.network.nodes[-1]["sg_name"] == "Others in AI models"
     assert "more than a browser can draw" in aggregated.notes[0]
+    layers = graph_view(G, max_nodes=100, aggregate_by="layers")
+    assert layers.meta["aggregate"] == "layers" and layers.network.num_nodes() == 1
 
 
 def _star(spokes: int, isolated: int = 0) -> nx.MultiDiGraph:
@@ -529,6 +540,32 @@ def test_the_basis_of_each_tie_is_shown() -> None:
     assert not any(s["title"].startswith("Basis") for s in plain.meta["legend"])
     assert not any(f["field"] == "sg_basis" for f in plain.meta["filters"])
     assert not any("basis" in e["title"] for e in plain.network.edges)
+
+
+def test_overview_nodes_open_into_their_busiest_members() -> None:
+    G = stack()
+    deal(G, "spacex", "openai", "acquires", status="completed")
+    view = graph_view(G, aggregate_by="groups")
+    assert view.members is not None
+    members = {m["sg_entity"]: m for m in view.members["members"]}
+    assert sorted(members) == ["chatgpt", "nvidia", "openai", "spacex", "xai"]  # Lonely has no tie
+    assert members["openai"]["sg_group"] == "spacex" and members["openai"]["id"].startswith("m")
+    assert "in SpaceX" in members["openai"]["title"]
+    ties = {(t["from"], t["to"], t["sg_relation"]) for t in view.members["ties"]}
+    by_id = {m["id"]: m["sg_entity"] for m in view.members["members"]}
+    ends = {(*sorted((by_id[a], by_id[b])), r) if r == "partners_with" else (by_id[a], by_id[b], r) for a, b, r in ties}
+    assert ends == {
+        ("nvidia", "openai", "supplies"),
+        ("nvidia", "xai", "supplies"),
+        ("spacex", "xai", "acquires"),
+        ("nvidia", "spacex", "partners_with"),
+        ("openai", "chatgpt", "develops"),
+        ("spacex", "openai", "acquires"),
+    }
+    assert any(note.startswith("Click a group") and "1 entity without ties not drawn." in note for note in view.notes)
+    data = page_data(view.html())
+    assert data["meta"]["aggregate"] == "groups" and data["members"]["length"] == 5
+    assert graph_view(G).members is None
 
 
 def test_layout_is_reproducible() -> None:

@@ -416,3 +416,145 @@ def test_search_then_mouse_moves_keep_the_view(open_view: Any) -> None:
     moved = _wander(s)
     assert _same_camera(moved, settled) and moved["inked"] > 50
     assert s.errors == [] and s.outgoing == []
+
+
+def _acquirers() -> nx.MultiDiGraph:
+    """Crunchbase-like: most entities in no layer and without ties; three large acquirers and many small ones."""
+    G = graph()
+    big = {"Cisco": 88, "IBM": 68, "Google": 62}
+    for name, bought in big.items():
+        node(G, name, label=name)
+        for i in range(bought):
+            node(G, f"{name}-t{i}", label=f"{name} target {i}")
+            deal(G, name, f"{name}-t{i}", "acquires", status="completed")
+    for i in range(300):  # small acquirers with one or two targets each
+        node(G, f"a{i}", label=f"Acquirer {i}")
+        for j in range(1 + i % 2):
+            node(G, f"a{i}-t{j}", label=f"Small target {i}.{j}")
+            deal(G, f"a{i}", f"a{i}-t{j}", "acquires", status="completed")
+    for i in range(2000):
+        node(G, f"solo{i}", label=f"Standalone {i}")
+    return G
+
+
+def test_a_crunchbase_sized_graph_opens_on_its_largest_acquirers(open_view: Any) -> None:
+    G = _acquirers()
+    view = graph_view(G)
+    assert view.meta["lean"] and view.meta["deferred"] == 2000
+    s = open_view(view)
+    assert s.js("network.body.data.nodes.length") == G.number_of_nodes() - 2000
+    assert s.js("window.sgHubsDrawn.slice(0, 3)") == ["Cisco", "IBM", "Google"]  # named on the first screen
+    assert s.js("window.sgTiesDrawn") == G.number_of_edges()
+    assert s.page.inner_text("#sg-deferred").startswith("2,000 entities without ties hidden.")
+    s.page.click("#sg-deferred button")
+    assert s.js("network.body.data.nodes.length") == G.number_of_nodes()
+    assert "shown under the graph" in s.page.inner_text("#sg-deferred")
+    s.page.click("#sg-deferred button")
+    assert s.js("network.body.data.nodes.length") == G.number_of_nodes() - 2000
+    s.page.fill("#sg-search", "Standalone 17")  # a search that finds one of them shows them
+    s.page.press("#sg-search", "Enter")
+    assert s.js("network.getSelectedNodes()")[0] == "solo17"  # the exact match first, then 170-179, 1700-1799
+    assert s.page.inner_text("#sg-search-status") == "Found 111 entities. Entities without ties are now shown."
+    assert s.js("network.body.data.nodes.length") == G.number_of_nodes()
+    assert s.errors == [] and s.outgoing == []
+
+
+def test_page_drawn_ties_have_tooltips_and_follow_filters(open_view: Any) -> None:
+    s = open_view(graph_view(_acquirers()))
+    s.page.wait_for_timeout(100)
+    # zoom onto the middle of one of Cisco's ties and point at it
+    point = s.js(
+        """() => {
+            const p = network.getPositions(['Cisco', 'Cisco-t5']);
+            const mid = {x: (p['Cisco'].x + p['Cisco-t5'].x) / 2, y: (p['Cisco'].y + p['Cisco-t5'].y) / 2};
+            network.moveTo({position: mid, scale: 2, animation: false});
+            const dom = network.canvasToDOM(mid);
+            const box = document.getElementById('sg-network').getBoundingClientRect();
+            return {x: box.left + dom.x, y: box.top + dom.y, tie: sgView.tieAt(dom)};
+        }"""
+    )
+    tie = s.js("row => sgView.edges.record(row)", point["tie"])
+    s.page.mouse.move(point["x"] - 30, point["y"] + 40)
+    s.page.mouse.move(point["x"], point["y"], steps=6)
+    s.page.wait_for_function("() => !document.getElementById('sg-tip').hidden", timeout=5000)
+    text = s.page.inner_text("#sg-tip")
+    assert text == tie["sg_tip"] and text.startswith("Cisco acquires ")
+    s.page.uncheck('fieldset[data-field="sg_relation"] input[data-key="acquires"]')
+    s.page.wait_for_timeout(100)
+    assert s.js("window.sgTiesDrawn") == 0 and s.js("sgView.tieAt({x: 0, y: 0})") == -1
+    assert s.errors == [] and s.outgoing == []
+
+
+def test_tie_labels_appear_on_hover_in_a_busy_ego_view(open_view: Any) -> None:
+    G = graph()
+    node(G, "hub", "compute", label="Hub")
+    for i in range(60):
+        node(G, f"s{i}", "ai-models", label=f"Spoke {i}")
+        deal(G, "hub", f"s{i}", "supplies", amount=1e6 * (i + 1), currency="USD")
+    s = open_view(graph_view(G))
+    assert s.js("network.body.data.edges.get().filter(e => e.label && e.label.trim()).length") == 0
+    point = s.js(
+        """() => {
+            const p = network.getPositions(['hub', 's3']);
+            const edge = network.getConnectedEdges('s3')[0];
+            network.moveTo({position: p.s3, scale: 1.5, animation: false});
+            network.redraw();
+            const box = document.getElementById('sg-network').getBoundingClientRect();
+            for (let f = 0.1; f < 0.6; f += 0.02) {  // a point on the (curved) tie, away from the nodes
+                const at = {x: p.s3.x + (p.hub.x - p.s3.x) * f, y: p.s3.y + (p.hub.y - p.s3.y) * f};
+                const dom = network.canvasToDOM(at);
+                if (network.getEdgeAt(dom) === edge && network.getNodeAt(dom) === undefined) {
+                    return {x: box.left + dom.x, y: box.top + dom.y};
+                }
+            }
+            return null;
+        }"""
+    )
+    assert point is not None
+    s.page.mouse.move(point["x"] - 20, point["y"] - 20)
+    s.page.mouse.move(point["x"], point["y"], steps=5)
+    s.page.wait_for_function(
+        "() => network.body.data.edges.get().filter(e => e.label && e.label.trim()).length === 1", timeout=5000
+    )
+    assert s.js("network.body.data.edges.get().filter(e => e.label && e.label.trim())[0].label") == "$4M"
+    s.page.mouse.move(point["x"], 5, steps=5)  # up, over nodes and ties, and out of the view
+    s.page.mouse.move(100, 5, steps=5)
+    s.page.wait_for_function(
+        "() => network.body.data.edges.get().filter(e => e.label && e.label.trim()).length === 0", timeout=5000
+    )
+    assert s.errors == [] and s.outgoing == []
+
+
+def test_overview_groups_open_on_click(open_view: Any) -> None:
+    G = _acquirers()
+    view = graph_view(G, aggregate_by="groups")
+    assert view.network.num_nodes() == 200 and view.network.nodes[-1]["sg_name"] == "Others, no layer"
+    s = open_view(view)
+    assert s.js("window.sgHubsDrawn.slice(0, 3)") == ["Cisco", "IBM", "Google"]
+    before = s.js("[network.body.data.nodes.length, network.body.data.edges.length]")
+    point = s.js(
+        """() => {
+            const dom = network.canvasToDOM(network.getPositions(['Cisco']).Cisco);
+            const box = document.getElementById('sg-network').getBoundingClientRect();
+            return {x: box.left + dom.x, y: box.top + dom.y};
+        }"""
+    )
+    s.page.mouse.click(point["x"], point["y"])
+    assert s.js("window.sgOpenGroups()") == ["Cisco"]
+    opened = s.js("[network.body.data.nodes.length, network.body.data.edges.length]")
+    assert opened == [before[0] + 60, before[1] + 59]  # Cisco and its 59 busiest members; its 59 acquisitions
+    assert "(open: 60 shown)" in s.js("network.body.data.nodes.get('Cisco').label")
+    member = s.js("network.body.data.nodes.get({filter: n => n.label === 'Cisco target 10'})[0]")
+    assert member["title"].startswith("Cisco target 10\norganization · no layer") and "in Cisco" in member["title"]
+    s.page.mouse.click(point["x"], point["y"])
+    assert s.js("window.sgOpenGroups()") == []
+    assert s.js("[network.body.data.nodes.length, network.body.data.edges.length]") == before
+    s.page.fill("#sg-search", "IBM target 3")  # a member: its group opens
+    s.page.press("#sg-search", "Enter")
+    assert s.js("window.sgOpenGroups()") == ["IBM"]
+    selected = s.js("network.getSelectedNodes().map(id => network.body.data.nodes.get(id).label)")
+    assert selected[0] == "IBM target 3"
+    s.page.uncheck('fieldset[data-field="sg_layers"] input[data-key="none"]')  # filters hold for members too
+    assert s.js("network.body.data.nodes.get({filter: n => !n.hidden}).length") == 0
+    assert s.js("network.body.data.edges.get({filter: e => !e.hidden}).length") == 0
+    assert s.errors == [] and s.outgoing == []

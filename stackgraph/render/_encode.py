@@ -37,6 +37,7 @@ from stackgraph.render._style import (
     RELATION_LABELS,
     REMOVED_COLOR,
     UNCERTAIN_STATUSES,
+    counted,
     edge_label,
     edge_tooltip,
     layer_colors,
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from pyvis.network import Network
 
 __all__ = [
+    "DENSE_EDGES",
     "EDGE_LABEL_LIMIT",
     "HUB_LABELS",
     "HUB_NODE_LIMIT",
@@ -66,6 +68,8 @@ HUB_LABELS = 30
 EDGE_LABEL_LIMIT = 40
 #: Above this many entities vis-network gets only the nodes (lean styling) and the page draws ties and names.
 LEAN_NODE_LIMIT = 1000
+#: Above this many ties (or an overview's links) vis-network draws them straight, and an overview's links thin.
+DENSE_EDGES = 1000
 #: Centrality measures that can size nodes.
 SIZE_MEASURES: tuple[str, ...] = ("degree", "pagerank", "betweenness", "eigenvector")
 
@@ -142,13 +146,19 @@ def _positions(
             for i, node in enumerate(drawn)
         }
     spacing = 240.0 if aggregated else (80.0 if lean else 150.0)
-    placed = positions(G.subgraph(drawn) if deferred else G, seed=seed, spacing=spacing)
+    placed = positions(G, seed=seed, spacing=spacing, nodes=drawn)
     return {**placed, **grid_below(deferred, placed, spacing=spacing * 0.6)}
 
 
-def _hubs(drawn: list[Hashable], scores: Mapping[Hashable, float], labels: Mapping[Hashable, str]) -> list[Any]:
-    """The :data:`HUB_LABELS` drawn nodes with the highest score (above 0), highest first."""
-    ranked = sorted((node for node in drawn if scores.get(node, 0.0) > 0), key=lambda v: (-scores[v], labels[v]))
+def _hubs(G: nx.MultiDiGraph, drawn: list[Hashable], scores: Mapping[Hashable, float]) -> list[Any]:
+    """The :data:`HUB_LABELS` drawn nodes with the highest score (above 0), highest first (an overview's pools of
+    "others" after its groups)."""
+
+    def rank(node: Hashable) -> tuple[bool, float, str]:
+        data = G.nodes[node]
+        return (data.get("kind") == "others", -scores[node], str(data.get("label") or node))
+
+    ranked = sorted((node for node in drawn if scores.get(node, 0.0) > 0), key=rank)
     return [_node_id(node) for node in ranked[:HUB_LABELS]]
 
 
@@ -161,12 +171,14 @@ def build(
     seed: int,
     diff: Mapping[str, Any] | None = None,
     notes: Iterable[str] = (),
-) -> tuple[Network, dict[str, Any]]:
-    """Return the pyvis network (nodes, ties, options) and the page's meta data for ``G``.
+    members_of: nx.MultiDiGraph | None = None,
+) -> tuple[Network, dict[str, Any], dict[str, list[Item]] | None]:
+    """Return the pyvis network (nodes, ties, options), the page's meta data and (overviews) what each aggregate
+    node opens into.
 
     ``G`` is a projected graph, a :func:`~stackgraph.render.merge_diff` graph (``diff`` then holds the panel) or
-    an :func:`~stackgraph.render.aggregate` graph. Nodes come in ``G``'s order, those hidden behind the counter
-    (``meta["deferred"]`` of them) last.
+    an :func:`~stackgraph.render.aggregate` graph of ``members_of``. Nodes come in ``G``'s order, those hidden
+    behind the counter (``meta["deferred"]`` of them) last.
     """
     aggregated = G.graph.get("aggregate")
     n = G.number_of_nodes()
@@ -191,10 +203,13 @@ def build(
     hidden = set(deferred)
     drawn = [v for v in G if v not in hidden]
     labels = {node: str(data.get("label") or node) for node, data in G.nodes(data=True)}
-    hubs = _hubs(drawn, scores, labels) if named_hubs else []
+    hubs = _hubs(G, drawn, scores) if named_hubs else []
     hub_set = set(hubs)
     layers_of = {node: (tuple(G.nodes[node].get("layers") or ()) or (NO_LAYER,)) for node in G.nodes}
-    colors = layer_colors(_layer_order(G, {k for ls in layers_of.values() for k in ls}))
+    present = {k for ls in layers_of.values() for k in ls}
+    if aggregated and members_of is not None:  # the members' layers too: they are drawn when a node opens
+        present |= {k for top in G.nodes.data("top_members") for m in top[1] or () for k in _layers(members_of, m)}
+    colors = layer_colors(_layer_order(G, present))
     pos = _positions(G, drawn, deferred, seed=seed, lean=lean)
 
     nodes = [
@@ -246,22 +261,36 @@ def build(
     if lean and not use_physics:
         notes.append(f"More than {LEAN_NODE_LIMIT:,} entities: positions are precomputed and physics is off.")
     if hubs:
-        what = "groups or layers" if aggregated else "entities"
-        notes.append(
-            f"Names shown for the {len(hubs)} {what} with the highest {measure}"
-            f"{'' if aggregated else ' centrality'}; the others appear when you zoom in."
-        )
+        if aggregated:
+            what = f"{'groups' if aggregated == 'groups' else 'layers'} with the most entities"
+        else:
+            what = f"entities with the highest {measure} centrality"
+        notes.append(f"Names shown for the {len(hubs)} {what}; the others appear when you zoom in.")
     if edge_labels == "hover":
         notes.append(f"More than {EDGE_LABEL_LIMIT} ties: a tie's amount and date appear when you point at it.")
     elif edge_labels == "tooltip":
         notes.append("Ties are unlabelled at this size: zoom in and point at one for its details.")
+
+    expanded = None
+    if aggregated and members_of is not None:
+        from stackgraph.render._overview import expansion
+
+        expanded = expansion(members_of, G, colors, layer_labels)
+        untied = int(G.graph.get("untied") or 0)
+        notes.append(
+            f"Click a {'group' if aggregated == 'groups' else 'layer'} to see its busiest members and the ties "
+            "among the members shown; click it again to close it."
+            + (f" {counted(untied, 'entity', 'entities')} without ties not drawn." if untied else "")
+        )
 
     network = _new_network(title)
     network.nodes = nodes
     network.node_ids = [item["id"] for item in nodes]
     network.node_map = {item["id"]: item for item in nodes}
     network.edges = edges
-    network.options = _options(lean=lean, physics=use_physics, seed=seed, big=n > PHYSICS_NODE_LIMIT)
+    network.options = _options(
+        lean=lean, physics=use_physics, seed=seed, big=n > PHYSICS_NODE_LIMIT, straight=len(edges) > DENSE_EDGES
+    )
     meta = {
         "title": title,
         "stats": stats(G, nodes, edges),
@@ -279,7 +308,11 @@ def build(
         "units": [str(aggregated), "links"] if aggregated else ["entities", "ties"],
         "aggregate": aggregated,
     }
-    return network, meta
+    return network, meta, expanded
+
+
+def _layers(G: nx.MultiDiGraph, node: Hashable) -> tuple[str, ...]:
+    return tuple(G.nodes[node].get("layers") or ()) or (NO_LAYER,)
 
 
 def _node_item(
@@ -333,6 +366,7 @@ def _node_item(
 
 def _edge_items(G: nx.MultiDiGraph, layer_labels: Mapping[str, str], is_diff: bool, lean: bool) -> list[Item]:
     aggregated = G.graph.get("aggregate")
+    dense = G.number_of_edges() > DENSE_EDGES
     edges: list[Item] = []
     seen_partnerships: set[tuple[Any, frozenset[Any]]] = set()
     parallel: Counter[frozenset[Any]] = Counter()
@@ -360,7 +394,11 @@ def _edge_items(G: nx.MultiDiGraph, layer_labels: Mapping[str, str], is_diff: bo
         source, target = str(G.nodes[u].get("label") or u), str(G.nodes[v].get("label") or v)
         if aggregated:
             count = int(data.get("count") or 1)
-            edge["width"] = round(1 + 1.2 * math.log2(count), 2)
+            if dense:  # thin and faint: hundreds of links cross each other
+                edge["width"] = round(min(6.0, 0.5 + 0.7 * math.log2(count)), 2)
+                edge["color"]["opacity"] = 0.4
+            else:
+                edge["width"] = round(1 + 1.2 * math.log2(count), 2)
             if arrow:
                 edge["arrows"] = {"to": {"enabled": True, "type": arrow, "scaleFactor": 0.35}}
             edge["_label"] = str(count)
@@ -378,7 +416,7 @@ def _edge_items(G: nx.MultiDiGraph, layer_labels: Mapping[str, str], is_diff: bo
             basis = [str(kind) for kind in data.get("basis") or ()]
             if basis:
                 edge["sg_basis"] = basis
-        if not lean:
+        if not lean and not dense:
             pair = frozenset((u, v))
             if parallel[pair]:
                 edge["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.18 * parallel[pair]}
@@ -437,7 +475,7 @@ def _lean_edge(edge: Item, color: str) -> None:
         edge["color"] = edge["color"]["color"]
 
 
-def _options(*, lean: bool, physics: bool, seed: int, big: bool) -> dict[str, Any]:
+def _options(*, lean: bool, physics: bool, seed: int, big: bool, straight: bool) -> dict[str, Any]:
     options: dict[str, Any] = {
         "autoResize": True,
         "nodes": {"shape": "dot", "borderWidth": 1.5},
@@ -457,7 +495,7 @@ def _options(*, lean: bool, physics: bool, seed: int, big: bool) -> dict[str, An
             "selectionWidth": 2,
             "hoverWidth": 1,
             "font": {"size": 10, "align": "horizontal", "strokeWidth": 3, "strokeColor": "#ffffff", "color": "#333333"},
-            "smooth": {"enabled": True, "type": "continuous", "roundness": 0.2},
+            "smooth": False if straight else {"enabled": True, "type": "continuous", "roundness": 0.2},
         }
         options["interaction"].update({"hideEdgesOnDrag": big, "hideEdgesOnZoom": big})
     if physics:

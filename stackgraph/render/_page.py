@@ -31,7 +31,7 @@ from stackgraph.render._style import neutral_text
 __all__ = ["encode_table", "page_html", "script_json"]
 
 #: The page's scripts, run in this order as one inline script.
-_SCRIPTS = ("data.js", "canvas.js", "sidebar.js")
+_SCRIPTS = ("data.js", "canvas.js", "sidebar.js", "overview.js")
 _TOKEN = re.compile(r"@@(TITLE|SCRIPT_HASHES|VIS_CSS|PAGE_CSS|DATA|VIS_JS|PAGE_JS)@@")
 
 

@@ -71,6 +71,9 @@ class GraphView:
         The nodes, edges and vis-network options; restyle them freely before :meth:`html` or :meth:`write`.
     meta : dict
         Legend, filters, notes, statistics and (diff views) the before/after panel, as plain data.
+    members : dict or None
+        Aggregated views: what a click on a node opens (``members``: its busiest entities, ``ties``: the ties
+        among them), as vis-network items.
 
     Examples
     --------
@@ -81,9 +84,12 @@ class GraphView:
     (1, True)
     """
 
-    def __init__(self, network: Network, meta: Mapping[str, Any]) -> None:
+    def __init__(
+        self, network: Network, meta: Mapping[str, Any], members: Mapping[str, list[dict[str, Any]]] | None = None
+    ) -> None:
         self.network = network
         self.meta = dict(meta)
+        self.members = dict(members) if members is not None else None
 
     @property
     def title(self) -> str:
@@ -99,12 +105,17 @@ class GraphView:
         """Return the standalone HTML page (no network access needed to show it)."""
         nodes = self.network.nodes
         rows = {item["id"]: row for row, item in enumerate(nodes)}
-        payload = {
+        payload: dict[str, Any] = {
             "nodes": encode_table(nodes),
             "edges": encode_table(self.network.edges, rows),
             "options": _options_of(self.network),
             "meta": self.meta,
         }
+        if self.members:
+            members = self.members["members"]
+            member_rows = {item["id"]: row for row, item in enumerate(members)}
+            payload["members"] = encode_table(members)
+            payload["member_ties"] = encode_table(self.members["ties"], member_rows)
         return page_html(self.title or "stackgraph", payload)
 
     def _repr_html_(self) -> str:
@@ -158,8 +169,9 @@ def graph_view(
         Centrality measure for node size (degree counts deals; the others come from
         :func:`stackgraph.analysis.centrality`).
     aggregate_by : {"layers", "groups"}, optional
-        Draw stack layers or control groups as nodes instead of entities. Graphs with more than ``max_nodes``
-        entities are aggregated by layers whatever this says (see :attr:`GraphView.notes`).
+        Draw stack layers or control groups as nodes instead of entities (a click on one shows its busiest
+        members). Graphs with more than ``max_nodes`` entities are aggregated by groups unless this says layers
+        (see :attr:`GraphView.notes`).
     physics : bool, optional
         Let the browser tidy the precomputed layout; by default only up to :data:`PHYSICS_NODE_LIMIT` entities.
     seed : int
@@ -184,16 +196,20 @@ def graph_view(
     if aggregate_by is not None and aggregate_by not in AGGREGATES:
         raise InputError(f"unknown aggregate {aggregate_by!r}; use one of {', '.join(AGGREGATES)}")
     if aggregate_by is None and G.number_of_nodes() > max_nodes:
-        aggregate_by = "layers"
+        aggregate_by = "groups"
         notes.append(
-            f"{G.number_of_nodes():,} entities are more than a browser can draw ({max_nodes:,}): "
-            "showing stack layers as nodes (use --aggregate groups for control groups, or filter)."
+            f"{G.number_of_nodes():,} entities are more than a browser can draw ({max_nodes:,}): showing the "
+            "largest control groups, and the other entities pooled by stack layer, as nodes (use --aggregate "
+            "layers for stack layers, or filter)."
         )
-    if aggregate_by is not None:
-        G = aggregate(G, aggregate_by)
     default_title = f"stackgraph: {G.graph.get('selection', {}).get('focus') or 'AI stack'}"
-    network, meta = build(G, title=title or default_title, size_by=size_by, physics=physics, seed=seed, notes=notes)
-    return GraphView(network, meta)
+    members_of = None
+    if aggregate_by is not None:
+        G, members_of = aggregate(G, aggregate_by), G
+    network, meta, members = build(
+        G, title=title or default_title, size_by=size_by, physics=physics, seed=seed, notes=notes, members_of=members_of
+    )
+    return GraphView(network, meta, members)
 
 
 def diff_view(
@@ -249,7 +265,7 @@ def diff_view(
             statuses=statuses,
             within_layers=within_layers,
         )
-    network, meta = build(
+    network, meta, _ = build(
         D,
         title=title or f"What if: {figures['title']}",
         size_by=size_by,

@@ -123,6 +123,10 @@
       return out;
     },
   };
+  if (DATA.members) {  // an overview: what its nodes open into (assets/overview.js)
+    sg.memberTable = new Table(DATA.members, null);
+    sg.memberTieTable = new Table(DATA.member_ties, sg.memberTable.col("id") || []);
+  }
   window.sgView = sg;
   window.network = network;
 

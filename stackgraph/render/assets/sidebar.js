@@ -138,16 +138,22 @@
 
   // An item is filtered out when every one of its values for a field is unticked (a tie with several kinds of
   // evidence stays while one of them is ticked); items without a value for the field are never filtered out.
-  function excluded(filters, row) {
+  function filteredOut(filters, valueOf) {
     for (var i = 0; i < filters.length; i++) {
       var unticked = off[filters[i].field];
-      var value = filters[i].values[row];
+      var value = valueOf(filters[i]);
       if (value === null || value === undefined) { continue; }
       var values = Array.isArray(value) ? value : [value];
       if (values.length && values.every(function (v) { return unticked[v] === true; })) { return true; }
     }
     return false;
   }
+  function excluded(filters, row) {
+    return filteredOut(filters, function (filter) { return filter.values[row]; });
+  }
+  sg.filteredOut = function (target, get) {  // for items outside the tables (an overview's members)
+    return filteredOut(target === "nodes" ? nodeFilters : edgeFilters, function (filter) { return get(filter.field); });
+  };
 
   function applyFilters() {
     var from = edges.rows("from") || [];
@@ -174,6 +180,7 @@
     if (!nodeUpdates.length && !edgeUpdates.length) { network.redraw(); }  // page-drawn ties and names
     visible.textContent = "Showing " + shownNodes + " of " + nodes.length + " " + units[0] + " and " + shownEdges +
       " of " + edges.length + " " + units[1] + ".";
+    sg.emit("filters");
   }
   window.sgApplyFilters = applyFilters;
   visible.textContent = "Showing all " + nodes.length + " " + units[0] + " and " + edges.length + " " + units[1] + ".";
@@ -221,14 +228,15 @@
       }
     }
     var rows = exact.concat(partial);
-    if (!rows.length) {
+    var more = sg.findMembers ? sg.findMembers(query) : [];  // an overview's members (their nodes open)
+    if (!rows.length && !more.length) {
       network.unselectAll();
       searchStatus.textContent = "No visible entity matches \u201c" + search.value.trim() + "\u201d.";
       return;
     }
     var revealed = !sg.deferredShown && rows.some(function (row) { return !sg.inView(row); });
     if (revealed) { sg.showDeferred(true); }
-    var found = rows.map(function (row) { return ids[row]; });
+    var found = rows.map(function (row) { return ids[row]; }).concat(more);
     network.selectNodes(found, true);
     sg.moveView(function () {
       network.focus(found[0], { scale: Math.max(network.getScale(), 0.9), animation: { duration: 300 } });
