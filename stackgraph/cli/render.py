@@ -80,7 +80,8 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
     "aggregate_by",
     type=click.Choice(["layers", "groups"]),
     default=None,
-    help="Draw stack layers or control groups as nodes (automatic above 25,000 entities).",
+    help="Draw stack layers or control groups as nodes; a click on one opens its busiest members (automatic, "
+    "by groups, above 25,000 entities).",
 )
 @click.option(
     "--size-by",
@@ -110,9 +111,10 @@ def render(
 
     Nodes are coloured by stack layer, shaped by kind and sized by centrality; ties are coloured by relation,
     dashed when uncertain (rumoured, in talks, announced, pending, hypothetical) and labelled with amount and
-    date. The page has a legend, a search box and filters for relation, status and layer; hover for the
-    deal's status, dates, amount and quoted source. Exits with 1 and writes nothing when the selection is
-    empty.
+    date (on hover above 40 ties). Large views name their 30 biggest entities and keep entities without ties
+    behind a counter. The page has a legend, a search box and filters for relation, status and layer; hover
+    for the deal's status, dates, amount, quoted source and basis. Exits with 1 and writes nothing when the
+    selection is empty, naming the filter that emptied it.
 
     Examples: `stackgraph render -o stack.html`, `stackgraph render -o spacex.html --focus SpaceX --depth 2`,
     `stackgraph render -o nokia.html --scenario spacex-acquires-nokia`.
