@@ -558,3 +558,22 @@ def test_overview_groups_open_on_click(open_view: Any) -> None:
     assert s.js("network.body.data.nodes.get({filter: n => !n.hidden}).length") == 0
     assert s.js("network.body.data.edges.get({filter: e => !e.hidden}).length") == 0
     assert s.errors == [] and s.outgoing == []
+
+
+def test_a_large_diff_view_draws_its_changes(open_view: Any) -> None:
+    before = graph()
+    for i in range(1200):
+        node(before, f"n{i}", "ai-models" if i % 2 else "accelerators", label=f"Entity {i}")
+    for i in range(1, 1200):
+        deal(before, f"n{(i - 1) // 3}", f"n{i}", "supplies")
+    after = before.copy()
+    deal(after, "n1", "n1100", "acquires", status="hypothetical", scenario=True, key="x1")
+    after.remove_edge("n0", "n2", key="n0-supplies-n2")
+    view = diff_view(before, after, {"scenario": {"name": "Big"}})
+    assert view.meta["lean"]
+    s = open_view(view)
+    changes = s.js("sgView.records('edges').map(e => e.sg_change).filter(c => c !== 'same')")
+    assert sorted(changes) == ["added", "removed"]
+    assert s.js("window.sgTiesDrawn") == 1200  # 1,199 supplies and the acquisition, the removed one dashed
+    assert s.page.text_content("#sg-diff").count("Big") == 1
+    assert s.errors == [] and s.outgoing == []

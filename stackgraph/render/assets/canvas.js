@@ -133,6 +133,9 @@
     }
     styleOf[j] = styleIndex[key];
   }
+  var drawOrder = styles.map(function (style, s) { return s; }).sort(function (a, b) {  // wide ones on top
+    return styles[a].width - styles[b].width || a - b;
+  });
   var hoveredTie = -1;
 
   function ends(j) {
@@ -143,8 +146,8 @@
   }
   function stroke(ctx, path, style, scale, pixels, alpha) {
     ctx.strokeStyle = style.color;
-    ctx.globalAlpha = alpha;
-    ctx.lineWidth = Math.max(pixels, Math.min(style.width * scale, 4)) / scale;
+    ctx.globalAlpha = style.width >= 3 ? 0.95 : alpha;  // a wide tie (added in a scenario) stands out at any zoom
+    ctx.lineWidth = Math.max(style.width >= 3 ? 2.5 : pixels, Math.min(style.width * scale, 4)) / scale;
     ctx.setLineDash(style.dashes ? style.dashes.map(function (d) { return d / Math.max(scale, 0.5); }) : []);
     ctx.stroke(path);
   }
@@ -173,7 +176,7 @@
     }
     ctx.save();
     ctx.lineCap = "round";
-    paths.forEach(function (path, s) { if (path) { stroke(ctx, path, styles[s], scale, 0.7, 0.55); } });
+    drawOrder.forEach(function (s) { if (paths[s]) { stroke(ctx, paths[s], styles[s], scale, 0.7, 0.55); } });
     stroke(ctx, marked, { color: "#222222", dashes: null, width: 2 }, scale, 1.6, 0.9);
     if (hoveredTie >= 0 && ends(hoveredTie)) {
       var pair2 = ends(hoveredTie);
