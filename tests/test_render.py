@@ -445,6 +445,8 @@ def test_views_above_the_limits() -> None:
     aggregated = graph_view(G, max_nodes=100)  # the busiest 199 entities (groups of one) and a pool of the rest
     assert aggregated.meta["aggregate"] == "groups" and aggregated.network.num_nodes() == 200
     assert aggregated.network.nodes[-1]["sg_name"] == "Others in AI models"
+    assert len(aggregated.network.edges) > EDGE_LABEL_LIMIT and aggregated.meta["edge_labels"] == "hover"
+    assert all(e["sg_label"].isdigit() and "label" not in e for e in aggregated.network.edges)
     assert "more than a browser can draw" in aggregated.notes[0]
     layers = graph_view(G, max_nodes=100, aggregate_by="layers")
     assert layers.meta["aggregate"] == "layers" and layers.network.num_nodes() == 1

@@ -208,7 +208,7 @@ def build(
     layers_of = {node: (tuple(G.nodes[node].get("layers") or ()) or (NO_LAYER,)) for node in G.nodes}
     present = {k for ls in layers_of.values() for k in ls}
     if aggregated and members_of is not None:  # the members' layers too: they are drawn when a node opens
-        present |= {k for top in G.nodes.data("top_members") for m in top[1] or () for k in _layers(members_of, m)}
+        present |= {k for _, top in G.nodes.data("top_members") for m in top or () for k in _layers(members_of, m)}
     colors = layer_colors(_layer_order(G, present))
     pos = _positions(G, drawn, deferred, seed=seed, lean=lean)
 
@@ -247,7 +247,7 @@ def build(
     edges = _edge_items(G, layer_labels, diff is not None, lean)
     if lean:
         edge_labels = "tooltip"
-    elif len(edges) > EDGE_LABEL_LIMIT and not aggregated:
+    elif len(edges) > EDGE_LABEL_LIMIT:
         edge_labels = "hover"
     else:
         edge_labels = "always"
@@ -267,7 +267,8 @@ def build(
             what = f"entities with the highest {measure} centrality"
         notes.append(f"Names shown for the {len(hubs)} {what}; the others appear when you zoom in.")
     if edge_labels == "hover":
-        notes.append(f"More than {EDGE_LABEL_LIMIT} ties: a tie's amount and date appear when you point at it.")
+        what = "links: a link's count of ties appears" if aggregated else "ties: a tie's amount and date appear"
+        notes.append(f"More than {EDGE_LABEL_LIMIT} {what} when you point at it.")
     elif edge_labels == "tooltip":
         notes.append("Ties are unlabelled at this size: zoom in and point at one for its details.")
 
