@@ -131,38 +131,25 @@ def render(
     from stackgraph.render import VIEW_STATUSES, diff_view, graph_view, select
 
     chosen_statuses = parse_statuses(status_names) if status_names else None
+    selection = {
+        "focus": focus,
+        "depth": depth,
+        "layers": layer_names,
+        "relations": relation_names,
+        "statuses": chosen_statuses,
+        "within_layers": within_layers,
+    }
     store = store_opts.open()
     if scenario_file is not None:
         from stackgraph.scenarios import find_scenario, load_scenario, run_scenario
 
         scenario = load_scenario(find_scenario(scenario_file))
         result = run_scenario(store, scenario, as_of=as_of)
-        view = diff_view(
-            result.before,
-            result.after,
-            result.report,
-            title=title,
-            size_by=size_by,
-            focus=focus,
-            depth=depth,
-            layers=layer_names,
-            relations=relation_names,
-            statuses=chosen_statuses,
-            within_layers=within_layers,
-        )
+        view = diff_view(result.before, result.after, result.report, title=title, size_by=size_by, **selection)
     else:
         policy = ProjectionPolicy(as_of=as_of, statuses=chosen_statuses or VIEW_STATUSES)
         G = project(store, policy)
-        chosen = select(
-            G,
-            focus=focus,
-            depth=depth,
-            layers=layer_names,
-            relations=relation_names,
-            statuses=chosen_statuses,
-            within_layers=within_layers,
-        )
-        view = graph_view(chosen, title=title, size_by=size_by, aggregate_by=aggregate_by)
+        view = graph_view(select(G, **selection), title=title, size_by=size_by, aggregate_by=aggregate_by)
     view.write(output)
     for note in view.notes:
         click.echo(f"note: {note}", err=True)
