@@ -446,16 +446,23 @@ def test_a_crunchbase_sized_graph_opens_on_its_largest_acquirers(open_view: Any)
     assert s.js("window.sgHubsDrawn.slice(0, 3)") == ["Cisco", "IBM", "Google"]  # named on the first screen
     assert s.js("window.sgTiesDrawn") == G.number_of_edges()
     assert s.page.inner_text("#sg-deferred").startswith("2,000 entities without ties hidden.")
+    drawn = "() => sgView.nodes.col('id').filter((id, row) => sgView.isDrawn(row)).length"
+    fitted = "() => { network.moveTo({position: {x: 0, y: 0}, scale: 0.001}); network.redraw(); }"
     s.page.click("#sg-deferred button")
-    assert s.js("network.body.data.nodes.length") == G.number_of_nodes()
+    assert s.js(drawn) == G.number_of_nodes()
+    s.js(fitted)  # the page draws them in rows under the graph (vis-network holds the others)
+    assert s.js("window.sgNodesDrawn") == 2000
     assert "shown under the graph" in s.page.inner_text("#sg-deferred")
     s.page.click("#sg-deferred button")
-    assert s.js("network.body.data.nodes.length") == G.number_of_nodes() - 2000
+    assert s.js(drawn) == G.number_of_nodes() - 2000
+    s.js(fitted)
+    assert s.js("window.sgNodesDrawn") == 0
     s.page.fill("#sg-search", "Standalone 17")  # a search that finds one of them shows them
     s.page.press("#sg-search", "Enter")
     assert s.js("network.getSelectedNodes()")[0] == "solo17"  # the exact match first, then 170-179, 1700-1799
     assert s.page.inner_text("#sg-search-status") == "Found 111 entities. Entities without ties are now shown."
-    assert s.js("network.body.data.nodes.length") == G.number_of_nodes()
+    assert s.js(drawn) == G.number_of_nodes()
+    assert s.js("network.body.data.nodes.length") == G.number_of_nodes() - 2000 + 111  # found: handed over
     assert s.errors == [] and s.outgoing == []
 
 
@@ -576,4 +583,33 @@ def test_a_large_diff_view_draws_its_changes(open_view: Any) -> None:
     assert sorted(changes) == ["added", "removed"]
     assert s.js("window.sgTiesDrawn") == 1200  # 1,199 supplies and the acquisition, the removed one dashed
     assert s.page.text_content("#sg-diff").count("Big") == 1
+    assert s.errors == [] and s.outgoing == []
+
+
+def test_entities_the_page_draws_have_tooltips_and_can_be_selected(open_view: Any) -> None:
+    view = graph_view(_many(4000))
+    assert view.meta["vis_rows"] == 2000  # vis-network holds the 2,000 with the most ties, the page draws the rest
+    s = open_view(view)
+    assert s.js("network.body.data.nodes.length") == 2000
+    assert s.js("window.sgNodesDrawn") == 2000 and s.js("window.sgTiesDrawn") == 3999
+    row = s.js("sgView.nodes.col('id').findIndex((id, row) => !sgView.inVis[row] && id === 'n3999')")
+    assert row >= 2000
+    point = s.js(
+        """row => {
+            network.moveTo({position: {x: sgView.nodes.col('x')[row], y: sgView.nodes.col('y')[row]}, scale: 3,
+                            animation: false});
+            network.redraw();
+            const dom = network.canvasToDOM({x: sgView.nodes.col('x')[row], y: sgView.nodes.col('y')[row]});
+            const box = document.getElementById('sg-network').getBoundingClientRect();
+            return {x: box.left + dom.x, y: box.top + dom.y, found: sgView.pageNodeAt(dom)};
+        }""",
+        row,
+    )
+    assert point["found"] == row
+    s.page.mouse.move(point["x"] - 40, point["y"] - 40)
+    s.page.mouse.move(point["x"], point["y"], steps=6)
+    s.page.wait_for_function("() => !document.getElementById('sg-tip').hidden", timeout=5000)
+    assert s.page.inner_text("#sg-tip").startswith("Entity 3999\norganization · AI models")
+    s.page.mouse.click(point["x"], point["y"])
+    assert s.js("network.getSelectedNodes()") == ["n3999"] and s.js("network.body.data.nodes.length") == 2001
     assert s.errors == [] and s.outgoing == []

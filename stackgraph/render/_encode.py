@@ -9,9 +9,10 @@ view shows at once depends on its size:
   highest size measure are always named (the page draws those names at a readable size at every zoom) and
   entities without ties are hidden behind a counter (drawn in rows under the graph when asked for);
 - above :data:`EDGE_LABEL_LIMIT` ties, a tie's label (amount, date) appears when the mouse is on it;
-- above :data:`LEAN_NODE_LIMIT` entities vis-network gets the nodes only, with the leanest styling, and the page
-  draws the ties, arrow heads and names itself (vis-network builds an object per item: 2.4 s for 20,000 nodes
-  and 40,000 ties, against 0.9 s for the nodes alone).
+- above :data:`LEAN_NODE_LIMIT` entities vis-network gets only the :data:`VIS_NODE_LIMIT` most important
+  nodes, with the leanest styling, and the page draws the other nodes, the ties, arrow heads and names itself
+  (vis-network builds an object per item: 2.4 s for 20,000 nodes and 40,000 ties, 0.9 s for the nodes alone,
+  and draws each node with its own canvas state).
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ __all__ = [
     "LEAN_NODE_LIMIT",
     "PHYSICS_NODE_LIMIT",
     "SIZE_MEASURES",
+    "VIS_NODE_LIMIT",
     "build",
 ]
 
@@ -68,6 +70,9 @@ HUB_LABELS = 30
 EDGE_LABEL_LIMIT = 40
 #: Above this many entities vis-network gets only the nodes (lean styling) and the page draws ties and names.
 LEAN_NODE_LIMIT = 1000
+#: How many entities of a lean view vis-network gets at load (its cost is about 70 µs per node to build and a
+#: canvas state per node to draw); the page draws the others and hands one over when it is clicked or found.
+VIS_NODE_LIMIT = 2000
 #: Above this many ties (or an overview's links) vis-network draws them straight, and an overview's links thin.
 DENSE_EDGES = 1000
 #: Centrality measures that can size nodes.
@@ -162,6 +167,25 @@ def _hubs(G: nx.MultiDiGraph, drawn: list[Hashable], scores: Mapping[Hashable, f
     return [_node_id(node) for node in ranked[:HUB_LABELS]]
 
 
+def _vis_first(
+    G: nx.MultiDiGraph, drawn: list[Hashable], scores: Mapping[Hashable, float], lean: bool
+) -> list[Hashable]:
+    """In a lean view, the entities vis-network gets at load, in ``G``'s order: the focus, those a diff marks, and
+    the highest by score, :data:`VIS_NODE_LIMIT` in all (the page draws the others and hands one to vis-network
+    when it is clicked or found)."""
+    if not lean:
+        return drawn
+    focus = G.graph.get("focus")
+    marked = {
+        v
+        for v in drawn
+        if v == focus or G.nodes[v].get("change") not in (None, "same") or G.nodes[v].get("group_changed")
+    }
+    ranked = sorted(drawn, key=lambda v: -scores.get(v, 0.0))[: max(0, VIS_NODE_LIMIT - len(marked))]
+    chosen = marked | set(ranked)
+    return [v for v in drawn if v in chosen]
+
+
 def build(
     G: nx.MultiDiGraph,
     *,
@@ -211,12 +235,15 @@ def build(
         present |= {k for _, top in G.nodes.data("top_members") for m in top or () for k in _layers(members_of, m)}
     colors = layer_colors(_layer_order(G, present))
     pos = _positions(G, drawn, deferred, seed=seed, lean=lean)
+    first = _vis_first(G, drawn, scores, lean)
+    in_vis = set(first)
+    order = [*first, *(v for v in drawn if v not in in_vis), *deferred] if lean else [*drawn, *deferred]
 
     nodes = [
         _node_item(G, node, labels[node], pos[node], colors[layers_of[node][0]], layer_labels, diff is not None)
-        for node in [*drawn, *deferred]
+        for node in order
     ]
-    for item, node in zip(nodes, [*drawn, *deferred], strict=True):
+    for item, node in zip(nodes, order, strict=True):
         data = G.nodes[node]
         item["size"] = _size(scores.get(node, 0.0), top, *((6.0, 24.0) if lean else (10.0, 42.0)))
         item["sg_layers"] = list(layers_of[node])
@@ -302,6 +329,7 @@ def build(
         "lean": lean,
         "hubs": hubs,
         "deferred": len(deferred),
+        "vis_rows": len(first) if lean else len(drawn),
         "edge_labels": edge_labels,
         "focus": _node_id(focus) if focus is not None else None,
         "diff": dict(diff) if diff is not None else None,

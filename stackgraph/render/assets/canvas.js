@@ -1,7 +1,8 @@
-/* stackgraph HTML view, 2/3: what the page draws on vis-network's canvas itself and its own tooltips.
+/* stackgraph HTML view, 2/3: what the page draws on vis-network's canvas itself, and its own tooltips.
    - the names of the hubs (meta.hubs), at a readable size at every zoom, never on top of each other;
-   - in lean views (vis-network gets the nodes only): the ties, their arrow heads and the names once zoomed in,
-     a tie's tooltip when the pointer is on it, an entity's tooltip from sg_tip;
+   - in lean views (vis-network holds only the most important entities): the other entities, every tie, the
+     arrow heads and, once zoomed in, the names; an entity or tie under the pointer gets its tooltip, a click on
+     an entity the page draws hands it to vis-network and selects it;
    - otherwise, above meta.edge_labels "hover": a tie's label while the pointer is on it. */
 (function (sg) {
   "use strict";
@@ -19,6 +20,7 @@
   window.sgLabelsDrawn = 0;
   window.sgArrowsDrawn = 0;
   window.sgTiesDrawn = 0;
+  window.sgNodesDrawn = 0;
   window.sgHubsDrawn = [];
 
   function short(name) {
@@ -26,7 +28,20 @@
     return name.length > 40 ? name.slice(0, 39) + "\u2026" : name;
   }
   var names = (nodes.col("sg_name") || ids).map(short);
-  function radius(node) { return (node.options && node.options.size) || 10; }
+  var sizes = nodes.col("size") || [];
+  function radius(row) { return typeof sizes[row] === "number" ? sizes[row] : 10; }
+
+  // Positions by row: the precomputed ones, and vis-network's for the entities it holds (they can be dragged).
+  var xs = Float64Array.from(nodes.col("x") || [], Number);
+  var ys = Float64Array.from(nodes.col("y") || [], Number);
+  function follow() {
+    for (var row = 0; row < ids.length; row++) {
+      if (!sg.inVis[row]) { continue; }
+      var node = bodyNodes[ids[row]];
+      if (node) { xs[row] = node.x; ys[row] = node.y; }
+    }
+  }
+  function shown(row) { return !sg.hiddenNode[row] && sg.isDrawn(row); }
   function visible(scale) {
     var centre = network.getViewPosition();
     var halfWidth = box.clientWidth / 2 / scale;
@@ -34,7 +49,9 @@
     return { left: centre.x - halfWidth, right: centre.x + halfWidth, top: centre.y - halfHeight,
       bottom: centre.y + halfHeight };
   }
-  function inside(view, x, y) { return x >= view.left && x <= view.right && y >= view.top && y <= view.bottom; }
+  function inside(view, row) {
+    return xs[row] >= view.left && xs[row] <= view.right && ys[row] >= view.top && ys[row] <= view.bottom;
+  }
 
   // ---- the page's tooltip box (text only) -------------------------------------------------------------------
   var tip = document.createElement("div");
@@ -51,7 +68,6 @@
     tip.style.top = Math.max(0, Math.min(dom.y + 14, main.clientHeight - tip.offsetHeight - 4)) + "px";
   }
   function hideTip() { tip.hidden = true; }
-  sg.hideTip = hideTip;
 
   // ---- names of the hubs --------------------------------------------------------------------------------------
   var hubRows = (META.hubs || []).map(function (id) { return sg.rowOf[id]; }).filter(function (row) {
@@ -73,17 +89,17 @@
     ctx.fillStyle = "#111111";
     for (var k = 0; k < hubRows.length; k++) {  // highest first: a name that would cover a higher one waits
       var row = hubRows[k];
-      var node = bodyNodes[ids[row]];
-      if (!node || sg.hiddenNode[row] || !inside(view, node.x, node.y)) { continue; }
+      if (!shown(row) || !inside(view, row)) { continue; }
       var width = ctx.measureText(names[row]).width;
-      var y = node.y + radius(node) + 2 / scale;
-      var rect = { left: node.x - width / 2, right: node.x + width / 2, top: y, bottom: y + size * 1.15 };
+      var x = xs[row];
+      var y = ys[row] + radius(row) + 2 / scale;
+      var rect = { left: x - width / 2, right: x + width / 2, top: y, bottom: y + size * 1.15 };
       if (placed.some(function (r) {
         return r.left < rect.right && rect.left < r.right && r.top < rect.bottom && rect.top < r.bottom;
       })) { continue; }
       placed.push(rect);
-      ctx.strokeText(names[row], node.x, y);
-      ctx.fillText(names[row], node.x, y);
+      ctx.strokeText(names[row], x, y);
+      ctx.fillText(names[row], x, y);
       drawn.push(names[row]);
     }
     ctx.restore();
@@ -94,6 +110,7 @@
     if (hubRows.length) {
       network.on("afterDrawing", function (ctx) {
         var scale = network.getScale();
+        follow();
         drawHubNames(ctx, scale, visible(scale));
       });
     }
@@ -112,38 +129,39 @@
     return;
   }
 
-  // ---- lean views: the page draws the ties ---------------------------------------------------------------------
+  // ---- lean views: the entities vis-network does not hold, and every tie ----------------------------------------
   var from = edges.rows("from") || [];
   var to = edges.rows("to") || [];
-  var colors = edges.col("color") || [];
-  var dashes = edges.col("dashes") || [];
-  var widths = edges.col("width") || [];
   var relations = edges.col("sg_relation") || [];
-  var styles = [];  // distinct (colour, dashes, width), one path each per frame
-  var styleOf = new Int32Array(edges.length);
-  var styleIndex = {};
-  for (var j = 0; j < edges.length; j++) {
-    var color = typeof colors[j] === "string" ? colors[j] : "#888888";
-    var dash = Array.isArray(dashes[j]) ? dashes[j] : (dashes[j] === true ? [8, 5] : null);
-    var width = typeof widths[j] === "number" ? widths[j] : 1;
-    var key = color + "|" + (dash ? dash.join(",") : "") + "|" + width;
-    if (styleIndex[key] === undefined) {
-      styleIndex[key] = styles.length;
-      styles.push({ color: color, dashes: dash, width: width });
+  function styled(colors, dashes, widths, count) {  // distinct (colour, dashes, width): one path each per frame
+    var styles = [];
+    var styleOf = new Int32Array(count);
+    var index = {};
+    for (var i = 0; i < count; i++) {
+      var color = typeof colors[i] === "string" ? colors[i] : "#888888";
+      var dash = Array.isArray(dashes[i]) ? dashes[i] : (dashes[i] === true ? [8, 5] : null);
+      var width = typeof widths[i] === "number" ? widths[i] : 1;
+      var key = color + "|" + (dash ? dash.join(",") : "") + "|" + width;
+      if (index[key] === undefined) {
+        index[key] = styles.length;
+        styles.push({ color: color, dashes: dash, width: width });
+      }
+      styleOf[i] = index[key];
     }
-    styleOf[j] = styleIndex[key];
+    var order = styles.map(function (style, s) { return s; }).sort(function (a, b) {  // wide ones on top
+      return styles[a].width - styles[b].width || a - b;
+    });
+    return { styles: styles, of: styleOf, order: order };
   }
-  var drawOrder = styles.map(function (style, s) { return s; }).sort(function (a, b) {  // wide ones on top
-    return styles[a].width - styles[b].width || a - b;
+  var ties = styled(edges.col("color") || [], edges.col("dashes") || [], edges.col("width") || [], edges.length);
+  var shapes = nodes.col("shape") || [];
+  var nodeColors = (nodes.col("color") || []).map(function (c) {
+    return typeof c === "string" ? c : (c && c.background) || "#c8c8c8";
   });
   var hoveredTie = -1;
+  var hoveredNode = -1;
 
-  function ends(j) {
-    if (sg.hiddenEdge[j]) { return null; }
-    var a = bodyNodes[ids[from[j]]];
-    var b = bodyNodes[ids[to[j]]];
-    return a && b ? [a, b] : null;
-  }
+  function tieShown(j) { return !sg.hiddenEdge[j] && shown(from[j]) && shown(to[j]); }
   function stroke(ctx, path, style, scale, pixels, alpha) {
     ctx.strokeStyle = style.color;
     ctx.globalAlpha = style.width >= 3 ? 0.95 : alpha;  // a wide tie (added in a scenario) stands out at any zoom
@@ -151,42 +169,89 @@
     ctx.setLineDash(style.dashes ? style.dashes.map(function (d) { return d / Math.max(scale, 0.5); }) : []);
     ctx.stroke(path);
   }
-  network.on("beforeDrawing", function (ctx) {  // under the nodes
+  function outline(path, shape, x, y, r) {  // the shapes of vis-network's kinds
+    if (shape === "square") {
+      path.rect(x - r, y - r, 2 * r, 2 * r);
+    } else if (shape === "diamond") {
+      path.moveTo(x, y - r);
+      path.lineTo(x + r, y);
+      path.lineTo(x, y + r);
+      path.lineTo(x - r, y);
+      path.closePath();
+    } else if (shape === "triangle") {
+      path.moveTo(x, y - r);
+      path.lineTo(x + r * 0.87, y + r * 0.5);
+      path.lineTo(x - r * 0.87, y + r * 0.5);
+      path.closePath();
+    } else {
+      path.moveTo(x + r, y);
+      path.arc(x, y, r, 0, 2 * Math.PI);
+    }
+  }
+
+  network.on("beforeDrawing", function (ctx) {  // under vis-network's nodes
     var scale = network.getScale();
     var view = visible(scale);
-    var paths = styles.map(function () { return null; });
+    follow();
+    var paths = ties.styles.map(function () { return null; });
     var marked = new Path2D();  // ties of the selected entities, drawn over the others
     var selected = {};
     network.getSelectedNodes().forEach(function (id) { selected[sg.rowOf[id]] = true; });
     var drawn = 0;
     for (var j = 0; j < from.length; j++) {
-      var pair = ends(j);
-      if (!pair) { continue; }
-      var a = pair[0], b = pair[1];
-      if (Math.max(a.x, b.x) < view.left || Math.min(a.x, b.x) > view.right ||
-          Math.max(a.y, b.y) < view.top || Math.min(a.y, b.y) > view.bottom) { continue; }
-      var path = paths[styleOf[j]] || (paths[styleOf[j]] = new Path2D());
-      path.moveTo(a.x, a.y);
-      path.lineTo(b.x, b.y);
-      if (selected[from[j]] || selected[to[j]]) {
-        marked.moveTo(a.x, a.y);
-        marked.lineTo(b.x, b.y);
+      if (!tieShown(j)) { continue; }
+      var a = from[j], b = to[j];
+      if (Math.max(xs[a], xs[b]) < view.left || Math.min(xs[a], xs[b]) > view.right ||
+          Math.max(ys[a], ys[b]) < view.top || Math.min(ys[a], ys[b]) > view.bottom) { continue; }
+      var path = paths[ties.of[j]] || (paths[ties.of[j]] = new Path2D());
+      path.moveTo(xs[a], ys[a]);
+      path.lineTo(xs[b], ys[b]);
+      if (selected[a] || selected[b]) {
+        marked.moveTo(xs[a], ys[a]);
+        marked.lineTo(xs[b], ys[b]);
       }
       drawn += 1;
     }
     ctx.save();
     ctx.lineCap = "round";
-    drawOrder.forEach(function (s) { if (paths[s]) { stroke(ctx, paths[s], styles[s], scale, 0.7, 0.55); } });
+    ties.order.forEach(function (s) { if (paths[s]) { stroke(ctx, paths[s], ties.styles[s], scale, 0.7, 0.55); } });
     stroke(ctx, marked, { color: "#222222", dashes: null, width: 2 }, scale, 1.6, 0.9);
-    if (hoveredTie >= 0 && ends(hoveredTie)) {
-      var pair2 = ends(hoveredTie);
+    if (hoveredTie >= 0 && tieShown(hoveredTie)) {
       var one = new Path2D();
-      one.moveTo(pair2[0].x, pair2[0].y);
-      one.lineTo(pair2[1].x, pair2[1].y);
-      stroke(ctx, one, styles[styleOf[hoveredTie]], scale, 3, 1);
+      one.moveTo(xs[from[hoveredTie]], ys[from[hoveredTie]]);
+      one.lineTo(xs[to[hoveredTie]], ys[to[hoveredTie]]);
+      stroke(ctx, one, ties.styles[ties.of[hoveredTie]], scale, 3, 1);
+    }
+    window.sgTiesDrawn = drawn;
+    // the entities vis-network does not hold: one path per colour (and shape)
+    var fills = {};
+    var count = 0;
+    var floor = 1.5 / scale;  // at least 1.5 px across
+    for (var row = 0; row < ids.length; row++) {
+      if (sg.inVis[row] || !shown(row) || !inside(view, row)) { continue; }
+      var key = nodeColors[row] + "|" + (shapes[row] || "dot");
+      var fill = fills[key] || (fills[key] = { color: nodeColors[row], path: new Path2D() });
+      outline(fill.path, shapes[row], xs[row], ys[row], Math.max(radius(row), floor));
+      count += 1;
+    }
+    ctx.globalAlpha = 1;
+    ctx.setLineDash([]);
+    ctx.lineWidth = 1 / scale;
+    ctx.strokeStyle = "rgba(0,0,0,0.35)";
+    for (var k in fills) {
+      ctx.fillStyle = fills[k].color;
+      ctx.fill(fills[k].path);
+      if (scale > 0.25) { ctx.stroke(fills[k].path); }
+    }
+    if (hoveredNode >= 0 && !sg.inVis[hoveredNode]) {
+      var ring = new Path2D();
+      outline(ring, shapes[hoveredNode], xs[hoveredNode], ys[hoveredNode], radius(hoveredNode) + 2 / scale);
+      ctx.lineWidth = 2 / scale;
+      ctx.strokeStyle = "#000000";
+      ctx.stroke(ring);
     }
     ctx.restore();
-    window.sgTiesDrawn = drawn;
+    window.sgNodesDrawn = count;
   });
 
   function drawHeads(ctx, scale, view) {
@@ -194,21 +259,19 @@
     var drawn = 0;
     var taken = {};  // heads on the same few pixels (many ties into one hub) are drawn once
     for (var j = 0; j < from.length && drawn < MAX_ARROWS; j++) {
-      if (relations[j] === "partners_with") { continue; }
-      var pair = ends(j);
-      if (!pair) { continue; }
-      var f = pair[0], t = pair[1];
-      if (!inside(view, t.x, t.y)) { continue; }
-      var dx = t.x - f.x;
-      var dy = t.y - f.y;
+      if (relations[j] === "partners_with" || !tieShown(j)) { continue; }
+      var f = from[j], t = to[j];
+      if (!inside(view, t)) { continue; }
+      var dx = xs[t] - xs[f];
+      var dy = ys[t] - ys[f];
       var length = Math.sqrt(dx * dx + dy * dy);
       if (length < 1) { continue; }
       dx /= length;
       dy /= length;
       var r = radius(t) + 1;
-      var tipX = t.x - dx * r;
-      var tipY = t.y - dy * r;
-      var color = styles[styleOf[j]].color;
+      var tipX = xs[t] - dx * r;
+      var tipY = ys[t] - dy * r;
+      var color = ties.styles[ties.of[j]].color;
       var cell = color + Math.round(tipX * scale / 3) + "," + Math.round(tipY * scale / 3);
       if (taken[cell]) { continue; }
       taken[cell] = true;
@@ -237,12 +300,10 @@
     ctx.fillStyle = "#222222";
     var drawn = 0;
     for (var row = 0; row < ids.length && drawn < MAX_LABELS; row++) {
-      if (isHub[row] || sg.hiddenNode[row]) { continue; }
-      var node = bodyNodes[ids[row]];
-      if (!node || !inside(view, node.x, node.y)) { continue; }
-      var y = node.y + radius(node) + 2 / scale;
-      ctx.strokeText(names[row], node.x, y);
-      ctx.fillText(names[row], node.x, y);
+      if (isHub[row] || !shown(row) || !inside(view, row)) { continue; }
+      var y = ys[row] + radius(row) + 2 / scale;
+      ctx.strokeText(names[row], xs[row], y);
+      ctx.fillText(names[row], xs[row], y);
       drawn += 1;
     }
     ctx.restore();
@@ -258,22 +319,32 @@
     drawHubNames(ctx, scale, view);
   });
 
-  // ---- tooltips: entities from sg_tip, ties found under the pointer -------------------------------------------
-  var onNode = false;
+  // ---- the pointer: tooltips, and a click hands an entity the page draws to vis-network --------------------------
+  var onVisNode = false;
   network.on("hoverNode", function (params) {
-    onNode = true;
+    onVisNode = true;
     showTip(nodes.at("sg_tip", sg.rowOf[params.node]), params.pointer.DOM);
   });
-  network.on("blurNode", function () { onNode = false; hideTip(); });
+  network.on("blurNode", function () { onVisNode = false; hideTip(); });
   ["dragStart", "zoom"].forEach(function (name) { network.on(name, hideTip); });
 
-  function nearestTie(point, scale) {
+  function nodeAt(point, scale) {  // the page-drawn entity under a canvas point (the top one)
+    var found = -1;
+    var slack = 2 / scale;
+    for (var row = 0; row < ids.length; row++) {
+      if (sg.inVis[row] || !shown(row)) { continue; }
+      var r = Math.max(radius(row), 1.5 / scale) + slack;
+      var dx = point.x - xs[row], dy = point.y - ys[row];
+      if (dx * dx + dy * dy <= r * r) { found = row; }
+    }
+    return found;
+  }
+  function tieNear(point, scale) {
     var best = -1;
     var bestDistance = 5 / scale;  // within 5 screen pixels
     for (var j = 0; j < from.length; j++) {
-      var pair = ends(j);
-      if (!pair) { continue; }
-      var ax = pair[0].x, ay = pair[0].y, bx = pair[1].x, by = pair[1].y;
+      if (!tieShown(j)) { continue; }
+      var ax = xs[from[j]], ay = ys[from[j]], bx = xs[to[j]], by = ys[to[j]];
       if (point.x < Math.min(ax, bx) - bestDistance || point.x > Math.max(ax, bx) + bestDistance ||
           point.y < Math.min(ay, by) - bestDistance || point.y > Math.max(ay, by) + bestDistance) { continue; }
       var dx = bx - ax, dy = by - ay;
@@ -289,30 +360,50 @@
   }
   var pointer = null;
   var pending = false;
-  function checkTie() {
+  function checkPointer() {
     pending = false;
     var scale = network.getScale();
-    var found = -1;
-    if (pointer && !onNode && scale >= ARROW_SCALE) { found = nearestTie(network.DOMtoCanvas(pointer), scale); }
-    if (found === hoveredTie) { return; }
-    hoveredTie = found;
-    if (found >= 0) { showTip(edges.at("sg_tip", found), pointer); } else if (!onNode) { hideTip(); }
+    var node = -1;
+    var tie = -1;
+    if (pointer && !onVisNode) {
+      var point = network.DOMtoCanvas(pointer);
+      node = nodeAt(point, scale);
+      if (node < 0 && scale >= ARROW_SCALE) { tie = tieNear(point, scale); }
+    }
+    if (node === hoveredNode && tie === hoveredTie) { return; }
+    hoveredNode = node;
+    hoveredTie = tie;
+    if (node >= 0) {
+      showTip(nodes.at("sg_tip", node), pointer);
+    } else if (tie >= 0) {
+      showTip(edges.at("sg_tip", tie), pointer);
+    } else if (!onVisNode) {
+      hideTip();
+    }
     network.redraw();
   }
-  box.addEventListener("mousemove", function (event) {
-    var rect = box.getBoundingClientRect();
-    pointer = { x: event.clientX - rect.left, y: event.clientY - rect.top };
+  function pointerMoved(event) {
+    if (event) {
+      var rect = box.getBoundingClientRect();
+      pointer = { x: event.clientX - rect.left, y: event.clientY - rect.top };
+    } else {
+      pointer = null;
+    }
     if (!pending) {
       pending = true;
-      requestAnimationFrame(checkTie);
+      requestAnimationFrame(checkPointer);
     }
+  }
+  box.addEventListener("mousemove", pointerMoved);
+  box.addEventListener("mouseleave", function () { pointerMoved(null); });
+  network.on("click", function (params) {
+    if (params.nodes.length) { return; }
+    var row = nodeAt(network.DOMtoCanvas(params.pointer.DOM), network.getScale());
+    if (row < 0) { return; }
+    sg.promote([row]);
+    network.selectNodes([ids[row]], true);
+    hoveredNode = -1;
   });
-  box.addEventListener("mouseleave", function () {
-    pointer = null;
-    if (!pending) {
-      pending = true;
-      requestAnimationFrame(checkTie);
-    }
-  });
-  sg.tieAt = function (dom) { return nearestTie(network.DOMtoCanvas(dom), network.getScale()); };
+  sg.tieAt = function (dom) { return tieNear(network.DOMtoCanvas(dom), network.getScale()); };
+  sg.pageNodeAt = function (dom) { return nodeAt(network.DOMtoCanvas(dom), network.getScale()); };
 })(window.sgView);

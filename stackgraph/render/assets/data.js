@@ -90,9 +90,13 @@
   var edges = new Table(DATA.edges, ids);
   var rowOf = {};
   ids.forEach(function (id, row) { rowOf[id] = row; });
-  var deferred = META.deferred || 0;  // the last rows: entities without ties, hidden behind a counter
+  // Rows [0, visRows) go to vis-network at load; in a lean view the page draws rows [visRows, firstDeferred)
+  // itself and hands one to vis-network when it is clicked or found; the last rows (entities without ties) wait
+  // behind a counter.
+  var deferred = META.deferred || 0;
   var firstDeferred = nodes.length - deferred;
-  var visNodes = new vis.DataSet(nodes.visItems(0, firstDeferred));
+  var visRows = typeof META.vis_rows === "number" ? META.vis_rows : firstDeferred;
+  var visNodes = new vis.DataSet(nodes.visItems(0, visRows));
   var visEdges = new vis.DataSet(META.lean ? [] : edges.visItems(0, edges.length));  // lean: the page draws ties
   var loading = document.getElementById("sg-loading");
   if (META.physics) { loading.hidden = false; }
@@ -111,11 +115,12 @@
     visEdges: visEdges,
     hiddenNode: new Uint8Array(nodes.length),  // 1 while a filter hides the entity
     hiddenEdge: new Uint8Array(edges.length),  // 1 while a filter (or a hidden end) hides the tie
+    inVis: new Uint8Array(nodes.length),  // 1 for the entities vis-network holds
     deferred: deferred,
     deferredShown: false,
     on: function (name, listener) { (listeners[name] = listeners[name] || []).push(listener); },
     emit: function (name) { (listeners[name] || []).forEach(function (listener) { listener(); }); },
-    inView: function (row) { return row < firstDeferred || sg.deferredShown; },
+    isDrawn: function (row) { return row < firstDeferred || sg.deferredShown; },
     records: function (name) {  // all rows of "nodes" or "edges" as objects (tests and the console)
       var table = name === "edges" ? edges : nodes;
       var out = [];
@@ -130,17 +135,35 @@
   window.sgView = sg;
   window.network = network;
 
+  for (var row = 0; row < visRows; row++) { sg.inVis[row] = 1; }
+
+  // Hand rows the page draws to vis-network (to be selected, focused, dragged); a filter's hiding holds.
+  sg.promote = function (rows) {
+    var add = rows.filter(function (row) { return !sg.inVis[row] && sg.isDrawn(row); });
+    if (!add.length) { return; }
+    visNodes.add(add.map(function (row) {
+      var item = nodes.visItems(row, row + 1)[0];
+      if (sg.hiddenNode[row]) { item.hidden = true; }
+      sg.inVis[row] = 1;
+      return item;
+    }));
+    sg.emit("promoted");
+  };
+
   // Entities without ties: drawn in rows under the graph when asked for (a search that finds one asks too).
   sg.showDeferred = function (show) {
     if (!deferred || show === sg.deferredShown) { return; }
     sg.deferredShown = show;
-    if (show) {
-      var items = nodes.visItems(firstDeferred, nodes.length);
-      items.forEach(function (item, k) { if (sg.hiddenNode[firstDeferred + k]) { item.hidden = true; } });
-      visNodes.add(items);
-    } else {
-      visNodes.remove(ids.slice(firstDeferred));
+    var rows = [];
+    for (var row = firstDeferred; row < nodes.length; row++) { rows.push(row); }
+    if (show && !META.lean) {  // a lean view's page draws them
+      sg.promote(rows);
+    } else if (!show) {
+      var gone = rows.filter(function (row) { return sg.inVis[row]; });
+      gone.forEach(function (row) { sg.inVis[row] = 0; });
+      visNodes.remove(gone.map(function (row) { return ids[row]; }));
     }
+    network.redraw();
     sg.emit("deferred");
   };
 

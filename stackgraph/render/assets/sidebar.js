@@ -166,7 +166,7 @@
     for (var row = 0; row < nodes.length; row++) {
       var hide = excluded(nodeFilters, row) ? 1 : 0;
       if (!hide) { shownNodes += 1; }
-      if (hide !== sg.hiddenNode[row] && sg.inView(row)) { nodeUpdates.push({ id: ids[row], hidden: !!hide }); }
+      if (hide !== sg.hiddenNode[row] && sg.inVis[row]) { nodeUpdates.push({ id: ids[row], hidden: !!hide }); }
       sg.hiddenNode[row] = hide;
     }
     for (var j = 0; j < edges.length; j++) {
@@ -234,14 +234,18 @@
       searchStatus.textContent = "No visible entity matches \u201c" + search.value.trim() + "\u201d.";
       return;
     }
-    var revealed = !sg.deferredShown && rows.some(function (row) { return !sg.inView(row); });
+    var revealed = !sg.deferredShown && rows.some(function (row) { return !sg.isDrawn(row); });
     if (revealed) { sg.showDeferred(true); }
+    rows = rows.slice(0, 500);  // selected (and handed to vis-network); the count says how many were found
+    sg.promote(rows);
     var found = rows.map(function (row) { return ids[row]; }).concat(more);
     network.selectNodes(found, true);
     sg.moveView(function () {
       network.focus(found[0], { scale: Math.max(network.getScale(), 0.9), animation: { duration: 300 } });
     });
-    searchStatus.textContent = (found.length === 1 ? "Found 1 entity." : "Found " + found.length + " entities.") +
+    var total = exact.length + partial.length + more.length;
+    searchStatus.textContent = (total === 1 ? "Found 1 entity." : "Found " + total + " entities.") +
+      (total > found.length ? " The first " + found.length + " are selected." : "") +
       (revealed ? " Entities without ties are now shown." : "");
   }
   window.sgFind = function (text) { search.value = text; find(); return network.getSelectedNodes(); };
