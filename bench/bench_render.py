@@ -131,6 +131,12 @@ def in_browser(browser: Any, path: Path) -> dict[str, float]:
     page.goto(path.resolve().as_uri(), wait_until="commit")
     page.wait_for_function("() => window.sgTimings && window.sgTimings.idle !== undefined", timeout=600_000, polling=20)
     timings = page.evaluate("window.sgTimings")
+    hubs = page.evaluate("window.sgHubsDrawn || []")  # named on the first screen
+    shown = page.evaluate(
+        "window.sgView ? sgView.nodes.col('id').filter((id, row) => sgView.isDrawn(row)).length"
+        " : network.body.data.nodes.length"
+    )
+    in_vis = page.evaluate("network.body.data.nodes.length")
     redraw = page.evaluate("(() => { const t = performance.now(); network.redraw(); return performance.now() - t; })()")
     zoomed = page.evaluate(
         """(() => {
@@ -139,8 +145,6 @@ def in_browser(browser: Any, path: Path) -> dict[str, float]:
             const t = performance.now(); network.redraw(); return performance.now() - t;
         })()"""
     )
-    shown = page.evaluate("network.body.data.nodes.length")
-    hubs = page.evaluate("window.sgHubsDrawn || []")
     context.close()
     if outgoing or errors:
         raise SystemExit(f"{path.name}: outgoing requests {outgoing} or page errors {errors}")
@@ -151,6 +155,7 @@ def in_browser(browser: Any, path: Path) -> dict[str, float]:
         "redraw": redraw / 1000,
         "zoomed": zoomed / 1000,
         "shown": shown,
+        "in_vis": in_vis,
         "hubs": hubs,
     }
 
@@ -163,29 +168,27 @@ def measured(browser: Any, pages: list[Path], repeat: int) -> list[dict[str, Any
             runs[i].append(in_browser(browser, path))
     return [
         {
-            **{k: statistics.median(r[k] for r in page_runs) for k in page_runs[0] if k not in ("shown", "hubs")},
-            "shown": page_runs[0]["shown"],
-            "hubs": page_runs[0]["hubs"],
+            **{k: statistics.median(r[k] for r in page_runs) for k in page_runs[0] if k not in _SAME},
+            **{k: page_runs[0][k] for k in _SAME},
         }
         for page_runs in runs
     ]
 
 
+_SAME = ("shown", "in_vis", "hubs")  # the same in every load
 _HEADER = (
-    f"{'graph':>16} {'entities':>8} {'ties':>7} {'drawn':>6} {'build s':>7} {'MB':>6} {'vis s':>6} "
+    f"{'graph':>17} {'entities':>8} {'ties':>7} {'shown':>6} {'in vis':>6} {'build s':>7} {'MB':>5} {'vis s':>6} "
     f"{'drawn s':>7} {'interactive s':>13} {'redraw s':>8} {'zoomed s':>8}  vs goal"
 )
 
 
-def _row(name: str, G: Any, view: Any, built: float, size: float, result: dict[str, Any]) -> str:
-    drawn = view.network.num_nodes() if view is not None else result["shown"]
-    edges = G.number_of_edges()
+def _row(name: str, G: Any, built: float, size: float, result: dict[str, Any]) -> str:
     build = f"{built:>7.2f}" if built >= 0 else f"{'-':>7}"
     return (
-        f"{name:>16} {G.number_of_nodes():>8,} {edges:>7,} {result['shown']:>6,} {build} {size:>6.1f} "
-        f"{result['created']:>6.2f} {result['first_draw']:>7.2f} {result['interactive']:>13.2f} "
-        f"{result['redraw']:>8.3f} {result['zoomed']:>8.3f}  {result['interactive'] / GOAL_SECONDS:.2f}x of "
-        f"{GOAL_SECONDS:g} s" + ("" if drawn == result["shown"] else f" ({drawn:,} nodes in the view)")
+        f"{name:>17} {G.number_of_nodes():>8,} {G.number_of_edges():>7,} {result['shown']:>6,} "
+        f"{result['in_vis']:>6,} {build} {size:>5.1f} {result['created']:>6.2f} {result['first_draw']:>7.2f} "
+        f"{result['interactive']:>13.2f} {result['redraw']:>8.3f} {result['zoomed']:>8.3f}  "
+        f"{result['interactive'] / GOAL_SECONDS:.2f}x of {GOAL_SECONDS:g} s"
     )
 
 
@@ -219,26 +222,32 @@ def main(argv: list[str] | None = None) -> None:
             if args.before and n == args.before_size:
                 pages.append(old_page(args.before, G, folder))
             results = measured(browser, pages, args.repeat)
-            print(_row(name, G, view, built, path.stat().st_size / 1e6, results[0]), flush=True)
+            print(_row(name, G, built, path.stat().st_size / 1e6, results[0]), flush=True)
             if len(pages) > 1:
                 before = results[1]
                 label = f"  before ({args.before})"
-                print(_row(label, G, None, -1, pages[1].stat().st_size / 1e6, before), flush=True)
+                print(_row(label, G, -1, pages[1].stat().st_size / 1e6, before), flush=True)
                 print(
-                    f"{'':>16} after/before: interactive {results[0]['interactive'] / before['interactive']:.2f}x, "
+                    f"{'':>17} after/before: interactive {results[0]['interactive'] / before['interactive']:.2f}x, "
                     f"new vis.Network {results[0]['created'] / before['created']:.2f}x, page size "
                     f"{path.stat().st_size / pages[1].stat().st_size:.2f}x, redraw "
                     f"{results[0]['redraw'] / before['redraw']:.2f}x",
                     flush=True,
                 )
             if view.meta.get("aggregate") or name == "crunchbase":
-                print(f"{'':>16} names on the first screen: {', '.join(results[0]['hubs'][:12])}", flush=True)
+                hidden = view.meta["deferred"] or view.meta["untied"]
+                print(
+                    f"{'':>17} names on the first screen: {', '.join(results[0]['hubs'][:12])}; "
+                    f"{view.meta['stats'].split(' · as of')[0]}; {hidden:,} entities without ties hidden",
+                    flush=True,
+                )
         browser.close()
     print(
-        f"medians of {args.repeat} loads. drawn = nodes vis-network holds at load (entities without ties wait behind "
-        "a counter; an overview draws groups); vis s = DataSets and new vis.Network; drawn s = navigation start to "
-        "the first drawn frame; interactive = to the first moment after it that the page handles input; redraw = "
-        "one repaint of the fitted view, zoomed = one at 100 % zoom (names and arrow heads drawn). "
+        f"medians of {args.repeat} loads. shown = entities (or an overview's groups) drawn at load: entities without "
+        "ties wait behind a counter; in vis = nodes vis-network holds (a lean view's page draws the others); vis s = "
+        "DataSets and new vis.Network; drawn s = navigation start to the first drawn frame; interactive = to the "
+        "first moment after it that the page handles input (the frame rasterised); redraw = one repaint of the "
+        "fitted view, zoomed = one at 100 % zoom (names and arrow heads drawn), JavaScript time only. "
         f"Load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs."
     )
 

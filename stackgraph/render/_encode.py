@@ -329,6 +329,7 @@ def build(
         "lean": lean,
         "hubs": hubs,
         "deferred": len(deferred),
+        "untied": int(G.graph.get("untied") or 0),
         "vis_rows": len(first) if lean else len(drawn),
         "edge_labels": edge_labels,
         "focus": _node_id(focus) if focus is not None else None,

@@ -64,7 +64,7 @@ def positions(
     # one, then restore. (igraph's own start: a start spread wider makes the grid variant ten times slower.)
     ig.set_random_number_generator(random.Random(seed))
     try:
-        layout = graph.layout_fruchterman_reingold(niter=_iterations(n), grid=n > 1000)
+        layout = graph.layout_fruchterman_reingold(niter=_iterations(n), grid=n > 500)
     finally:
         ig.set_random_number_generator(random)
     coords = layout.coords
