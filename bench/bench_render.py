@@ -220,7 +220,12 @@ def main(argv: list[str] | None = None) -> None:
             path = view.write(folder / f"view-{n}-{name.split()[0]}.html")
             pages = [path]
             if args.before and n == args.before_size:
-                pages.append(old_page(args.before, G, folder))
+                revision = ["git", "rev-parse", "--verify", "-q", args.before]
+                known = subprocess.run(revision, cwd=REPO, capture_output=True, check=False)
+                if known.returncode == 0:
+                    pages.append(old_page(args.before, G, folder))
+                else:
+                    print(f"{'':>17} (no git revision {args.before!r} here: no before/after comparison)", flush=True)
             results = measured(browser, pages, args.repeat)
             print(_row(name, G, built, path.stat().st_size / 1e6, results[0]), flush=True)
             if len(pages) > 1:
