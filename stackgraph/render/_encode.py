@@ -18,38 +18,21 @@ view shows at once depends on its size:
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from stackgraph.errors import InputError
+from stackgraph.render._items import DENSE_EDGES, edge_items, lean_node, node_id, node_item, size_of
 from stackgraph.render._layout import grid_below, positions
 from stackgraph.render._legend import filters, legend, stats
-from stackgraph.render._style import (
-    ADDED_COLOR,
-    FOCUS_COLOR,
-    GROUP_CHANGED_COLOR,
-    KIND_SHAPES,
-    NO_LAYER,
-    RELATION_ARROWS,
-    RELATION_COLORS,
-    RELATION_LABELS,
-    REMOVED_COLOR,
-    UNCERTAIN_STATUSES,
-    counted,
-    edge_label,
-    edge_tooltip,
-    layer_colors,
-    node_tooltip,
-)
+from stackgraph.render._style import FOCUS_COLOR, NO_LAYER, counted, layer_colors, node_tooltip
 
 if TYPE_CHECKING:
     from pyvis.network import Network
 
 __all__ = [
-    "DENSE_EDGES",
     "EDGE_LABEL_LIMIT",
     "HUB_LABELS",
     "HUB_NODE_LIMIT",
@@ -73,8 +56,6 @@ LEAN_NODE_LIMIT = 1000
 #: How many entities of a lean view vis-network gets at load (its cost is about 70 µs per node to build and a
 #: canvas state per node to draw); the page draws the others and hands one over when it is clicked or found.
 VIS_NODE_LIMIT = 2000
-#: Above this many ties (or an overview's links) vis-network draws them straight, and an overview's links thin.
-DENSE_EDGES = 1000
 #: Centrality measures that can size nodes.
 SIZE_MEASURES: tuple[str, ...] = ("degree", "pagerank", "betweenness", "eigenvector")
 
@@ -101,25 +82,6 @@ def _scores(G: nx.MultiDiGraph, measure: str) -> dict[Hashable, float]:
     report = centrality(G)
     values = {row.entity: _finite(getattr(row, measure)) for row in report.rows}
     return {node: values.get(str(node), 0.0) for node in G.nodes}
-
-
-def _size(value: float, top: float, low: float = 10.0, high: float = 42.0) -> float:
-    if top <= 0:
-        return low
-    return round(low + (high - low) * math.sqrt(max(value, 0.0) / top), 1)
-
-
-def _node_id(node: Hashable) -> Any:
-    return node if isinstance(node, (str, int)) else str(node)
-
-
-def _darker(color: str, factor: float = 0.7) -> str:
-    r, g, b = (int(color[i : i + 2], 16) for i in (1, 3, 5))
-    return "#{:02x}{:02x}{:02x}".format(*(int(c * factor) for c in (r, g, b)))
-
-
-def _short(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _layer_order(G: nx.Graph, present: Iterable[str]) -> list[str]:
@@ -164,7 +126,7 @@ def _hubs(G: nx.MultiDiGraph, drawn: list[Hashable], scores: Mapping[Hashable, f
         return (data.get("kind") == "others", -scores[node], str(data.get("label") or node))
 
     ranked = sorted((node for node in drawn if scores.get(node, 0.0) > 0), key=rank)
-    return [_node_id(node) for node in ranked[:HUB_LABELS]]
+    return [node_id(node) for node in ranked[:HUB_LABELS]]
 
 
 def _vis_first(
@@ -240,12 +202,12 @@ def build(
     order = [*first, *(v for v in drawn if v not in in_vis), *deferred] if lean else [*drawn, *deferred]
 
     nodes = [
-        _node_item(G, node, labels[node], pos[node], colors[layers_of[node][0]], layer_labels, diff is not None)
+        node_item(G, node, labels[node], pos[node], colors[layers_of[node][0]], layer_labels, diff is not None)
         for node in order
     ]
     for item, node in zip(nodes, order, strict=True):
         data = G.nodes[node]
-        item["size"] = _size(scores.get(node, 0.0), top, *((6.0, 24.0) if lean else (10.0, 42.0)))
+        item["size"] = size_of(scores.get(node, 0.0), top, *((6.0, 24.0) if lean else (10.0, 42.0)))
         item["sg_layers"] = list(layers_of[node])
         extra = item.pop("_extra")
         if node in outside:
@@ -266,12 +228,12 @@ def build(
             item["title"] = node_tooltip(
                 data, layer_labels, measure=measure, score=scores.get(node), degree=degree[node], extra=extra
             )
-        if _node_id(node) in hub_set or lean:
+        if node_id(node) in hub_set or lean:
             item.pop("label", None)  # the page draws these names
         if lean:
-            _lean_node(item)
+            lean_node(item)
 
-    edges = _edge_items(G, layer_labels, diff is not None, lean)
+    edges = edge_items(G, layer_labels, diff is not None, lean)
     if lean:
         edge_labels = "tooltip"
     elif len(edges) > EDGE_LABEL_LIMIT:
@@ -332,7 +294,7 @@ def build(
         "untied": int(G.graph.get("untied") or 0),
         "vis_rows": len(first) if lean else len(drawn),
         "edge_labels": edge_labels,
-        "focus": _node_id(focus) if focus is not None else None,
+        "focus": node_id(focus) if focus is not None else None,
         "diff": dict(diff) if diff is not None else None,
         "size_by": measure,
         "units": [str(aggregated), "links"] if aggregated else ["entities", "ties"],
@@ -343,166 +305,6 @@ def build(
 
 def _layers(G: nx.MultiDiGraph, node: Hashable) -> tuple[str, ...]:
     return tuple(G.nodes[node].get("layers") or ()) or (NO_LAYER,)
-
-
-def _node_item(
-    G: nx.MultiDiGraph,
-    node: Hashable,
-    label: str,
-    pos: tuple[float, float],
-    color: str,
-    layer_labels: Mapping[str, str],
-    is_diff: bool,
-) -> Item:
-    data = G.nodes[node]
-    kind = data.get("kind")
-    aggregated = G.graph.get("aggregate")
-    item: Item = {
-        "id": _node_id(node),
-        "label": _short(label),
-        "shape": KIND_SHAPES.get(kind, "dot"),
-        "color": {
-            "background": color,
-            "border": _darker(color),
-            "highlight": {"background": color, "border": "#000000"},
-            "hover": {"background": color, "border": "#000000"},
-        },
-        "x": pos[0],
-        "y": pos[1],
-        "sg_name": label,
-        "sg_aliases": [str(a) for a in data.get("aliases") or ()],
-        "sg_kind": kind or "entity",
-        "_extra": [],
-    }
-    if aggregated:
-        item["shape"] = "hexagon" if aggregated == "layers" else "dot"
-    elif is_diff:
-        change = data.get("change")
-        if data.get("group_changed"):
-            item["borderWidth"] = 4
-            item["color"]["border"] = GROUP_CHANGED_COLOR
-            item["_extra"].append(f"control group: {data.get('group_before')} → {data.get('group_after')}")
-        elif change == "added":
-            item["borderWidth"] = 4
-            item["color"]["border"] = ADDED_COLOR
-        if change == "added":
-            item["_extra"].append("new in the scenario")
-        elif change == "removed":
-            item["opacity"] = 0.35
-            item["_extra"].append("gone in the scenario")
-        item["sg_change"] = change
-    return item
-
-
-def _edge_items(G: nx.MultiDiGraph, layer_labels: Mapping[str, str], is_diff: bool, lean: bool) -> list[Item]:
-    aggregated = G.graph.get("aggregate")
-    dense = G.number_of_edges() > DENSE_EDGES
-    edges: list[Item] = []
-    seen_partnerships: set[tuple[Any, frozenset[Any]]] = set()
-    parallel: Counter[frozenset[Any]] = Counter()
-    for u, v, key, data in G.edges(keys=True, data=True):
-        relation = data.get("relation") or "related"
-        if relation == "partners_with":  # one tie, though projected both ways
-            mark = (key, frozenset((u, v)))
-            if mark in seen_partnerships:
-                continue
-            seen_partnerships.add(mark)
-        status = data.get("status")
-        color = RELATION_COLORS.get(relation, "#888888")
-        edge: Item = {
-            "id": f"e{len(edges)}",
-            "from": _node_id(u),
-            "to": _node_id(v),
-            "color": {"color": color, "highlight": color, "hover": color, "opacity": 0.85},
-            "width": 1.6,
-            "sg_deal": str(key),
-            "sg_relation": relation,
-            "sg_status": status or "none",
-        }
-        arrow = RELATION_ARROWS.get(relation, "arrow")
-        edge["arrows"] = {"to": {"enabled": True, "type": arrow, "scaleFactor": 0.7}} if arrow else {"to": False}
-        source, target = str(G.nodes[u].get("label") or u), str(G.nodes[v].get("label") or v)
-        if aggregated:
-            count = int(data.get("count") or 1)
-            if dense:  # thin and faint: hundreds of links cross each other
-                edge["width"] = round(min(6.0, 0.5 + 0.7 * math.log2(count)), 2)
-                edge["color"]["opacity"] = 0.4
-            else:
-                edge["width"] = round(1 + 1.2 * math.log2(count), 2)
-            if arrow:
-                edge["arrows"] = {"to": {"enabled": True, "type": arrow, "scaleFactor": 0.35}}
-            edge["_label"] = str(count)
-            breakdown = data.get("by_relation") or {relation: count}
-            edge["title"] = "\n".join(
-                [
-                    f"{count:,} tie{'s' if count != 1 else ''} from {source} to {target}",
-                    *(f"{RELATION_LABELS.get(r, r)}: {c:,}" for r, c in breakdown.items()),
-                ]
-            )
-        else:
-            _mark_edge(edge, data, status, is_diff)
-            edge["_label"] = edge_label(data)
-            edge["title"] = edge_tooltip(data, source, target, layer_labels, extra=edge.pop("_extra"))
-            basis = [str(kind) for kind in data.get("basis") or ()]
-            if basis:
-                edge["sg_basis"] = basis
-        if not lean and not dense:
-            pair = frozenset((u, v))
-            if parallel[pair]:
-                edge["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": 0.18 * parallel[pair]}
-            parallel[pair] += 1
-        else:
-            _lean_edge(edge, color)
-        edges.append(edge)
-    return edges
-
-
-def _mark_edge(edge: Item, data: Mapping[str, Any], status: str | None, is_diff: bool) -> None:
-    """Dashes for uncertain or terminated deals; colour, width and a tooltip line for scenario changes."""
-    edge["_extra"] = []
-    if status in UNCERTAIN_STATUSES:
-        edge["dashes"] = [8, 5]
-    elif status == "terminated":
-        edge["dashes"] = [2, 5]
-        edge["color"]["opacity"] = 0.4
-    if not is_diff:
-        return
-    change = data.get("change")
-    edge["sg_change"] = change
-    if change == "added":
-        edge["width"] = 4
-        edge["color"] = {"color": ADDED_COLOR, "highlight": ADDED_COLOR, "hover": ADDED_COLOR}
-        edge["shadow"] = {"enabled": True, "color": "rgba(18,161,80,0.45)", "size": 8, "x": 0, "y": 0}
-        edge["_extra"].append("added in the scenario")
-    elif change == "removed":
-        edge["color"] = {"color": REMOVED_COLOR, "highlight": REMOVED_COLOR, "hover": REMOVED_COLOR, "opacity": 0.7}
-        edge["dashes"] = [4, 4]
-        edge["_extra"].append("removed in the scenario")
-
-
-def _lean_node(item: Item) -> None:
-    """Leanest node vis-network builds fast: no label (the page draws names), no title (the page shows
-    ``sg_tip`` on hover), a plain colour unless the node is marked."""
-    item["sg_tip"] = item.pop("title", "")
-    if "borderWidth" not in item:
-        item["color"] = item["color"]["background"]
-    if item.get("shape") == "dot":
-        del item["shape"]
-    if not item.get("sg_aliases"):
-        item.pop("sg_aliases", None)
-
-
-def _lean_edge(edge: Item, color: str) -> None:
-    """A tie the page draws: plain colour (or the change's), dashes and width, tooltip text in ``sg_tip``."""
-    edge["sg_tip"] = edge.pop("title", "")
-    edge.pop("id", None)
-    edge.pop("arrows", None)
-    edge.pop("shadow", None)
-    if edge.get("sg_change") in (None, "same"):
-        edge["color"] = color
-        edge.pop("width", None)
-    else:
-        edge["color"] = edge["color"]["color"]
 
 
 def _options(*, lean: bool, physics: bool, seed: int, big: bool, straight: bool) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import networkx as nx
 
-from stackgraph.render._encode import _edge_items, _node_item, _short, _size
+from stackgraph.render._items import edge_items, node_item, short, size_of
 from stackgraph.render._style import NO_LAYER, node_tooltip
 
 __all__ = ["MEMBER_TIES", "expansion"]
@@ -41,15 +41,15 @@ def expansion(
         data = G.nodes[member]
         label = str(data.get("label") or member)
         layers = tuple(data.get("layers") or ()) or (NO_LAYER,)
-        item = _node_item(G, member, label, (0.0, 0.0), colors.get(layers[0], "#c8c8c8"), layer_labels, False)
+        item = node_item(G, member, label, (0.0, 0.0), colors.get(layers[0], "#c8c8c8"), layer_labels, False)
         item.pop("_extra")
         item.pop("x")
         item.pop("y")
         item.update(
             {
                 "id": vis_id[member],
-                "label": _short(label),
-                "size": _size(float(degree[member]), float(most), 8.0, 26.0),
+                "label": short(label),
+                "size": size_of(float(degree[member]), float(most), 8.0, 26.0),
                 "title": node_tooltip(
                     data,
                     layer_labels,
@@ -66,7 +66,7 @@ def expansion(
         items.append(item)
     shown = G.subgraph(members)
     rank = {member: i for i, member in enumerate(sorted(members, key=lambda m: -degree[m]))}
-    ties = _edge_items(shown, layer_labels, False, False)
+    ties = edge_items(shown, layer_labels, False, False)
     ties.sort(key=lambda t: max(rank[t["from"]], rank[t["to"]]))
     ties = ties[:MEMBER_TIES]
     for j, tie in enumerate(ties):
