@@ -758,16 +758,17 @@ def _market_positions(
     """The market positions dated no later than ``as_of`` whose evidence the policy allows, each with its source
     title and ``basis`` (the evidence kinds of its sources)."""
     as_of = policy.as_of_date()
-    positions: dict[str, dict[str, Any]] = {}
+    positions: dict[tuple[str, float], dict[str, Any]] = {}
     for position, holder, market, year_text, share_text, source, title in rows:
         assert position is not None and holder is not None and market is not None
         year_start = parse_date(year_text)
         share = _number(share_text)
         if share is None or (year_start is not None and year_start > as_of):
             continue
-        entry = positions.get(position)
+        key = (position, share)  # two shares on one position are two entries: the share checks report them
+        entry = positions.get(key)
         if entry is None:
-            entry = positions[position] = {
+            entry = positions[key] = {
                 "holder": holder,
                 "market": keys[market],
                 "year": year_start.year if year_start is not None else None,

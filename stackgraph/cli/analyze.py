@@ -21,12 +21,14 @@ import click
 from stackgraph.cli._common import (
     PolicyOptions,
     StoreOptions,
+    check_outputs,
     format_table,
     handle_errors,
     policy_options,
     store_options,
     write_output,
 )
+from stackgraph.display import neutralise
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -60,6 +62,7 @@ def _view_options(function: F) -> F:
         store_opts: StoreOptions,
         **kwargs: Any,
     ) -> Any:
+        check_outputs({"-o": output}, store_opts)
         kwargs["view"] = _View(policy_opts, top, fmt, output, store_opts)
         return function(*args, **kwargs)
 
@@ -80,6 +83,7 @@ class _View:
         """Project the store under the policy the options give. When the data lacks what the command ``needs``
         (deals, layers, supplies), fail saying which; when the view leaves all of it out, :meth:`emit` says so."""
         from stackgraph.analysis import MAPPING_HINT, missing
+        from stackgraph.analysis.shares import graph_share_problems
         from stackgraph.errors import NothingToAnalyseError
         from stackgraph.projection import project
 
@@ -88,6 +92,8 @@ class _View:
         reasons = missing(G, needs)
         if reasons:
             raise NothingToAnalyseError(f"nothing to analyse: {'; '.join(reasons)}. {MAPPING_HINT}.")
+        for problem in graph_share_problems(G):  # sanity before answers: such a market gets no HHI
+            click.echo(f"Warning: {problem.message}; no HHI for it ({', '.join(problem.records[:5])})", err=True)
         return G
 
     def emit(self, result: Any, G: nx.MultiDiGraph, title: str, notes: list[str] | None = None) -> None:
@@ -141,7 +147,7 @@ def _emit(
         lines += ["", undated_note(undated["rule"], undated["deals"])]
     if hasattr(result, "basis") and rows:
         lines.append(f"basis: {basis_label(result.basis)}")
-    write_output("\n".join(lines) + "\n", output)
+    write_output(neutralise("\n".join(lines)) + "\n", output)
 
 
 @click.group()

@@ -9,7 +9,7 @@ import click
 from stackgraph.cli._common import (
     PolicyOptions,
     StoreOptions,
-    cli_errors,
+    check_outputs,
     handle_errors,
     policy_options,
     store_options,
@@ -56,6 +56,7 @@ def export(
     """
     from stackgraph.exports import RDF_FORMATS, export_graph, export_rdf
 
+    check_outputs({"-o": output}, store_opts)
     store = store_opts.open()
     if fmt in RDF_FORMATS:
         data = export_rdf(store, fmt, derived=not no_derived)
@@ -68,7 +69,6 @@ def export(
             from stackgraph.vocabulary.rules import undated_note
 
             click.echo(f"note: {undated_note(G.graph['undated']['rule'], G.graph['undated']['deals'])}", err=True)
-    with cli_errors():
-        write_output(data, output)
+    write_output(data, output)
     if output is not None and str(output) != "-":
         click.echo(f"wrote {output} ({fmt}, {len(data):,} bytes)", err=True)

@@ -46,7 +46,7 @@ from stackgraph.analysis.dependencies import chokepoints, dependencies
 from stackgraph.scenarios.model import Scenario
 
 if TYPE_CHECKING:
-    from stackgraph.scenarios.overlay import Overlay
+    from stackgraph.scenarios.overlay import Overlay, StepProgress
     from stackgraph.store import KnowledgeStore
 
 __all__ = [
@@ -133,6 +133,7 @@ def run_scenario(
     *,
     as_of: str | None = None,
     top: int = 10,
+    progress: StepProgress | None = None,
     undated: str | None = None,
     evidence: Iterable[str] | None = None,
 ) -> WhatIf:
@@ -149,6 +150,8 @@ def run_scenario(
         Override the scenario's as-of date.
     top : int
         How many centrality ranks to compare.
+    progress : callable, optional
+        ``progress(done, total, summary)`` after each step (see :func:`~stackgraph.scenarios.apply_scenario`).
     undated : {"include", "exclude"}, optional
         Whether undated deals count in both views (default ``include``: a scenario is played on what is known
         now, and undated deals were reported as current).
@@ -167,7 +170,7 @@ def run_scenario(
     """
     from stackgraph.scenarios.overlay import apply_scenario
 
-    overlay = apply_scenario(store, scenario, as_of=as_of, undated=undated, evidence=evidence)
+    overlay = apply_scenario(store, scenario, as_of=as_of, progress=progress, undated=undated, evidence=evidence)
     before = overlay.project(after=False)
     after = overlay.project(after=True)
     focus = [party for effect in overlay.effects for party in effect.parties]

@@ -40,7 +40,7 @@ GRAPH_IRI = "urn:stackgraph:graph:"
 
 
 class SG:
-    """Terms of the stackgraph ontology (120 terms), as plain IRI strings."""
+    """Terms of the stackgraph ontology (128 terms), as plain IRI strings."""
 
     __slots__ = ()
 
@@ -116,6 +116,7 @@ class SG:
     controls = "https://w3id.org/stackgraph/ns#controls"  # controls
     counterparty = "https://w3id.org/stackgraph/ns#counterparty"  # counterparty
     countsByDefault = "https://w3id.org/stackgraph/ns#countsByDefault"  # counts by default
+    crunchbasePermalink = "https://w3id.org/stackgraph/ns#crunchbasePermalink"  # Crunchbase permalink
     currency = "https://w3id.org/stackgraph/ns#currency"  # currency
     customer = "https://w3id.org/stackgraph/ns#customer"  # customer
     description = "https://w3id.org/stackgraph/ns#description"  # description
@@ -125,6 +126,8 @@ class SG:
     effectiveDate = "https://w3id.org/stackgraph/ns#effectiveDate"  # effective
     endDate = "https://w3id.org/stackgraph/ns#endDate"  # ended
     evidenceKind = "https://w3id.org/stackgraph/ns#evidenceKind"  # evidence kind
+    externalId = "https://w3id.org/stackgraph/ns#externalId"  # external identifier
+    extractionConfidence = "https://w3id.org/stackgraph/ns#extractionConfidence"  # extraction confidence
     feeds = "https://w3id.org/stackgraph/ns#feeds"  # feeds
     figureOf = "https://w3id.org/stackgraph/ns#figureOf"  # figure of
     headquarters = "https://w3id.org/stackgraph/ns#headquarters"  # headquarters country
@@ -136,6 +139,7 @@ class SG:
     investsIn = "https://w3id.org/stackgraph/ns#investsIn"  # invests in
     issuer = "https://w3id.org/stackgraph/ns#issuer"  # issuer
     key = "https://w3id.org/stackgraph/ns#key"  # key
+    lei = "https://w3id.org/stackgraph/ns#lei"  # LEI
     market = "https://w3id.org/stackgraph/ns#market"  # market
     metric = "https://w3id.org/stackgraph/ns#metric"  # metric
     operatesIn = "https://w3id.org/stackgraph/ns#operatesIn"  # operates in
@@ -144,18 +148,21 @@ class SG:
     partner = "https://w3id.org/stackgraph/ns#partner"  # partner
     partnersWith = "https://w3id.org/stackgraph/ns#partnersWith"  # partners with
     party = "https://w3id.org/stackgraph/ns#party"  # party
+    possibleUpdateOf = "https://w3id.org/stackgraph/ns#possibleUpdateOf"  # possible update of
     product = "https://w3id.org/stackgraph/ns#product"  # product, service or facility
     purpose = "https://w3id.org/stackgraph/ns#purpose"  # purpose
     qualifier = "https://w3id.org/stackgraph/ns#qualifier"  # qualifier
     quote = "https://w3id.org/stackgraph/ns#quote"  # quoted sentence
     record = "https://w3id.org/stackgraph/ns#record"  # record
     relationKey = "https://w3id.org/stackgraph/ns#relationKey"  # relation key
+    sameAsLoaded = "https://w3id.org/stackgraph/ns#sameAsLoaded"  # same as loaded deal
     scenarioStatus = "https://w3id.org/stackgraph/ns#scenarioStatus"  # scenario status
     schemeOrder = "https://w3id.org/stackgraph/ns#schemeOrder"  # order in its scheme
     sharePercent = "https://w3id.org/stackgraph/ns#sharePercent"  # market share (%)
     sharePrice = "https://w3id.org/stackgraph/ns#sharePrice"  # price per share
     stakePercent = "https://w3id.org/stackgraph/ns#stakePercent"  # stake (%)
     status = "https://w3id.org/stackgraph/ns#status"  # status
+    statusCue = "https://w3id.org/stackgraph/ns#statusCue"  # status cue
     statusMeaning = "https://w3id.org/stackgraph/ns#statusMeaning"  # status meaning
     supersedes = "https://w3id.org/stackgraph/ns#supersedes"  # supersedes
     suppliedItem = "https://w3id.org/stackgraph/ns#suppliedItem"  # supplied item
@@ -163,6 +170,7 @@ class SG:
     supplies = "https://w3id.org/stackgraph/ns#supplies"  # supplies
     target = "https://w3id.org/stackgraph/ns#target"  # target
     value = "https://w3id.org/stackgraph/ns#value"  # value
+    wikidataId = "https://w3id.org/stackgraph/ns#wikidataId"  # Wikidata item
     year = "https://w3id.org/stackgraph/ns#year"  # year
 
 
@@ -332,6 +340,6 @@ ENTITY_KINDS: tuple[EntityKind, ...] = (
 EVIDENCE_KINDS: tuple[EvidenceKind, ...] = (
     EvidenceKind("dataset", SG.DatasetSource, "dataset record"),
     EvidenceKind("editorial", SG.EditorialSource, "editorial estimate"),
-    EvidenceKind("scenario", SG.ScenarioSource, "scenario"),
+    EvidenceKind("scenario", SG.ScenarioSource, "what-if scenario"),
     EvidenceKind("quoted", SG.Source, "quoted source"),
 )
