@@ -346,7 +346,7 @@ class KnowledgeStore:
         self._derived_dirty = False
         self._derived_on = today
         self._set_meta_flag(_META_DERIVED, True)
-        self._set_meta_value(_META_DERIVED_ON, today)
+        self._set_meta_flag(_META_DERIVED_ON, today)
 
     def _source_graphs(self) -> list[str]:
         internal = (DERIVED_GRAPH, META_GRAPH, POLICY_GRAPH)
@@ -415,7 +415,8 @@ class KnowledgeStore:
         )
         return any(q.object.value == "true" for q in quads)
 
-    def _set_meta_flag(self, predicate: str, value: bool) -> None:
+    def _set_meta_flag(self, predicate: str, value: bool | str) -> None:
+        """Record a bookkeeping value (a flag, or the day the derived properties are of) in a persistent store."""
         if self.path is None:
             return
         meta = ox.NamedNode(META_GRAPH)
@@ -428,14 +429,6 @@ class KnowledgeStore:
         for quad in self._store.quads_for_pattern(meta, ox.NamedNode(predicate), None, meta):
             return str(quad.object.value)
         return None
-
-    def _set_meta_value(self, predicate: str, value: str) -> None:
-        if self.path is None:
-            return
-        meta = ox.NamedNode(META_GRAPH)
-        for quad in list(self._store.quads_for_pattern(meta, ox.NamedNode(predicate), None, meta)):
-            self._store.remove(quad)
-        self._store.add(ox.Quad(meta, ox.NamedNode(predicate), ox.Literal(value), meta))
 
     def _recorded_hash(self, graph: str) -> str | None:
         if self.path is None:
