@@ -25,8 +25,8 @@ from stackgraph.endpoint import SparqlEndpoint
 from stackgraph.entities import Resolver
 from stackgraph.errors import EndpointError
 from stackgraph.projection import ProjectionPolicy, project
-from stackgraph.queries import bind_parameters, list_questions
-from stackgraph.store import KnowledgeStore
+from stackgraph.queries import bind_parameters, list_questions, run_question
+from stackgraph.store import KnowledgeStore, solution_rows
 
 pytestmark = pytest.mark.server
 
@@ -145,8 +145,8 @@ def _wait_until_up(process: subprocess.Popen, url: str, log: Path) -> None:
     pytest.skip(f"virtuoso-t did not answer on {url} within 120 s: {log.read_text(errors='replace')[-800:]}")
 
 
-def _rows(store, sparql: str, bindings: dict | None = None) -> Counter:
-    return Counter(tuple(sorted(row.items())) for row in store.select(sparql, bindings))
+def _rows(store, question, bindings: dict | None = None) -> Counter:
+    return Counter(tuple(sorted(row.items())) for row in solution_rows(run_question(store, question, bindings)))
 
 
 def test_the_server_holds_the_same_graphs(virtuoso: str, local_store: KnowledgeStore) -> None:
@@ -170,7 +170,7 @@ def test_questions_give_the_same_answers(virtuoso: str, local_store: KnowledgeSt
     question = next(q for q in list_questions() if q.name == name)
     bindings = bind_parameters(question, QUESTIONS[name], Resolver(local_store))
     remote = SparqlEndpoint(virtuoso)
-    assert _rows(remote, question.text, bindings) == _rows(local_store, question.text, bindings)
+    assert _rows(remote, question, bindings) == _rows(local_store, question, bindings)
 
 
 def test_projection_is_the_same(virtuoso: str, local_store: KnowledgeStore) -> None:

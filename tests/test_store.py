@@ -13,7 +13,8 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from stackgraph.errors import InputError, ParseError, QueryError
-from stackgraph.store import DERIVED_GRAPH, KnowledgeStore, graph_iri
+from stackgraph.storage.dataset import Dataset
+from stackgraph.store import DERIVED_GRAPH, KnowledgeStore, file_graph_iri, graph_iri
 
 PREFIXES = """@prefix sg: <https://w3id.org/stackgraph/ns#> .
 @prefix sgid: <https://w3id.org/stackgraph/id/> .
@@ -96,7 +97,7 @@ def test_parse_error_leaves_the_store_unchanged(tmp_path: Path) -> None:
     with pytest.raises(ParseError):
         store.load_file(other)
     assert _quads(store) == before
-    assert graph_iri("other") not in store.graph_names()
+    assert file_graph_iri(other) not in store.graph_names()
 
 
 def test_quad_format_parse_error_leaves_the_store_unchanged(tmp_path: Path) -> None:
@@ -134,15 +135,15 @@ def test_persistent_store_reopens_without_reparsing(tmp_path: Path, monkeypatch:
     gc.collect()
 
     parsed: list[str] = []
-    original = KnowledgeStore._load_bytes
+    original = Dataset.replace
 
-    def counting(self: KnowledgeStore, payload: bytes, fmt: ox.RdfFormat, graph: str, *, label: str) -> None:
+    def counting(self: Dataset, graph: str, payload: object, fmt: ox.RdfFormat, *, label: str) -> None:
         parsed.append(label)
-        original(self, payload, fmt, graph, label=label)
+        original(self, graph, payload, fmt, label=label)
 
-    monkeypatch.setattr(KnowledgeStore, "_load_bytes", counting)
+    monkeypatch.setattr(Dataset, "replace", counting)
     reopened = KnowledgeStore(folder)
-    assert reopened.load_file(data) == graph_iri("chain")
+    assert reopened.load_file(data) == file_graph_iri(data)
     assert parsed == []  # the recorded hash matched: the file was not parsed again
     assert reopened.select("SELECT ?t WHERE { ?d a sg:Acquisition ; sg:target ?t } ORDER BY ?t") == expected
     assert expected == [{"t": ID + "ChipCo"}, {"t": ID + "Cloud"}]
@@ -296,9 +297,9 @@ def test_optional_leaves_missing_values_unbound(chain_store: KnowledgeStore) -> 
     assert rows == [{"d": ID + "a1", "amount": 120.5}, {"d": ID + "a2"}]
 
 
-def test_graph_clause_names_the_source_file(chain_store: KnowledgeStore) -> None:
+def test_graph_clause_names_the_source_file(chain_store: KnowledgeStore, tmp_path: Path) -> None:
     rows = chain_store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?d a sg:Acquisition } }")
-    assert rows == [{"g": graph_iri("chain")}]
+    assert rows == [{"g": file_graph_iri(tmp_path / "chain.ttl")}]
 
 
 def test_derivation_counts_deals_in_effect_and_scenario_deals_only():

@@ -666,15 +666,13 @@ class _Player:
                 f"{keyword.group(1).upper()} touches other graphs; a sparql-update step may only write the "
                 "scenario graph (write plain INSERT/DELETE without GRAPH, WITH, USING or INTO)",
             )
-        from stackgraph.store import META_GRAPH, PREFIXES
+        from stackgraph.store import PREFIXES
 
         self.store.ensure_derived()
         graph_node = ox.NamedNode(self.scenario.graph_iri)
         before: set[ox.Triple] = set()
         scenario_triples: set[ox.Triple] = set()
         for quad in self.store.raw.quads_for_pattern(None, None, None, None):
-            if quad.graph_name == ox.NamedNode(META_GRAPH):
-                continue
             triple = ox.Triple(quad.subject, quad.predicate, quad.object)
             before.add(triple)
             if quad.graph_name == graph_node:
