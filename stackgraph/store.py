@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from stackgraph.errors import InputError, QueryError, StoreError
+from stackgraph.errors import InputError, QueryError, StoreBusyError, StoreError
 from stackgraph.resources import ontology_path, queries_dir, shipped_graph_paths
 from stackgraph.storage.dataset import Dataset
 from stackgraph.storage.folder import StoreFolder
@@ -239,7 +239,12 @@ class KnowledgeStore:
         if self._data.unchanged(graph, resolved):
             return graph
         with self._data.batch():
-            self._data.writable()
+            try:
+                self._data.writable()
+            except StoreError as error:
+                if isinstance(error, StoreBusyError):
+                    raise
+                raise StoreError(f"{error}, and {file} is new or changed since it was loaded into it") from None
             if self._data.unchanged(graph, resolved):  # another process loaded it meanwhile
                 return graph
             try:
@@ -327,7 +332,10 @@ class KnowledgeStore:
             raise self._read_failure(error) from None
         except (ValueError, TypeError) as error:
             raise QueryError(f"query failed: {error}") from None
-        except RuntimeError as error:  # e.g. a substituted variable that the SELECT does not project
+        except RuntimeError as error:
+            if str(error).startswith(("Corruption", "IO error")):  # RocksDB: a damaged store
+                raise self._read_failure(error) from None
+            # e.g. a substituted variable that the SELECT does not project
             raise QueryError(f"query failed: {error} (a bound variable must be in the SELECT clause)") from None
 
     def select(
@@ -336,10 +344,12 @@ class KnowledgeStore:
         bindings: Mapping[str, Any] | None = None,
         *,
         graphs: Sequence[str] | None = None,
+        derived: bool = True,
         with_ontology: bool = False,
     ) -> list[dict[str, Any]]:
-        """Run a SELECT and return its rows as dicts of plain Python values (unbound variables omitted)."""
-        return solution_rows(self.query(sparql, bindings, graphs=graphs, with_ontology=with_ontology))
+        """Run a SELECT (see :meth:`query`) and return its rows as dicts of plain values (unbound ones omitted)."""
+        rows = self.query(sparql, bindings, graphs=graphs, derived=derived, with_ontology=with_ontology)
+        return solution_rows(rows)
 
     def update(self, sparql: str) -> None:
         """Run a SPARQL Update on the store (never on the source files). Triples it writes without naming a
@@ -418,7 +428,7 @@ class KnowledgeStore:
             return {"use_default_graph_as_union": True}
         return {"default_graph": [ox.NamedNode(g) for g in sorted(chosen)]}
 
-    def _read_failure(self, error: OSError) -> QueryError | StoreError:
+    def _read_failure(self, error: Exception) -> QueryError | StoreError:
         if self.path is None:
             return QueryError(f"query failed: {error}")
         return StoreError(f"the store {self.path} cannot be read ({error}); " + _DAMAGED.format(path=self.path))

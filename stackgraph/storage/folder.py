@@ -181,7 +181,7 @@ class StoreFolder:
                 if not directory.is_dir():
                     raise FileNotFoundError(f"{directory} is missing")
                 return again, ox.Store.read_only(str(directory)), lock
-            except OSError as error:
+            except (OSError, RuntimeError) as error:  # pyoxigraph reports a corrupt database as RuntimeError
                 lock.release()
                 raise StoreError(
                     f"the store {self.path} is damaged ({error}); " + _DELETE_ADVICE.format(path=self.path)
