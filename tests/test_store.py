@@ -13,8 +13,10 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from stackgraph.errors import InputError, ParseError, QueryError
+from stackgraph.resources import queries_dir
 from stackgraph.storage.dataset import Dataset
-from stackgraph.store import DERIVED_GRAPH, KnowledgeStore, file_graph_iri, graph_iri
+from stackgraph.storage.derivation import insert_from_construct
+from stackgraph.store import DERIVED_GRAPH, ONTOLOGY_GRAPH, KnowledgeStore, file_graph_iri, graph_iri
 
 PREFIXES = """@prefix sg: <https://w3id.org/stackgraph/ns#> .
 @prefix sgid: <https://w3id.org/stackgraph/id/> .
@@ -332,3 +334,33 @@ def test_derivation_counts_deals_in_effect_and_scenario_deals_only():
         ("A", "acquires", "E"),  # a scenario deal counts whatever its status
         ("A", "controls", "E"),
     }
+
+
+def test_in_engine_derivation_writes_what_the_construct_builds() -> None:
+    store = KnowledgeStore.with_shipped_graphs()
+    store.ensure_derived()
+    construct = (queries_dir() / "derive_direct.rq").read_text(encoding="utf-8")
+    sources = [g for g in store.graph_names() if g != ONTOLOGY_GRAPH]
+    built = set(store.query(construct, graphs=sources, derived=False))
+    written = {
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in store.raw.quads_for_pattern(None, None, None, ox.NamedNode(DERIVED_GRAPH))
+    }
+    assert written == built and len(built) > 20
+
+
+def test_insert_from_construct_skips_braces_in_comments_strings_and_iris() -> None:
+    construct = (
+        '# a { comment\nPREFIX ex: <urn:ex#>\nCONSTRUCT { ?a ex:p "}{" . ?a ex:q """x } y""" }\n'
+        "WHERE { ?a ex:r ?b # } not the end\n}"
+    )
+    update = insert_from_construct(construct, "urn:g:out", ["urn:g:a", "urn:g:b"])
+    template = '{ ?a ex:p "}{" . ?a ex:q """x } y""" }'
+    assert update.startswith(f"PREFIX ex: <urn:ex#>\nINSERT {{ GRAPH <urn:g:out> {template} }}")
+    assert "USING <urn:g:a>\nUSING <urn:g:b>\nWHERE { ?a ex:r ?b # } not the end\n}" in update
+    store = ox.Store()
+    store.update('INSERT DATA { GRAPH <urn:g:a> { <urn:x> <urn:ex#r> "v" } }')
+    store.update(update)
+    assert len(list(store.quads_for_pattern(None, None, None, ox.NamedNode("urn:g:out")))) == 2
+    with pytest.raises(QueryError, match="CONSTRUCT"):
+        insert_from_construct("SELECT * WHERE { ?s ?p ?o }", "urn:g:out", [])
