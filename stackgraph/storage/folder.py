@@ -20,7 +20,6 @@ the system when a process dies, so a killed writer never leaves the store locked
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import re
@@ -44,6 +43,16 @@ _OURS = re.compile(r"^(manifest\.json|writer\.lock|g\d{6}(\.lock)?|\.manifest\.j
 _DELETE_ADVICE = "delete the folder {path} and it is rebuilt from your files on next use"
 
 
+def _flock(fd: int, exclusive: bool, wait: bool = True) -> None:
+    """``flock`` the file; raises ``BlockingIOError`` when ``wait`` is false and another process holds it."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        raise StoreError("a persistent store needs POSIX file locks (Linux, macOS, BSD)") from None
+    operation = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+    fcntl.flock(fd, operation if wait else operation | fcntl.LOCK_NB)
+
+
 class ReaderLock:
     """A shared lock on one generation, held while a process reads it (released by :meth:`release`)."""
 
@@ -56,7 +65,7 @@ class ReaderLock:
             except OSError:
                 continue
         if self._fd is not None:  # a read-only folder whose lock file is gone: read without a lock
-            fcntl.flock(self._fd, fcntl.LOCK_SH)
+            _flock(self._fd, exclusive=False)
 
     def release(self) -> None:
         """Let go of the lock (idempotent)."""
@@ -83,7 +92,7 @@ class WriterLock:
         except OSError as error:
             raise StoreError(f"the store {folder} cannot be written ({error.strerror})") from None
         try:
-            fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _flock(self._fd, exclusive=True, wait=False)
         except BlockingIOError:
             holder = _read_holder(self._fd)
             os.close(self._fd)
@@ -227,7 +236,7 @@ class StoreFolder:
             except OSError:
                 continue
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                _flock(fd, exclusive=True, wait=False)
             except BlockingIOError:
                 os.close(fd)
                 continue  # a reader still has it open: a later writer deletes it
