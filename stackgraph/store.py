@@ -172,7 +172,8 @@ class KnowledgeStore:
         """
         current = {file_graph(p)[0]: p for p in [ontology_path(), *shipped_graph_paths()]}
         reload: list[tuple[Path, Source]] = []
-        missing = []
+        gone: list[str] = []  # shipped graphs this version of stackgraph no longer ships
+        missing: list[str] = []
         for source in list(self._data.manifest.sources.values()):
             state, record = source.check()
             if state == "same":
@@ -181,25 +182,25 @@ class KnowledgeStore:
                 if source.graph in current:
                     reload.append((current[source.graph], source))
                 else:
-                    reload.append((Path(), source))
+                    gone.append(source.graph)
             elif state == "missing":
                 missing.append(source.label)
             else:
                 reload.append((Path(source.label), source))
         if missing:
+            one = len(missing) == 1
             raise InputError(
-                f"the store {self.path} holds {', '.join(missing)}, which no longer exist"
-                + ("s" if len(missing) == 1 else "")
-                + f"; restore {'it' if len(missing) == 1 else 'them'}, or delete the folder {self.path} to start "
-                "afresh (a store only keeps what it parsed from your files)"
+                f"the store {self.path} was loaded from {', '.join(missing)}, which no longer exist"
+                + ("s; restore it" if one else "; restore them")
+                + f", or delete the folder {self.path} to start afresh (a store only keeps what it parsed from "
+                "your files)"
             )
-        if not reload:
+        if not (reload or gone):
             return
         with self.batch():
+            for graph in gone:
+                self.remove_graph(graph)
             for file, source in reload:
-                if file == Path():
-                    self.remove_graph(source.graph)
-                    continue
                 self.load_file(file, graph=source.graph)
                 if source.kind == "file":
                     self.notices.append(f"reloaded {file}: it changed since it was loaded into the store {self.path}")

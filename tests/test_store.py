@@ -364,3 +364,12 @@ def test_insert_from_construct_skips_braces_in_comments_strings_and_iris() -> No
     assert len(list(store.quads_for_pattern(None, None, None, ox.NamedNode("urn:g:out")))) == 2
     with pytest.raises(QueryError, match="CONSTRUCT"):
         insert_from_construct("SELECT * WHERE { ?s ?p ?o }", "urn:g:out", [])
+
+
+def test_load_file_reports_its_progress_in_bytes(tmp_path: Path) -> None:
+    path = _write(tmp_path, "chain.ttl", CHAIN + "".join(f'sgid:X{i} rdfs:label "x{i}" .\n' for i in range(5000)))
+    seen: list[tuple[int, int]] = []
+    KnowledgeStore().load_file(path, progress=lambda done, total: seen.append((done, total)))
+    size = path.stat().st_size
+    assert len(seen) > 1 and seen[-1] == (size, size)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen) and {total for _, total in seen} == {size}

@@ -23,7 +23,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from stackgraph.errors import StoreError
+from stackgraph.errors import QueryError, StoreError
 from stackgraph.storage.derivation import insert_from_construct
 from stackgraph.storage.folder import StoreFolder
 from stackgraph.storage.generations import Generations
@@ -172,7 +172,7 @@ class Dataset:
         except SyntaxError as error:
             raise query_error(sparql, error) from None
         except (OSError, ValueError) as error:
-            raise StoreError(f"update failed: {error}") from None
+            raise QueryError(f"update failed: {error}") from None
         loose = list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
         if loose:
             store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(UPDATES_GRAPH)) for q in loose)
