@@ -93,3 +93,15 @@ def test_store_errors_exit_1_without_a_traceback(tmp_path: Path) -> None:
     (foreign / "notes.txt").write_text("mine", encoding="utf-8")
     result = run("query", "--store", str(foreign), COUNT)
     assert result.exit_code == 2 and "is not a stackgraph store" in result.output
+
+
+def test_a_deleted_file_inside_a_store_is_an_error_not_a_traceback(tmp_path: Path) -> None:
+    data, store = deals_file(tmp_path / "data.ttl", "A"), tmp_path / "store"
+    assert run("query", "--store", str(store), "--graph", str(data), "--no-shipped", COUNT).exit_code == 0
+    (generation,) = [p for p in store.iterdir() if p.is_dir()]
+    for table in generation.glob("*.sst"):
+        table.unlink()
+    for command in (["query", COUNT], ["export", "--format", "ntriples"], ["analyze", "groups"]):
+        result = run(*command, "--store", str(store), "--no-shipped")
+        assert result.exit_code == 1, (command, result.output)
+        assert "Traceback" not in result.output and f"delete the folder {store}" in result.output, result.output
