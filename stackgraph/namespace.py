@@ -19,7 +19,7 @@ SOURCE = Namespace(SOURCE_IRI)
 
 
 class SG(DefinedNamespace):
-    """Terms of the stackgraph ontology (102 terms)."""
+    """Terms of the stackgraph ontology (106 terms)."""
 
     _NS = Namespace(SG_IRI)
     _fail = True
@@ -92,6 +92,7 @@ class SG(DefinedNamespace):
     develops: URIRef  # develops
     effectiveDate: URIRef  # effective
     endDate: URIRef  # ended
+    extractionConfidence: URIRef  # extraction confidence
     feeds: URIRef  # feeds
     figureOf: URIRef  # figure of
     headquarters: URIRef  # headquarters country
@@ -110,15 +111,18 @@ class SG(DefinedNamespace):
     partner: URIRef  # partner
     partnersWith: URIRef  # partners with
     party: URIRef  # party
+    possibleUpdateOf: URIRef  # possible update of
     product: URIRef  # product, service or facility
     purpose: URIRef  # purpose
     qualifier: URIRef  # qualifier
     quote: URIRef  # quoted sentence
     record: URIRef  # record
+    sameAsLoaded: URIRef  # same as loaded deal
     sharePercent: URIRef  # market share (%)
     sharePrice: URIRef  # price per share
     stakePercent: URIRef  # stake (%)
     status: URIRef  # status
+    statusCue: URIRef  # status cue
     supersedes: URIRef  # supersedes
     suppliedItem: URIRef  # supplied item
     supplier: URIRef  # supplier
