@@ -6,3 +6,5 @@ persistent store as immutable generations (one pyoxigraph directory each) behind
 ``manifest.json``, with a writer lock that names its holder and shared locks for readers.
 :class:`stackgraph.store.KnowledgeStore` is built on both; nothing else needs them.
 """
+
+__all__: list[str] = []  # the modules are the interface: records, folder, generations, dataset, derivation, sparql

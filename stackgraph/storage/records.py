@@ -203,6 +203,9 @@ class Manifest:
                     "delete the store folder and it is rebuilt from your files"
                 )
             sources = {graph: Source(**record) for graph, record in data["graphs"].items()}
+            unknown = sorted({source.kind for source in sources.values()} - set(KINDS))
+            if unknown:
+                raise ValueError(f"unknown graph kind {unknown[0]!r}")
             return cls(data["generation"], sources, data.get("derivation"), int(data.get("derived_triples", 0)))
         except StoreError:
             raise
