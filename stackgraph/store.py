@@ -39,7 +39,15 @@ from stackgraph.storage.records import (
     file_graph,
     graph_iri,
 )
-from stackgraph.storage.sparql import PREFIXES, as_term, query_error, solution_rows, to_python
+from stackgraph.storage.sparql import (
+    FILE_FORMATS,
+    PREFIXES,
+    RDF_FORMATS,
+    as_term,
+    query_error,
+    solution_rows,
+    to_python,
+)
 
 if TYPE_CHECKING:
     import rdflib
@@ -55,29 +63,6 @@ __all__ = [
     "solution_rows",
     "to_python",
 ]
-
-_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".turtle": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-    ".n3": ox.RdfFormat.N3,
-}
-
-_EXPORT_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "json-ld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
 
 _DAMAGED = "delete the folder {path} and it is rebuilt from your files on next use"
 
@@ -142,13 +127,15 @@ class KnowledgeStore:
         *,
         path: str | Path | None = None,
         include_shipped: bool = True,
+        progress: Callable[[Path, int, int], None] | None = None,
     ) -> KnowledgeStore:
         """Open a store holding the ontology, the shipped graphs (unless ``include_shipped`` is false) and
         ``extra`` files. A persistent store re-parses only files that are new or changed since last time, and
-        drops the shipped graphs it holds when ``include_shipped`` is false; all in one generation."""
+        drops the shipped graphs it holds when ``include_shipped`` is false; all in one generation.
+        ``progress(file, bytes_read, file_size)`` is called while a file is parsed."""
         store = cls(path, check_files=False)
         with store.batch():
-            store.refresh()
+            store.refresh(progress=progress)
             store.load_file(ontology_path())
             wanted = shipped_graph_paths() if include_shipped else []
             names = {store.load_file(shipped) for shipped in wanted}
@@ -156,7 +143,7 @@ class KnowledgeStore:
                 if source.kind == "shipped" and graph not in names:
                     store.remove_graph(graph)
             for file in extra:
-                store.load_file(file)
+                store.load_file(file, progress=_for_file(progress, Path(file)))
         return store
 
     @property
@@ -164,29 +151,15 @@ class KnowledgeStore:
         """The underlying pyoxigraph ``Store`` (for benchmarks and power users; read-only when persistent)."""
         return self._data.store
 
-    def refresh(self) -> None:
+    def refresh(self, *, progress: Callable[[Path, int, int], None] | None = None) -> None:
         """Re-check every recorded file (size, time stamp, then SHA-256) and reload the ones that changed.
 
         A shipped graph or the ontology that moved (a reinstalled package) is reloaded from where it is now.
         Raises :class:`InputError` when a user's file recorded in the store no longer exists.
+        ``progress(file, bytes_read, file_size)`` is called while a file is parsed again.
         """
-        current = {file_graph(p)[0]: p for p in [ontology_path(), *shipped_graph_paths()]}
-        reload: list[tuple[Path, Source]] = []
-        gone: list[str] = []  # shipped graphs this version of stackgraph no longer ships
-        missing: list[str] = []
-        for source in list(self._data.manifest.sources.values()):
-            state, record = source.check()
-            if state == "same":
-                self._data.manifest.sources[source.graph] = record
-            elif source.kind in ("ontology", "shipped"):
-                if source.graph in current:
-                    reload.append((current[source.graph], source))
-                else:
-                    gone.append(source.graph)
-            elif state == "missing":
-                missing.append(source.label)
-            else:
-                reload.append((Path(source.label), source))
+        shipped = {file_graph(p)[0]: p for p in [ontology_path(), *shipped_graph_paths()]}
+        reload, gone, missing = self._data.manifest.recheck(shipped)
         if missing:
             one = len(missing) == 1
             raise InputError(
@@ -201,7 +174,7 @@ class KnowledgeStore:
             for graph in gone:
                 self.remove_graph(graph)
             for file, source in reload:
-                self.load_file(file, graph=source.graph)
+                self.load_file(file, graph=source.graph, progress=_for_file(progress, file))
                 if source.kind == "file":
                     self.notices.append(f"reloaded {file}: it changed since it was loaded into the store {self.path}")
 
@@ -229,9 +202,10 @@ class KnowledgeStore:
         file = Path(path)
         if not file.is_file():
             raise InputError(f"{file}: no such file")
-        fmt = _FORMATS.get(file.suffix.lower())
+        fmt = FILE_FORMATS.get(file.suffix.lower())
         if fmt is None:
-            raise InputError(f"{file}: unknown RDF format {file.suffix!r}; use one of {', '.join(sorted(_FORMATS))}")
+            known = ", ".join(sorted(FILE_FORMATS))
+            raise InputError(f"{file}: unknown RDF format {file.suffix!r}; use one of {known}")
         named, kind = file_graph(file)
         graph = _user_graph(graph) if graph is not None else named
         if graph != named:
@@ -260,9 +234,9 @@ class KnowledgeStore:
 
     def load_data(self, data: str | bytes, graph: str, fmt: str = "turtle", *, label: str = "<data>") -> str:
         """Parse RDF text into the named graph ``graph`` (replacing it). ``fmt`` is an export-format name."""
-        rdf_format = _EXPORT_FORMATS.get(fmt)
+        rdf_format = RDF_FORMATS.get(fmt)
         if rdf_format is None:
-            raise InputError(f"unknown RDF format {fmt!r}; use one of {', '.join(sorted(_EXPORT_FORMATS))}")
+            raise InputError(f"unknown RDF format {fmt!r}; use one of {', '.join(sorted(RDF_FORMATS))}")
         payload = data.encode("utf-8") if isinstance(data, str) else data
         digest = hashlib.sha256(payload).hexdigest()
         graph = _user_graph(graph)
@@ -368,9 +342,9 @@ class KnowledgeStore:
         """Serialise the loaded graphs (the ontology included) or the given ones as ``turtle``, ``ntriples``,
         ``json-ld``, ``nquads``, ``trig`` or ``rdfxml``. Triple formats merge the graphs; quad formats keep
         them apart."""
-        rdf_format = _EXPORT_FORMATS.get(fmt)
+        rdf_format = RDF_FORMATS.get(fmt)
         if rdf_format is None:
-            raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(sorted(_EXPORT_FORMATS))}")
+            raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(sorted(RDF_FORMATS))}")
         if derived:
             self.ensure_derived()
         chosen = set(graphs) if graphs is not None else set(self.graph_names())
@@ -435,6 +409,10 @@ class KnowledgeStore:
         return StoreError(f"the store {self.path} cannot be read ({error}); " + _DAMAGED.format(path=self.path))
 
 
+def _for_file(progress: Callable[[Path, int, int], None] | None, file: Path) -> Callable[[int, int], None] | None:
+    return None if progress is None else lambda done, total: progress(file, done, total)
+
+
 def _user_graph(graph: str) -> str:
     if graph == DERIVED_GRAPH:
         raise InputError(f"{DERIVED_GRAPH} holds the derived direct properties; load data into another graph")
@@ -446,6 +424,8 @@ def open_store(
     *,
     path: str | Path | None = None,
     include_shipped: bool = True,
+    progress: Callable[[Path, int, int], None] | None = None,
 ) -> KnowledgeStore:
-    """Open the knowledge store the CLI and API use: ontology + shipped graphs + ``extra`` files."""
-    return KnowledgeStore.with_shipped_graphs(extra, path=path, include_shipped=include_shipped)
+    """Open the knowledge store the CLI and API use: ontology + shipped graphs + ``extra`` files (see
+    :meth:`KnowledgeStore.with_shipped_graphs`)."""
+    return KnowledgeStore.with_shipped_graphs(extra, path=path, include_shipped=include_shipped, progress=progress)

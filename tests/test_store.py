@@ -373,3 +373,12 @@ def test_load_file_reports_its_progress_in_bytes(tmp_path: Path) -> None:
     size = path.stat().st_size
     assert len(seen) > 1 and seen[-1] == (size, size)
     assert [done for done, _ in seen] == sorted(done for done, _ in seen) and {total for _, total in seen} == {size}
+
+
+def test_open_store_reports_progress_per_file(tmp_path: Path) -> None:
+    first, second = _write(tmp_path, "a.ttl", CHAIN), _write(tmp_path, "b.ttl", PREFIXES + 'sgid:B rdfs:label "B" .')
+    seen: dict[Path, tuple[int, int]] = {}
+    KnowledgeStore.with_shipped_graphs(
+        [first, second], include_shipped=False, progress=lambda file, done, total: seen.update({file: (done, total)})
+    )
+    assert seen == {first: (len(CHAIN.encode()),) * 2, second: (second.stat().st_size,) * 2}

@@ -27,7 +27,7 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -180,6 +180,32 @@ class Manifest:
     sources: dict[str, Source] = field(default_factory=dict)
     derivation: str | None = None
     derived_triples: int = 0
+
+    def recheck(self, shipped: Mapping[str, Path]) -> tuple[list[tuple[Path, Source]], list[str], list[str]]:
+        """Check every recorded file (:meth:`Source.check`); return what to reload, drop and report.
+
+        ``shipped`` maps the fixed graph names of this installation's ontology and shipped graphs to their files.
+        Returns ``(reload, gone, missing)``: the files to parse again with their records (changed files, and
+        shipped graphs that changed or moved), the shipped graphs this installation no longer ships, and the
+        user's files that no longer exist. Records found unchanged take the time stamp they have now.
+        """
+        reload: list[tuple[Path, Source]] = []
+        gone: list[str] = []
+        missing: list[str] = []
+        for source in list(self.sources.values()):
+            state, record = source.check()
+            if state == "same":
+                self.sources[source.graph] = record
+            elif source.kind in ("ontology", "shipped"):
+                if source.graph in shipped:
+                    reload.append((shipped[source.graph], source))
+                else:
+                    gone.append(source.graph)
+            elif state == "missing":
+                missing.append(source.label)
+            else:
+                reload.append((Path(source.label), source))
+        return reload, gone, missing
 
     def to_json(self) -> str:
         """Serialise (sorted keys, so equal manifests are equal files)."""

@@ -1,4 +1,4 @@
-"""The store's side of SPARQL with pyoxigraph: standard prefixes, terms to and from Python, readable errors.
+"""The store's side of RDF and SPARQL with pyoxigraph: formats, standard prefixes, terms to and from Python, errors.
 
 Examples
 --------
@@ -19,7 +19,16 @@ import pyoxigraph as ox
 from stackgraph.errors import ParseError, QueryError
 from stackgraph.namespace import ID_IRI, SG_IRI, SOURCE_IRI
 
-__all__ = ["PREFIXES", "as_term", "parse_error", "query_error", "solution_rows", "to_python"]
+__all__ = [
+    "FILE_FORMATS",
+    "PREFIXES",
+    "RDF_FORMATS",
+    "as_term",
+    "parse_error",
+    "query_error",
+    "solution_rows",
+    "to_python",
+]
 
 PREFIXES: dict[str, str] = {
     "sg": SG_IRI,
@@ -35,6 +44,31 @@ PREFIXES: dict[str, str] = {
     "schema": "https://schema.org/",
     "dcterms": "http://purl.org/dc/terms/",
     "foaf": "http://xmlns.com/foaf/0.1/",
+}
+
+#: RDF formats by file suffix.
+FILE_FORMATS: dict[str, ox.RdfFormat] = {
+    ".ttl": ox.RdfFormat.TURTLE,
+    ".turtle": ox.RdfFormat.TURTLE,
+    ".nt": ox.RdfFormat.N_TRIPLES,
+    ".nq": ox.RdfFormat.N_QUADS,
+    ".trig": ox.RdfFormat.TRIG,
+    ".jsonld": ox.RdfFormat.JSON_LD,
+    ".json": ox.RdfFormat.JSON_LD,
+    ".rdf": ox.RdfFormat.RDF_XML,
+    ".owl": ox.RdfFormat.RDF_XML,
+    ".xml": ox.RdfFormat.RDF_XML,
+    ".n3": ox.RdfFormat.N3,
+}
+
+#: RDF formats by the names the API and CLI use.
+RDF_FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "json-ld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
 }
 
 _QUERY_POSITION = re.compile(r"error at (\d+):(\d+)")
