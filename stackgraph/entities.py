@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from stackgraph.errors import InputError
+from stackgraph.errors import InputError, UnknownEntityError
 from stackgraph.namespace import ID_IRI, SG_IRI, SOURCE_IRI
 from stackgraph.naming import concept_key, resolve_name
 from stackgraph.resources import queries_dir
@@ -43,6 +43,7 @@ KINDS: dict[str, str] = {
 NAME_INDEXES = ("entity", "layer", "status", "deal")
 
 _WHAT = {"entity": "entity", "layer": "layer", "status": "deal status", "deal": "deal"}
+_CLOSED_LISTS = frozenset({"status", "layer"})
 _PREFIXES = {"sg": SG_IRI, "sgid": ID_IRI, "src": SOURCE_IRI}
 
 
@@ -212,4 +213,11 @@ class Resolver:
         prefix, _, local = name.strip().partition(":")
         if local and prefix in _PREFIXES and _PREFIXES[prefix] + local in names:
             return _PREFIXES[prefix] + local
-        return resolve_name(name, names, what=_WHAT[kind])
+        try:
+            return resolve_name(name, names, what=_WHAT[kind])
+        except UnknownEntityError as error:
+            if kind not in _CLOSED_LISTS or error.known:
+                raise
+            # a short closed list: name every valid choice (by its key, in the scheme's order of the index)
+            keys = sorted({concept_key(iri) for iri in names})
+            raise UnknownEntityError(error.name, error.suggestions, _WHAT[kind], known=keys) from None

@@ -60,22 +60,30 @@ class QueryError(StackgraphError):
 
 
 class UnknownEntityError(StackgraphError):
-    """A name matches no entity in the graph; ``suggestions`` holds the closest known names."""
+    """A name matches no entity in the graph; ``suggestions`` holds the closest known names.
 
-    def __init__(self, name: str, suggestions: Sequence[str] = (), what: str = "entity") -> None:
+    ``known``, for a short closed list (deal statuses, questions), names every valid choice in the message.
+    """
+
+    def __init__(
+        self, name: str, suggestions: Sequence[str] = (), what: str = "entity", known: Sequence[str] = ()
+    ) -> None:
         self.name = name
         self.suggestions = list(suggestions)
+        self.known = list(known)
         message = f"unknown {what} {name!r}"
         if self.suggestions:
             message += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
+        if self.known:
+            message += f" (one of: {', '.join(self.known)})"
         super().__init__(message)
 
 
 class UnknownQuestionError(UnknownEntityError):
-    """A name matches no question in the SPARQL question library."""
+    """A name matches no question in the SPARQL question library; the message lists the known questions."""
 
-    def __init__(self, name: str, suggestions: Sequence[str] = ()) -> None:
-        super().__init__(name, suggestions, what="question")
+    def __init__(self, name: str, suggestions: Sequence[str] = (), known: Sequence[str] = ()) -> None:
+        super().__init__(name, suggestions, what="question", known=known)
 
 
 class ValidationError(StackgraphError):

@@ -19,7 +19,7 @@ SOURCE = Namespace(SOURCE_IRI)
 
 
 class SG(DefinedNamespace):
-    """Terms of the stackgraph ontology (106 terms)."""
+    """Terms of the stackgraph ontology (110 terms)."""
 
     _NS = Namespace(SG_IRI)
     _fail = True
@@ -85,6 +85,7 @@ class SG(DefinedNamespace):
     asOf: URIRef  # as of
     controls: URIRef  # controls
     counterparty: URIRef  # counterparty
+    crunchbasePermalink: URIRef  # Crunchbase permalink
     currency: URIRef  # currency
     customer: URIRef  # customer
     description: URIRef  # description
@@ -92,6 +93,7 @@ class SG(DefinedNamespace):
     develops: URIRef  # develops
     effectiveDate: URIRef  # effective
     endDate: URIRef  # ended
+    externalId: URIRef  # external identifier
     extractionConfidence: URIRef  # extraction confidence
     feeds: URIRef  # feeds
     figureOf: URIRef  # figure of
@@ -103,6 +105,7 @@ class SG(DefinedNamespace):
     investor: URIRef  # investor
     investsIn: URIRef  # invests in
     issuer: URIRef  # issuer
+    lei: URIRef  # LEI
     market: URIRef  # market
     metric: URIRef  # metric
     operatesIn: URIRef  # operates in
@@ -129,4 +132,5 @@ class SG(DefinedNamespace):
     supplies: URIRef  # supplies
     target: URIRef  # target
     value: URIRef  # value
+    wikidataId: URIRef  # Wikidata item
     year: URIRef  # year

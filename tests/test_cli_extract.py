@@ -185,12 +185,19 @@ def test_outputs_never_overwrite_inputs_or_loaded_graphs(tmp_path: Path, article
     shipped = shipped_graph_paths()[0]
     before = shipped.read_bytes()
     code, _stdout, stderr = run("extract", str(article), "--title", "T", "-o", str(shipped))
-    assert code == 2 and "is one of the inputs or loaded graphs" in stderr
+    assert code == 2 and f"refusing to write {shipped} (-o): it is a graph shipped with stackgraph" in stderr
     assert shipped.read_bytes() == before
     mine = tmp_path / "mine.ttl"
     mine.write_text("")
     code, _stdout, stderr = run("extract", str(article), "--title", "T", "--graph", str(mine), "-o", str(mine))
-    assert code == 2 and "is one of the inputs" in stderr
+    assert code == 2 and "it is an input of this command (--graph)" in stderr
+    notes = tmp_path / "notes.md"
+    notes.write_text(article.read_text())
+    code, _stdout, stderr = run(
+        "extract", str(notes), "--title", "T", "-o", str(tmp_path / "c.ttl"), "--table", str(notes)
+    )
+    assert code == 2 and "(--table): it is an article this command reads" in stderr
+    assert notes.read_text() == article.read_text()
 
 
 def test_usage_errors(tmp_path: Path, article: Path) -> None:

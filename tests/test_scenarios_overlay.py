@@ -151,10 +151,10 @@ def test_sparql_update_writes_only_the_scenario_graph() -> None:
 @pytest.mark.parametrize(
     ("update", "message"),
     [
-        ("INSERT DATA { GRAPH <urn:x> { <urn:a> <urn:b> <urn:c> } }", "GRAPH touches other graphs"),
-        ("WITH <urn:stackgraph:graph:tiny> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "WITH touches other graphs"),
-        ("DROP ALL", "DROP touches other graphs"),
-        ("LOAD <http://example.org/x.ttl>", "LOAD touches other graphs"),
+        ("INSERT DATA { GRAPH <urn:x> { <urn:a> <urn:b> <urn:c> } }", "GRAPH <urn:x> writes a named graph"),
+        ("WITH <urn:stackgraph:graph:tiny> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "WITH <urn:stackgraph:graph:tiny>"),
+        ("DROP ALL", "DROP manages whole graphs"),
+        ("LOAD <http://example.org/x.ttl>", "LOAD would fetch <http://example.org/x.ttl> from the network"),
         ("DELETE WHERE { sgid:A rdfs:label ?l }", "deletes 1 triple"),
         ("INSERT DATA { sgid:A rdfs:label 'x' ", "SPARQL syntax error"),
     ],

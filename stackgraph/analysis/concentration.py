@@ -18,6 +18,7 @@ import networkx as nx
 
 from stackgraph.analysis._common import Table, label_of, rounded
 from stackgraph.analysis.control import control_graph, ultimate_parents
+from stackgraph.analysis.shares import graph_share_problems
 
 __all__ = [
     "DOMINANT_SHARE",
@@ -179,6 +180,10 @@ def market_concentration(
 ) -> tuple[MarketConcentration, ...]:
     """Return the concentration of every market with known shares in ``G.graph["market_positions"]``.
 
+    A market-year whose shares fail the checks of :mod:`stackgraph.analysis.shares` (above 100 %, two shares for
+    one holder, holders of mixed kinds) is left out; shares within the rounding tolerance above 100 % are scaled
+    to 100 %. So the HHI is never above 10,000.
+
     Parameters
     ----------
     G : networkx.MultiDiGraph
@@ -200,8 +205,12 @@ def market_concentration(
     [('chips', 4500.0, 'highly concentrated')]
     """
     positions = G.graph.get("market_positions") or []
+    # market-years whose shares cannot all be true (stackgraph.analysis.shares) get no HHI
+    failing = {(p.market, p.year) for p in graph_share_problems(G)}
     by_market: dict[str, dict[int | None, list[Mapping[str, Any]]]] = {}
     for position in positions:
+        if (position["market"], position.get("year")) in failing:
+            continue
         by_market.setdefault(position["market"], {}).setdefault(position.get("year"), []).append(position)
     if not by_market:
         return ()
@@ -233,6 +242,9 @@ def market_concentration(
         latest: dict[str, float] = {}
         for position in years[chosen_year]:
             latest[position["holder"]] = float(position["share"])  # one share per holder and year
+        known = sum(latest.values())
+        if known > 100:  # within the rounding tolerance: scaled to 100 %, so the HHI stays within 10,000
+            latest = {holder: share * 100 / known for holder, share in latest.items()}
         for holder, share in latest.items():
             group = group_of(holder)
             totals[group] = totals.get(group, 0.0) + share

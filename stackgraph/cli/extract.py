@@ -6,7 +6,8 @@ from pathlib import Path
 
 import click
 
-from stackgraph.cli._common import StoreOptions, UsageFailure, handle_errors, store_options, write_output
+from stackgraph.cli._common import StoreOptions, UsageFailure, check_outputs, handle_errors, store_options, write_output
+from stackgraph.outputs import Input
 
 __all__ = ["extract"]
 
@@ -79,14 +80,25 @@ def extract(
     candidates graph (-o, Turtle; load it with --graph) and a review table; mark each row accept, reject or
     correct, then run `stackgraph extract --review TABLE -o accepted.ttl`. Nothing is written on an error.
     """
-    from stackgraph.extract.workflow import check_outputs, extract_files, review_file, table_format, write_candidates
+    from stackgraph.extract.workflow import (
+        article_files,
+        default_candidates,
+        extract_files,
+        review_file,
+        table_format,
+        write_candidates,
+    )
 
     if review is not None:
         if articles:
             raise UsageFailure("--review reads a reviewed table; give no articles with it")
         if output is None:
             raise UsageFailure("--review needs -o/--output: the accepted graph to write (.ttl)")
-        check_outputs([output], [review, *([candidates] if candidates else []), *store_opts.graphs])
+        reads = [
+            Input(review, "the review table this command reads"),
+            Input(candidates or default_candidates(review), "the candidates graph this command reads"),
+        ]
+        check_outputs({"-o": output}, store_opts, reads)
         outcome = review_file(review, candidates, store_opts.open())
         from stackgraph.extract.output import serialize
 
@@ -108,7 +120,10 @@ def extract(
 
     table_path = table or output.with_name(output.stem + ".review.csv")
     table_format(table_path)
-    check_outputs([output, table_path], [*articles, *store_opts.graphs])
+    files = article_files(articles)
+    reads = [Input(path, "an article this command reads") for path in files]
+    reads += [Input(path.with_suffix(".toml"), "an article's facts (sidecar)") for path in files]
+    check_outputs({"-o": output, "--table": table_path}, store_opts, reads)
     defaults = Source(title or "", publisher=publisher, date=date, url=url)
     extractions = extract_files(articles, defaults, store_opts.open(), max_bytes=max_bytes)
     sentences = sum(e.sentences for e in extractions)

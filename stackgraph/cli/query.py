@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 
-from stackgraph.cli._common import StoreOptions, UsageFailure, handle_errors, store_options, write_output
+from stackgraph.cli._common import (
+    Progress,
+    StoreOptions,
+    UsageFailure,
+    check_outputs,
+    handle_errors,
+    store_options,
+    write_output,
+)
+from stackgraph.outputs import Input
 
 __all__ = ["entities", "query"]
 
@@ -96,8 +106,11 @@ def query(
       stackgraph query 'SELECT ?t WHERE { ?d a sg:Acquisition ; sg:target ?t }'
     """
     from stackgraph.queries import bind_parameters, load_question, run_question
-    from stackgraph.results import format_result
+    from stackgraph.results import Written, write_result
 
+    check_outputs(
+        {"-o": output}, store_opts, [Input(query_file, "the query file this command reads (-f)")] if query_file else []
+    )
     if list_only:
         write_output(_list_questions(), output)
         return
@@ -114,7 +127,7 @@ def query(
         if not query_file.is_file():
             raise UsageFailure(f"{query_file}: no such file")
         try:
-            sparql = query_file.read_text(encoding="utf-8")
+            sparql = query_file.read_text(encoding="utf-8-sig")  # a byte-order mark is not part of the query
         except (OSError, UnicodeDecodeError) as error:
             raise UsageFailure(f"{query_file}: cannot read: {error}") from None
     elif query_text is not None and _QUESTION_NAME.match(query_text.strip()):
@@ -130,7 +143,20 @@ def query(
         result = store.query(sparql, dict(values) or None, derived=not no_derived, with_ontology=with_ontology)
     from stackgraph.store import PREFIXES
 
-    write_output(format_result(result, fmt, prefixes=PREFIXES), output)
+    written: list[Written] = []
+    with Progress("Writing the results") as progress:
+
+        def stream(handle: BinaryIO) -> None:
+            size = lambda n: progress(n, None, "bytes")  # noqa: E731
+            written.append(write_result(result, fmt, handle, prefixes=PREFIXES, progress=size))
+
+        write_output(stream, output)
+    if written and written[0].more and output is not None and str(output) != "-":  # on a terminal the table says so
+        click.echo(
+            f"warning: the table shows the first {written[0].rows:,} rows only; use --format csv, tsv or json to "
+            "get them all",
+            err=True,
+        )
 
 
 @click.command()
@@ -154,6 +180,7 @@ def entities(kind: str | None, layer: str | None, fmt: str, output: Path | None,
     from stackgraph.results import compact, format_rows
     from stackgraph.store import PREFIXES
 
+    check_outputs({"-o": output}, store_opts)
     found = list_entities(store_opts.open(), kind=kind, layer=layer)
     if fmt == "json":
         rows = [[e.iri, e.label, e.kind, list(e.layers)] for e in found]

@@ -1,7 +1,8 @@
 """The extract-and-review workflow: articles -> candidates graph + review table; review table -> accepted graph.
 
-Every input is read and checked before anything is written; the outputs are written atomically, and when the
-second cannot be written the first is removed, so an error leaves nothing behind. No loaded graph is written.
+Every input is read and checked before anything is written; the two outputs are written together, both or
+neither (:func:`stackgraph.atomic.atomic_write_all`), so an error leaves nothing behind, and the CLI refuses an
+output that is one of its inputs (:func:`stackgraph.outputs.check_outputs`). No loaded graph is written.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any, Protocol
 
 import pyoxigraph as ox
 
-from stackgraph.atomic import atomic_write
+from stackgraph.atomic import atomic_write_all
 from stackgraph.errors import InputError
 from stackgraph.extract.document import DEFAULT_MAX_BYTES, HTML_SUFFIXES, read_article
 from stackgraph.extract.extractor import Extraction, Extractor, Source
@@ -25,7 +26,6 @@ from stackgraph.extract.review import accepted_graph, read_review, review_rows, 
 __all__ = [
     "ReviewOutcome",
     "article_files",
-    "check_outputs",
     "extract_files",
     "review_file",
     "table_format",
@@ -111,23 +111,6 @@ def extract_files(
     return extractions
 
 
-def check_outputs(outputs: Sequence[str | Path], inputs: Sequence[str | Path]) -> None:
-    """Refuse to write over an input, a loaded graph, a shipped graph, the ontology or the shapes.
-
-    Paths are compared resolved and by inode, so links and other spellings of one file are caught.
-    """
-    from stackgraph.resources import ontology_path, shapes_path, shipped_graph_paths
-
-    protected = [Path(p) for p in inputs] + [*shipped_graph_paths(), ontology_path(), shapes_path()]
-    for output in map(Path, outputs):
-        for other in protected:
-            same = output.resolve() == other.resolve()
-            if not same and output.exists() and other.exists():
-                same = output.samefile(other)
-            if same:
-                raise InputError(f"{output}: is one of the inputs or loaded graphs ({other}); write to another file")
-
-
 def table_format(path: str | Path) -> str:
     """The review table format a file name asks for (``.csv``, ``.json``, ``.md``)."""
     fmt = _TABLE_FORMATS.get(Path(path).suffix.lower())
@@ -146,14 +129,7 @@ def write_candidates(extractions: Sequence[Extraction], output: str | Path, tabl
     fmt = table_format(table_path)
     triples = candidates_graph(extractions)
     rows = review_rows(extractions)
-    existed = target.exists()
-    atomic_write(target, serialize(triples))
-    try:
-        atomic_write(table_path, write_review(rows, fmt))
-    except BaseException:
-        if not existed:
-            target.unlink(missing_ok=True)
-        raise
+    atomic_write_all([(target, serialize(triples)), (table_path, write_review(rows, fmt))])  # both or neither
     return len(rows), len(triples)
 
 

@@ -172,10 +172,10 @@ def load_question(name: str) -> Question:
     --------
     >>> load_question("Deals-By-Status.rq").name
     'deals-by-status'
-    >>> load_question("who-control")
+    >>> load_question("who-control")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    stackgraph.errors.UnknownQuestionError: unknown question 'who-control'; did you mean 'who-controls'?
+    stackgraph.errors.UnknownQuestionError: unknown question 'who-control'; did you mean 'who-controls'? (one of: ...)
     """
     wanted = name.strip().lower().removesuffix(".rq").replace("_", "-")
     files = _files()
@@ -185,7 +185,7 @@ def load_question(name: str) -> Question:
         names = question_names()
         close = difflib.get_close_matches(wanted, names, n=3, cutoff=0.5)
         close += [n for n in names if wanted and wanted in n and n not in close]
-        raise UnknownQuestionError(name, close[:3])
+        raise UnknownQuestionError(name, close[:3], known=names)
     return question
 
 

@@ -46,7 +46,7 @@ from stackgraph.analysis.dependencies import chokepoints, dependencies
 from stackgraph.scenarios.model import Scenario
 
 if TYPE_CHECKING:
-    from stackgraph.scenarios.overlay import Overlay
+    from stackgraph.scenarios.overlay import Overlay, StepProgress
     from stackgraph.store import KnowledgeStore
 
 __all__ = [
@@ -135,6 +135,7 @@ def run_scenario(
     *,
     as_of: str | None = None,
     top: int = 10,
+    progress: StepProgress | None = None,
 ) -> WhatIf:
     """Play ``scenario`` forward on ``store`` (which is not modified) and compare before and after.
 
@@ -149,6 +150,8 @@ def run_scenario(
         Override the scenario's as-of date.
     top : int
         How many centrality ranks to compare.
+    progress : callable, optional
+        ``progress(done, total, summary)`` after each step (see :func:`~stackgraph.scenarios.apply_scenario`).
 
     Examples
     --------
@@ -161,7 +164,7 @@ def run_scenario(
     """
     from stackgraph.scenarios.overlay import apply_scenario
 
-    overlay = apply_scenario(store, scenario, as_of=as_of)
+    overlay = apply_scenario(store, scenario, as_of=as_of, progress=progress)
     before = overlay.project(after=False)
     after = overlay.project(after=True)
     focus = [party for effect in overlay.effects for party in effect.parties]

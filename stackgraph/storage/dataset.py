@@ -170,7 +170,7 @@ class Dataset:
         try:
             store.update(sparql, prefixes=PREFIXES)
         except SyntaxError as error:
-            raise query_error(sparql, error) from None
+            raise query_error(sparql, error, update=True) from None
         except (OSError, ValueError) as error:
             raise QueryError(f"update failed: {error}") from None
         loose = list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))

@@ -20,23 +20,12 @@ WHERE { ?a ex:q ?b }
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from stackgraph.errors import QueryError
+from stackgraph.sparql_text import tokens
 
 __all__ = ["insert_from_construct"]
-
-_TOKEN = re.compile(
-    r"""(?P<comment>\#[^\n]*)
-      | (?P<iri><[^<>"{}|^`\\\s]*>)
-      | (?P<long>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\")
-      | (?P<string>'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-      | (?P<open>\{) | (?P<close>\})
-      | (?P<construct>\bCONSTRUCT\b)
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
 
 
 def insert_from_construct(construct: str, target: str, sources: Sequence[str]) -> str:
@@ -44,27 +33,26 @@ def insert_from_construct(construct: str, target: str, sources: Sequence[str]) -
 
     Raises :class:`QueryError` when the text is not a ``CONSTRUCT { template } WHERE ...`` query.
     """
-    start = template_start = None
+    prologue: list[str] = []
+    start = None
     depth = 0
-    for match in _TOKEN.finditer(construct):
-        kind = match.lastgroup
-        if kind == "construct" and start is None:
-            start = match.start()
-        elif kind == "open" and start is not None:
-            if depth == 0 and template_start is None:
-                template_start = match.start()
+    for token in tokens(construct):  # braces inside comments, strings and IRIs are not the template's
+        if start is None:
+            if token.kind == "name" and token.text.upper() == "CONSTRUCT":
+                start = token.end
+            elif token.kind != "comment":
+                prologue.append(token.text)
+            continue
+        if token.kind == "other" and token.text == "{":
             depth += 1
-        elif kind == "close" and template_start is not None:
+        elif token.kind == "other" and token.text == "}" and depth > 0:
             depth -= 1
             if depth == 0:
-                prologue = _without_comments(construct[:start]).strip()
-                template = construct[template_start : match.end()]
-                where = construct[match.end() :].strip()
+                template = construct[start : token.end].strip()
+                where = construct[token.end :].strip()
                 using = "\n".join(f"USING <{graph}>" for graph in sources)
-                parts = [prologue, f"INSERT {{ GRAPH <{target}> {template} }}", using, where]
+                parts = [" ".join(prologue), f"INSERT {{ GRAPH <{target}> {template} }}", using, where]
                 return "\n".join(part for part in parts if part)
+        elif depth == 0 and token.kind != "comment":
+            break  # CONSTRUCT WHERE { ... } (no template) or not a CONSTRUCT at all
     raise QueryError("the derivation must be a SPARQL 'CONSTRUCT { template } WHERE { ... }' query")
-
-
-def _without_comments(text: str) -> str:
-    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))

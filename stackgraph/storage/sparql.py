@@ -16,8 +16,10 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from stackgraph.errors import ParseError, QueryError
+from stackgraph.display import visible
+from stackgraph.errors import InputError, ParseError, QueryError
 from stackgraph.namespace import ID_IRI, SG_IRI, SOURCE_IRI
+from stackgraph.sparql_text import undeclared_prefix, update_operation
 
 __all__ = [
     "FILE_FORMATS",
@@ -115,7 +117,13 @@ def as_term(value: Any) -> ox.NamedNode | ox.Literal | ox.BlankNode:
         return ox.Literal(value)
     text = str(value)
     if text.startswith("<") and text.endswith(">"):
-        return ox.NamedNode(text[1:-1])
+        try:
+            return ox.NamedNode(text[1:-1])
+        except ValueError as error:
+            raise InputError(
+                f'the value {text!r} is not a valid IRI ({error}); an IRI in <...> has no spaces or <>"{{}}|^`\\ '
+                "(escape them as %20 ...); a prefixed name such as sgid:SpaceX or plain text for a literal also work"
+            ) from None
     prefix, _, local = text.partition(":")
     if local and prefix in PREFIXES and not any(c.isspace() for c in local):
         return ox.NamedNode(PREFIXES[prefix] + local)
@@ -127,16 +135,34 @@ def as_term(value: Any) -> ox.NamedNode | ox.Literal | ox.BlankNode:
 def parse_error(label: str, error: SyntaxError | ValueError) -> ParseError:
     """A parser's error as a :class:`ParseError` naming the file (``label``), line and column."""
     if not isinstance(error, SyntaxError):
-        return ParseError(label, str(error))
+        return ParseError(label, visible(str(error)))
     message = str(error.msg) if error.msg else str(error)
     # ParseError shows the position as file:line:column already; drop pyoxigraph's own wording of it.
     message = re.sub(r"^Parser error (at|between) line [^:]*: ", "", message)
-    return ParseError(label, message, error.lineno, error.offset)
+    if error.lineno in (0, 1) and (error.offset or 0) <= 1 and (message.startswith("\ufeff") or _has_bom(label)):
+        message = "the file starts with a byte-order mark (U+FEFF), which RDF parsers refuse; save it as UTF-8 (no BOM)"
+    return ParseError(label, visible(message), error.lineno, error.offset)
 
 
-def query_error(sparql: str, error: SyntaxError) -> QueryError:
-    """A SPARQL syntax error with the line, the column and a caret under the offending spot."""
+def _has_bom(label: str) -> bool:
+    try:
+        with open(label, "rb") as handle:
+            return handle.read(3) == b"\xef\xbb\xbf"
+    except OSError:
+        return False
+
+
+def query_error(sparql: str, error: SyntaxError, *, update: bool = False) -> QueryError:
+    """A SPARQL syntax error with the line, the column and a caret under the offending spot; an update sent as a
+    query, and an undeclared prefix, are named as such."""
     text = str(error)
+    operation = None if update else update_operation(sparql)
+    if operation is not None:
+        return QueryError(
+            f"this is a SPARQL update ({operation} ...), not a query: queries here only read the graphs (SELECT, "
+            "ASK, CONSTRUCT, DESCRIBE) and never change them; to play a change forward, write it as a what-if "
+            "scenario (a sparql-update step)"
+        )
     match = _QUERY_POSITION.search(text)
     if match:
         line, column = int(match.group(1)), int(match.group(2))
@@ -144,8 +170,16 @@ def query_error(sparql: str, error: SyntaxError) -> QueryError:
         source_line = lines[line - 1] if 0 < line <= len(lines) else ""
         pointer = " " * max(column - 1, 0) + "^"
         message = " ".join(text[match.end() :].lstrip(": ").split())
+        offset = sum(len(x) + 1 for x in sparql.splitlines(keepends=False)[: line - 1]) + column - 1
+        prefix = undeclared_prefix(sparql, offset, PREFIXES) if "Prefix not found" in message else None
+        if prefix is not None:
+            message = (
+                f"unknown prefix '{prefix}:'; declare it with PREFIX {prefix}: <...> "
+                f"(predefined: {', '.join(PREFIXES)})"
+            )
         if len(message) > 160:  # the parser may list every character class it expected
             message = message[:160].rstrip() + " …"
+        message, source_line = visible(message), visible(source_line)
         where = f"SPARQL syntax error at line {line}, column {column}"
         return QueryError(f"{where}: {message}\n  {source_line}\n  {pointer}")
     return QueryError(f"SPARQL syntax error: {text}")
