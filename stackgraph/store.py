@@ -224,12 +224,17 @@ class KnowledgeStore:
                 return graph
             try:
                 stat = file.stat()
-                with file.open("rb") as handle:
-                    reader = HashingReader(handle, stat.st_size, progress)
-                    self._data.replace(graph, reader, fmt, label=str(file))
+                if self._data.persistent or progress is not None:
+                    with file.open("rb") as handle:  # hash exactly the bytes parsed
+                        reader = HashingReader(handle, stat.st_size, progress)
+                        self._data.replace(graph, reader, fmt, label=str(file))
+                    digest: str | None = reader.hexdigest()
+                else:  # nothing outlives the process: the parser reads the file itself, as raw pyoxigraph does
+                    self._data.replace(graph, file, fmt, label=str(file))
+                    digest = None  # a later time stamp then means "changed" (there is no hash to compare)
             except OSError as error:
                 raise InputError(f"{file}: cannot read: {error.strerror}") from None
-            self._data.record(Source(graph, kind, reader.hexdigest(), stat.st_size, resolved, stat.st_mtime_ns))
+            self._data.record(Source(graph, kind, digest, stat.st_size, resolved, stat.st_mtime_ns))
         return graph
 
     def load_data(self, data: str | bytes, graph: str, fmt: str = "turtle", *, label: str = "<data>") -> str:

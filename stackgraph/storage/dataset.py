@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import BinaryIO
 
 import pyoxigraph as ox
@@ -60,6 +61,11 @@ class Dataset:
         self.derived_fresh = True
         if self._disk is not None:
             self._adopt(self._disk.open())
+
+    @property
+    def persistent(self) -> bool:
+        """Whether the graphs live in a store folder (and outlive the process)."""
+        return self._disk is not None
 
     @property
     def store(self) -> ox.Store:
@@ -110,16 +116,17 @@ class Dataset:
         self.manifest.sources[source.graph] = source
         self.derived_fresh = False
 
-    def replace(self, graph: str, data: bytes | BinaryIO, fmt: ox.RdfFormat, *, label: str) -> None:
-        """Parse ``data`` into ``graph`` in place of what it held; a syntax error (a :class:`ParseError` naming
-        ``label``) leaves the store as it was (on disk, the whole unpublished generation is thrown away)."""
+    def replace(self, graph: str, data: bytes | BinaryIO | Path, fmt: ox.RdfFormat, *, label: str) -> None:
+        """Parse ``data`` (bytes, a reader, or a file the parser reads itself) into ``graph`` in place of what it
+        held; a syntax error (a :class:`ParseError` naming ``label``) leaves the store as it was (on disk, the
+        whole unpublished generation is thrown away)."""
         target = ox.NamedNode(graph)
         store = self.writable()
         if fmt.supports_datasets:
             # Quad formats: parse into a scratch store first (the file's own graph names fold into one graph).
             scratch = ox.Store()
             try:
-                scratch.bulk_load(data, fmt, to_graph=target)
+                _bulk_load(scratch, data, fmt, target)
             except (SyntaxError, ValueError) as error:
                 raise parse_error(label, error) from None
             self.remove(graph)
@@ -128,7 +135,7 @@ class Dataset:
         if self._disk is not None:
             self.remove(graph)
             try:
-                self.store.bulk_load(data, fmt, to_graph=target)
+                _bulk_load(self.store, data, fmt, target)
             except (SyntaxError, ValueError) as error:
                 self._abort()
                 raise parse_error(label, error) from None
@@ -138,7 +145,7 @@ class Dataset:
         previous = list(store.quads_for_pattern(None, None, None, target)) if self.has_graph(graph) else []
         self.remove(graph)
         try:
-            store.bulk_load(data, fmt, to_graph=target)
+            _bulk_load(store, data, fmt, target)
         except (SyntaxError, ValueError) as error:
             self.remove(graph)
             store.extend(previous)
@@ -234,6 +241,13 @@ class Dataset:
             return self.manifest.derived_triples * _DERIVED_BYTES_PER_TRIPLE
         source = self.manifest.sources.get(graph)
         return source.size if source is not None else 0
+
+
+def _bulk_load(store: ox.Store, data: bytes | BinaryIO | Path, fmt: ox.RdfFormat, target: ox.NamedNode) -> None:
+    if isinstance(data, Path):
+        store.bulk_load(path=str(data), format=fmt, to_graph=target)
+    else:
+        store.bulk_load(data, fmt, to_graph=target)
 
 
 def _digest(text: str) -> str:
