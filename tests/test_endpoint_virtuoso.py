@@ -126,8 +126,7 @@ def test_questions_give_the_same_answers(virtuoso: str, local_store: KnowledgeSt
     question = next(q for q in list_questions() if q.name == name)
     bindings = bind_parameters(question, QUESTIONS[name], Resolver(local_store))
     remote = SparqlEndpoint(virtuoso)
-    sparql = question.sparql()  # the rules written in for the default policy, as the CLI runs it
-    assert rows(remote, sparql, bindings) == rows(local_store, sparql, bindings)
+    assert rows(remote, question, bindings) == rows(local_store, question, bindings)
 
 
 def test_projection_is_the_same(virtuoso: str, local_store: KnowledgeStore) -> None:

@@ -19,13 +19,17 @@ def run(*args: str):
     return CliRunner().invoke(main, list(args))
 
 
-def test_the_derived_graph_is_the_default_policy_as_of_the_day_it_was_derived() -> None:
+def test_the_derived_graph_is_the_default_policy_as_of_the_day_it_was_derived(monkeypatch) -> None:
+    import stackgraph.store as store_module
+
     store = KnowledgeStore.with_shipped_graphs()
-    store.ensure_derived()
-    assert store._derived_on == date.today().isoformat()
-    store._derived_on = "2000-01-01"  # a store derived on another day is derived again
-    store.ensure_derived()
-    assert store._derived_on == date.today().isoformat()
+    controls = "SELECT ?a ?b WHERE { ?a sg:controls ?b }"
+    assert (ID + "SpaceX", ID + "xAI") in {(r["a"], r["b"]) for r in store.select(controls)}
+    rule = store_module.derivation_query
+    # the next day comes: here, a day in 2020, where the undated acquisition does not count
+    monkeypatch.setattr(store_module, "derivation_query", lambda policy=None: rule(policy or DealPolicy("2020")))
+    assert (ID + "SpaceX", ID + "xAI") not in {(r["a"], r["b"]) for r in store.select(controls)}
+    assert date.today().isoformat() not in store_module.derivation_query()
 
 
 def test_a_policy_query_derives_into_a_scratch_graph_it_drops_after() -> None:

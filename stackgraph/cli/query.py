@@ -65,6 +65,18 @@ def _list_questions() -> str:
     help="Bind a variable through the engine (repeatable). For a question, entities may be given by label, "
     "local name or IRI; for your own query, prefixed names and IRIs become IRIs, anything else a literal.",
 )
+@click.option(
+    "--with-ontology",
+    is_flag=True,
+    help="Let your own query read the ontology too (classes, properties, the layer scheme); the shipped "
+    "questions always do.",
+)
+@click.option(
+    "--no-derived",
+    is_flag=True,
+    help="Your own query reads only the triples loaded, without the derived direct properties (sg:acquires, "
+    "sg:controls, ...).",
+)
 @click.option("--format", "fmt", type=click.Choice(_FORMATS), default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file (atomically).")
 @policy_options
@@ -76,6 +88,8 @@ def query(
     question_name: str | None,
     list_only: bool,
     binds: tuple[str, ...],
+    with_ontology: bool,
+    no_derived: bool,
     fmt: str,
     output: Path | None,
     policy_opts: PolicyOptions,
@@ -85,6 +99,8 @@ def query(
 
     The standard prefixes (sg, sgid, src, rdf, rdfs, owl, xsd, skos, prov, org, schema, dcterms, foaf) are
     predefined. SELECT prints a table (or W3C JSON/CSV/TSV), ASK true/false, CONSTRUCT Turtle.
+    Your query reads the graphs loaded and the derived direct properties, not the ontology (see
+    --with-ontology, --no-derived): with --no-shipped --no-derived it sees exactly the triples of your files.
 
     The direct properties (sg:controls, sg:supplies, ...) are derived from the deals that count: by default
     completed and active deals as of today. --as-of, --status, --undated and --evidence choose other deals, as
@@ -99,7 +115,7 @@ def query(
       stackgraph query uncertain-deals --format json
       stackgraph query 'SELECT ?t WHERE { ?d a sg:Acquisition ; sg:target ?t }'
     """
-    from stackgraph.queries import bind_parameters, load_question
+    from stackgraph.queries import bind_parameters, load_question, run_question
     from stackgraph.results import Written, write_result
 
     check_outputs(
@@ -141,21 +157,24 @@ def query(
                 "--as-of, --status, --undated and --evidence do not apply to it"
             )
         dated = question.depends_on_policy
-        sparql = question.sparql(policy)
-        bindings = bind_parameters(question, values, Resolver(store))
     else:
         dated = policy_opts.given or uses_policy(sparql)
-        sparql = fill(sparql, policy)
-        bindings = dict(values)
-    from stackgraph.store import PREFIXES
-
     if policy_opts.given and store_opts.endpoint is not None:
         raise UsageFailure(
             "--as-of, --status, --undated and --evidence derive the direct properties anew, which a remote "
             "endpoint cannot do: load the data into a local store (--graph or --store)"
         )
     derived_under = {"policy": policy} if policy_opts.given else {}
-    result = store.query(sparql, bindings or None, **derived_under)
+    if question is not None:
+        bindings = bind_parameters(question, values, Resolver(store))
+        result = run_question(store, question, bindings, policy=policy if policy_opts.given else None)
+    else:
+        sparql = fill(sparql, policy)
+        result = store.query(
+            sparql, dict(values) or None, derived=not no_derived, with_ontology=with_ontology, **derived_under
+        )
+    from stackgraph.store import PREFIXES
+
     written: list[Written] = []
     with Progress("Writing the results") as progress:
 

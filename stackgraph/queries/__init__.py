@@ -50,6 +50,7 @@ __all__ = [
     "load_question",
     "parse_question",
     "question_names",
+    "run_question",
 ]
 
 PARAM_KINDS = ("entity", "layer", "status", "deal", "literal")
@@ -292,3 +293,26 @@ def bind_parameters(
         needed = " ".join(f"--bind {p.name}=<{p.kind}>" for p in missing)
         raise InputError(f"question {question.name!r} needs {needed}")
     return bindings
+
+
+def run_question(
+    store: Any, question: Question, bindings: Mapping[str, Any] | None = None, *, policy: DealPolicy | None = None
+) -> Any:
+    """Run ``question`` on ``store`` (a knowledge store or a SPARQL endpoint) with engine ``bindings``, its rules
+    written in for ``policy`` (default: the default deal policy as of today; another policy also derives the
+    direct properties for it, which only a local store can do).
+
+    The questions are written against the ontology -- its class and property hierarchies and the stack-layer
+    scheme -- so they read it beside the data (a plain ``store.query`` of your own SPARQL does not).
+
+    Examples
+    --------
+    >>> from stackgraph.store import KnowledgeStore
+    >>> store = KnowledgeStore.with_shipped_graphs()
+    >>> rows = run_question(store, load_question("entities-by-layer"), {"layer": "sg:Compute"})
+    >>> len(list(rows)) > 0
+    True
+    """
+    if policy is None:
+        return store.query(question.sparql(), bindings or None, with_ontology=True)
+    return store.query(question.sparql(policy), bindings or None, with_ontology=True, policy=policy)
