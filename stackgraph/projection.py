@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import functools
 import gc
-from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -228,7 +227,10 @@ def _project(
             for iri in (_RDFS_LABEL, SG.alias, SG.inLayer)
         ]
         source_kinds = queries.submit("source_kinds", lane=1)
-        derived_from = queries.submit("property_values", property_iri=f"<{_PROV_DERIVED}>", lane=1)
+        # the sources of every deal, for its basis: read beside the deal scans, folded at the end (before the
+        # deals are chosen only when the policy restricts the evidence)
+        derived_from = queries.submit("derived_from", lane=1)
+        scenario = queries.submit("scenario_deals")
         timing = {name: queries.submit("property_values", property_iri=f"<{iri}>") for name, iri in _TIMING.items()}
         supersedes = queries.submit("supersedes")
         values = {name: queries.submit("property_values", property_iri=f"<{iri}>") for name, iri in _VALUE_IRIS.items()}
@@ -242,7 +244,7 @@ def _project(
         G.graph["layers"] = _layers(tsv_rows(layers.result()), keys)
         _add_entities(G, *(tsv_columns(future.result()) for future in entities), keys=keys)
         kind_of = _source_kinds(tsv_rows(source_kinds.result()))
-        basis = _basis(tsv_columns(derived_from.result()), kind_of)
+        basis = _basis(tsv_rows(derived_from.result()), kind_of) if policy.evidence is not None else None
         view = _View(
             policy,
             as_of,
@@ -251,7 +253,8 @@ def _project(
             announced=_first_values(timing["announcedDate"].result()),
             effective=_first_values(timing["effectiveDate"].result()),
             ended=_first_values(timing["endDate"].result()),
-            basis=basis,
+            basis=basis or {},
+            scenario={row[0] for row in tsv_rows(scenario.result()) if row[0] is not None},
         )
         superseding = [(newer, older) for newer, older in tsv_rows(supersedes.result()) if newer and older]
         edges = _DealEdges(G, view.candidates(), view, deferred={older for _, older in superseding})
@@ -265,9 +268,10 @@ def _project(
         edges.hide(hidden)
         if provenance is not None:
             edges.fill_in_provenance(_provenance(tsv_rows(provenance.result())))
+        edges.fill_in_basis(basis if basis is not None else _basis(tsv_rows(derived_from.result()), kind_of))
         edges.add_deferred()
         G.graph["undated"] = view.undated(edges.relation, hidden)
-        G.graph["deal_nodes"] = dict(Counter(edges.relation.values()))
+        G.graph["deal_nodes"] = dict(edges.counts)
         G.graph["market_positions"] = _market_positions(tsv_rows(positions.result()), policy, keys, kind_of)
     return G
 
@@ -488,7 +492,8 @@ class _View:
         announced: dict[str, str],
         effective: dict[str, str],
         ended: dict[str, str],
-        basis: dict[str, tuple[str, ...]],
+        basis: Mapping[str, tuple[str, ...]],
+        scenario: set[str],
     ) -> None:
         self.policy, self.as_of = policy, as_of
         self.status, self.announced, self.effective, self.ended, self.basis = (
@@ -498,7 +503,7 @@ class _View:
             ended,
             basis,
         )
-        self.scenario = {deal for deal, kinds in basis.items() if "scenario" in kinds}
+        self.scenario = scenario
         self.undated_included = policy.undated_rule == "include"
         self.allowed = None if policy.evidence is None else {d for d, kinds in basis.items() if policy.allows(kinds)}
 
@@ -542,15 +547,17 @@ class _View:
             left_out.update(deal for deal in self.undated_deals())
         return left_out
 
-    def undated_deals(self) -> list[str]:
-        """The deals with a status or a scenario origin but neither an effective nor an announced date (or only
-        dates that are not dates)."""
+    def undated_deals(self) -> set[str]:
+        """The deals with a status or a scenario origin but no start date: neither an effective nor an announced
+        date, or one that is not a date (the effective date, else the announced one). Set-wise: dates are few."""
         effective, announced = self.effective, self.announced
-        return [
-            deal
-            for deal in (*self.status, *(d for d in self.scenario if d not in self.status))
-            if rules.date_period(effective.get(deal) or announced.get(deal)) is None
-        ]
+        deals = self.status.keys() | self.scenario if self.scenario else self.status.keys()
+        undated = deals - effective.keys() - announced.keys()
+        bad = {text for text in {*effective.values(), *announced.values()} if rules.date_period(text) is None}
+        if bad:  # a start that is not a date: the effective date's, else (none given) the announced date's
+            starts = {**announced, **effective}
+            undated.update(deal for deal in deals if starts.get(deal) in bad)
+        return undated
 
     def undated(self, with_parties: Mapping[str, str], hidden: set[str]) -> dict[str, Any]:
         """What the policy did with undated deals: ``{"rule": "include"|"exclude", "default": bool, "deals": n}``
@@ -583,12 +590,12 @@ class _DealEdges:
     ) -> None:
         self.G = G
         self.relation: dict[str, str] = {}  # every deal with parties, counted or not -> its (first) relation
+        self.counts: dict[str, int] = {}  # relation -> how many deals with parties draw it, counted or not
         self._deferred_deals = deferred
         self._deferred: list[tuple[str, str, str]] = []
         self._hidden: set[str] = set()
         self._copies: dict[str, list[dict[str, Any]]] = {}  # the dicts of deals' further edges
         announced, effective, ended, scenario = view.announced, view.effective, view.ended, view.scenario
-        basis = view.basis
         # the keys in the order of the projection contract
         self.attributes: dict[str, dict[str, Any]] = {
             deal: {
@@ -607,7 +614,7 @@ class _DealEdges:
                 "sources": (),
                 "source_iris": (),
                 "scenario": deal in scenario if scenario else False,
-                "basis": basis.get(deal, ()),
+                "basis": (),
             }
             for deal, status in candidates
         }
@@ -620,7 +627,9 @@ class _DealEdges:
         known = self.relation
         in_chunk = set(deals)
         earlier = in_chunk.intersection(known)  # also under an earlier relation: an error in the data
-        known.update(dict.fromkeys(in_chunk.difference(known), relation))
+        new = in_chunk.difference(known)
+        known.update(dict.fromkeys(new, relation))
+        self.counts[relation] = self.counts.get(relation, 0) + len(new)
         deferred_deals, deferred = self._deferred_deals, self._deferred
         attributes, copies = self.attributes, self._copies
         succ, pred, new_key_dict = self.G._succ, self.G._pred, self.G.edge_key_dict_factory
@@ -692,6 +701,15 @@ class _DealEdges:
                 for each in (data, *copies.get(deal, ())):
                     each["sources"], each["quotes"], each["source_iris"] = sources, quotes, source_iris
 
+    def fill_in_basis(self, basis: Mapping[str, tuple[str, ...]]) -> None:
+        """Set each counted deal's ``basis`` (the evidence kinds of its sources; ``()`` when it has none)."""
+        attributes, copies = self.attributes, self._copies
+        for deal in attributes.keys() & basis.keys():
+            kinds = basis[deal]
+            attributes[deal]["basis"] = kinds
+            for each in copies.get(deal, ()) if copies else ():
+                each["basis"] = kinds
+
     def add_deferred(self) -> None:
         """Add the deferred edges whose deal is not hidden."""
         hidden, deferred = self._hidden, self._deferred
@@ -736,21 +754,23 @@ def _source_kinds(rows: Iterable[Sequence[str | None]]) -> dict[str, str]:
     return {source: rules.evidence_kind(found) for source, found in classes.items()}
 
 
-def _basis(columns: Sequence[Sequence[str | None]], kind_of: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+def _basis(rows: Iterable[Sequence[str | None]], kind_of: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
     """Each subject with a ``prov:wasDerivedFrom`` and the sorted evidence kinds of its sources (an untyped source
-    counts as a document: ``quoted``). Sources are few: each is looked up once, and equal tuples are shared."""
-    if not columns:
-        return {}
-    subjects, sources = columns
-    single = {source: (kind_of.get(source, "quoted"),) for source in set(sources) if source is not None}
-    basis = dict(zip(reversed(subjects), map(single.__getitem__, reversed(sources)), strict=True))
-    if len(basis) != len(subjects):  # some subject has several sources
-        shared: dict[tuple[str, ...], tuple[str, ...]] = {}
-        for subject, found in _grouped(subjects, sources).items():
-            if len(found) > 1:
-                kinds = tuple(sorted({single[source][0] for source in found}))
-                basis[subject] = shared.setdefault(kinds, kinds)
-    return basis  # type: ignore[return-value]
+    counts as a document: ``quoted``), from derived_from.rq's (source, space-separated subjects) rows. Sources are
+    few: one dict per source, merged where subjects have several."""
+    basis: dict[str, tuple[str, ...]] = {}
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for source, text in rows:
+        if source is None or not text:
+            continue
+        kind = kind_of.get(source, "quoted")
+        subjects = text.split(" ")
+        earlier = {subject: basis[subject] for subject in basis.keys() & subjects} if basis else {}
+        basis.update(dict.fromkeys(subjects, shared.setdefault((kind,), (kind,))))
+        for subject, before in earlier.items():  # also derived from an earlier source: every kind, once
+            kinds = tuple(sorted({*before, kind}))
+            basis[subject] = shared.setdefault(kinds, kinds)
+    return basis
 
 
 def _market_positions(

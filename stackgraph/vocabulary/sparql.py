@@ -20,7 +20,8 @@ rules (``tests/test_rulebook_agreement.py`` checks that both answer alike):
 ``RULE(evidence-kind ?source ?kind)``
     BINDs the evidence kind (``quoted``, ``dataset``, ``editorial``, ``scenario``) of a source.
 ``RULE(entity-kinds ?class ?kind)``, ``RULE(entity-classes ?class)``, ``RULE(deal-classes ?class)``,
-``RULE(evidence-classes ?class)``, ``RULE(statuses MEANING ?status)``, ``RULE(party-role-values ?role)``
+``RULE(evidence-classes ?class)``, ``RULE(evidence-class KIND ?class)``, ``RULE(statuses MEANING ?status)``,
+``RULE(party-role-values ?role)``
     VALUES blocks of the vocabulary's tables: the entity classes with (or without) their kind keys, the deal
     classes right below ``sg:Deal``, the source classes that give an evidence kind, the statuses of a meaning
     (``in-effect``, ``uncertain``, ``ended``), every role property.
@@ -274,6 +275,14 @@ def _evidence_classes(policy: DealPolicy | None, cls: str) -> list[str]:
     return [f"VALUES {cls} {{ {_values([kind.iri for kind in terms.EVIDENCE_KINDS])} }}"]
 
 
+def _evidence_class(policy: DealPolicy | None, kind: str, cls: str) -> list[str]:
+    del policy
+    found = [each.iri for each in terms.EVIDENCE_KINDS if each.key == kind]
+    if not found:
+        raise InputError(f"RULE(evidence-class): unknown evidence kind {kind!r}")
+    return [f"VALUES {cls} {{ {_values(found)} }}"]
+
+
 def _deal_classes(policy: DealPolicy | None, cls: str) -> list[str]:
     del policy
     return [f"VALUES {cls} {{ {_values([each.iri for each in terms.DEAL_CLASSES if each.parent is None])} }}"]
@@ -294,6 +303,7 @@ _RULES: dict[str, Callable[..., list[str]]] = {
     "entity-classes": _entity_classes,
     "deal-classes": _deal_classes,
     "evidence-classes": _evidence_classes,
+    "evidence-class": _evidence_class,
     "statuses": _statuses,
     "party-role-values": _party_role_values,
     "actor-roles": _path("actor"),
