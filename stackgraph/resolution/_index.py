@@ -260,15 +260,7 @@ class EntityIndex:
                 continue
             kind_of[iri], names_of[iri], label_of[iri] = kind, names, names[0]
             for name in names:
-                folded = " ".join(name.split()).casefold()
-                found = by_name.get(folded)  # _put(), inline: 22k calls
-                if found is None:
-                    by_name[folded] = iri
-                elif isinstance(found, str):
-                    if found != iri:
-                        by_name[folded] = {found, iri}
-                else:
-                    found.add(iri)
+                _put(by_name, _fold(name), iri)
                 pending.append((iri, name, True))
 
     def _identify(self, iri: str, identifiers: Mapping[str, str]) -> None:
@@ -303,14 +295,7 @@ class EntityIndex:
                 key = normal.replace(" ", "")
                 words = normal.split()
                 tokens = " ".join(sorted(words))
-            found = by_key.get(key)  # _put(), inline: 22k calls
-            if found is None:
-                by_key[key] = iri
-            elif isinstance(found, str):
-                if found != iri:
-                    by_key[key] = {found, iri}
-            else:
-                found.add(iri)
+            _put(by_key, key, iri)
             if loaded:
                 _put(near, tokens, iri)
                 for word in words:
