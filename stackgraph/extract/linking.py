@@ -31,10 +31,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from stackgraph.extract.lexicon import FACILITY_WORDS, ORG_WORDS, PERSON_CUES, PRODUCT_WORDS
-from stackgraph.resolution import Candidate, Decisions, EntityIndex, Resolution
+from stackgraph.resolution import Candidate, EntityIndex, Resolution
 
 __all__ = ["PRODUCT_KINDS", "Linker", "Mention", "guess_kind", "new_entity_key"]
 
@@ -69,11 +68,6 @@ class Linker:
         self.index = index if index is not None else EntityIndex()
         self._resolved: dict[tuple[str, str | None], Resolution] = {}
 
-    @classmethod
-    def from_store(cls, store: Any, decisions: Decisions | None = None) -> Linker:
-        """A linker of every entity in ``store`` (with the decisions of a review file, if any)."""
-        return cls(EntityIndex.from_store(store, decisions))
-
     def names(self) -> list[str]:
         """Every label and alias of the loaded entities longer than one character (for the phrase matcher)."""
         return [name for name in self.index.names() if len(name) > 1]
@@ -95,7 +89,7 @@ class Linker:
                 found = chosen
         if found.iri is not None and not (text.islower() and text not in self.index.names(found.iri)):
             return Mention(text, found.iri, found.kind or "organization", self.index.label_of(found.iri) or text)
-        if found.iri is not None:  # "the cursor" is not Cursor, and no new entity either
+        if found.iri is not None:  # "the cursor" is not Cursor: a word, never linked (link() gives None)
             return Mention(text, None, guess_kind(text, around), text)
         return Mention(text, None, found.kind or guess_kind(text, around), text, found.review, found.candidates)
 

@@ -118,7 +118,7 @@ class EntityIndex:
         self._by_key: dict[str, _Iris] = {}
         self._near: dict[str, _Iris] = {}  # a loaded name's sorted tokens -> entities, for near matches
         self._by_prefix: dict[str, set[str]] = {}  # token prefix -> sorted tokens of the loaded names
-        self._unread: dict[str, Callable[[], None]] = {}  # facts of the store not read yet, by what needs them
+        self._unread: dict[str, Callable[[EntityIndex], None]] = {}  # facts of the store not read yet, by need
         self.decisions = decisions or Decisions()
 
     @classmethod
@@ -155,7 +155,8 @@ class EntityIndex:
         labels, aliases = values(_RDFS_LABEL), values(_SG + "alias")
         index._load(kinds, labels, aliases)
 
-        def identifiers() -> None:
+        # functions of the index, not closures over it: a cycle would keep the store (and its lock) until a GC
+        def identifiers(index: EntityIndex) -> None:
             found = {scheme: values(prop) for scheme, prop in IDENTIFIER_SCHEMES.items()}
             for iri, same in values(_OWL_SAME_AS).items():
                 qids = [s.rsplit("/", 1)[-1] for s in same if s.startswith(_WIKIDATA_ENTITY)]
@@ -163,17 +164,18 @@ class EntityIndex:
                     found["wikidata"][iri] = qids
             for scheme, ids in found.items():
                 for iri, values_ in ids.items():
-                    if iri in kinds:
+                    if iri in index._kind:
                         index._identify(iri, {scheme: values_[0]})
 
-        def developers() -> None:
+        def developers(index: EntityIndex) -> None:
             product_of = values(_SG + "product")
             for deal, developer in values(_SG + "developer").items():
                 for product in product_of.get(deal, ()):
-                    if product in kinds:
+                    if product in index._kind:
                         index._developers.setdefault(product, set()).update(developer)
 
-        # read when a name first comes with identifiers or a developer: a names-only import never needs them
+        # read when a name first comes with identifiers or a developer (a names-only import never needs them): the
+        # index keeps the store until then
         index._unread = {"identifiers": identifiers, "developers": developers}
         return index
 
@@ -274,7 +276,7 @@ class EntityIndex:
         """Read the store's ``identifiers`` or ``developers`` now, if they have not been read yet."""
         unread = self._unread.pop(what, None)
         if unread is not None:
-            unread()
+            unread(self)
 
     def add_developer(self, product: str, developer: str) -> None:
         """Record that ``developer`` develops the indexed ``product`` (products are told apart by developer)."""
