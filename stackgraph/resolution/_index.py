@@ -109,12 +109,14 @@ class EntityIndex:
     def __init__(self, decisions: Decisions | None = None) -> None:
         self._kind: dict[str, str] = {}
         self._label: dict[str, str] = {}
-        self._names: dict[str, list[str]] = {}
+        self._aliases: dict[str, list[str]] = {}  # names beyond the label (most entities have none)
         self._ids: dict[str, dict[str, str]] = {}  # only entities with identifiers
         self._developers: dict[str, set[str]] = {}  # only products (or facilities) with a known developer
         self._by_id: dict[tuple[str, str], set[str]] = {}
         self._by_name: dict[str, _Iris] = {}
-        self._pending: list[tuple[str, str, bool]] = []  # (iri, name, loaded) not yet in the normalised indexes
+        self._pending: list[str] = []  # names not yet in the normalised indexes, and their entities:
+        self._pending_iris: list[str] = []  # two lists, not 22k (iri, name) tuples for the garbage collector
+        self._not_offered: set[str] = set()  # entities an import creates: never near matches
         self._by_key: dict[str, _Iris] = {}
         self._near: dict[str, _Iris] = {}  # a loaded name's sorted tokens -> entities, for near matches
         self._by_prefix: dict[str, set[str]] = {}  # token prefix -> sorted tokens of the loaded names
@@ -152,8 +154,10 @@ class EntityIndex:
 
         index = cls(decisions)
         kinds = dict(pairs((folder / "entity_kinds.rq").read_text(encoding="utf-8")))
-        labels, aliases = values(_RDFS_LABEL), values(_SG + "alias")
-        index._load(kinds, labels, aliases)
+        labels: dict[str, _Iris] = {}  # one string per entity (a set when it has several labels): no 22k lists
+        for subject, label in pairs(scan.replace("#PROPERTY#", f"<{_RDFS_LABEL}>")):
+            _put(labels, subject, label)
+        index._load(kinds, labels, values(_SG + "alias"))
 
         # functions of the index, not closures over it: a cycle would keep the store (and its lock) until a GC
         def identifiers(index: EntityIndex) -> None:
@@ -204,8 +208,9 @@ class EntityIndex:
         (['Nvidia', 'NVIDIA Corporation'], ['NVIDIA Corporation', 'Nvidia'])
         """
         if iri is not None:
-            return list(self._names.get(iri, ()))
-        return sorted({name for names in self._names.values() for name in names})
+            label = self._label.get(iri)
+            return [] if label is None else [n for n in (label, *self._aliases.get(iri, ())) if n]
+        return sorted({*filter(None, self._label.values()), *(n for more in self._aliases.values() for n in more)})
 
     def add(
         self,
@@ -222,48 +227,43 @@ class EntityIndex:
 
         ``loaded=False`` marks an entity an import is creating: names still find it, but it is never offered as a
         near match (a dataset's own entities are told apart by the dataset, not by spelling)."""
-        names = self._names.get(iri)
-        if names is None:
-            names = self._names[iri] = []
+        known = iri in self._label
+        if not known:
             self._kind[iri], self._label[iri] = kind, label
-        by_name, pending = self._by_name, self._pending
+        names = self.names(iri) if known else []
+        if not loaded:
+            self._not_offered.add(iri)
         for name in (label, *aliases):
             if not name or name in names:
                 continue
             names.append(name)
-            _put(by_name, _fold(name), iri)
-            pending.append((iri, name, loaded))
+            if name != self._label[iri]:
+                self._aliases.setdefault(iri, []).append(name)
+            _put(self._by_name, _fold(name), iri)
+            self._pending.append(name)
+            self._pending_iris.append(iri)
         if identifiers:
             self._identify(iri, identifiers)
         if developers:
             self._developers.setdefault(iri, set()).update(developers)
 
-    def _load(self, kinds: dict[str, str], labels: Mapping[str, list[str]], aliases: Mapping[str, list[str]]) -> None:
-        """Index the entities of a store at once (:meth:`add` for each, in one loop: 22k entities in a tenth of a
-        second); their names wait in ``_pending`` to be normalised."""
-        names_of, label_of, kind_of, by_name, pending = (
-            self._names,
-            self._label,
-            self._kind,
-            self._by_name,
-            self._pending,
-        )
+    def _load(self, kinds: dict[str, str], labels: Mapping[str, _Iris], aliases: Mapping[str, list[str]]) -> None:
+        """Index the entities of a store at once (as :meth:`add`, in one loop over the entities with one label and
+        no alias: 22k entities in a few hundredths of a second); their names wait in ``_pending`` to be normalised.
+        """
+        label_of, kind_of, by_name = self._label, self._kind, self._by_name
+        pending, pending_iris = self._pending, self._pending_iris
         for iri, kind in kinds.items():
-            names = labels.get(iri)
-            if names is None or len(names) > 1 or not names[0]:
-                names = sorted({n for n in names or () if n})
-            extra = aliases.get(iri)
-            if extra:
-                names = names + [n for n in dict.fromkeys(extra) if n and n not in names]
-            if not names:
-                names = [iri.rsplit("/", 1)[-1]]
-            if iri in names_of:  # indexed before: add its names as add() does
-                self.add(iri, kind, names[0], aliases=names[1:])
+            label = labels.get(iri)
+            if isinstance(label, str) and label and iri not in aliases and iri not in label_of:
+                kind_of[iri], label_of[iri] = kind, label
+                _put(by_name, _fold(label), iri)
+                pending.append(label)
+                pending_iris.append(iri)
                 continue
-            kind_of[iri], names_of[iri], label_of[iri] = kind, names, names[0]
-            for name in names:
-                _put(by_name, _fold(name), iri)
-                pending.append((iri, name, True))
+            names = sorted(n for n in _iris(label) if n)
+            names += [n for n in dict.fromkeys(aliases.get(iri, ())) if n and n not in names]
+            self.add(iri, kind, names[0] if names else iri.rsplit("/", 1)[-1], aliases=names[1:])
 
     def _identify(self, iri: str, identifiers: Mapping[str, str]) -> None:
         own = self._ids.setdefault(iri, {})
@@ -285,20 +285,16 @@ class EntityIndex:
 
     def _normalised(self) -> None:
         """Put the names added since the last call into the normalised-name and near-match indexes."""
-        by_key, near, by_prefix = self._by_key, self._near, self._by_prefix
+        by_key, near, by_prefix, hidden = self._by_key, self._near, self._by_prefix, self._not_offered
         pending = self._pending
-        normals = _normal_names([name for _, name, _ in pending]) if len(pending) > 100 else None
-        for i, (iri, name, loaded) in enumerate(pending):
-            normal = normals[i] if normals is not None else normalise_name(name)
-            if " " not in normal:
-                key = tokens = normal
-                words = [normal]
-            else:
-                key = normal.replace(" ", "")
-                words = normal.split()
-                tokens = " ".join(sorted(words))
+        normals = _normal_names(pending) if len(pending) > 100 else [normalise_name(name) for name in pending]
+        for iri, normal in zip(self._pending_iris, normals, strict=True):
+            words = normal.split()
+            key = tokens = normal
+            if len(words) > 1:
+                key, tokens = "".join(words), " ".join(sorted(words))
             _put(by_key, key, iri)
-            if loaded:
+            if iri not in hidden:
                 _put(near, tokens, iri)
                 for word in words:
                     posting = by_prefix.get(word[:3])
@@ -306,7 +302,7 @@ class EntityIndex:
                         by_prefix[word[:3]] = {tokens}
                     else:
                         posting.add(tokens)
-        self._pending = []
+        self._pending, self._pending_iris = [], []
 
     def resolve(
         self,
