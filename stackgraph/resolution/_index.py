@@ -292,7 +292,7 @@ class EntityIndex:
             words = normal.split()
             key = tokens = normal
             if len(words) > 1:
-                key, tokens = "".join(words), " ".join(sorted(words))
+                key, tokens = "".join(words), _sorted_tokens(normal)
             _put(by_key, key, iri)
             if iri not in hidden:
                 _put(near, tokens, iri)
