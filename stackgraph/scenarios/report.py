@@ -33,6 +33,7 @@ import networkx as nx
 
 from stackgraph.analysis import coverage as _coverage_module
 from stackgraph.analysis.centrality import centrality
+from stackgraph.analysis.chokepoints import chokepoints
 from stackgraph.analysis.concentration import (
     HIGHLY_CONCENTRATED,
     SIGNIFICANT_CHANGE,
@@ -42,7 +43,7 @@ from stackgraph.analysis.concentration import (
 )
 from stackgraph.analysis.control import control_graph, control_group, ultimate_parents
 from stackgraph.analysis.coverage import GroupCoverage, group_coverage, layer_scheme
-from stackgraph.analysis.dependencies import chokepoints, dependencies
+from stackgraph.analysis.dependencies import dependencies
 from stackgraph.scenarios.model import Scenario
 
 if TYPE_CHECKING:
