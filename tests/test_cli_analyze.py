@@ -60,7 +60,7 @@ def test_groups_json_shape(fixture_file: Path) -> None:
     result = run("groups", "--format", "json", "--as-of", "2025-01-01", fixture=fixture_file)
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert list(data) == ["as_of", "statuses", "groups", "cycles", "conflicts"]
+    assert list(data) == ["as_of", "statuses", "groups", "cycles", "conflicts", "partial_stakes", "minority_holders"]
     assert data["as_of"] == "2025-01-01" and data["statuses"] == ["completed", "active"]
     holdco = next(g for g in data["groups"] if g["parent"] == ID + "Holdco")
     assert [m["entity"] for m in holdco["members"]] == [ID + "Holdco", ID + "Chipco"]
@@ -95,7 +95,7 @@ def test_dependencies_and_dependents(fixture_file: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "external Chip fabrication: Fabco (single source)" in result.output
     data = json.loads(run("dependents", "Fabco", "--format", "json", fixture=fixture_file).output)
-    assert list(data) == ["supplier", "label", "as_of", "statuses", "dependents"]
+    assert list(data) == ["supplier", "label", "as_of", "statuses", "by", "group", "dependents"]
     assert [(d["entity"], d["tier"], d["groups"]) for d in data["dependents"]] == [(ID + "Chipco", 1, [ID + "Holdco"])]
 
 
@@ -105,7 +105,9 @@ def test_chokepoints_and_centrality(fixture_file: Path) -> None:
     assert [c["entity"] for c in json.loads(result.output)["chokepoints"]] == [ID + "Fabco"]
     table = run("centrality", "--top", "3", "--by", "degree", fixture=fixture_file)
     assert table.exit_code == 0, table.output
-    assert "Centrality, ranked by degree" in table.output and "method: networkx, exact betweenness" in table.output
+    assert "Centrality, ranked by degree" in table.output and "exact betweenness" in table.output
+    assert "rank flows to the party others depend on" in table.output
+    assert run("centrality", "--sort", "degree", "--top", "3", fixture=fixture_file).output == table.output
     data = json.loads(run("centrality", "--format", "json", "--samples", "2", fixture=fixture_file).output)
     assert data["method"]["betweenness"] == "sampled" and data["method"]["samples"] == 2
 
@@ -113,6 +115,7 @@ def test_chokepoints_and_centrality(fixture_file: Path) -> None:
 def test_an_entity_without_relations_gives_an_empty_result(fixture_file: Path) -> None:
     result = run("dependents", "Lonely", fixture=fixture_file)
     assert result.exit_code == 0 and "(none)" in result.output
+    assert "nobody depends on the Lonely group in this view" in result.output
     data = json.loads(run("dependencies", "Lonely", "--format", "json", fixture=fixture_file).output)
     assert data["group"] == [ID + "Lonely"] and data["upstream"] == []
 
