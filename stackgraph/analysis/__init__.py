@@ -14,6 +14,7 @@ their control groups).
 
 from __future__ import annotations
 
+from stackgraph.analysis._common import money
 from stackgraph.analysis.centrality import CentralityReport, CentralityRow, centrality, deal_network, rank_network
 from stackgraph.analysis.chokepoints import Chokepoint, ChokepointReport, chokepoints
 from stackgraph.analysis.concentration import (
@@ -119,6 +120,7 @@ __all__ = [
     "integration_chain",
     "layer_scheme",
     "market_concentration",
+    "money",
     "ownership_analysis",
     "rank_network",
     "rolled_up",

@@ -16,6 +16,7 @@ __all__ = [
     "basis_of",
     "dense_ranks",
     "label_of",
+    "money",
     "names_of",
     "node_for",
     "paused_gc",
@@ -110,6 +111,22 @@ def dense_ranks(values: Iterable[float | None], tolerance: float = 1e-9) -> list
     for position, value in zip(order.tolist(), labels.tolist(), strict=True):
         ranks[position] = value
     return ranks
+
+
+def money(amount: float | None, currency: str | None = None) -> str | None:
+    """Format an amount as analysts write it: ``USD 1 billion``, ``EUR 250 million`` (``None`` stays ``None``).
+
+    Examples
+    --------
+    >>> money(1e9, "USD"), money(2.5e6, "EUR"), money(1234.0), money(None)
+    ('USD 1 billion', 'EUR 2.5 million', '1,234', None)
+    """
+    if amount is None:
+        return None
+    for size, suffix in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")):
+        if amount >= size:
+            return f"{currency or ''} {amount / size:g}{suffix}".strip()
+    return f"{currency or ''} {amount:,.0f}".strip()
 
 
 def names_of(G: nx.Graph, nodes: Iterable[Hashable], limit: int = 3) -> str:

@@ -16,7 +16,10 @@ Objectives (higher is better; ties broken by the secondary figure, then by label
 ``centrality``    change of the group's degree centrality (the share of the entities outside the group that a
                   deal ties to it; :func:`networkx.group_degree_centrality`), then of its number of neighbours
 
-Candidates are the organisations outside the acquirer's group that do not control the acquirer.
+Candidates are the organisations outside the acquirer's group that do not control the acquirer. Each also gets
+its merger-screen flags (``details["screens"]``, :func:`stackgraph.analysis.mergers.screen_flags`): in which
+markets concerned by the deal a 2023 US Merger Guidelines presumption would be met, the EU non-horizontal safe
+harbour left, or the data cannot tell (a party in the market without a known share, or no shares at all).
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ from stackgraph.analysis._common import label_of, node_for
 from stackgraph.analysis.control import control_graph, control_group, ultimate_parents
 from stackgraph.analysis.coverage import group_coverage
 from stackgraph.analysis.dependencies import dependencies, supply_graph
+from stackgraph.analysis.mergers import MergerContext, markets_touched, screen_flags
 from stackgraph.errors import InputError, ScenarioError, UnknownEntityError
 from stackgraph.scenarios.overlay import is_control_claim
 
@@ -199,9 +203,26 @@ def screen_graph(G: nx.MultiDiGraph, acquirer: str, *, objective: str = "coverag
     closures = _closures(C, candidates)
     scorer = {"coverage": _Coverage, "dependencies": _Dependencies, "centrality": _Centrality}[objective]
     score = scorer(G, C, node, parent, members)
-    rows = [score(c, closures[c]) for c in candidates]
+    screens = _Screens(G, C, members)
+    rows = [screens(score(c, closures[c])) for c in candidates]
     rows.sort(key=Candidate.sort_key)
     return Screening(node, label_of(G, node), parent, objective, tuple(rows), G.graph.get("as_of"))
+
+
+class _Screens:
+    """Each candidate's merger-screen flags (:func:`stackgraph.analysis.mergers.screen_flags`): the markets
+    concerned where a 2023 US presumption is met, where the EU non-horizontal safe harbour is left, and where the
+    data cannot tell; added to its ``details["screens"]``."""
+
+    def __init__(self, G: nx.MultiDiGraph, C: nx.DiGraph, members: frozenset[str]) -> None:
+        self.ctx = MergerContext(G, control=C)
+        self.members = frozenset(members)
+        self.markets = set(markets_touched(self.ctx, self.members))
+
+    def __call__(self, candidate: Candidate) -> Candidate:
+        flags = screen_flags(self.ctx, self.members, frozenset(candidate.brings), acquirer_markets=self.markets)
+        candidate.details["screens"] = flags  # type: ignore[index]  # the candidate's own fresh dict
+        return candidate
 
 
 def _closures(C: nx.DiGraph, candidates: Sequence[str]) -> dict[str, tuple[str, ...]]:
