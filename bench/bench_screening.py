@@ -11,7 +11,9 @@ or any Turtle file given with ``--graph``, e.g. a Crunchbase import), it prints:
   the mean time per candidate is extrapolated to all candidates (stated as such);
 * the ratio naive / incremental (goal >= 100x);
 * on a subgraph where naive is feasible (``--check-size`` organisations, same generator), the full naive ranking
-  of every candidate vs the incremental one: same top 10 (and same full ranking) per objective.
+  of every candidate vs the incremental one: same top 10 (and same full ranking) per objective;
+* ``stackgraph screen`` as a user runs it (projection, every candidate scored, each with its merger-screen flags)
+  against one ``analyze`` run (bench_analysis.whole_analyze), CPU seconds, as a ratio (goal <= 1.5x).
 
 Usage::
 
@@ -100,6 +102,7 @@ def bench_screening(store: Any, acquirer: str, *, naive_sample: int, as_of: str)
         )
         incremental[objective] = projection_s + seconds
         screenings[objective] = screening
+    screen_vs_analyze(store, node, as_of)
     candidates = screenings["coverage"].ranking()
     n = len(candidates)
     print(f"  {'candidates (organisations outside the acquirer group)':<62} {n:>11,}")
@@ -145,6 +148,32 @@ def bench_screening(store: Any, acquirer: str, *, naive_sample: int, as_of: str)
             }
         )
     return rows
+
+
+def screen_vs_analyze(store: Any, acquirer: str, as_of: str) -> float:
+    """CPU seconds of ``stackgraph screen`` (projection + every candidate with its merger-screen flags) over one
+    ``analyze`` run; prints both and the ratio."""
+    from bench_analysis import whole_analyze
+
+    from stackgraph.projection import ProjectionPolicy, project
+    from stackgraph.scenarios.screening import screen_graph
+
+    def screen() -> Any:
+        return screen_graph(project(store, ProjectionPolicy(as_of=as_of)), acquirer)
+
+    gc.collect()
+    start = time.process_time()
+    screening = screen()
+    screen_cpu = time.process_time() - start
+    gc.collect()
+    _, analyze_cpu, _ = whole_analyze(store)
+    flagged = sum(1 for c in screening.candidates if any(c.details["screens"].values()))
+    print(f"  {'screen (projection + every candidate, merger-screen flags)':<62} {screen_cpu:9.3f} s CPU")
+    print(f"  {'candidates with a merger-screen flag':<62} {flagged:>11,}")
+    print(f"  {'one analyze run':<62} {analyze_cpu:9.3f} s CPU")
+    ratio = screen_cpu / analyze_cpu if analyze_cpu else float("inf")
+    print(f"  {'screen / analyze':<62} {ratio:9.2f}x  (goal <= 1.5x: {'met' if ratio <= 1.5 else 'NOT met'})")
+    return ratio
 
 
 def check_top10(size: int, folder: Path, acquirer: str, as_of: str) -> bool:

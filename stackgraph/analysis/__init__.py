@@ -8,8 +8,9 @@ Modules: :mod:`~stackgraph.analysis.control` (control groups), :mod:`~stackgraph
 :mod:`~stackgraph.analysis.owners` (integrated ownership through chains, ultimate owners, ownership tests),
 :mod:`~stackgraph.analysis.coverage` (stack coverage), :mod:`~stackgraph.analysis.dependencies` (supply chains,
 dependents), :mod:`~stackgraph.analysis.chokepoints`, :mod:`~stackgraph.analysis.centrality`,
-:mod:`~stackgraph.analysis.concentration` (HHI) and :mod:`~stackgraph.analysis.rollup` (entities rolled up into
-their control groups).
+:mod:`~stackgraph.analysis.concentration` (HHI), :mod:`~stackgraph.analysis.mergers` with
+:mod:`~stackgraph.analysis.markets` and :mod:`~stackgraph.analysis.vertical` (merger screens) and
+:mod:`~stackgraph.analysis.rollup` (entities rolled up into their control groups).
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ from stackgraph.analysis.concentration import (
     compare_concentration,
     concentration_change,
     concentration_level,
+    eu_safe_harbour,
     hhi,
     market_concentration,
+    us_presumptions,
 )
 from stackgraph.analysis.control import (
     ControlAnalysis,
@@ -56,6 +59,14 @@ from stackgraph.analysis.dependencies import (
     dependencies,
     dependents,
     supply_graph,
+)
+from stackgraph.analysis.mergers import (
+    MarketScreen,
+    MergerContext,
+    MergerScreen,
+    merger_screen,
+    mhhi,
+    screen_flags,
 )
 from stackgraph.analysis.owners import (
     AggregateOwnership,
@@ -93,7 +104,10 @@ __all__ = [
     "LayerCredit",
     "LayerDependency",
     "MarketConcentration",
+    "MarketScreen",
     "MarketShare",
+    "MergerContext",
+    "MergerScreen",
     "OwnershipAnalysis",
     "OwnershipReport",
     "SupplierRef",
@@ -112,6 +126,7 @@ __all__ = [
     "dependencies",
     "dependents",
     "entity_ownership",
+    "eu_safe_harbour",
     "group_coverage",
     "group_map",
     "group_stakes",
@@ -120,11 +135,15 @@ __all__ = [
     "integration_chain",
     "layer_scheme",
     "market_concentration",
+    "merger_screen",
+    "mhhi",
     "money",
     "ownership_analysis",
     "rank_network",
     "rolled_up",
+    "screen_flags",
     "stake_graph",
     "supply_graph",
     "ultimate_parents",
+    "us_presumptions",
 ]

@@ -10,7 +10,8 @@ acquirers, investors, owners and developers: a company that bought 88 others ran
 a product ranks below its developer.
 
 * **PageRank** -- damping 0.85, edge weights = deals, a node without outgoing edges jumps anywhere (NetworkX's
-  definition); power iteration on a sparse matrix until the L1 change is below 1e-13.
+  definition); solved exactly by igraph's PRPACK on large graphs (the fastest measured,
+  ``bench/bench_analysis.py``).
 * **betweenness** -- directed, unweighted, normalised by ``(n-1)(n-2)`` as NetworkX does (turning every edge
   around leaves it unchanged). Exact (Brandes) when the work -- sources with an outgoing edge times (linked
   nodes + edges) -- is at most ``exact_work`` (:data:`EXACT_WORK`, about :data:`EXACT_SECONDS` s on the machine
@@ -22,7 +23,7 @@ a product ranks below its developer.
 * **degree** -- deals in and out per relation, in the projection's direction (out = as the actor).
 
 Ranks are dense (equal values share a rank, the next value gets the next rank), ties listed by label. Graphs up
-to :data:`EXACT_NODE_LIMIT` nodes use NetworkX's reference implementations; larger ones igraph (C) and scipy.
+to :data:`EXACT_NODE_LIMIT` nodes use NetworkX's reference implementations; larger ones igraph (C).
 ``by="group"`` first rolls every entity up into its control group (:mod:`stackgraph.analysis.rollup`).
 """
 
@@ -56,14 +57,14 @@ __all__ = [
     "rank_network",
 ]
 
-#: Graphs with more nodes than this use igraph and scipy instead of NetworkX (unless told otherwise).
+#: Graphs with more nodes than this use igraph instead of NetworkX (unless told otherwise).
 EXACT_NODE_LIMIT = 1000
 #: Exact betweenness when (sources with an outgoing edge) x (linked nodes + edges) is at most this.
-EXACT_WORK = 4.0e9
+EXACT_WORK = 2.5e8
 #: What :data:`EXACT_WORK` costs in seconds with igraph on the 2-core machine it was measured on (bench).
 EXACT_SECONDS = 5.0
 #: Source nodes sampled for betweenness when exact is too costly.
-DEFAULT_SAMPLES = 200
+DEFAULT_SAMPLES = 100
 #: Batches the betweenness sample is split into to estimate its standard error.
 ERROR_BATCHES = 10
 #: The ranked measures.
@@ -360,35 +361,22 @@ def _arrays(G: nx.MultiDiGraph) -> tuple[list[Hashable], np.ndarray, np.ndarray,
     )
 
 
-def _pagerank(n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray, alpha: float = 0.85) -> np.ndarray:
-    """PageRank by power iteration on a sparse matrix (NetworkX's definition and stopping rule, tighter)."""
-    import scipy.sparse as sp
-
-    if not n:
-        return np.zeros(0)
-    out = np.bincount(src, weights=w, minlength=n)
-    dangling = out == 0
-    step = sp.csr_matrix((w / out[src], (dst, src)), shape=(n, n))  # column-stochastic, transposed for a matvec
-    x = np.full(n, 1.0 / n)
-    for _ in range(1000):
-        previous = x
-        x = alpha * (step @ x) + (alpha * x[dangling].sum() + 1.0 - alpha) / n
-        if np.abs(x - previous).sum() < 1e-13:
-            break
-    return x / x.sum()
-
-
-def _eigenvector(n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Eigenvector centrality of the undirected weighted network on its largest component (NaN elsewhere)."""
+def _igraph(n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray) -> Any:
+    """The rank network in igraph (C), built once for every measure."""
     import igraph as ig
 
-    values = np.full(n, np.nan)
-    if not len(src):
-        return values
-    g = ig.Graph(n=n, edges=np.column_stack([src, dst]).tolist(), directed=False)
+    g = ig.Graph(n=n, edges=np.column_stack([src, dst]).tolist(), directed=True)
     g.es["weight"] = w.tolist()
-    g = g.simplify(multiple=True, loops=True, combine_edges={"weight": "sum"})
-    membership = np.array(g.connected_components().membership)
+    return g
+
+
+def _eigenvector(g: Any) -> np.ndarray:
+    """Eigenvector centrality of the undirected weighted network on its largest component (NaN elsewhere)."""
+    values = np.full(g.vcount(), np.nan)
+    if not g.ecount():
+        return values
+    h = g.as_undirected(mode="collapse", combine_edges={"weight": "sum"})
+    membership = np.array(h.connected_components().membership)
     sizes = np.bincount(membership)
     members = np.flatnonzero(membership == int(np.argmax(sizes)))  # the first largest, as igraph numbers them
     if len(members) == 2:
@@ -396,7 +384,7 @@ def _eigenvector(n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray) -> np.
     elif len(members) > 2:
         with warnings.catch_warnings():  # igraph warns when many values are near zero; they are right
             warnings.simplefilter("ignore", RuntimeWarning)
-            found = np.array(g.induced_subgraph(members.tolist()).eigenvector_centrality(weights="weight"))
+            found = np.array(h.induced_subgraph(members.tolist()).eigenvector_centrality(weights="weight"))
         values[members] = np.abs(found) / np.abs(found).max()
     return values
 
@@ -424,12 +412,7 @@ def _networkx_eigenvector(nodes: list[Hashable], D: nx.DiGraph) -> np.ndarray:
 
 
 def _betweenness(
-    n: int,
-    src: np.ndarray,
-    dst: np.ndarray,
-    batches: list[list[int]] | None,
-    D: nx.DiGraph | None,
-    nodes: list[Hashable],
+    g: Any, batches: list[list[int]] | None, D: nx.DiGraph | None, nodes: list[Hashable]
 ) -> list[np.ndarray]:
     """Raw betweenness sums: one array when exact (``batches`` None), else one per batch of sources."""
     if D is not None:
@@ -441,9 +424,6 @@ def _betweenness(
             found = nx.betweenness_centrality_subset(D, [nodes[i] for i in batch], list(D), normalized=False)
             sums.append(np.array([found[node] for node in nodes]))
         return sums
-    import igraph as ig
-
-    g = ig.Graph(n=n, edges=np.column_stack([src, dst]).tolist(), directed=True)
     if batches is None:
         return [np.array(g.betweenness(directed=True))]
     return [np.array(g.betweenness(directed=True, sources=batch)) for batch in batches]
@@ -470,7 +450,7 @@ def centrality(
     G : networkx.MultiDiGraph
         A projected graph.
     backend : {"auto", "networkx", "igraph"}
-        ``auto`` uses NetworkX up to ``exact_node_limit`` nodes and igraph/scipy above.
+        ``auto`` uses NetworkX up to ``exact_node_limit`` nodes and igraph above.
     samples : int, optional
         Estimate betweenness from this many sampled sources (at least 2; as many as there are sources with an
         outgoing edge means exact). By default exact when the work fits ``exact_work``, else
@@ -504,6 +484,7 @@ def centrality(
     n = len(nodes)
     chosen = backend if backend != "auto" else ("igraph" if n > exact_node_limit else "networkx")
     D: nx.DiGraph | None = None
+    g = None
     if chosen == "networkx":
         D = nx.DiGraph()
         D.add_nodes_from(nodes)
@@ -512,8 +493,9 @@ def centrality(
         pagerank = np.array([found[node] for node in nodes])
         eigenvector = _networkx_eigenvector(nodes, D)
     else:
-        pagerank = _pagerank(n, src, dst, w)
-        eigenvector = _eigenvector(n, src, dst, w)
+        g = _igraph(n, src, dst, w)
+        pagerank = np.array(g.pagerank(weights="weight", directed=True, damping=0.85)) if n else np.zeros(0)
+        eigenvector = _eigenvector(g)
 
     # betweenness: sources with an outgoing edge in the rank network (the others add nothing)
     has_out = np.zeros(n, dtype=bool)
@@ -533,13 +515,13 @@ def centrality(
     scale = 1.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
     error: np.ndarray | None = None
     if k is None:
-        betweenness = _betweenness(n, src, dst, None, D, nodes)[0] * scale if candidates else np.zeros(n)
+        betweenness = _betweenness(g, None, D, nodes)[0] * scale if candidates else np.zeros(n)
         batch_count = 0
     else:
         sample = random.Random(seed).sample(candidates, k)
         batch_count = min(ERROR_BATCHES, k)
         batches = [sample[i::batch_count] for i in range(batch_count)]
-        sums = _betweenness(n, src, dst, batches, D, nodes)
+        sums = _betweenness(g, batches, D, nodes)
         factor = len(candidates) * scale
         betweenness = sum(sums, np.zeros(n)) * factor / k
         estimates = np.array([s * factor / len(b) for s, b in zip(sums, batches, strict=True)])
@@ -559,7 +541,7 @@ def centrality(
         "backend": chosen,
         "by": by,
         "direction": dict(RANK_FLOW),
-        "pagerank": "networkx" if chosen == "networkx" else "power iteration (scipy.sparse)",
+        "pagerank": "networkx" if chosen == "networkx" else "igraph prpack",
         "betweenness": "exact" if k is None else "sampled",
         "samples": k,
         "sources": len(candidates),

@@ -383,7 +383,7 @@ _MEASURES = ("pagerank", "betweenness", "eigenvector", "degree")
     type=click.Choice(["auto", "networkx", "igraph"]),
     default="auto",
     show_default=True,
-    help="auto: NetworkX up to 1,000 nodes, igraph and scipy above.",
+    help="auto: NetworkX up to 1,000 nodes, igraph above.",
 )
 @_view_options
 @handle_errors
