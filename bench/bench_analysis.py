@@ -322,12 +322,13 @@ def centrality_vs_igraph(G: Any, echo: Echo = print) -> list[dict[str, Any]]:
     import networkx as nx
     import numpy as np
 
-    from stackgraph.analysis.centrality import DEFAULT_SAMPLES, _arrays, _igraph, centrality, rank_network
+    from stackgraph.analysis.centrality import DEFAULT_SAMPLES, centrality
+    from stackgraph.analysis.networks import rank_arrays, rank_network, to_igraph
 
     echo("  -- centrality at igraph's speed (CPU seconds, best of 7 for PageRank, of 2 for the rest) --")
-    nodes, src, dst, w, _, _ = _arrays(G)
+    nodes, src, dst, w, _, _ = rank_arrays(G)
     n = len(nodes)
-    g = _igraph(n, src, dst, w)
+    g = to_igraph(n, src, dst, w)
     prpack, theirs = _cpu(lambda: g.pagerank(weights="weight", directed=True), repeat=7, collect=False)
     arpack, _ = _cpu(
         lambda: g.pagerank(weights="weight", directed=True, implementation="arpack"), repeat=7, collect=False

@@ -109,6 +109,8 @@ def bench_screening(store: Any, acquirer: str, *, naive_sample: int, as_of: str)
     for objective in OBJECTIVES:
         top = screenings[objective].candidates[0]
         print(f"  best by {objective:<12}: {top.label} ({top.explanation[:90]})")
+    if not naive_sample:
+        return rows
     # naive: a deterministic sample spread over the ranking
     step = max(1, n // max(1, naive_sample))
     sample = [candidates[i] for i in range(0, n, step)][:naive_sample]
@@ -222,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=100_000, help="synthetic organisations (deals = 3x)")
     parser.add_argument("--graph", type=Path, default=None, help="screen on this Turtle file instead")
     parser.add_argument("--acquirer", default=None, help="default: org0 (synthetic) or the most connected org")
-    parser.add_argument("--naive-sample", type=int, default=3, help="candidates replayed naively")
+    parser.add_argument("--naive-sample", type=int, default=3, help="candidates replayed naively (0: none)")
     parser.add_argument("--check-size", type=int, default=300, help="organisations of the top-10 check graph")
     parser.add_argument("--as-of", default="2026-07-01")
     parser.add_argument("--data", type=Path, default=ROOT / "bench" / "data")

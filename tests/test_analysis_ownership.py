@@ -10,8 +10,10 @@ from analysis_fixtures import deal, graph, org, snapshot
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from stackgraph.analysis.aggregate import aggregate_owned
 from stackgraph.analysis.control import control_groups
-from stackgraph.analysis.owners import aggregate_owned, entity_ownership, group_stakes, ownership_analysis
+from stackgraph.analysis.group_stakes import group_stakes
+from stackgraph.analysis.owners import entity_ownership, ownership_analysis
 from stackgraph.analysis.ownership import direct_stake, integrated_ownership, stake_graph
 
 

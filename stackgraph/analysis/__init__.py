@@ -16,6 +16,7 @@ dependents), :mod:`~stackgraph.analysis.chokepoints`, :mod:`~stackgraph.analysis
 from __future__ import annotations
 
 from stackgraph.analysis._common import money
+from stackgraph.analysis.aggregate import AggregateOwnership, aggregate_owned
 from stackgraph.analysis.centrality import CentralityReport, CentralityRow, centrality, deal_network, rank_network
 from stackgraph.analysis.chokepoints import Chokepoint, ChokepointReport, chokepoints
 from stackgraph.analysis.concentration import (
@@ -60,6 +61,7 @@ from stackgraph.analysis.dependencies import (
     dependents,
     supply_graph,
 )
+from stackgraph.analysis.group_stakes import GroupStakes, group_stakes
 from stackgraph.analysis.mergers import (
     MarketScreen,
     MergerContext,
@@ -69,14 +71,10 @@ from stackgraph.analysis.mergers import (
     screen_flags,
 )
 from stackgraph.analysis.owners import (
-    AggregateOwnership,
-    GroupStakes,
     Holding,
     OwnershipAnalysis,
     OwnershipReport,
-    aggregate_owned,
     entity_ownership,
-    group_stakes,
     ownership_analysis,
 )
 from stackgraph.analysis.ownership import IntegratedOwnership, integrated_ownership, stake_graph

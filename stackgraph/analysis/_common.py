@@ -14,12 +14,14 @@ from stackgraph.naming import local_name, resolve_name
 __all__ = [
     "Table",
     "basis_of",
+    "by_value",
     "dense_ranks",
     "label_of",
     "money",
     "names_of",
     "node_for",
     "paused_gc",
+    "percent",
     "readable",
     "rounded",
     "view_of",
@@ -127,6 +129,22 @@ def money(amount: float | None, currency: str | None = None) -> str | None:
         if amount >= size:
             return f"{currency or ''} {amount / size:g}{suffix}".strip()
     return f"{currency or ''} {amount:,.0f}".strip()
+
+
+def percent(value: float | None) -> str:
+    """A fraction as a percentage with four significant digits (``-`` for ``None``).
+
+    Examples
+    --------
+    >>> percent(0.70588235), percent(0.5), percent(None)
+    ('70.59 %', '50 %', '-')
+    """
+    return "-" if value is None else f"{100 * value:.4g} %"
+
+
+def by_value(G: nx.Graph) -> Callable[[tuple[Hashable, float]], tuple[float, str, str]]:
+    """Sort key for ``(node, value)`` items: largest value first, then label, then IRI."""
+    return lambda item: (-item[1], label_of(G, item[0]).casefold(), str(item[0]))
 
 
 def names_of(G: nx.Graph, nodes: Iterable[Hashable], limit: int = 3) -> str:

@@ -30,8 +30,7 @@ to :data:`EXACT_NODE_LIMIT` nodes use NetworkX's reference implementations; larg
 from __future__ import annotations
 
 import random
-import warnings
-from collections.abc import Hashable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
@@ -40,6 +39,15 @@ import networkx as nx
 import numpy as np
 
 from stackgraph.analysis._common import Table, dense_ranks, label_of, paused_gc, readable, rounded, view_of
+from stackgraph.analysis.networks import (
+    betweenness_sums,
+    deal_network,
+    eigenvector_largest_component,
+    networkx_eigenvector,
+    rank_arrays,
+    rank_network,
+    to_igraph,
+)
 from stackgraph.analysis.rollup import BY_CHOICES, rolled_up
 
 __all__ = [
@@ -300,135 +308,6 @@ class CentralityReport:
         return lines
 
 
-def deal_network(G: nx.MultiDiGraph) -> nx.DiGraph:
-    """Return the simple directed graph of ``G`` with ``weight`` = number of deals per ordered pair (no self-loops),
-    in the projection's direction. Node order follows ``G``'s.
-
-    Examples
-    --------
-    >>> G = nx.MultiDiGraph([("a", "b"), ("a", "b"), ("b", "b")])
-    >>> sorted(deal_network(G).edges(data="weight"))
-    [('a', 'b', 2)]
-    """
-    D = nx.DiGraph()
-    D.add_nodes_from(G.nodes)
-    D.add_weighted_edges_from((u, v, len(deals)) for u, nbrs in G.adjacency() for v, deals in nbrs.items() if u != v)
-    return D
-
-
-def rank_network(G: nx.MultiDiGraph) -> nx.DiGraph:
-    """Return the network centrality runs on: :func:`deal_network` with every edge turned around (see
-    :data:`RANK_FLOW`), so that rank flows from a customer to its supplier, a target to its acquirer, ...
-
-    Examples
-    --------
-    >>> G = nx.MultiDiGraph()
-    >>> G.add_edge("Cisco", "target", relation="acquires")
-    0
-    >>> list(rank_network(G).edges)
-    [('target', 'Cisco')]
-    """
-    return deal_network(G).reverse(copy=True)
-
-
-def _arrays(G: nx.MultiDiGraph) -> tuple[list[Hashable], np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Nodes, rank-network edges (source, target, weight) and each node's in/out degree in deals, in one pass."""
-    nodes = list(G)
-    index = {node: i for i, node in enumerate(nodes)}
-    sources: list[int] = []
-    targets: list[int] = []
-    weights: list[int] = []
-    out_degree = [0] * len(nodes)
-    in_degree = [0] * len(nodes)
-    for u, nbrs in G._adj.items():
-        iu = index[u]
-        for v, deals in nbrs.items():
-            count = len(deals)
-            iv = index[v]
-            out_degree[iu] += count
-            in_degree[iv] += count
-            if iu != iv:
-                sources.append(iv)  # the rank network: turned around
-                targets.append(iu)
-                weights.append(count)
-    return (
-        nodes,
-        np.array(sources, dtype=np.int64),
-        np.array(targets, dtype=np.int64),
-        np.array(weights, dtype=float),
-        np.array(in_degree, dtype=np.int64),
-        np.array(out_degree, dtype=np.int64),
-    )
-
-
-def _igraph(n: int, src: np.ndarray, dst: np.ndarray, w: np.ndarray) -> Any:
-    """The rank network in igraph (C), built once for every measure."""
-    import igraph as ig
-
-    g = ig.Graph(n=n, edges=np.column_stack([src, dst]).tolist(), directed=True)
-    g.es["weight"] = w.tolist()
-    return g
-
-
-def _eigenvector(g: Any) -> np.ndarray:
-    """Eigenvector centrality of the undirected weighted network on its largest component (NaN elsewhere)."""
-    values = np.full(g.vcount(), np.nan)
-    if not g.ecount():
-        return values
-    h = g.as_undirected(mode="collapse", combine_edges={"weight": "sum"})
-    membership = np.array(h.connected_components().membership)
-    sizes = np.bincount(membership)
-    members = np.flatnonzero(membership == int(np.argmax(sizes)))  # the first largest, as igraph numbers them
-    if len(members) == 2:
-        values[members] = 1.0  # two linked nodes are symmetric
-    elif len(members) > 2:
-        with warnings.catch_warnings():  # igraph warns when many values are near zero; they are right
-            warnings.simplefilter("ignore", RuntimeWarning)
-            found = np.array(h.induced_subgraph(members.tolist()).eigenvector_centrality(weights="weight"))
-        values[members] = np.abs(found) / np.abs(found).max()
-    return values
-
-
-def _networkx_eigenvector(nodes: list[Hashable], D: nx.DiGraph) -> np.ndarray:
-    values = np.full(len(nodes), np.nan)
-    U = nx.Graph()
-    for u, v, weight in D.edges(data="weight"):
-        U.add_edge(u, v, weight=weight + (U[u][v]["weight"] if U.has_edge(u, v) else 0))
-    if not U.number_of_edges():
-        return values
-    order = {node: i for i, node in enumerate(nodes)}
-    largest = max(nx.connected_components(U), key=lambda c: (len(c), -min(order[n] for n in c)))
-    H = U.subgraph(largest)
-    if len(H) == 2:
-        found = dict.fromkeys(H, 1.0)
-    else:
-        with warnings.catch_warnings():  # SciPy falls back to a dense solver on tiny graphs and says so
-            warnings.simplefilter("ignore", RuntimeWarning)
-            found = nx.eigenvector_centrality_numpy(H, weight="weight")
-    top = max(abs(v) for v in found.values())
-    for node, value in found.items():
-        values[order[node]] = abs(value) / top
-    return values
-
-
-def _betweenness(
-    g: Any, batches: list[list[int]] | None, D: nx.DiGraph | None, nodes: list[Hashable]
-) -> list[np.ndarray]:
-    """Raw betweenness sums: one array when exact (``batches`` None), else one per batch of sources."""
-    if D is not None:
-        if batches is None:
-            found = nx.betweenness_centrality(D, normalized=False)
-            return [np.array([found[node] for node in nodes])]
-        sums = []
-        for batch in batches:
-            found = nx.betweenness_centrality_subset(D, [nodes[i] for i in batch], list(D), normalized=False)
-            sums.append(np.array([found[node] for node in nodes]))
-        return sums
-    if batches is None:
-        return [np.array(g.betweenness(directed=True))]
-    return [np.array(g.betweenness(directed=True, sources=batch)) for batch in batches]
-
-
 @paused_gc
 def centrality(
     G: nx.MultiDiGraph,
@@ -480,7 +359,7 @@ def centrality(
     if by not in BY_CHOICES:
         raise ValueError(f"unknown grouping {by!r}; use one of {', '.join(BY_CHOICES)}")
     H = rolled_up(G) if by == "group" else G
-    nodes, src, dst, w, in_degree, out_degree = _arrays(H)
+    nodes, src, dst, w, in_degree, out_degree = rank_arrays(H)
     n = len(nodes)
     chosen = backend if backend != "auto" else ("igraph" if n > exact_node_limit else "networkx")
     D: nx.DiGraph | None = None
@@ -491,11 +370,11 @@ def centrality(
         D.add_weighted_edges_from((nodes[a], nodes[b], weight) for a, b, weight in zip(src, dst, w, strict=True))
         found = nx.pagerank(D, weight="weight", tol=1e-12, max_iter=10_000) if n else {}
         pagerank = np.array([found[node] for node in nodes])
-        eigenvector = _networkx_eigenvector(nodes, D)
+        eigenvector = networkx_eigenvector(nodes, D)
     else:
-        g = _igraph(n, src, dst, w)
+        g = to_igraph(n, src, dst, w)
         pagerank = np.array(g.pagerank(weights="weight", directed=True, damping=0.85)) if n else np.zeros(0)
-        eigenvector = _eigenvector(g)
+        eigenvector = eigenvector_largest_component(g)
 
     # betweenness: sources with an outgoing edge in the rank network (the others add nothing)
     has_out = np.zeros(n, dtype=bool)
@@ -515,13 +394,13 @@ def centrality(
     scale = 1.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
     error: np.ndarray | None = None
     if k is None:
-        betweenness = _betweenness(g, None, D, nodes)[0] * scale if candidates else np.zeros(n)
+        betweenness = betweenness_sums(g, None, D, nodes)[0] * scale if candidates else np.zeros(n)
         batch_count = 0
     else:
         sample = random.Random(seed).sample(candidates, k)
         batch_count = min(ERROR_BATCHES, k)
         batches = [sample[i::batch_count] for i in range(batch_count)]
-        sums = _betweenness(g, batches, D, nodes)
+        sums = betweenness_sums(g, batches, D, nodes)
         factor = len(candidates) * scale
         betweenness = sum(sums, np.zeros(n)) * factor / k
         estimates = np.array([s * factor / len(b) for s, b in zip(sums, batches, strict=True)])

@@ -111,6 +111,8 @@ class MergerContext:
         self.inputs_of = _inputs(scheme)
         self._owners: dict[Hashable, dict[Hashable, float]] = {}
         self._parties: dict[tuple[str, frozenset[Hashable]], tuple[float | None, bool]] = {}
+        self._texts: dict[tuple[str, frozenset[Hashable]], str] = {}
+        self._natural: dict[str, dict[Hashable, float]] = {}
 
     def label(self, node: Hashable) -> str:
         return label_of(self.G, node)
@@ -120,11 +122,15 @@ class MergerContext:
         return FOCUS if node in focus else self.groups.get(node, node)
 
     def shares(self, market: str, focus: Collection[Hashable]) -> dict[Hashable, float]:
-        """Shares of ``market`` summed per group (the focus group under one key)."""
+        """Shares of ``market`` summed per group (the focus group under one key; without one, remembered)."""
+        if not focus and market in self._natural:
+            return self._natural[market]
         totals: dict[Hashable, float] = {}
         for holder, position in self.positions.get(market, (None, {}))[1].items():
             key = self.key(holder, focus)
             totals[key] = totals.get(key, 0.0) + float(position["share"])
+        if not focus:
+            self._natural[market] = totals
         return totals
 
     def position_evidence(self, market: str, holders: Iterable[Hashable] | None = None) -> tuple[Evidence, ...]:
@@ -152,6 +158,15 @@ class MergerContext:
             share = sum(float(held[m]["share"]) for m in known) if known else None
             self._parties[key] = (share, share is not None or bool(self.in_market(market, members)))
         return self._parties[key]
+
+    def members_text(self, market: str, members: frozenset[Hashable]) -> str:
+        """The first labels of a party's members in ``market`` (remembered per party and market)."""
+        key = (market, members)
+        if key not in self._texts:
+            inside = self.in_market(market, members)
+            names = sorted(self.label(m) for m in inside)
+            self._texts[key] = ", ".join(names[:3]) + (" ..." if len(names) > 3 else "")
+        return self._texts[key]
 
     def in_market(self, market: str, members: Iterable[Hashable]) -> list[Hashable]:
         """Members in ``market``: in its layer, or holding a position in it."""

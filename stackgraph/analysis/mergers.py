@@ -48,7 +48,16 @@ from stackgraph.analysis.markets import (
 )
 from stackgraph.analysis.vertical import vertical_lines
 
-__all__ = ["MarketScreen", "MergerContext", "MergerScreen", "markets_touched", "merger_screen", "mhhi", "screen_flags"]
+__all__ = [
+    "MarketScreen",
+    "MergerContext",
+    "MergerScreen",
+    "TargetScreen",
+    "markets_touched",
+    "merger_screen",
+    "mhhi",
+    "screen_flags",
+]
 
 
 def mhhi(shares: Mapping[Hashable, float], owners: Mapping[Hashable, Mapping[Hashable, float]]) -> float:
@@ -77,9 +86,8 @@ def _num(value: float) -> str:
     return f"{value:,.0f}"
 
 
-def _parties_text(ctx: MergerContext, members: Collection[Hashable], market: str) -> str:
-    inside = ctx.in_market(market, members)
-    return ", ".join(sorted(ctx.label(m) for m in inside)[:3]) + (" ..." if len(inside) > 3 else "")
+def _parties_text(ctx: MergerContext, members: frozenset[Hashable], market: str) -> str:
+    return ctx.members_text(market, members)
 
 
 @dataclass(frozen=True)
@@ -119,6 +127,8 @@ def _figures(
     after: MergerContext,
     focus: Collection[Hashable],
     parties: list[tuple[str, frozenset[Hashable]]],
+    *,
+    describe: bool = True,
 ) -> _Figures:
     label = after.layer_label.get(market, market)
     shares_before = before.shares(market, ())
@@ -133,7 +143,8 @@ def _figures(
             known_total = (known_total or 0.0) + share
         elif active:
             party_text.append(f"{name} -")
-            missing.append(f"{name}'s share of {label} ({_parties_text(before, members, market)} in it)")
+            where = f" ({_parties_text(before, members, market)} in it)" if describe else ""
+            missing.append(f"{name}'s share of {label}{where}")
     return _Figures(
         shares_before,
         shares_after,
@@ -391,6 +402,47 @@ def _with_before(line: ScreenLine, before: float | None) -> ScreenLine:
     return replace(line, before=before)
 
 
+class TargetScreen:
+    """The horizontal screen of one acquirer against any target of ``ctx``'s graph (:meth:`flags`), with what
+    does not depend on the target computed once: the acquirer's markets, and the outcome of every market the
+    target is not in (there the union changes nothing but the acquirer's key)."""
+
+    def __init__(
+        self, ctx: MergerContext, acquirer: Collection[Hashable], *, acquirer_markets: Collection[str] | None = None
+    ) -> None:
+        self.ctx = ctx
+        self.acquirer = frozenset(acquirer)
+        self.mine = set(acquirer_markets) if acquirer_markets is not None else set(markets_touched(ctx, acquirer))
+        self._alone: dict[str, tuple[str, str, str]] = {}
+
+    def flags(self, target: Collection[Hashable]) -> dict[str, list[str]]:
+        """Markets concerned by acquiring ``target`` (its closure) per outcome, as :meth:`MergerScreen.flags`
+        with ``horizontal=True``."""
+        ctx, acquirer = self.ctx, self.acquirer
+        closure = frozenset(target)
+        theirs = set(markets_touched(ctx, closure))
+        found: dict[str, list[str]] = {"us_presumption": [], "eu_outside": [], "cannot_tell": []}
+        for market in sorted(_concerned([self.mine, theirs], ctx.inputs_of)):
+            if market not in ctx.positions:
+                found["cannot_tell"].append(market)
+                continue
+            if market in theirs and ctx.in_market(market, closure):  # the target is in it: the shares change
+                parties = [("acquirer", acquirer), ("target", closure)]
+                outcome = _figures(market, ctx, ctx, _Union(acquirer, closure), parties, describe=False).outcomes()
+            else:
+                if market not in self._alone:
+                    self._alone[market] = _figures(market, ctx, ctx, acquirer, [("acquirer", acquirer)]).outcomes()
+                outcome = self._alone[market]
+            us_hhi, us_share, eu = outcome
+            if "met" in (us_hhi, us_share):
+                found["us_presumption"].append(market)
+            if eu == "outside":
+                found["eu_outside"].append(market)
+            if "cannot tell" in outcome:
+                found["cannot_tell"].append(market)
+        return found
+
+
 def screen_flags(
     ctx: MergerContext,
     acquirer: frozenset[Hashable],
@@ -400,8 +452,8 @@ def screen_flags(
 ) -> dict[str, list[str]]:
     """The horizontal outcome of merging two groups of ``ctx``'s graph (``acquirer`` and the ``target``'s closure)
     per market concerned -- the flags of :func:`merger_screen` from its horizontal tests, computed without its
-    lines (for screening every possible target). ``acquirer_markets`` are ``markets_touched(ctx, acquirer)``
-    when the caller has them.
+    lines (:class:`TargetScreen` does it for many targets of one acquirer). ``acquirer_markets`` are
+    ``markets_touched(ctx, acquirer)`` when the caller has them.
 
     Examples
     --------
@@ -418,23 +470,7 @@ def screen_flags(
     >>> screen_flags(ctx, frozenset("A"), frozenset("C"))  # C is in the market without a known share
     {'us_presumption': [], 'eu_outside': ['ran'], 'cannot_tell': ['ran']}
     """
-    mine = set(acquirer_markets) if acquirer_markets is not None else set(markets_touched(ctx, acquirer))
-    theirs = set(markets_touched(ctx, target))
-    focus = _Union(acquirer, target)
-    parties = [("acquirer", acquirer), ("target", target)]
-    found: dict[str, list[str]] = {"us_presumption": [], "eu_outside": [], "cannot_tell": []}
-    for market in sorted(_concerned([mine, theirs], ctx.inputs_of)):
-        if market not in ctx.positions:
-            found["cannot_tell"].append(market)
-            continue
-        us_hhi, us_share, eu = _figures(market, ctx, ctx, focus, parties).outcomes()
-        if "met" in (us_hhi, us_share):
-            found["us_presumption"].append(market)
-        if eu == "outside":
-            found["eu_outside"].append(market)
-        if "cannot tell" in (us_hhi, us_share, eu):
-            found["cannot_tell"].append(market)
-    return found
+    return TargetScreen(ctx, acquirer, acquirer_markets=acquirer_markets).flags(target)
 
 
 class _Union:

@@ -1,5 +1,6 @@
-"""Who owns what through chains: one entity's owners and holdings, every entity's ultimate owner, the aggregate
-(sanctions-style) ownership test for a list of holders, and the partial stakes of control groups.
+"""Who owns what through chains: one entity's owners and holdings, and every entity's ultimate owner with the
+top-level holders ranked by what they own. (The aggregate test for given holders: :mod:`.aggregate`; partial
+stakes of control groups: :mod:`.group_stakes`.)
 
 The figures come from :mod:`stackgraph.analysis.ownership` (integrated ownership with its cycle correction, the
 majority-chain and aggregate tests); see its docstring for the formulas and sources.
@@ -7,88 +8,25 @@ majority-chain and aggregate tests); see its docstring for the formulas and sour
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 import numpy as np
 
-from stackgraph.analysis._common import Table, label_of, node_for, paused_gc, rounded, view_of
-from stackgraph.analysis.control import ControlAnalysis
+from stackgraph.analysis._common import Table, by_value, label_of, node_for, paused_gc, percent, rounded, view_of
+from stackgraph.analysis.aggregate import aggregate_closure
 from stackgraph.analysis.ownership import FLOOR, THRESHOLD, IntegratedOwnership, integrated_ownership
 
 __all__ = [
-    "AggregateOwnership",
-    "GroupStakes",
     "Holding",
     "OwnerSummary",
     "OwnershipAnalysis",
     "OwnershipReport",
-    "aggregate_closure",
-    "aggregate_owned",
     "entity_ownership",
-    "group_stakes",
     "ownership_analysis",
-    "percent",
 ]
-
-_EPSILON = 1e-9  # stakes add up in floating point: 0.3 + 0.2 must pass a 50 % test
-
-
-def percent(value: float | None) -> str:
-    """A fraction as a percentage with four significant digits (``-`` for ``None``).
-
-    Examples
-    --------
-    >>> percent(0.70588235), percent(0.5), percent(None)
-    ('70.59 %', '50 %', '-')
-    """
-    return "-" if value is None else f"{100 * value:.4g} %"
-
-
-def aggregate_closure(
-    F: IntegratedOwnership, holders: Iterable[Hashable], threshold: float = THRESHOLD
-) -> dict[Hashable, tuple[float, tuple[Hashable, ...]]]:
-    """Return the entities owned ``threshold`` % or more in the aggregate by ``holders``: each with the sum of the
-    direct stakes held in it by the holders and the entities so owned, and who holds them.
-
-    An entity joins when those stakes add up to the threshold; then its own stakes count too (the rule applied
-    recursively, as OFAC's 50 % rule is).
-
-    Examples
-    --------
-    >>> G = nx.MultiDiGraph()
-    >>> G.add_edge("X", "A", key="d1", relation="controls", stake=60.0)
-    'd1'
-    >>> G.add_edge("A", "B", key="d2", relation="controls", stake=30.0)
-    'd2'
-    >>> G.add_edge("X", "B", key="d3", relation="controls", stake=25.0)
-    'd3'
-    >>> sorted((n, round(s, 2)) for n, (s, _) in aggregate_closure(integrated_ownership(G), ["X"]).items())
-    [('A', 0.6), ('B', 0.55)]
-    """
-    start = [h for h in holders if h in F.index]
-    inside = set(start)
-    sums: dict[Hashable, float] = {}
-    by: dict[Hashable, list[Hashable]] = {}
-    found: dict[Hashable, tuple[float, tuple[Hashable, ...]]] = {}
-    queue = deque(start)
-    while queue:
-        holder = queue.popleft()
-        for entity, w in F.direct_holdings(holder).items():
-            if entity in inside:
-                continue
-            sums[entity] = sums.get(entity, 0.0) + w
-            by.setdefault(entity, []).append(holder)
-            if sums[entity] * 100 >= threshold - _EPSILON:
-                inside.add(entity)
-                queue.append(entity)
-    for entity, total in sums.items():
-        if entity in inside and entity not in start:
-            found[entity] = (total, tuple(by[entity]))
-    return found
 
 
 @dataclass(frozen=True)
@@ -185,10 +123,6 @@ def _notes(G: nx.Graph, method: Mapping[str, Any]) -> list[str]:
     return lines
 
 
-def _by_stake(G: nx.Graph) -> Any:
-    return lambda item: (-item[1], label_of(G, item[0]).casefold(), str(item[0]))
-
-
 @dataclass(frozen=True)
 class OwnershipReport:
     """Who owns ``entity`` through every chain, what it owns, and its ultimate owner.
@@ -283,8 +217,8 @@ def entity_ownership(G: nx.MultiDiGraph, entity: str, *, threshold: float = THRE
     node = node_for(G, entity)
     F = integrated_ownership(G, around=[node])
     chain = F.majority_chain(node, threshold) if node in F.index else (node,)
-    owners = sorted(F.owners(node).items(), key=_by_stake(G))
-    holdings = sorted(F.holdings(node).items(), key=_by_stake(G))
+    owners = sorted(F.owners(node).items(), key=by_value(G))
+    holdings = sorted(F.holdings(node).items(), key=by_value(G))
     mine = aggregate_closure(F, [node], threshold)
     owner_rows = tuple(
         _holding(G, F, h, node, s, h in chain[:-1], node in aggregate_closure(F, [h], threshold)) for h, s in owners
@@ -450,7 +384,7 @@ def ownership_analysis(
             aggregate=-aggregate,
             holdings=held,
             largest=tuple(
-                (str(e), label_of(G, e), s) for e, s in sorted(F.largest_holdings(holder, 3).items(), key=_by_stake(G))
+                (str(e), label_of(G, e), s) for e, s in sorted(F.largest_holdings(holder, 3).items(), key=by_value(G))
             ),
         )
         for aggregate, most, ultimate, held, holder in counts
@@ -469,153 +403,3 @@ def ownership_analysis(
         as_of=view["as_of"],
         statuses=tuple(view["statuses"]),
     )
-
-
-@dataclass(frozen=True)
-class AggregateOwnership:
-    """The entities owned ``threshold`` % or more in the aggregate by ``holders`` (OFAC-style screening)."""
-
-    holders: tuple[str, ...]
-    labels: tuple[str, ...]
-    owned: tuple[tuple[str, str, float, tuple[str, ...]], ...]
-    below: tuple[tuple[str, str, float], ...]
-    threshold: float
-    as_of: str | None = None
-    statuses: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, Any]:
-        """``{"as_of", "statuses", "threshold", "holders": [iri], "owned": [{"entity", "label", "stake",
-        "held_by": [iri]}], "below": [{"entity", "label", "stake"}]}``."""
-        return {
-            "as_of": self.as_of,
-            "statuses": list(self.statuses),
-            "threshold": self.threshold,
-            "holders": list(self.holders),
-            "owned": [
-                {"entity": e, "label": lab, "stake": rounded(s, 8), "held_by": list(b)} for e, lab, s, b in self.owned
-            ],
-            "below": [{"entity": e, "label": lab, "stake": rounded(s, 8)} for e, lab, s in self.below],
-        }
-
-    def table(self) -> Table:
-        """One row per entity owned in the aggregate, then the ones held below the threshold."""
-        rows = [["owned", lab, percent(s), ", ".join(b)] for _, lab, s, b in self.owned]
-        rows += [["below threshold", lab, percent(s), ""] for _, lab, s in self.below]
-        return ["test", "entity", "aggregate stake", "held through"], rows
-
-
-@paused_gc
-def aggregate_owned(G: nx.MultiDiGraph, holders: Iterable[str], *, threshold: float = THRESHOLD) -> AggregateOwnership:
-    """Apply the aggregate ownership test to ``holders`` (e.g. designated persons): every entity owned
-    ``threshold`` % or more by them and by entities so owned, added up; and the entities they hold less of.
-
-    Examples
-    --------
-    >>> G = nx.MultiDiGraph()
-    >>> G.add_edge("P", "A", key="d1", relation="controls", stake=30.0)
-    'd1'
-    >>> G.add_edge("Q", "A", key="d2", relation="controls", stake=25.0)
-    'd2'
-    >>> G.add_edge("A", "B", key="d3", relation="controls", stake=50.0)
-    'd3'
-    >>> [(e, round(s, 2)) for e, _, s, _ in aggregate_owned(G, ["P", "Q"]).owned]
-    [('A', 0.55), ('B', 0.5)]
-    """
-    nodes = [node_for(G, h) for h in holders]
-    F = integrated_ownership(G, around=nodes)
-    owned = aggregate_closure(F, nodes, threshold)
-    inside = set(owned) | set(nodes)
-    partial: dict[Hashable, float] = {}
-    for holder in inside:
-        for target, stake in F.direct_holdings(holder).items():
-            if target not in inside:
-                partial[target] = partial.get(target, 0.0) + stake
-    view = view_of(G)
-    return AggregateOwnership(
-        holders=tuple(str(n) for n in nodes),
-        labels=tuple(label_of(G, n) for n in nodes),
-        owned=tuple(
-            (str(e), label_of(G, e), s, tuple(label_of(G, b) for b in by))
-            for e, (s, by) in sorted(owned.items(), key=lambda item: (-item[1][0], label_of(G, item[0]).casefold()))
-        ),
-        below=tuple((str(e), label_of(G, e), s) for e, s in sorted(partial.items(), key=_by_stake(G))),
-        threshold=threshold,
-        as_of=view["as_of"],
-        statuses=tuple(view["statuses"]),
-    )
-
-
-@dataclass(frozen=True)
-class GroupStakes:
-    """Control groups with the stakes they hold without control: per group parent (and per holder that heads no
-    group) the entities it owns part of through every chain, "owned x % (not controlled)"."""
-
-    control: ControlAnalysis
-    partial: Mapping[str, tuple[tuple[str, str, float], ...]]
-    holders: tuple[tuple[str, str], ...]
-
-    def to_dict(self) -> dict[str, Any]:
-        """The control analysis (``analyze groups`` JSON) plus ``"partial_stakes": {parent: [{"entity", "label",
-        "stake"}]}`` and ``"minority_holders": [{"holder", "label"}]`` (holders that head no group)."""
-        data = self.control.to_dict()
-        data["partial_stakes"] = {
-            parent: [{"entity": e, "label": lab, "stake": rounded(s, 8)} for e, lab, s in items]
-            for parent, items in self.partial.items()
-        }
-        data["minority_holders"] = [{"holder": h, "label": lab} for h, lab in self.holders]
-        return data
-
-    def table(self) -> Table:
-        """The control groups' table with a column of partial stakes, then a row per holder of partial stakes only."""
-        headers, rows = self.control.table()
-        rows = [
-            [*row, _partial_text(self.partial.get(group.parent, ()))]
-            for row, group in zip(rows, self.control.groups, strict=True)
-        ]
-        rows += [[label, 1, 0, "", "", _partial_text(self.partial[holder])] for holder, label in self.holders]
-        return [*headers, "partly owned (not controlled)"], rows
-
-
-def _partial_text(items: Iterable[tuple[str, str, float]], limit: int = 3) -> str:
-    listed = list(items)
-    text = ", ".join(f"{lab} {percent(s)}" for _, lab, s in listed[:limit])
-    return text + (f" and {len(listed) - limit} more" if len(listed) > limit else "")
-
-
-@paused_gc
-def group_stakes(G: nx.MultiDiGraph, control: ControlAnalysis, *, floor: float = FLOOR) -> GroupStakes:
-    """Return ``control`` (from :func:`~stackgraph.analysis.control.control_groups`) with the partial stakes each
-    group's parent holds, through every chain, in entities outside its group; and the holders of partial stakes
-    that head no group.
-
-    Examples
-    --------
-    >>> from stackgraph.analysis.control import control_groups
-    >>> G = nx.MultiDiGraph()
-    >>> G.add_edge("A", "B", key="d1", relation="acquires", status="completed", stake=None)
-    'd1'
-    >>> G.add_edge("B", "C", key="d2", relation="controls", stake=20.0)
-    'd2'
-    >>> result = group_stakes(G, control_groups(G))
-    >>> result.partial
-    {'A': (('C', 'C', 0.2),)}
-    """
-    F = integrated_ownership(G, floor=floor)
-    members: dict[str, frozenset[str]] = {g.parent: g.member_ids() for g in control.groups}
-    grouped = set().union(*members.values()) if members else set()
-    partial: dict[str, tuple[tuple[str, str, float], ...]] = {}
-    holders = []
-    for holder in F.nodes:
-        inside = members.get(str(holder))
-        if inside is None and holder in grouped:
-            continue  # a member: its stakes count for its group's parent
-        held = sorted(
-            ((e, s) for e, s in F.holdings(holder).items() if str(e) not in (inside or {str(holder)})),
-            key=_by_stake(G),
-        )
-        if held:
-            partial[str(holder)] = tuple((str(e), label_of(G, e), s) for e, s in held)
-            if inside is None:
-                holders.append((str(holder), label_of(G, holder)))
-    holders.sort(key=lambda item: (item[1].casefold(), item[0]))
-    return GroupStakes(control, partial, tuple(holders))

@@ -17,7 +17,7 @@ Objectives (higher is better; ties broken by the secondary figure, then by label
                   deal ties to it; :func:`networkx.group_degree_centrality`), then of its number of neighbours
 
 Candidates are the organisations outside the acquirer's group that do not control the acquirer. Each also gets
-its merger-screen flags (``details["screens"]``, :func:`stackgraph.analysis.mergers.screen_flags`): in which
+its merger-screen flags (``details["screens"]``, :class:`stackgraph.analysis.mergers.TargetScreen`): in which
 markets concerned by the deal a 2023 US Merger Guidelines presumption would be met, the EU non-horizontal safe
 harbour left, or the data cannot tell (a party in the market without a known share, or no shares at all).
 """
@@ -35,7 +35,7 @@ from stackgraph.analysis._common import label_of, node_for
 from stackgraph.analysis.control import control_graph, control_group, ultimate_parents
 from stackgraph.analysis.coverage import group_coverage
 from stackgraph.analysis.dependencies import dependencies, supply_graph
-from stackgraph.analysis.mergers import MergerContext, markets_touched, screen_flags
+from stackgraph.analysis.mergers import MergerContext, TargetScreen
 from stackgraph.errors import InputError, ScenarioError, UnknownEntityError
 from stackgraph.scenarios.overlay import is_control_claim
 
@@ -210,17 +210,15 @@ def screen_graph(G: nx.MultiDiGraph, acquirer: str, *, objective: str = "coverag
 
 
 class _Screens:
-    """Each candidate's merger-screen flags (:func:`stackgraph.analysis.mergers.screen_flags`): the markets
+    """Each candidate's merger-screen flags (:class:`stackgraph.analysis.mergers.TargetScreen`): the markets
     concerned where a 2023 US presumption is met, where the EU non-horizontal safe harbour is left, and where the
     data cannot tell; added to its ``details["screens"]``."""
 
     def __init__(self, G: nx.MultiDiGraph, C: nx.DiGraph, members: frozenset[str]) -> None:
-        self.ctx = MergerContext(G, control=C)
-        self.members = frozenset(members)
-        self.markets = set(markets_touched(self.ctx, self.members))
+        self.screen = TargetScreen(MergerContext(G, control=C), members)
 
     def __call__(self, candidate: Candidate) -> Candidate:
-        flags = screen_flags(self.ctx, self.members, frozenset(candidate.brings), acquirer_markets=self.markets)
+        flags = self.screen.flags(candidate.brings)
         candidate.details["screens"] = flags  # type: ignore[index]  # the candidate's own fresh dict
         return candidate
 
