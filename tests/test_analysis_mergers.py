@@ -196,3 +196,22 @@ def test_screening_flags_equal_the_full_screen(G, data) -> None:
     full = merger_screen(ctx, acquirer | target, a, parties=[acquirer, target])
     assert flags == {key: sorted(values) for key, values in full.flags(horizontal=True).items()}
     event("screened a pair")
+
+
+def test_many_rivals_are_summed_up_beyond_the_first_ones(monkeypatch) -> None:
+    import stackgraph.analysis.vertical as module
+
+    monkeypatch.setattr(module, "SHOWN", 1)
+    G = vertical()
+    org(G, "R3", "models")
+    org(G, "R4", "models")
+    deal(G, "Chipco", "R3", "supplies", input_layer="chips")
+    screen = merger_screen(MergerContext(G), {"Chipco", "Modelco"}, "Chipco")
+    chips = lines(screen, "chips")
+    assert chips[("input_dependence", "R1")].value == 1.0  # the most dependent first (R1 and R3: 1; by label)
+    rest = chips[("input_dependence", "2 more rivals")]
+    assert rest.value == pytest.approx((1.0 + 0.75) / 2)
+    assert "2 more downstream rivals with a recorded supplier of Chips (R3, R2)" in rest.formula  # by dependence
+    assert "1 single-sourced from it" in rest.formula
+    silent = chips[("input_dependence", "1 rivals")]
+    assert silent.formula == "no recorded supplier of Chips for R4" and silent.result == "cannot tell"

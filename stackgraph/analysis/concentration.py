@@ -13,7 +13,7 @@ target), so comparing a graph before and after a what-if deal gives the merger's
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,7 @@ __all__ = [
     "HIGHLY_CONCENTRATED",
     "SIGNIFICANT_CHANGE",
     "ConcentrationChange",
+    "HolderGroups",
     "MarketConcentration",
     "MarketShare",
     "compare_concentration",
@@ -211,6 +212,41 @@ def concentration_change(
     )
 
 
+class HolderGroups(Mapping[Hashable, Hashable]):
+    """The group a share counts for: each node's ultimate parent when it has exactly one, else the node itself (an
+    entity two controllers claim keeps its own share); computed per node on first use, for the few nodes that hold
+    market positions. A mapping: ``groups[node]``, ``groups.get(node, default)``.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_edge("A", "B", key="d", relation="acquires", status="completed", stake=None)
+    'd'
+    >>> groups = HolderGroups(G)
+    >>> groups["B"], groups.get("Z", "Z")
+    ('A', 'Z')
+    """
+
+    def __init__(self, G: nx.MultiDiGraph, *, control: nx.DiGraph | None = None) -> None:
+        self.G = G
+        self.control = control if control is not None else control_graph(G)
+        self._found: dict[Hashable, Hashable] = {}
+
+    def __getitem__(self, node: Hashable) -> Hashable:
+        if node not in self._found:
+            if node not in self.G:
+                raise KeyError(node)
+            parents = ultimate_parents(self.G, str(node), control=self.control)
+            self._found[node] = parents[0] if len(parents) == 1 else node
+        return self._found[node]
+
+    def __iter__(self) -> Iterator[Hashable]:
+        return iter(self.G)
+
+    def __len__(self) -> int:
+        return self.G.number_of_nodes()
+
+
 def positions_by_market(
     G: nx.Graph, *, year: int | None = None
 ) -> dict[str, tuple[int | None, dict[str, Mapping[str, Any]]]]:
@@ -270,15 +306,10 @@ def market_concentration(
     elif control is None:
         control = control_graph(G)
     layers = G.graph.get("layers") or {}
-    parent_cache: dict[str, str] = {}
+    groups = HolderGroups(G, control=control) if control is not None else None
 
     def group_of(holder: str) -> str:
-        if control is None or holder not in G:
-            return holder
-        if holder not in parent_cache:
-            parents = ultimate_parents(G, holder, control=control)
-            parent_cache[holder] = parents[0] if len(parents) == 1 else holder
-        return parent_cache[holder]
+        return holder if groups is None else str(groups.get(holder, holder))
 
     results = []
     for market, (chosen_year, latest_positions) in sorted(by_market.items()):

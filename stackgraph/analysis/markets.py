@@ -14,10 +14,10 @@ from typing import Any
 import networkx as nx
 
 from stackgraph.analysis._common import Table, basis_of, label_of, rounded
+from stackgraph.analysis.concentration import HolderGroups, positions_by_market
 from stackgraph.analysis.coverage import layer_scheme
 from stackgraph.analysis.dependencies import supply_graph
 from stackgraph.analysis.ownership import integrated_ownership
-from stackgraph.analysis.rollup import group_map
 
 __all__ = ["FOCUS", "Evidence", "MarketScreen", "MergerContext", "MergerScreen", "ScreenLine", "percent_text"]
 
@@ -86,13 +86,14 @@ class ScreenLine:
 
 class MergerContext:
     """What screening one projected graph needs, computed once: groups, layers, market positions, supply ties,
-    the layer scheme's inputs and (on demand) ownership. Pure: ``G`` is never modified."""
+    the layer scheme's inputs and (on demand) ownership. Pure: ``G`` is never modified. ``control`` and
+    ``supply`` are ``control_graph(G)`` and ``supply_graph(G)`` when the caller has them."""
 
-    def __init__(self, G: nx.MultiDiGraph, *, control: nx.DiGraph | None = None) -> None:
-        from stackgraph.analysis.concentration import positions_by_market
-
+    def __init__(
+        self, G: nx.MultiDiGraph, *, control: nx.DiGraph | None = None, supply: nx.DiGraph | None = None
+    ) -> None:
         self.G = G
-        self.groups = group_map(G, control=control)
+        self.groups = HolderGroups(G, control=control)
         self.kind = dict(G.nodes(data="kind"))
         self.layers = {n: tuple(layers or ()) for n, layers in G.nodes(data="layers")}
         self.organisations_in: dict[str, set[Hashable]] = {}
@@ -105,7 +106,11 @@ class MergerContext:
         for market, (_, held) in self.positions.items():
             for holder in held:
                 self.positions_of.setdefault(holder, set()).add(market)
-        self.supply = supply_graph(G)
+        self.supply = supply if supply is not None else supply_graph(G)
+        self.buyers: dict[str, set[Hashable]] = {}  # layer -> every customer with a recorded supply of it
+        for _, customer, layers in self.supply.edges(data="layers"):
+            for layer in layers:
+                self.buyers.setdefault(layer, set()).add(customer)
         scheme = layer_scheme(G)
         self.layer_label = {key: entry["label"] for key, entry in scheme.items()}
         self.inputs_of = _inputs(scheme)
