@@ -178,7 +178,7 @@ def markets(draw):
     return G
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(markets(), st.data())
 def test_screening_flags_equal_the_full_screen(G, data) -> None:
     ctx = MergerContext(G)

@@ -360,8 +360,11 @@ def merger_screen(
     reasons = markets_touched(after, focus)
     for market, why in markets_touched(before, union).items():
         reasons.setdefault(market, why)
-    touched = [set(markets_touched(before, members)) for members in listed]
-    concerned = _concerned(touched, before.inputs_of)
+    by_party = [markets_touched(before, members) for members in listed]  # a tie between parties counts here
+    for touched_by in by_party:
+        for market, why in touched_by.items():
+            reasons.setdefault(market, []).extend(w for w in why if w not in reasons.get(market, ()))
+    concerned = _concerned([set(touched_by) for touched_by in by_party], before.inputs_of)
     for market, (upstream, downstream) in concerned.items():
         if upstream is not None:
             reasons.setdefault(market, []).append(
