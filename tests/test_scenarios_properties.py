@@ -115,7 +115,9 @@ def test_an_acquisition_never_lowers_the_acquirers_coverage(data) -> None:
     assert f"{ID}org{t}" in control_group(result.after, parent).member_ids()
 
 
-@SETTINGS
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
+)
 @given(data=st.data())
 def test_acquire_then_divest_restores_every_new_figure(data) -> None:
     """The figures of issue #12 come back too: merger screens (no figure moves, one party), integrated ownership

@@ -117,7 +117,7 @@ class MergerContext:
         self._owners: dict[Hashable, dict[Hashable, float]] = {}
         self._parties: dict[tuple[str, frozenset[Hashable]], tuple[float | None, bool]] = {}
         self._texts: dict[tuple[str, frozenset[Hashable]], str] = {}
-        self._natural: dict[str, dict[Hashable, float]] = {}
+        self._shares: dict[tuple[str, frozenset[Hashable]], dict[Hashable, float]] = {}
 
     def label(self, node: Hashable) -> str:
         return label_of(self.G, node)
@@ -127,15 +127,17 @@ class MergerContext:
         return FOCUS if node in focus else self.groups.get(node, node)
 
     def shares(self, market: str, focus: Collection[Hashable]) -> dict[Hashable, float]:
-        """Shares of ``market`` summed per group (the focus group under one key; without one, remembered)."""
-        if not focus and market in self._natural:
-            return self._natural[market]
+        """Shares of ``market`` summed per group (the focus group under one key); remembered for a focus given as a
+        frozenset (the same acquirer against every target)."""
+        key = (market, focus) if isinstance(focus, frozenset) else None
+        if key is not None and key in self._shares:
+            return self._shares[key]
         totals: dict[Hashable, float] = {}
         for holder, position in self.positions.get(market, (None, {}))[1].items():
-            key = self.key(holder, focus)
-            totals[key] = totals.get(key, 0.0) + float(position["share"])
-        if not focus:
-            self._natural[market] = totals
+            group = self.key(holder, focus)
+            totals[group] = totals.get(group, 0.0) + float(position["share"])
+        if key is not None:
+            self._shares[key] = totals
         return totals
 
     def position_evidence(self, market: str, holders: Iterable[Hashable] | None = None) -> tuple[Evidence, ...]:

@@ -131,7 +131,7 @@ def _figures(
     describe: bool = True,
 ) -> _Figures:
     label = after.layer_label.get(market, market)
-    shares_before = before.shares(market, ())
+    shares_before = before.shares(market, parties[0][1])  # the focus group's own members as one, as they were
     shares_after = after.shares(market, focus)
     missing = []
     party_text = []
@@ -266,7 +266,7 @@ def _mhhi_line(
     shares_after: Mapping[Hashable, float],
     evidence: tuple[Evidence, ...],
 ) -> ScreenLine:
-    owners_before = {k: before.owners(k) for k in shares_before}
+    owners_before = {k: before.owners(parent if k == FOCUS else k) for k in shares_before}
     owners_after = {k: after.owners(parent if k == FOCUS else k) for k in shares_after}
     m_before, m_after = mhhi(shares_before, owners_before), mhhi(shares_after, owners_after)
     h_before, h_after = hhi(shares_before.values()), hhi(shares_after.values())
