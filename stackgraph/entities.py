@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from stackgraph.errors import InputError
+from stackgraph.errors import InputError, UnknownEntityError
 from stackgraph.namespace import ID_IRI, SG_IRI, SOURCE_IRI
 from stackgraph.naming import concept_key, resolve_name
 from stackgraph.resources import queries_dir
@@ -43,13 +43,17 @@ KINDS: dict[str, str] = {
 NAME_INDEXES = ("entity", "layer", "status", "deal")
 
 _WHAT = {"entity": "entity", "layer": "layer", "status": "deal status", "deal": "deal"}
+_CLOSED_LISTS = frozenset({"status", "layer"})
 _PREFIXES = {"sg": SG_IRI, "sgid": ID_IRI, "src": SOURCE_IRI}
 
 
 class SelectStore(Protocol):
-    """What this module needs from a store: SELECT rows as dicts of plain values."""
+    """What this module needs from a store: SELECT rows as dicts of plain values, the ontology included on demand
+    (entity kinds and stack layers are read through the ontology's class and layer hierarchies)."""
 
-    def select(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> list[dict[str, Any]]: ...
+    def select(
+        self, sparql: str, bindings: Mapping[str, Any] | None = None, *, with_ontology: bool = False
+    ) -> list[dict[str, Any]]: ...
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,7 @@ def list_entities(store: SelectStore, *, kind: str | None = None, layer: str | N
     layer_iri = Resolver(store)("layer", layer) if layer is not None else None
     kind_of = {iri: key for key, iri in KINDS.items()}
     entities = []
-    for row in store.select(_internal_query("internal-entities")):
+    for row in store.select(_internal_query("internal-entities"), with_ontology=True):
         entity_kind = kind_of.get(str(row.get("kind", "")), "")
         if kind is not None and entity_kind != kind:
             continue
@@ -129,7 +133,7 @@ def name_index(store: SelectStore) -> dict[str, dict[str, list[str]]]:
     ['in talks', 'in-talks']
     """
     indexes: dict[str, dict[str, list[str]]] = {index: {} for index in NAME_INDEXES}
-    for row in store.select(_internal_query("internal-names")):
+    for row in store.select(_internal_query("internal-names"), with_ontology=True):
         names = indexes[str(row["index"])].setdefault(str(row["entity"]), [])
         if "name" in row and str(row["name"]) not in names:
             names.append(str(row["name"]))
@@ -209,4 +213,11 @@ class Resolver:
         prefix, _, local = name.strip().partition(":")
         if local and prefix in _PREFIXES and _PREFIXES[prefix] + local in names:
             return _PREFIXES[prefix] + local
-        return resolve_name(name, names, what=_WHAT[kind])
+        try:
+            return resolve_name(name, names, what=_WHAT[kind])
+        except UnknownEntityError as error:
+            if kind not in _CLOSED_LISTS or error.known:
+                raise
+            # a short closed list: name every valid choice (by its key, in the scheme's order of the index)
+            keys = sorted({concept_key(iri) for iri in names})
+            raise UnknownEntityError(error.name, error.suggestions, _WHAT[kind], known=keys) from None

@@ -17,6 +17,8 @@ __all__ = [
     "QueryError",
     "ScenarioError",
     "StackgraphError",
+    "StoreBusyError",
+    "StoreError",
     "UnknownEntityError",
     "UnknownQuestionError",
     "ValidationError",
@@ -58,22 +60,30 @@ class QueryError(StackgraphError):
 
 
 class UnknownEntityError(StackgraphError):
-    """A name matches no entity in the graph; ``suggestions`` holds the closest known names."""
+    """A name matches no entity in the graph; ``suggestions`` holds the closest known names.
 
-    def __init__(self, name: str, suggestions: Sequence[str] = (), what: str = "entity") -> None:
+    ``known``, for a short closed list (deal statuses, questions), names every valid choice in the message.
+    """
+
+    def __init__(
+        self, name: str, suggestions: Sequence[str] = (), what: str = "entity", known: Sequence[str] = ()
+    ) -> None:
         self.name = name
         self.suggestions = list(suggestions)
+        self.known = list(known)
         message = f"unknown {what} {name!r}"
         if self.suggestions:
             message += "; did you mean " + ", ".join(repr(s) for s in self.suggestions) + "?"
+        if self.known:
+            message += f" (one of: {', '.join(self.known)})"
         super().__init__(message)
 
 
 class UnknownQuestionError(UnknownEntityError):
-    """A name matches no question in the SPARQL question library."""
+    """A name matches no question in the SPARQL question library; the message lists the known questions."""
 
-    def __init__(self, name: str, suggestions: Sequence[str] = ()) -> None:
-        super().__init__(name, suggestions, what="question")
+    def __init__(self, name: str, suggestions: Sequence[str] = (), known: Sequence[str] = ()) -> None:
+        super().__init__(name, suggestions, what="question", known=known)
 
 
 class ValidationError(StackgraphError):
@@ -90,3 +100,16 @@ class ImportFormatError(InputError):
 
 class EndpointError(StackgraphError):
     """A remote SPARQL endpoint cannot be reached or answered with an error."""
+
+
+class StoreError(StackgraphError):
+    """A persistent store folder cannot be used as asked: damaged, of another version, or not writable."""
+
+
+class StoreBusyError(StoreError):
+    """Another process is writing the store; ``pid`` and ``command`` name it when it recorded them."""
+
+    def __init__(self, message: str, pid: int | None = None, command: str | None = None) -> None:
+        self.pid = pid
+        self.command = command
+        super().__init__(message)

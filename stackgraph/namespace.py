@@ -19,7 +19,7 @@ SOURCE = Namespace(SOURCE_IRI)
 
 
 class SG(DefinedNamespace):
-    """Terms of the stackgraph ontology (102 terms)."""
+    """Terms of the stackgraph ontology (110 terms)."""
 
     _NS = Namespace(SG_IRI)
     _fail = True
@@ -85,6 +85,7 @@ class SG(DefinedNamespace):
     asOf: URIRef  # as of
     controls: URIRef  # controls
     counterparty: URIRef  # counterparty
+    crunchbasePermalink: URIRef  # Crunchbase permalink
     currency: URIRef  # currency
     customer: URIRef  # customer
     description: URIRef  # description
@@ -92,6 +93,8 @@ class SG(DefinedNamespace):
     develops: URIRef  # develops
     effectiveDate: URIRef  # effective
     endDate: URIRef  # ended
+    externalId: URIRef  # external identifier
+    extractionConfidence: URIRef  # extraction confidence
     feeds: URIRef  # feeds
     figureOf: URIRef  # figure of
     headquarters: URIRef  # headquarters country
@@ -102,6 +105,7 @@ class SG(DefinedNamespace):
     investor: URIRef  # investor
     investsIn: URIRef  # invests in
     issuer: URIRef  # issuer
+    lei: URIRef  # LEI
     market: URIRef  # market
     metric: URIRef  # metric
     operatesIn: URIRef  # operates in
@@ -110,19 +114,23 @@ class SG(DefinedNamespace):
     partner: URIRef  # partner
     partnersWith: URIRef  # partners with
     party: URIRef  # party
+    possibleUpdateOf: URIRef  # possible update of
     product: URIRef  # product, service or facility
     purpose: URIRef  # purpose
     qualifier: URIRef  # qualifier
     quote: URIRef  # quoted sentence
     record: URIRef  # record
+    sameAsLoaded: URIRef  # same as loaded deal
     sharePercent: URIRef  # market share (%)
     sharePrice: URIRef  # price per share
     stakePercent: URIRef  # stake (%)
     status: URIRef  # status
+    statusCue: URIRef  # status cue
     supersedes: URIRef  # supersedes
     suppliedItem: URIRef  # supplied item
     supplier: URIRef  # supplier
     supplies: URIRef  # supplies
     target: URIRef  # target
     value: URIRef  # value
+    wikidataId: URIRef  # Wikidata item
     year: URIRef  # year

@@ -60,7 +60,8 @@ def resolve_name(name: str, names: Mapping[str, Iterable[str]], *, what: str = "
     Raises
     ------
     UnknownEntityError
-        No key matches, or a label is shared by several keys; the error lists the closest names.
+        No key matches, or the name designates several keys (a label shared, or one key's local name and
+        another's label); the error lists the closest names, or every key it designates.
 
     Examples
     --------
@@ -74,14 +75,14 @@ def resolve_name(name: str, names: Mapping[str, Iterable[str]], *, what: str = "
     if wanted in names:
         return wanted
     folded = wanted.casefold()
-    by_local = [iri for iri in names if local_name(iri).casefold() == folded]
-    if len(by_local) == 1:
-        return by_local[0]
-    by_label = sorted({iri for iri, labels in names.items() if any(str(lab).casefold() == folded for lab in labels)})
-    if len(by_label) == 1:
-        return by_label[0]
-    if len(by_label) > 1 or len(by_local) > 1:
-        raise UnknownEntityError(name, sorted(set(by_label) | set(by_local))[:5], what=f"(ambiguous) {what}")
+    by_local = {iri for iri in names if local_name(iri).casefold() == folded}
+    by_label = {iri for iri, labels in names.items() if any(str(lab).casefold() == folded for lab in labels)}
+    matches = sorted(by_local | by_label)
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        # one entity's local name and another's label (or two labels): say so, never pick one silently
+        raise UnknownEntityError(name, matches[:5], what=f"(ambiguous) {what}")
     raise UnknownEntityError(name, suggest_names(name, names), what=what)
 
 

@@ -267,7 +267,8 @@ class _Queries:
         import pyoxigraph as ox
 
         # The projection reads deal nodes only, never the derived direct properties: no need to derive them first.
-        result = self._store.query(sparql, graphs=self._graphs, derived=False)
+        # It reads the role properties and the layer scheme from the ontology.
+        result = self._store.query(sparql, graphs=self._graphs, derived=False, with_ontology=True)
         return bytes(result.serialize(format=ox.QueryResultsFormat.TSV))
 
 
@@ -856,16 +857,17 @@ def _provenance(
 
 
 def _market_positions(rows: Iterable[Sequence[str | None]], as_of: date, keys: _Keys) -> list[dict[str, Any]]:
-    positions: dict[str, dict[str, Any]] = {}
+    positions: dict[tuple[str, float], dict[str, Any]] = {}
     for position, holder, market, year_text, share_text, source, title in rows:
         assert position is not None and holder is not None and market is not None
         year_start = parse_date(year_text)
         share = _number(share_text)
         if share is None or (year_start is not None and year_start > as_of):
             continue
-        entry = positions.get(position)
+        key = (position, share)  # two shares on one position are two entries: the share checks report them
+        entry = positions.get(key)
         if entry is None:
-            positions[position] = {
+            positions[key] = {
                 "holder": holder,
                 "market": keys[market],
                 "year": year_start.year if year_start is not None else None,

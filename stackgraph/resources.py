@@ -13,6 +13,7 @@ from stackgraph.errors import StackgraphError
 __all__ = [
     "data_root",
     "ontology_path",
+    "package_dir",
     "queries_dir",
     "scenario_examples_dir",
     "shapes_path",
@@ -50,6 +51,11 @@ def shipped_graph_paths() -> list[Path]:
 def scenario_examples_dir() -> Path:
     """Return the folder of example what-if scenarios."""
     return data_root() / "scenarios"
+
+
+def package_dir() -> Path:
+    """Return the folder of the installed ``stackgraph`` package itself."""
+    return _PACKAGE_DIR
 
 
 def queries_dir() -> Path:

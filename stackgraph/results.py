@@ -3,7 +3,8 @@
 ``table`` is aligned text with IRIs shortened to prefixed names (``sgid:SpaceX``); ``json`` is the W3C SPARQL 1.1
 Query Results JSON format and ``csv``/``tsv`` the W3C SPARQL 1.1 CSV/TSV formats, all three written by
 pyoxigraph's own serializers. ASK answers ``true``/``false`` (JSON: the boolean results document); CONSTRUCT
-and DESCRIBE give Turtle (``json``: JSON-LD).
+and DESCRIBE give Turtle (``json``: JSON-LD). :func:`write_result` streams every format but ``table`` to a file
+in constant memory; a table shows at most :data:`TABLE_ROW_LIMIT` rows and says when there are more.
 """
 
 from __future__ import annotations
@@ -11,16 +12,33 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import islice
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-from stackgraph.errors import InputError
+from stackgraph.display import neutralise
+from stackgraph.errors import InputError, QueryError
 
-__all__ = ["FORMATS", "aligned_table", "compact", "format_result", "format_rows", "term_text"]
+__all__ = [
+    "FORMATS",
+    "TABLE_ROW_LIMIT",
+    "Written",
+    "aligned_table",
+    "compact",
+    "format_result",
+    "format_rows",
+    "term_text",
+    "write_result",
+]
 
 FORMATS = ("table", "csv", "tsv", "json")
+
+#: The most rows the ``table`` format shows: a table needs every row in memory to size its columns (a 10-million
+#: row result would take gigabytes); CSV, TSV and JSON stream any number of rows.
+TABLE_ROW_LIMIT = 10_000
 
 _RESULT_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -71,7 +89,8 @@ def term_text(term: Any, prefixes: Mapping[str, str]) -> str:
 
 def aligned_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """Return text cells as a plain-text table: columns padded to their widest cell, a dashed rule under the
-    header, no trailing spaces.
+    header, no trailing spaces. Bidirectional and terminal control characters from the data are shown as
+    ``[U+202E]`` (:func:`stackgraph.display.neutralise`), never acted on.
 
     Examples
     --------
@@ -81,6 +100,8 @@ def aligned_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     Nvidia  accelerators
     xAI     ai-models
     """
+    headers = [neutralise(h) for h in headers]
+    rows = [[neutralise(c) for c in row] for row in rows]
     widths = [len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):
@@ -91,13 +112,122 @@ def aligned_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     return "\n".join(lines)
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, more: bool = False) -> str:
     count = len(rows)
-    return f"{aligned_table(headers, rows)}\n({count} row{'s' if count != 1 else ''})\n"
+    if more:
+        footer = (
+            f"(the first {count:,} rows; the result has more -- a table shows at most {count:,}: use --format csv, "
+            "tsv or json to stream every row, or add LIMIT/OFFSET to page)"
+        )
+    else:
+        footer = f"({count:,} row{'s' if count != 1 else ''})"
+    return f"{aligned_table(headers, rows)}\n{footer}\n"
+
+
+@dataclass(frozen=True)
+class Written:
+    """What :func:`write_result` wrote: the rows of a table (``None`` for a stream), whether the table stopped at
+    its row limit with more rows left, and the bytes written."""
+
+    rows: int | None
+    more: bool
+    size: int
+
+
+class _Counting:
+    """A binary file wrapper that counts bytes and reports them to ``progress(size)``."""
+
+    def __init__(self, out: BinaryIO, progress: Callable[[int], object] | None) -> None:
+        self.out, self.progress, self.size = out, progress, 0
+
+    def write(self, data: bytes) -> int:
+        self.out.write(data)
+        self.size += len(data)
+        if self.progress is not None:
+            self.progress(self.size)
+        return len(data)
+
+    def flush(self) -> None:
+        self.out.flush()
+
+
+def write_result(
+    result: Any,
+    fmt: str,
+    out: BinaryIO,
+    *,
+    prefixes: Mapping[str, str] | None = None,
+    max_rows: int = TABLE_ROW_LIMIT,
+    progress: Callable[[int], object] | None = None,
+) -> Written:
+    """Write a pyoxigraph query result to the binary file ``out`` in ``fmt``, streaming.
+
+    CSV, TSV and JSON solutions and CONSTRUCT triples are serialised by pyoxigraph as the engine produces them,
+    in constant memory whatever their number. A ``table`` needs every row to size its columns, so it shows at
+    most ``max_rows`` (:data:`TABLE_ROW_LIMIT`, 10,000) and says so when the result has more. ``progress`` is
+    called with the bytes written so far.
+
+    Raises
+    ------
+    InputError
+        Unknown format, or ``csv``/``tsv`` asked for triples.
+    QueryError
+        The engine failed while producing the rows (the output then ends early).
+
+    Examples
+    --------
+    >>> import io
+    >>> store = ox.Store()
+    >>> store.extend(ox.Quad(ox.NamedNode(f"urn:x:{i}"), ox.NamedNode("urn:x:p"), ox.Literal(i)) for i in range(5))
+    >>> out = io.BytesIO()
+    >>> write_result(store.query("SELECT ?o WHERE { ?s ?p ?o } ORDER BY ?o"), "table", out, max_rows=2)
+    Written(rows=2, more=True, size=...)
+    >>> print(out.getvalue().decode().splitlines()[-1])  # doctest: +ELLIPSIS
+    (the first 2 rows; the result has more -- a table shows at most 2: use --format csv, tsv or json to stream ...)
+    """
+    prefixes = prefixes or {}
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    sink = _Counting(out, progress)
+    try:
+        if isinstance(result, ox.QueryBoolean):
+            if fmt == "json":
+                sink.write(result.serialize(format=ox.QueryResultsFormat.JSON) + b"\n")
+            else:
+                sink.write(b"true\n" if bool(result) else b"false\n")
+            return Written(None, False, sink.size)
+        if not isinstance(result, ox.QuerySolutions):  # CONSTRUCT/DESCRIBE: QueryTriples, or triples from an endpoint
+            if fmt in ("csv", "tsv"):
+                raise InputError(
+                    f"a CONSTRUCT or DESCRIBE gives RDF triples, not a table: use --format table (Turtle) or json "
+                    f"(JSON-LD) instead of {fmt}"
+                )
+            triples = (ox.Triple(t.subject, t.predicate, t.object) if isinstance(t, ox.Quad) else t for t in result)
+            if fmt == "json":
+                ox.serialize(triples, sink, ox.RdfFormat.JSON_LD)
+                sink.write(b"\n")
+            else:
+                ox.serialize(triples, sink, ox.RdfFormat.TURTLE, prefixes=dict(prefixes))
+            return Written(None, False, sink.size)
+        if fmt in _RESULT_FORMATS:
+            result.serialize(sink, _RESULT_FORMATS[fmt])
+            if fmt == "json":
+                sink.write(b"\n")
+            return Written(None, False, sink.size)
+        names = [v.value for v in result.variables]
+        rows = [[term_text(solution[name], prefixes) for name in names] for solution in islice(result, max_rows + 1)]
+        more = len(rows) > max_rows
+        sink.write(_table(names, rows[:max_rows], more=more).encode("utf-8"))
+        return Written(len(rows[:max_rows]), more, sink.size)
+    except (SyntaxError, ValueError, RuntimeError) as error:
+        raise QueryError(f"the query failed while its results were written: {error}") from None
 
 
 def format_result(result: Any, fmt: str = "table", *, prefixes: Mapping[str, str] | None = None) -> bytes:
-    """Serialise a pyoxigraph query result (solutions, boolean or triples) in ``fmt``.
+    """Serialise a pyoxigraph query result (solutions, boolean or triples) in ``fmt`` and return the bytes.
+
+    The in-memory form of :func:`write_result` (same formats and table limit); for large results write to a
+    file with :func:`write_result` instead.
 
     Parameters
     ----------
@@ -125,32 +255,9 @@ def format_result(result: Any, fmt: str = "table", *, prefixes: Mapping[str, str
     >>> format_result(store.query("ASK { ?s ?p ?o }"), "json")
     b'{"head":{},"boolean":true}\\n'
     """
-    prefixes = prefixes or {}
-    if fmt not in FORMATS:
-        raise InputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    if isinstance(result, ox.QueryBoolean):
-        if fmt == "json":
-            return result.serialize(format=ox.QueryResultsFormat.JSON) + b"\n"
-        return b"true\n" if bool(result) else b"false\n"
-    if not isinstance(result, ox.QuerySolutions):  # CONSTRUCT/DESCRIBE: QueryTriples, or triples from an endpoint
-        if fmt in ("csv", "tsv"):
-            raise InputError(
-                f"a CONSTRUCT or DESCRIBE gives RDF triples, not a table: use --format table (Turtle) or json "
-                f"(JSON-LD) instead of {fmt}"
-            )
-        triples = [ox.Triple(t.subject, t.predicate, t.object) if isinstance(t, ox.Quad) else t for t in result]
-        out = io.BytesIO()
-        if fmt == "json":
-            ox.serialize(triples, out, ox.RdfFormat.JSON_LD)
-            return out.getvalue() + b"\n"
-        ox.serialize(triples, out, ox.RdfFormat.TURTLE, prefixes=dict(prefixes))
-        return out.getvalue()
-    if fmt in _RESULT_FORMATS:
-        data = result.serialize(format=_RESULT_FORMATS[fmt])
-        return data + b"\n" if fmt == "json" else data
-    names = [v.value for v in result.variables]
-    rows = [[term_text(solution[name], prefixes) for name in names] for solution in result]
-    return _table(names, rows).encode("utf-8")
+    out = io.BytesIO()
+    write_result(result, fmt, out, prefixes=prefixes)
+    return out.getvalue()
 
 
 def format_rows(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table") -> bytes:

@@ -9,18 +9,22 @@ running RDFS inference, and concept checks such as ``skos:inScheme sg:StackLayer
 schemes. (pyshacl's own ``ont_graph=`` only "inoculates" class and property axioms, not the SKOS concepts, so
 every status and layer check would fail with it; ``inference="rdfs"`` adds nothing the shapes need and costs
 about half as much again on the shipped graphs.)
+
+pyshacl holds the whole graph in rdflib's memory (about 2.5 KB a triple) and checks some 1,000 triples a second,
+so a check is bounded: more than :data:`MAX_TRIPLES` triples (500,000: about 1.2 GB and ten minutes) is refused
+before any work -- files are measured before they are parsed -- with the reason and what to do instead.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from stackgraph.errors import ValidationError
+from stackgraph.errors import InputError, ValidationError
 from stackgraph.namespace import GRAPH_IRI, ID_IRI, SG_IRI, SOURCE_IRI
 from stackgraph.naming import local_name
 from stackgraph.resources import ontology_path, shapes_path
@@ -28,7 +32,27 @@ from stackgraph.resources import ontology_path, shapes_path
 if TYPE_CHECKING:
     import rdflib
 
-__all__ = ["ValidatableStore", "ValidationReport", "Violation", "load_shapes", "validate", "validate_files"]
+__all__ = [
+    "BYTES_PER_TRIPLE",
+    "MAX_TRIPLES",
+    "NOTIFY_TRIPLES",
+    "ValidatableStore",
+    "ValidationReport",
+    "Violation",
+    "check_file_sizes",
+    "load_shapes",
+    "validate",
+    "validate_files",
+]
+
+#: The most triples :func:`validate` checks at once (about 1.2 GB of memory and ten minutes).
+MAX_TRIPLES = 500_000
+#: Above this many triples, :func:`validate` first says how long the check takes.
+NOTIFY_TRIPLES = 20_000
+#: File bytes allowed per triple of :data:`MAX_TRIPLES` before a file is parsed at all.
+BYTES_PER_TRIPLE = 100
+#: Memory pyshacl and rdflib take per triple checked (measured: about 2.3 KB).
+BYTES_IN_MEMORY = 2_500
 
 _ONTOLOGY_GRAPH = GRAPH_IRI + "ontology"  # the named graph KnowledgeStore keeps the ontology in
 _SH = "http://www.w3.org/ns/shacl#"
@@ -193,6 +217,8 @@ def validate(
     *,
     graphs: Sequence[str] | None = None,
     shapes: rdflib.Graph | None = None,
+    max_triples: int = MAX_TRIPLES,
+    notify: Callable[[str], object] | None = None,
 ) -> ValidationReport:
     """Validate the store's graphs against the SHACL shapes.
 
@@ -205,10 +231,21 @@ def validate(
         added as context (class hierarchy, concept schemes) but never checked itself.
     shapes : rdflib.Graph, optional
         Other shapes to use instead of the shipped ones.
+    max_triples : int
+        The most triples checked (:data:`MAX_TRIPLES`): pyshacl holds the whole graph in rdflib's memory, about
+        2.5 KB a triple, and checks some 1,000 triples a second; more is refused before any work.
+    notify : callable, optional
+        Told, as one sentence, how much is checked and about how long it takes, before a check of more than
+        :data:`NOTIFY_TRIPLES` triples starts.
 
     Returns
     -------
     ValidationReport
+
+    Raises
+    ------
+    InputError
+        More than ``max_triples`` triples to check; the message says why and what to do instead.
 
     Examples
     --------
@@ -220,6 +257,11 @@ def validate(
     import pyshacl
 
     names = list(graphs) if graphs is not None else [g for g in store.graph_names() if g != _ONTOLOGY_GRAPH]
+    size = _triples(store, names)
+    if size > max_triples:
+        raise InputError(_too_large(f"{size:,} triples", max_triples))
+    if notify is not None and size > NOTIFY_TRIPLES:
+        notify(f"checking {size:,} triples against the SHACL shapes takes about {_duration(size)}")
     with _quiet_rdflib():
         data = store.to_rdflib(graphs=names, derived=False)
         if _ONTOLOGY_GRAPH in store.graph_names():
@@ -236,10 +278,12 @@ def validate(
             data,
             shacl_graph=shapes if shapes is not None else load_shapes(),
             inference="none",
-            advanced=False,
+            advanced=True,  # SHACL-AF SPARQL targets: one query finds the deals ending before they start
             allow_warnings=True,
             inplace=True,
         )
+    if not hasattr(results, "subjects"):  # pyshacl reports unusable shapes as a failure object, not a graph
+        raise ValidationError(f"the SHACL shapes cannot be used: {results}")
     violations = _read_results(results, data)
     deals, entities = _count(store, names)
     return ValidationReport(bool(conforms), violations, deals, entities, tuple(names))
@@ -250,11 +294,14 @@ def validate_files(
     *,
     include_shipped: bool = True,
     shapes: rdflib.Graph | None = None,
+    max_triples: int = MAX_TRIPLES,
+    notify: Callable[[str], object] | None = None,
 ) -> ValidationReport:
     """Load RDF files (on top of the shipped graphs unless ``include_shipped`` is false) and validate them all.
 
     A malformed file raises :class:`~stackgraph.errors.ParseError` naming the file, line and column; a missing
-    one :class:`~stackgraph.errors.InputError`.
+    one :class:`~stackgraph.errors.InputError`; files too large to validate (see :func:`validate`) an
+    :class:`~stackgraph.errors.InputError` before they are parsed.
 
     Examples
     --------
@@ -264,8 +311,51 @@ def validate_files(
     # The one place this module builds a store (see ignore_imports in pyproject.toml's layers contract).
     from stackgraph.store import KnowledgeStore
 
+    paths = list(paths)
+    check_file_sizes(paths, max_triples)
     store = KnowledgeStore.with_shipped_graphs(paths, include_shipped=include_shipped)
-    return validate(store, shapes=shapes)
+    return validate(store, shapes=shapes, max_triples=max_triples, notify=notify)
+
+
+def check_file_sizes(paths: Iterable[str | Path], max_triples: int = MAX_TRIPLES) -> None:
+    """Refuse, before parsing them, files too large to validate: more than :data:`BYTES_PER_TRIPLE` bytes per
+    allowed triple (a generous bound: Turtle takes 30 to 60 bytes a triple).
+
+    Examples
+    --------
+    >>> check_file_sizes([], max_triples=10)
+    """
+    total = 0
+    for path in paths:
+        try:
+            total += Path(path).stat().st_size
+        except OSError:
+            continue  # a missing file is reported by the loader, naming it
+    if total > max_triples * BYTES_PER_TRIPLE:
+        size = f"{total / 1e6:,.1f} MB" if total >= 1e6 else f"{total / 1e3:,.0f} kB"
+        raise InputError(_too_large(f"{size} of RDF", max_triples))
+
+
+def _too_large(what: str, max_triples: int) -> str:
+    return (
+        f"{what} is too much to validate at once: the SHACL check holds the whole graph in memory (about "
+        f"{BYTES_IN_MEMORY * max_triples / 1e9:.1f} GB for {max_triples:,} triples) and checks some 1,000 triples "
+        f"a second, so it stops at {max_triples:,} triples. Validate a sample or a part of the data (the deals of "
+        "one source, say), or raise the limit with --max-triples N if the machine has the memory and the time"
+    )
+
+
+def _duration(triples: int) -> str:
+    seconds = triples / 1000
+    return f"{seconds / 60:.0f} minutes" if seconds >= 90 else f"{seconds:.0f} seconds"
+
+
+def _triples(store: ValidatableStore, names: Sequence[str]) -> int:
+    if not names:
+        return 0
+    values = " ".join(f"<{name}>" for name in names)
+    rows = store.select(f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}")
+    return int(rows[0].get("n", 0)) if rows else 0
 
 
 # -- reading pyshacl's results ----------------------------------------------------------------------------------

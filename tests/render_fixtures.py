@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 import networkx as nx
@@ -71,3 +73,32 @@ def scenario() -> tuple[nx.MultiDiGraph, nx.MultiDiGraph]:
     deal(after, "spacex", "openai", "acquires", status="hypothetical", stake=100.0, scenario=True, key="x1")
     after.remove_edge("nvidia", "xai", key="nvidia-supplies-xai")
     return before, after
+
+
+def _column(spec: Any, ids: list[Any]) -> list[Any]:
+    if isinstance(spec, list):
+        return spec
+    if "rows" in spec:
+        return [ids[row] for row in spec["rows"]]
+    if "lines" in spec:
+        return [None if codes is None else "\n".join(spec["lines"][c] for c in codes) for codes in spec["codes"]]
+    if "prefix" in spec:
+        return [None if rest is None else spec["prefix"] + rest for rest in spec["list"]]
+    return [None if code < 0 else spec["values"][code] for code in spec["codes"]]
+
+
+def _records(table: dict[str, Any], ids: list[Any]) -> list[dict[str, Any]]:
+    columns = {key: _column(spec, ids) for key, spec in table["columns"].items()}
+    return [
+        {key: values[row] for key, values in columns.items() if values[row] is not None}
+        for row in range(table["length"])
+    ]
+
+
+def page_data(page: str) -> dict[str, Any]:
+    """The data block of a view's page, its column tables decoded into one dict per node and per tie."""
+    match = re.search(r'<script type="application/json" id="sg-data">(.*?)</script>', page, re.S)
+    assert match is not None
+    data = json.loads(match.group(1))
+    ids = _column(data["nodes"]["columns"]["id"], []) if data["nodes"]["length"] else []
+    return {**data, "nodes": _records(data["nodes"], ids), "edges": _records(data["edges"], ids)}

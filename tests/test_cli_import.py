@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from endpoint_fixtures import free_port
 
 from stackgraph.cli import main
-from stackgraph.store import KnowledgeStore
+from stackgraph.storage.dataset import Dataset
 
 FIXTURE = Path(__file__).parent / "fixtures" / "crunchbase"
 
@@ -28,7 +28,10 @@ def test_import_crunchbase_writes_rdf_and_prints_the_report(tmp_path: Path) -> N
     assert f"Wrote {out}" in result.output
     data = json.loads(report.read_text())
     assert data["counts"]["acquisitions"] == 28
-    assert len(data["issues"]) == 16 and data["reasons"]["empty row"] == 3
+    assert len(data["issues"]) == 15 and data["reasons"]["empty row"] == 3
+    assert data["basis"]["source"].endswith("/source/crunchbase-2013")
+    assert data["entities"] == {"matched": {}, "created": 83, "review": 0}
+    assert "Basis: source https://w3id.org/stackgraph/source/crunchbase-2013" in result.output
     assert out.read_text().startswith("@prefix")
 
 
@@ -43,13 +46,13 @@ def test_import_then_reopen_the_persistent_store_without_reparsing(
     assert first.output.splitlines() == ["n", "28"]
 
     parsed: list[str] = []
-    original = KnowledgeStore._load_bytes
+    original = Dataset.replace
 
-    def spy(self, data, fmt, graph, *, label):
+    def spy(self, graph, data, fmt, *, label):
         parsed.append(label)
-        return original(self, data, fmt, graph, label=label)
+        return original(self, graph, data, fmt, label=label)
 
-    monkeypatch.setattr(KnowledgeStore, "_load_bytes", spy)
+    monkeypatch.setattr(Dataset, "replace", spy)
     again = _run("query", "--store", str(store), "--graph", str(out), "--format", "csv", count)
     later = _run("query", "--store", str(store), "--format", "csv", count)
     assert again.output == later.output == first.output
@@ -83,22 +86,79 @@ def test_import_errors_exit_2_with_a_message(tmp_path: Path) -> None:
 def test_strict_exits_1_when_rows_were_skipped(tmp_path: Path) -> None:
     result = _run("import", "crunchbase", str(FIXTURE), "-o", str(tmp_path / "x.ttl"), "--strict")
     assert result.exit_code == 1
-    assert "Error: 10 rows skipped (--strict)" in result.output
+    assert "Error: 10 rows skipped, 0 names left for review (--strict)" in result.output
 
 
-def test_import_csv(tmp_path: Path) -> None:
+def test_import_csv_links_to_the_shipped_graph_and_writes_a_review_file(tmp_path: Path) -> None:
     mapping = tmp_path / "m.toml"
     mapping.write_text('[columns]\nsubject = "From"\nobject = "To"\n[defaults]\nrelation = "supply"\n')
     data = tmp_path / "s.csv"
-    data.write_text("From,To\nTSMC,Nvidia\n,Nvidia\n")
-    out = tmp_path / "s.ttl"
-    result = _run("import", "csv", str(data), "--mapping", str(mapping), "-o", str(out))
+    data.write_text("From,To\nTSMC,Nvidia\n,Nvidia\nTSMC,Nvidea\n")
+    out, review = tmp_path / "s.ttl", tmp_path / "matches.csv"
+    args = ["import", "csv", str(data), "--mapping", str(mapping), "-o", str(out)]
+    result = _run(*args, "--review-file", str(review))
     assert result.exit_code == 0, result.output
-    assert "Facts: supplies 1" in result.output
+    assert "Facts: organizations 2, supplies 2" in result.output
+    assert "Entities: 1 matched to loaded entities (label 1), 2 created, 1 left for review" in result.output
+    assert "review 'Nvidea' (organization, s.csv row 4): near match: Nvidia (organization, 83)" in result.output
     assert "missing party" in result.output and "s.csv row 3" in result.output
+    lines = review.read_text().splitlines()
+    review.write_text("\n".join([lines[0], lines[1].replace(",organization,,", ",organization,accept,")]) + "\n")
+    strict = _run(*args, "--strict")
+    assert strict.exit_code == 1 and "1 rows skipped, 1 names left for review (--strict)" in strict.output
+    again = _run(*args, "--matches", str(review))
+    assert again.exit_code == 0, again.output
+    assert "(label 1, decision 1), 1 created, 0 left for review" in again.output
+    alone = _run(*args, "--no-shipped")
+    assert "Entities: 0 matched" in alone.output
     result = _run("import", "csv", str(data), "-o", str(out))
     assert result.exit_code == 2
     assert "Missing option '--mapping'" in result.output
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[columns]\nsubject = "From"\nobjekt = "To"\n[defaults]\nrelation = "supply"\n')
+    result = _run("import", "csv", str(data), "--mapping", str(bad), "-o", str(out))
+    assert result.exit_code == 2
+    assert "unknown key 'objekt'; did you mean 'object'?" in result.output
+
+
+def test_import_csv_into_a_store_then_analyze_warns_about_impossible_shares(tmp_path: Path) -> None:
+    mapping = tmp_path / "m.toml"
+    mapping.write_text(
+        '[dataset]\nid = "ran"\n[[tables]]\ntype = "shares"\nfile = "s.csv"\n'
+        'columns = { holder = "firm", share = "share", year = "year" }\ndefaults = { market = "terrestrial-ran" }\n'
+    )
+    (tmp_path / "s.csv").write_text("firm,share,year\nNokia,80,2023\nEricsson,70,2023\n")
+    store = tmp_path / "store"
+    result = _run("import", "csv", "--mapping", str(mapping), "-o", str(tmp_path / "ran.ttl"), "--store", str(store))
+    assert result.exit_code == 0, result.output
+    assert "Check: market terrestrial-ran (2023): shares sum to 150.0 %" in result.output
+    analysed = CliRunner().invoke(main, ["analyze", "chokepoints", "--store", str(store)])
+    assert analysed.exit_code == 0, analysed.output
+    assert "Warning: market terrestrial-ran (2023): shares sum to" in analysed.output
+    assert "60604" not in analysed.output and "terrestrial-ran  2023" not in analysed.output
+
+
+def test_import_crunchbase_options(tmp_path: Path) -> None:
+    later = Path(__file__).parent / "fixtures" / "datasets" / "crunchbase-2015"
+    out = tmp_path / "cb.ttl"
+    result = _run(
+        "import",
+        "crunchbase",
+        str(later),
+        "-o",
+        str(out),
+        "--export-date",
+        "2013-10",
+        "--license",
+        "https://creativecommons.org/licenses/by-nc/4.0/",
+        "--title",
+        "Crunchbase export",
+    )
+    assert result.exit_code == 0, result.output
+    assert "after the data's date 2013-10-31" in result.output
+    assert "title Crunchbase export" in result.output
+    result = _run("import", "crunchbase", str(later), "-o", str(out), "--export-date", "Dec 2015")
+    assert result.exit_code == 2 and "export date 'Dec 2015'" in result.output
 
 
 def test_import_wikidata_file_and_unreachable_endpoint(tmp_path: Path) -> None:
@@ -131,6 +191,7 @@ def test_import_wikidata_file_and_unreachable_endpoint(tmp_path: Path) -> None:
     result = _run("import", "wikidata", "-o", str(out))
     assert result.exit_code == 2
     assert "give either a results FILE or --endpoint URL with --query FILE" in result.output
+    assert "Entities:" in _run("import", "wikidata", str(results), "--property", "P127", "-o", str(out)).output
 
 
 @pytest.mark.parametrize(

@@ -267,3 +267,22 @@ def test_format_result_accepts_plain_triples_from_an_endpoint() -> None:
     assert "@prefix sgid:" in turtle
     control = rdflib.URIRef("https://w3id.org/stackgraph/ns#controls")
     assert (rdflib.URIRef(ID + "A"), control, rdflib.URIRef(ID + "C")) in graph  # the quad lost its graph name
+
+
+def test_a_large_result_streams_as_csv_and_a_table_stops_at_its_limit(tmp_path) -> None:
+    from stackgraph.results import TABLE_ROW_LIMIT
+
+    many = "SELECT ?s WHERE { ?s ?p ?o . ?x ?y ?z } LIMIT 10005"
+    table = run("query", many)
+    assert table.exit_code == 0, table.output
+    lines = table.output.splitlines()
+    assert len(lines) == 2 + TABLE_ROW_LIMIT + 1
+    assert lines[-1].startswith(f"(the first {TABLE_ROW_LIMIT:,} rows; the result has more")
+    out = tmp_path / "rows.txt"
+    to_file = run("query", many, "-o", str(out))
+    assert "warning: the table shows the first 10,000 rows only" in to_file.output
+    streamed = run("query", many, "--format", "csv", "-o", str(tmp_path / "rows.csv"))
+    assert streamed.exit_code == 0 and streamed.output == ""
+    assert len((tmp_path / "rows.csv").read_text().splitlines()) == 1 + 10005
+    assert len(run("query", many, "--format", "tsv").output.splitlines()) == 1 + 10005
+    assert run("query", many, "--format", "json").output.count('"s":') == 10005

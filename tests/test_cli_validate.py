@@ -23,7 +23,7 @@ def run(*args: str):
 
 def count_in_shipped(kind: str) -> int:
     (row,) = KnowledgeStore.with_shipped_graphs().select(
-        f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a/rdfs:subClassOf* sg:{kind} }}"
+        f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a/rdfs:subClassOf* sg:{kind} }}", with_ontology=True
     )
     return row["n"]
 
@@ -141,3 +141,28 @@ def test_remote_endpoint_is_refused_with_one_line():
     result = run("--endpoint", "http://localhost:1/sparql")
     assert result.exit_code == 2
     assert result.output.strip() == ("Error: validate checks local graphs; it cannot read a remote --endpoint")
+
+
+def test_input_too_large_to_validate_is_refused_with_the_reason_and_a_way_around(tmp_path: Path) -> None:
+    big = tmp_path / "big.nt"
+    big.write_text("".join(f'<urn:x:s{i}> <urn:x:p> "value {i}" .\n' for i in range(3000)))
+    by_count = run("--no-shipped", str(big), "--max-triples", "2500")
+    assert by_count.exit_code == 2, by_count.output
+    assert "Error: 3,000 triples is too much to validate at once" in by_count.output
+    assert "raise the limit with --max-triples N" in by_count.output
+    by_size = run("--no-shipped", str(big), "--max-triples", "100")  # refused before parsing: 100 bytes a triple
+    assert by_size.exit_code == 2
+    size = big.stat().st_size
+    assert f"Error: {size / 1e3:,.0f} kB of RDF is too much to validate at once" in by_size.output
+    fine = run("--no-shipped", str(big), "--max-triples", "3000")
+    assert fine.exit_code == 0, fine.output
+    assert "note: checking 3,000 triples" not in fine.output  # small: no note
+
+
+def test_a_long_check_says_how_long_it_takes(tmp_path: Path, monkeypatch) -> None:
+    import stackgraph.validation as validation
+
+    monkeypatch.setattr(validation, "NOTIFY_TRIPLES", 10)
+    result = run("--no-shipped", str(VALID))
+    assert result.exit_code == 0, result.output
+    assert "note: checking 37 triples against the SHACL shapes takes about 0 seconds" in result.output

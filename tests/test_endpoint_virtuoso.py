@@ -9,22 +9,25 @@ the reason when Virtuoso is not installed (``apt-get install virtuoso-opensource
 from __future__ import annotations
 
 import shutil
-import signal
 import subprocess
-import time
-from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from endpoint_fixtures import free_port
+from endpoint_fixtures import (
+    QUESTIONS,
+    assert_same_graphs,
+    assert_same_projection,
+    free_port,
+    rows,
+    stop_server,
+    wait_until_up,
+)
 
 from stackgraph.cli import main
 from stackgraph.endpoint import SparqlEndpoint
 from stackgraph.entities import Resolver
 from stackgraph.errors import EndpointError
-from stackgraph.projection import ProjectionPolicy, project
 from stackgraph.queries import bind_parameters, list_questions
 from stackgraph.store import KnowledgeStore
 
@@ -56,24 +59,6 @@ MaxQueryExecutionTime = 120
 MaxQueryCostEstimationTime = 0
 """
 
-# Questions with their bindings (by label, as a user types them); every one runs on both stores.
-QUESTIONS = {
-    "acquisitions-timeline": {},
-    "deal-sources": {"deal": "deal-spacex-acquires-xai"},
-    "deals-by-status": {},
-    "deals-of": {"entity": "SpaceX"},
-    "dependents": {"supplier": "Nvidia"},
-    "entities-by-layer": {"layer": "compute"},
-    "financials": {"entity": "SpaceX"},
-    "group": {"entity": "SpaceX"},
-    "investments": {},
-    "market-shares": {},
-    "public-offerings": {},
-    "relation-sources": {"entity": "SpaceX", "other": "xAI"},
-    "suppliers": {"entity": "xAI"},
-    "uncertain-deals": {},
-    "who-controls": {"entity": "xAI"},
-}
 # Queries Virtuoso 7.2 cannot compile: a transitive path with neither end bound, an alternative path under '+'.
 VIRTUOSO_LIMITS = {
     "market-shares": "Virtuoso 7.2: 'transitive start not given' (skos:broader* with both ends unbound)",
@@ -107,7 +92,7 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory, local_store: KnowledgeSto
     )
     url = f"http://127.0.0.1:{http_port}/sparql"
     try:
-        _wait_until_up(process, url, root / "server.log")
+        wait_until_up(process, url, root / "server.log", "virtuoso-t", 120)
         script = (
             f"ld_dir('{data}', '*.nq', 'urn:stackgraph:graph:unnamed'); rdf_loader_run(); checkpoint; "
             "select ll_file, ll_error from DB.DBA.LOAD_LIST where ll_error is not null;"
@@ -122,39 +107,11 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory, local_store: KnowledgeSto
             pytest.fail(f"loading the graph into Virtuoso failed:\n{loaded.stdout}\n{loaded.stderr}")
         yield url
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
-
-
-def _wait_until_up(process: subprocess.Popen, url: str, log: Path) -> None:
-    probe = SparqlEndpoint(url, timeout=5)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.skip(f"virtuoso-t exited with status {process.returncode}: {log.read_text(errors='replace')[-800:]}")
-        try:
-            probe.query("ASK { ?s ?p ?o }")
-            return
-        except EndpointError:
-            time.sleep(0.5)
-    pytest.skip(f"virtuoso-t did not answer on {url} within 120 s: {log.read_text(errors='replace')[-800:]}")
-
-
-def _rows(store, sparql: str, bindings: dict | None = None) -> Counter:
-    return Counter(tuple(sorted(row.items())) for row in store.select(sparql, bindings))
+        stop_server(process, log, 60)
 
 
 def test_the_server_holds_the_same_graphs(virtuoso: str, local_store: KnowledgeStore) -> None:
-    remote = SparqlEndpoint(virtuoso)
-    assert remote.graph_names() == local_store.graph_names()
-    for graph in [*local_store.graph_names(), "urn:stackgraph:graph:derived"]:
-        query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
-        assert remote.select(query) == local_store.select(query), graph
+    assert_same_graphs(SparqlEndpoint(virtuoso), local_store)
 
 
 @pytest.mark.parametrize(
@@ -170,28 +127,11 @@ def test_questions_give_the_same_answers(virtuoso: str, local_store: KnowledgeSt
     question = next(q for q in list_questions() if q.name == name)
     bindings = bind_parameters(question, QUESTIONS[name], Resolver(local_store))
     remote = SparqlEndpoint(virtuoso)
-    assert _rows(remote, question.text, bindings) == _rows(local_store, question.text, bindings)
+    assert rows(remote, question, bindings) == rows(local_store, question, bindings)
 
 
 def test_projection_is_the_same(virtuoso: str, local_store: KnowledgeStore) -> None:
-    policy = ProjectionPolicy(as_of="2026-06-30", statuses={"completed", "active", "announced", "in-talks"})
-    here, there = project(local_store, policy), project(SparqlEndpoint(virtuoso), policy)
-
-    def nodes(G):
-        # aliases come in the server's row order
-        return {n: {**d, "aliases": frozenset(d.get("aliases", ()))} for n, d in G.nodes(data=True)}
-
-    def edges(G):
-        unordered = ("quotes", "sources", "source_iris")
-        return {
-            (u, v, k): {a: frozenset(x) if a in unordered else x for a, x in d.items()}
-            for u, v, k, d in G.edges(keys=True, data=True)
-        }
-
-    assert here.number_of_edges() > 0
-    assert edges(there) == edges(here)
-    assert nodes(there) == nodes(here)
-    assert there.graph["layers"] == here.graph["layers"]
+    assert_same_projection(SparqlEndpoint(virtuoso), local_store)
 
 
 def test_query_cli_against_virtuoso(virtuoso: str) -> None:

@@ -98,7 +98,7 @@ def test_mis_decoded_names_are_repaired_and_reported(fixture_import) -> None:
     labels = {r["l"] for r in store.select("SELECT ?l WHERE { ?o a sg:Organization ; rdfs:label ?l }")}
     assert "Condé Nast" in labels
     assert not any("\x8e" in label for label in labels)
-    assert report.reasons()["wrong encoding"] == 4
+    assert report.reasons()["wrong encoding"] == 3  # once per company, where its name is first read
 
 
 def test_every_deal_derives_from_the_export_with_a_row_record(fixture_import) -> None:
@@ -113,7 +113,10 @@ def test_every_deal_derives_from_the_export_with_a_row_record(fixture_import) ->
         "SELECT ?title ?publisher ?date WHERE { src:crunchbase-2013 a sg:DatasetSource ; dcterms:title ?title ; "
         "dcterms:publisher ?publisher ; dcterms:date ?date }"
     )
-    assert source == [{"title": "Crunchbase 2013 export", "publisher": "Crunchbase", "date": "2013-10"}]
+    # the title from the folder's README, the date from the data (its latest deal)
+    assert source == [
+        {"title": "Crunchbase 2013 excerpt (test fixture)", "publisher": "Crunchbase", "date": "2013-08-16"}
+    ]
 
 
 def test_categories_map_to_layers(fixture_import) -> None:
@@ -253,3 +256,49 @@ def test_imported_excerpt_conforms_to_the_shapes(fixture_import) -> None:
     assert report.deals_checked > 0
     rounds = store.select("SELECT (COUNT(?r) AS ?n) WHERE { ?r a sg:FundingRound, sg:Investment }")
     assert rounds[0]["n"] > 0
+
+
+LATER = Path(__file__).parent / "fixtures" / "datasets" / "crunchbase-2015"
+
+
+def test_a_later_export_is_recognised_and_dated_by_its_own_data() -> None:
+    shipped = KnowledgeStore.with_shipped_graphs()
+    result = read_crunchbase(LATER, against=shipped)
+    report = result.report
+    assert set(report.rows) == {"companies.csv", "acquisitions.csv", "rounds.csv", "investments.csv"}
+    assert report.counts["acquisitions"] == 7 and report.counts["investments"] == 4  # one per round
+    assert report.reasons("skipped") == {"self-acquisition": 1}
+    assert not any(i.reason.startswith("impossible date") for i in report.issues)  # 2015 is not "after 2014"
+    assert report.basis["source"].endswith("/source/crunchbase-2015")
+    assert report.basis["export date"].startswith("2015-12-03")
+    assert report.basis["license"] == "https://creativecommons.org/licenses/by-nc/4.0/ (from readme.md)"
+    assert report.matched == {"label": 1}  # Nokia, the shipped one
+    shipped.load_data(result.serialize("ntriples"), "urn:stackgraph:graph:cb", "ntriples")
+    investors = shipped.select(
+        "SELECT ?round (GROUP_CONCAT(?name; separator='|') AS ?names) WHERE { ?round a sg:FundingRound ; "
+        "sg:investor/rdfs:label ?name } GROUP BY ?round ORDER BY ?names"
+    )
+    assert sorted(r["names"].split("|") for r in investors)[0] == ["Fabrice Grinda"]
+    people = shipped.select("SELECT ?p WHERE { ?p a sg:Person ; sg:crunchbasePermalink ?k }")
+    assert len(people) == 2
+    alcatel = shipped.select("SELECT ?d WHERE { ?d sg:acquirer sgid:Nokia ; sg:effectiveDate '2015-04-15'^^xsd:date }")
+    assert len(alcatel) == 1
+
+
+def test_as_of_2010_counts_no_acquisition_dated_later() -> None:
+    store = KnowledgeStore.with_shipped_graphs(include_shipped=False)
+    store.load_data(read_crunchbase(LATER).serialize("ntriples"), "urn:stackgraph:graph:cb", "ntriples")
+    from stackgraph.projection import ProjectionPolicy, project
+
+    G = project(store, ProjectionPolicy(as_of="2010-12-31"))
+    acquired = sorted(G.nodes[v]["label"] for u, v, d in G.edges(data=True) if d["relation"] == "acquires")
+    assert acquired == ["3Com"]
+    later = project(store, ProjectionPolicy(as_of="2016-01-01"))
+    assert sum(1 for *_, d in later.edges(data=True) if d["relation"] == "acquires") == 7
+
+
+def test_dates_after_a_given_export_date_are_impossible() -> None:
+    report = read_crunchbase(LATER, export_date_text="2013-10", title="Mislabelled export").report
+    impossible = [i for i in report.issues if i.reason.startswith("impossible date")]
+    assert len(impossible) == 7 and "after the data's date 2013-10-31" in impossible[0].reason
+    assert report.basis["title"] == "Mislabelled export" and report.basis["source"].endswith("crunchbase-2013")

@@ -100,3 +100,32 @@ def test_unreachable_endpoint_names_the_url() -> None:
     url = f"http://127.0.0.1:{free_port()}/sparql"
     with pytest.raises(EndpointError, match=f"cannot reach the SPARQL endpoint {url}"):
         fetch_wikidata("SELECT * WHERE { ?s ?p ?o }", url, timeout=5)
+
+
+def test_items_already_loaded_are_linked_not_duplicated_and_people_stay_people() -> None:
+    """The Wikidata results of "who owns SpaceX": SpaceX and Elon Musk are the shipped entities, Musk a person."""
+    rows = [
+        _row("Q193701", "P127", "Q317521", itemLabel="SpaceX", valueLabel="Elon Musk"),
+        _row("Q193701", "P1951", "Q95", itemLabel="SpaceX", valueLabel="Google"),
+        _row("Q117", "P127", "Q42", itemLabel="Example Co", valueLabel="Jane Doe"),
+    ]
+    rows[2]["valueType"] = {"type": "uri", "value": WD + "Q5"}  # ?valueType: instance of human
+    shipped = KnowledgeStore.with_shipped_graphs()
+    result = read_wikidata(_results(rows), retrieved="2026-01-01", against=shipped)
+    report = result.report
+    assert report.matched == {"label": 2}
+    assert report.counts["organizations"] == 2 and report.counts["people"] == 1  # Google, Example Co; Jane Doe
+    text = result.serialize("ntriples").decode()
+    assert "<https://w3id.org/stackgraph/id/wikidata/Q193701>" not in text  # no second SpaceX
+    assert '<https://w3id.org/stackgraph/id/SpaceX> <https://w3id.org/stackgraph/ns#wikidataId> "Q193701"' in text
+    shipped.load_data(result.serialize("ntriples"), "urn:stackgraph:graph:wd", "ntriples")
+    kinds = shipped.select(
+        "SELECT ?label ?kind WHERE { ?d sg:owner ?o . ?o rdfs:label ?label ; a ?kind "
+        "FILTER(STRSTARTS(STR(?d), 'https://w3id.org/stackgraph/id/wikidata/')) } ORDER BY ?label"
+    )
+    assert kinds == [
+        {"label": "Elon Musk", "kind": "https://w3id.org/stackgraph/ns#Person"},
+        {"label": "Jane Doe", "kind": "https://w3id.org/stackgraph/ns#Person"},
+    ]
+    again = read_wikidata(_results(rows), retrieved="2026-01-01", against=shipped).report
+    assert again.matched == {"identifier": 5} and again.created == 0  # every item now by its Q-id

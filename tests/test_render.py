@@ -1,22 +1,17 @@
-"""HTML views (stackgraph.render, ``stackgraph render``): escaping, encoding, filters, diffs, offline pages, CLI."""
+"""HTML views (stackgraph.render): escaping, the page and its CSP, encoding, legend and filters, scenario diffs."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pytest
-from click.testing import CliRunner
-from render_fixtures import PAYLOADS, deal, graph, node, scenario, stack
+from render_fixtures import PAYLOADS, deal, graph, node, page_data, scenario, stack
 
-from stackgraph.cli import main
-from stackgraph.errors import InputError, UnknownEntityError
+from stackgraph.errors import InputError
 from stackgraph.render import (
-    LEAN_NODE_LIMIT,
-    EmptySelectionError,
     GraphView,
     aggregate,
     diff_view,
@@ -28,9 +23,7 @@ from stackgraph.render import (
 
 
 def _data_block(page: str) -> dict[str, Any]:
-    match = re.search(r'<script type="application/json" id="sg-data">(.*?)</script>', page, re.S)
-    assert match is not None
-    return json.loads(match.group(1))
+    return page_data(page)
 
 
 def _snapshot(G: nx.MultiDiGraph) -> Any:
@@ -63,6 +56,37 @@ def test_data_strings_are_escaped_everywhere_and_survive_intact() -> None:
     assert {n["sg_name"] for n in data["nodes"]} == set(PAYLOADS)
     edge = data["edges"][0]
     assert PAYLOADS[1] in edge["title"] and PAYLOADS[2] in edge["title"] and PAYLOADS[0] in edge["title"]
+
+
+BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def test_bidi_controls_are_shown_neutralised() -> None:
+    G = graph()
+    node(G, "evil", "ai-models", label="invoice\u202egnp.exe")
+    node(G, "fine", "ai-models", label="Fine")
+    deal(G, "evil", "fine", "supplies", quotes=("said \u2067quietly\u2069",), purpose="x\u202ay")
+    page = graph_view(G, title="Title \u202e1").html()
+    assert not any(char in page for char in BIDI)
+    data = _data_block(page)
+    assert "invoice[U+202E]gnp.exe" in {n["sg_name"] for n in data["nodes"]}
+    assert "said [U+2067]quietly[U+2069]" in data["edges"][0]["title"]
+    assert "<title>Title [U+202E]1</title>" in page
+
+
+def test_page_allows_only_its_own_scripts() -> None:
+    import base64
+    import hashlib
+
+    page = graph_view(stack()).html()
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]*)"', page)
+    assert policy is not None
+    directives = dict(part.strip().split(" ", 1) for part in policy.group(1).split(";"))
+    assert directives["default-src"] == "'none'"
+    scripts = re.findall(r"<script>(.*?)</script>", page, re.S)  # the executable ones (not the JSON block)
+    expected = {f"'sha256-{base64.b64encode(hashlib.sha256(s.encode()).digest()).decode()}'" for s in scripts}
+    assert len(scripts) == 2 and set(directives["script-src"].split()) == expected
+    assert "unsafe" not in directives["script-src"]
 
 
 def test_tooltips_are_plain_text_strings() -> None:
@@ -191,59 +215,6 @@ def test_render_does_not_mutate_its_input() -> None:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# selection
-# ---------------------------------------------------------------------------------------------------------------
-
-
-def test_ego_view_depths() -> None:
-    G = stack()
-    assert sorted(select(G, focus="xAI", depth=1).nodes) == ["nvidia", "spacex", "xai"]
-    assert sorted(select(G, focus="xai", depth=2).nodes) == ["nvidia", "openai", "spacex", "xai"]
-    H = select(G, focus="xAI")
-    assert H.graph["focus"] == "xai"
-    view = graph_view(H)
-    focus = next(n for n in view.network.nodes if n["id"] == "xai")
-    assert focus["borderWidth"] == 4 and view.meta["focus"] == "xai"
-
-
-def test_layer_filter_includes_narrower_layers() -> None:
-    G = stack()
-    assert sorted(select(G, layers=["Compute"]).nodes) == ["nvidia"]
-    H = select(G, layers=["ai-models", "accelerators"])
-    assert sorted(H.nodes) == ["chatgpt", "nvidia", "openai", "xai"]
-    assert sorted(d["relation"] for _, _, d in H.edges(data=True)) == ["develops", "supplies", "supplies"]
-
-
-def test_relation_and_status_filters_drop_untied_entities() -> None:
-    G = stack()
-    H = select(G, relations=["supplies"])
-    assert sorted(H.nodes) == ["nvidia", "openai", "xai"] and H.number_of_edges() == 2
-    H = select(G, statuses=["rumoured"])
-    assert sorted(H.nodes) == ["spacex", "xai"]
-    assert H.graph["selection"]["statuses"] == ["rumoured"]
-
-
-def test_empty_selection_is_an_error() -> None:
-    with pytest.raises(EmptySelectionError, match="nothing to draw"):
-        select(stack(), statuses=["terminated"])
-    with pytest.raises(EmptySelectionError, match="relations supplies"):
-        select(stack(), relations=["supplies"], layers=["launch-and-space"])
-
-
-def test_bad_names_are_input_errors_with_suggestions() -> None:
-    with pytest.raises(UnknownEntityError, match="did you mean 'SpaceX'"):
-        select(stack(), focus="Spacex Corp")
-    with pytest.raises(UnknownEntityError, match="unknown layer 'ai-model'; did you mean 'ai-models'"):
-        select(stack(), layers=["ai-model"])
-    with pytest.raises(InputError, match="unknown relation 'buys'"):
-        select(stack(), relations=["buys"])
-    with pytest.raises(InputError, match="unknown status 'maybe'"):
-        select(stack(), statuses=["maybe"])
-    with pytest.raises(InputError, match="depth"):
-        select(stack(), focus="xAI", depth=0)
-
-
-# ---------------------------------------------------------------------------------------------------------------
 # scenario diffs
 # ---------------------------------------------------------------------------------------------------------------
 
@@ -312,159 +283,3 @@ def test_diff_view_can_focus() -> None:
     before, after = scenario()
     view = diff_view(before, after, focus="OpenAI", depth=1)
     assert sorted(n["id"] for n in view.network.nodes) == ["chatgpt", "nvidia", "openai", "spacex"]
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# scale
-# ---------------------------------------------------------------------------------------------------------------
-
-
-def test_aggregate_by_layers_and_groups() -> None:
-    A = aggregate(stack(), "layers")
-    assert {n: d["members"] for n, d in A.nodes(data=True)} == {
-        "accelerators": 1,
-        "ai-models": 3,
-        "launch-and-space": 1,
-        "none": 1,
-    }
-    counts = {(u, v, d["relation"]): d["count"] for u, v, d in A.edges(data=True)}
-    assert counts[("accelerators", "ai-models", "supplies")] == 2
-    assert A.nodes["ai-models"]["internal"] == 1  # OpenAI develops ChatGPT
-    G = stack()
-    deal(G, "spacex", "openai", "acquires", status="completed")
-    groups = aggregate(G, "groups", max_nodes=3)
-    assert groups.nodes["spacex"]["members"] == 3  # SpaceX, OpenAI, ChatGPT
-    assert groups.number_of_nodes() == 3 and groups.nodes["urn:stackgraph:render:other-groups"]["members"] == 2
-    with pytest.raises(InputError, match="unknown aggregate"):
-        aggregate(G, "continents")
-
-
-def test_views_above_the_limits() -> None:
-    G = graph()
-    n = LEAN_NODE_LIMIT + 50
-    for i in range(n):
-        node(G, f"n{i}", "ai-models")
-    for i in range(1, n):
-        deal(G, f"n{i // 2}", f"n{i}", "supplies", amount=1e6, currency="USD")
-    view = graph_view(G)
-    assert view.network.options["physics"] == {"enabled": False}
-    assert all("x" in node and "y" in node for node in view.network.nodes)
-    assert not any("label" in e for e in view.network.edges)
-    # lean styling: names and tooltips are drawn by the page, not by vis-network
-    assert not any("label" in n or "title" in n for n in view.network.nodes)
-    assert view.network.nodes[1]["sg_tip"].startswith("n1\norganization · AI models")
-    assert view.meta["lean"] is True
-    assert {e["color"] for e in view.network.edges} == {"#2471a3"}  # lean styling: plain supply blue
-    assert len(view.notes) == 2
-    small = graph_view(stack())
-    assert small.network.options["physics"]["enabled"] is True
-    aggregated = graph_view(G, max_nodes=100)
-    assert aggregated.meta["aggregate"] == "layers" and aggregated.network.num_nodes() == 1
-    assert "more than a browser can draw" in aggregated.notes[0]
-
-
-def test_layout_is_reproducible() -> None:
-    first = [(n["x"], n["y"]) for n in graph_view(stack()).network.nodes]
-    assert first == [(n["x"], n["y"]) for n in graph_view(stack()).network.nodes]
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# command line
-# ---------------------------------------------------------------------------------------------------------------
-
-FIXTURE = """
-@prefix sg: <https://w3id.org/stackgraph/ns#> .
-@prefix sgid: <https://w3id.org/stackgraph/id/> .
-@prefix src: <https://w3id.org/stackgraph/source/> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
-@prefix prov: <http://www.w3.org/ns/prov#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-
-sgid:Rocketco a sg:Organization ; rdfs:label "Rocketco" ; sg:inLayer sg:LaunchAndSpace .
-sgid:Chipco a sg:Organization ; rdfs:label "Chipco" ; sg:inLayer sg:Accelerators .
-sgid:Modelco a sg:Organization ; rdfs:label "<img src=x onerror=alert(1)>" ; sg:inLayer sg:AIModels .
-src:wire a sg:Source ; dcterms:title "The Wire" .
-
-sgid:sup a sg:Supply ; sg:supplier sgid:Chipco ; sg:customer sgid:Modelco ; sg:status sg:Active ;
-    sg:amount 2000000000.0 ; sg:currency "USD" ; sg:effectiveDate "2025-02"^^xsd:gYearMonth ;
-    prov:wasDerivedFrom src:wire ;
-    prov:qualifiedDerivation [ a sg:Evidence ; prov:entity src:wire ; sg:quote "Chipco supplies Modelco." ] .
-sgid:talks a sg:Acquisition ; sg:acquirer sgid:Rocketco ; sg:target sgid:Chipco ; sg:status sg:InTalks ;
-    sg:announcedDate "2025-06"^^xsd:gYearMonth .
-"""
-
-
-@pytest.fixture(scope="module")
-def fixture_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("render") / "fixture.ttl"
-    path.write_text(FIXTURE, encoding="utf-8")
-    return path
-
-
-def _run(fixture: Path, *args: str) -> Any:
-    return CliRunner().invoke(main, ["render", "--no-shipped", "--graph", str(fixture), *args])
-
-
-def test_cli_writes_a_view(fixture_file: Path, tmp_path: Path) -> None:
-    out = tmp_path / "view.html"
-    result = _run(fixture_file, "-o", str(out), "--title", "Fixture <stack>", "--as-of", "2026-01-01")
-    assert result.exit_code == 0, result.output
-    assert f"wrote {out}: 3 entities · 2 ties · as of 2026-01-01" in result.output
-    data = _data_block(out.read_text(encoding="utf-8"))
-    assert sorted(n["sg_name"] for n in data["nodes"]) == ["<img src=x onerror=alert(1)>", "Chipco", "Rocketco"]
-    statuses = sorted(e["sg_status"] for e in data["edges"])
-    assert statuses == ["active", "in-talks"]  # uncertain deals are shown by default
-    supply = next(e for e in data["edges"] if e["sg_relation"] == "supplies")
-    assert supply["label"] == "$2B · 2025-02" and "“Chipco supplies Modelco.”" in supply["title"]
-    assert data["meta"]["title"] == "Fixture <stack>"
-
-
-def test_cli_filters_and_ego(fixture_file: Path, tmp_path: Path) -> None:
-    out = tmp_path / "ego.html"
-    result = _run(fixture_file, "-o", str(out), "--focus", "rocketco", "--depth", "1")
-    assert result.exit_code == 0, result.output
-    assert "2 entities · 1 ties" in result.output and "around rocketco (depth 1)" in result.output
-    result = _run(fixture_file, "-o", str(out), "--status", "active", "--relation", "supplies")
-    assert result.exit_code == 0 and "2 entities · 1 ties" in result.output
-    result = _run(fixture_file, "-o", str(out), "--layer", "Compute")
-    assert result.exit_code == 0 and "1 entities · 0 ties" in result.output
-    result = _run(fixture_file, "-o", str(out), "--aggregate", "layers")
-    assert result.exit_code == 0 and "3 layers summarising 3 entities" in result.output
-
-
-def test_cli_empty_selection_writes_nothing(fixture_file: Path, tmp_path: Path) -> None:
-    out = tmp_path / "empty.html"
-    result = _run(fixture_file, "-o", str(out), "--relation", "develops")
-    assert result.exit_code == 1
-    assert "nothing to draw" in result.output and "relations develops" in result.output
-    assert not out.exists()
-
-
-def test_cli_bad_input(fixture_file: Path, tmp_path: Path) -> None:
-    out = tmp_path / "bad.html"
-    result = _run(fixture_file, "-o", str(out), "--focus", "Rocketcoo")
-    assert result.exit_code == 2 and "unknown entity 'Rocketcoo'; did you mean 'Rocketco'" in result.output
-    result = _run(fixture_file, "-o", str(tmp_path / "missing" / "x.html"))
-    assert result.exit_code == 2
-    assert result.output.strip().splitlines() == [
-        f"Error: cannot write {tmp_path / 'missing' / 'x.html'}: folder {tmp_path / 'missing'} does not exist"
-    ]
-    result = _run(fixture_file, "-o", str(out), "--status", "sure")
-    assert result.exit_code == 2 and "unknown status 'sure'" in result.output
-    result = _run(fixture_file, "-o", str(out), "--as-of", "soon")
-    assert result.exit_code == 2 and "invalid date 'soon'" in result.output
-    result = _run(fixture_file, "-o", str(out), "--scenario", "combined", "--aggregate", "groups")
-    assert result.exit_code == 2 and "--aggregate cannot be combined with --scenario" in result.output
-    assert not out.exists()
-
-
-def test_cli_scenario_diff(tmp_path: Path) -> None:
-    out = tmp_path / "diff.html"
-    result = CliRunner().invoke(main, ["render", "-o", str(out), "--scenario", "spacex-acquires-nokia"])
-    assert result.exit_code == 0, result.output
-    data = _data_block(out.read_text(encoding="utf-8"))
-    added = [e for e in data["edges"] if e.get("sg_change") == "added"]
-    assert added and all(e["sg_relation"] == "acquires" for e in added)
-    assert data["meta"]["diff"]["title"] == "SpaceX acquires Nokia"
-    assert any(n.get("borderWidth") == 4 and n["sg_name"] == "Nokia" for n in data["nodes"])

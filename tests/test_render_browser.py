@@ -5,108 +5,15 @@ Run alone with ``python -m pytest -m browser``. Skips only where /usr/bin/chromi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
-import pytest
+from render_browser_fixtures import BROWSER, browser_fixture, hover_node, open_view_fixture  # noqa: F401 (fixtures)
 from render_fixtures import deal, graph, node, scenario, stack
 
 from stackgraph.render import diff_view, graph_view
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium (apt install chromium)"
-    ),
-]
-
-
-@dataclass
-class Session:
-    """A loaded page plus what happened while it ran."""
-
-    page: Any
-    outgoing: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
-
-    def js(self, expression: str, arg: Any = None) -> Any:
-        return self.page.evaluate(expression, arg)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api", reason="needs Playwright for Python")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def open_view(browser: Any, tmp_path: Path) -> Iterator[Any]:
-    contexts = []
-
-    def load(view: Any, name: str = "view.html") -> Session:
-        path = view.write(tmp_path / name)
-        context = browser.new_context(viewport={"width": 1300, "height": 850})
-        contexts.append(context)
-        page = context.new_page()
-        session = Session(page)
-
-        def route(route: Any) -> None:
-            url = route.request.url
-            if url.startswith("file://"):
-                route.continue_()
-            else:
-                session.outgoing.append(url)
-                route.abort()
-
-        context.route("**/*", route)
-        page.on("console", lambda m: session.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: session.errors.append(str(e)))
-
-        def on_dialog(dialog: Any) -> None:
-            session.dialogs.append(dialog.message)
-            dialog.dismiss()
-
-        page.on("dialog", on_dialog)
-        page.goto(path.resolve().as_uri())
-        page.wait_for_function("window.sgReady === true", timeout=30000)
-        return session
-
-    yield load
-    for context in contexts:
-        context.close()
-
-
-def _hover_node(session: Session, node_id: str) -> str:
-    """Move the mouse onto a node and return the tooltip's text."""
-    point = session.js(
-        """id => {
-            const p = network.canvasToDOM(network.getPositions([id])[id]);
-            const box = document.getElementById('sg-network').getBoundingClientRect();
-            return {x: box.left + p.x, y: box.top + p.y};
-        }""",
-        node_id,
-    )
-    session.page.mouse.move(point["x"] - 30, point["y"] - 30)
-    session.page.mouse.move(point["x"], point["y"], steps=5)
-    session.page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5000)
-    return session.page.inner_text("div.vis-tooltip")
+pytestmark = BROWSER
 
 
 def test_view_shows_the_graph_offline(open_view: Any) -> None:
@@ -114,9 +21,10 @@ def test_view_shows_the_graph_offline(open_view: Any) -> None:
     nodes = s.js("network.body.data.nodes.get().map(n => n.id).sort()")
     assert nodes == ["chatgpt", "lonely", "nvidia", "openai", "spacex", "xai"]
     edges = s.js(
-        "network.body.data.edges.get().map(e => (e.sg_relation === 'partners_with' ? [e.from, e.to].sort() : "
+        "sgView.records('edges').map(e => (e.sg_relation === 'partners_with' ? [e.from, e.to].sort() : "
         "[e.from, e.to]).concat([e.sg_relation]).join(' '))"
     )
+    assert s.js("network.body.data.edges.length") == 5
     assert sorted(edges) == [
         "nvidia openai supplies",
         "nvidia spacex partners_with",
@@ -137,7 +45,7 @@ def test_view_shows_the_graph_offline(open_view: Any) -> None:
         assert text in legend
     assert s.page.inner_text("#sg-title") == "Stack"
     assert s.page.title() == "Stack"
-    tooltip = _hover_node(s, "nvidia")
+    tooltip = hover_node(s, "nvidia")
     assert tooltip.startswith("Nvidia\norganization · Accelerators")
     assert s.outgoing == [] and s.errors == [] and s.dialogs == []
 
@@ -160,7 +68,10 @@ def test_search_finds_and_selects(open_view: Any) -> None:
 
 def test_filters_hide_what_they_should(open_view: Any) -> None:
     s = open_view(graph_view(stack()))
-    hidden_edges = "network.body.data.edges.get({filter: e => e.hidden}).map(e => e.sg_relation).sort()"
+    hidden_edges = (
+        "network.body.data.edges.get({filter: e => e.hidden})"
+        ".map(e => sgView.edges.col('sg_relation')[Number(e.id.slice(1))]).sort()"
+    )
     hidden_nodes = "network.body.data.nodes.get({filter: n => n.hidden}).map(n => n.id).sort()"
     s.page.uncheck('fieldset[data-field="sg_relation"] input[data-key="supplies"]')
     assert s.js(hidden_edges) == ["supplies", "supplies"]
@@ -199,9 +110,9 @@ def test_hostile_names_never_execute(open_view: Any) -> None:
     report = {"scenario": {"name": '<img src=y onerror="window.__pwned = 5">'}, "steps": [{"summary": "<b>x</b>"}]}
     for view in (graph_view(G, title="<script>window.__pwned = 6</script>"), diff_view(G, G.copy(), report)):
         s = open_view(view, name=f"hostile-{len(view.meta)}-{bool(view.meta['diff'])}.html")
-        names = s.js("network.body.data.nodes.get().map(n => n.sg_name).sort()")
+        names = s.js("sgView.records('nodes').map(n => n.sg_name).sort()")
         assert names == sorted(G.nodes[n]["label"] for n in G)
-        tooltip = _hover_node(s, "b")
+        tooltip = hover_node(s, "b")
         assert tooltip.startswith(G.nodes["b"]["label"])
         assert s.js("document.querySelectorAll('div.vis-tooltip :not(br)').length") == 0
         s.page.fill("#sg-search", "<img")
@@ -220,15 +131,42 @@ def test_hostile_names_never_execute(open_view: Any) -> None:
             assert s.page.title() == "<script>window.__pwned = 6</script>"
 
 
+def test_bidi_overrides_are_neutralised_in_the_page(open_view: Any) -> None:
+    G = graph()
+    node(G, "evil", "ai-models", label="invoice\u202egnp.exe")
+    node(G, "fine", "ai-models", label="Fine \u2067isolated\u2069")
+    deal(G, "evil", "fine", "supplies", quotes=("evil\u202dquote",))
+    s = open_view(graph_view(G, title="Stack \u202eweiv"))
+    bidi = "[\\u202a-\\u202e\\u2066-\\u2069]"
+    names = s.js("sgView.records('nodes').map(n => n.sg_name).sort()")
+    assert names == ["Fine [U+2067]isolated[U+2069]", "invoice[U+202E]gnp.exe"]
+    tooltip = hover_node(s, "evil")
+    assert tooltip.startswith("invoice[U+202E]gnp.exe\n")
+    assert s.page.title() == "Stack [U+202E]weiv" and s.page.inner_text("#sg-title") == "Stack [U+202E]weiv"
+    shown = s.js(
+        "(pattern) => [document.title, document.body.innerText, JSON.stringify(sgView.records('nodes')), "
+        "JSON.stringify(sgView.records('edges'))].filter(t => new RegExp(pattern).test(t)).length",
+        bidi,
+    )
+    assert shown == 0
+    s.page.fill("#sg-search", "invoice[U+202E]")
+    s.page.press("#sg-search", "Enter")
+    assert s.js("network.getSelectedNodes()") == ["evil"]
+    assert s.errors == [] and s.outgoing == [] and s.dialogs == []
+
+
 def test_diff_view_in_the_browser(open_view: Any) -> None:
     before, after = scenario()
     s = open_view(diff_view(before, after, {"scenario": {"name": "SpaceX buys OpenAI"}}))
-    changes = s.js("network.body.data.edges.get().map(e => e.sg_deal + ':' + e.sg_change).sort()")
+    changes = s.js("sgView.records('edges').map(e => e.sg_deal + ':' + e.sg_change).sort()")
     assert "x1:added" in changes and "nvidia-supplies-xai:removed" in changes
     panel = s.page.text_content("#sg-diff")
     assert "Before / after" in panel and "SpaceX buys OpenAI" in panel and "ties: acquires" in panel
     s.page.uncheck('fieldset[data-field="sg_change"] input[data-key="same"]')
-    visible = s.js("network.body.data.edges.get({filter: e => !e.hidden}).map(e => e.sg_change).sort()")
+    visible = s.js(
+        "network.body.data.edges.get({filter: e => !e.hidden})"
+        ".map(e => sgView.edges.col('sg_change')[Number(e.id.slice(1))]).sort()"
+    )
     assert visible == ["added", "removed"]
     assert s.errors == [] and s.outgoing == []
 

@@ -11,7 +11,7 @@ from stackgraph.errors import ScenarioError
 from stackgraph.resources import scenario_examples_dir, shipped_graph_paths
 from stackgraph.scenarios.model import load_scenario, parse_scenario
 from stackgraph.scenarios.overlay import apply_scenario, controlled_by
-from stackgraph.store import KnowledgeStore
+from stackgraph.store import KnowledgeStore, file_graph_iri
 from stackgraph.validation import validate
 
 SG = "https://w3id.org/stackgraph/ns#"
@@ -151,10 +151,10 @@ def test_sparql_update_writes_only_the_scenario_graph() -> None:
 @pytest.mark.parametrize(
     ("update", "message"),
     [
-        ("INSERT DATA { GRAPH <urn:x> { <urn:a> <urn:b> <urn:c> } }", "GRAPH touches other graphs"),
-        ("WITH <urn:stackgraph:graph:tiny> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "WITH touches other graphs"),
-        ("DROP ALL", "DROP touches other graphs"),
-        ("LOAD <http://example.org/x.ttl>", "LOAD touches other graphs"),
+        ("INSERT DATA { GRAPH <urn:x> { <urn:a> <urn:b> <urn:c> } }", "GRAPH <urn:x> writes a named graph"),
+        ("WITH <urn:stackgraph:graph:tiny> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", "WITH <urn:stackgraph:graph:tiny>"),
+        ("DROP ALL", "DROP manages whole graphs"),
+        ("LOAD <http://example.org/x.ttl>", "LOAD would fetch <http://example.org/x.ttl> from the network"),
         ("DELETE WHERE { sgid:A rdfs:label ?l }", "deletes 1 triple"),
         ("INSERT DATA { sgid:A rdfs:label 'x' ", "SPARQL syntax error"),
     ],
@@ -270,4 +270,4 @@ def test_saved_scenario_graph_validates_with_the_baseline(tmp_path) -> None:
     reloaded = KnowledgeStore.with_shipped_graphs([saved])
     report = validate(reloaded)
     assert report.conforms, report.summary() + "\n" + "\n".join(str(v) for v in report.violations)
-    assert "urn:stackgraph:graph:out" in reloaded.graph_names()
+    assert file_graph_iri(saved) in reloaded.graph_names()

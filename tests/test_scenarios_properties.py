@@ -62,13 +62,17 @@ def test_baseline_unchanged_by_any_scenario(data) -> None:
 
 
 def _free_pair(G, acquirer: str, target: str, store) -> bool:
-    """The target has no controller and no deal with the acquirer, and is outside the acquirer's group."""
+    """The acquisition is possible and leaves nothing behind once divested: the target has no controller (whose
+    control an acquisition ends for good), is outside the acquirer's group and above it, and the acquirer has no
+    earlier acquisition deal of it (which a new acquisition supersedes). Any other deal between the two --
+    investments, supplies, partnerships, minority ownerships -- is allowed and must survive the round trip."""
     C = control_graph(G)
     if acquirer == target or C.in_degree(target) or target in control_group(G, acquirer, control=C).member_ids():
         return False
     if target in ultimate_parents(G, acquirer, control=C):
         return False
-    return not store.select("SELECT ?d ?a ?t WHERE { ?d ?r1 ?a ; ?r2 ?t }", {"a": acquirer, "t": target}, graphs=None)
+    earlier = "SELECT ?d ?a ?t WHERE { ?d a sg:Acquisition ; sg:acquirer ?a ; sg:target ?t }"
+    return not store.select(earlier, {"a": acquirer, "t": target}, graphs=None)
 
 
 @SETTINGS
@@ -115,9 +119,7 @@ def test_an_acquisition_never_lowers_the_acquirers_coverage(data) -> None:
     assert f"{ID}org{t}" in control_group(result.after, parent).member_ids()
 
 
-@settings(
-    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]
-)
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(data=st.data())
 def test_acquire_then_divest_restores_every_new_figure(data) -> None:
     """The figures of issue #12 come back too: merger screens (no figure moves, one party), integrated ownership
@@ -145,3 +147,18 @@ def test_acquire_then_divest_restores_every_new_figure(data) -> None:
     ranks_before, ranks_after = centrality(before), centrality(after)
     for measure in ("pagerank", "betweenness", "degree"):
         assert ranks_before.dense_rank(measure) == ranks_after.dense_rank(measure)
+
+
+def test_divesting_what_was_just_acquired_keeps_the_earlier_investment() -> None:
+    """Nvidia invested $1B in Nokia; acquiring Nokia and divesting it again must leave that investment in place."""
+    from stackgraph.store import KnowledgeStore
+
+    with ScenarioBuilder("round trip", as_of=AS_OF) as plan:
+        plan.acquire("Nvidia", "Nokia").divest("Nvidia", "Nokia")
+    result = plan.run(KnowledgeStore.with_shipped_graphs())
+    assert result.report["changed"] == []
+    nvidia, nokia = f"{ID}Nvidia", f"{ID}Nokia"
+    before = {d["relation"] for d in result.before.get_edge_data(nvidia, nokia, default={}).values()}
+    after = {d["relation"] for d in result.after.get_edge_data(nvidia, nokia, default={}).values()}
+    assert "invests_in" in before and after == before
+    assert result.overlay.effects[1].summary == "Nvidia divests Nokia (1 deal ended)"

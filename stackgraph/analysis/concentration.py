@@ -21,6 +21,7 @@ import networkx as nx
 
 from stackgraph.analysis._common import Table, label_of, rounded
 from stackgraph.analysis.control import control_graph, ultimate_parents
+from stackgraph.analysis.shares import graph_share_problems
 
 __all__ = [
     "DOMINANT_SHARE",
@@ -252,6 +253,10 @@ def positions_by_market(
 ) -> dict[str, tuple[int | None, dict[str, Mapping[str, Any]]]]:
     """Return, per market, the year used (``year``, or each market's latest) and one position per holder in it.
 
+    Market-years that fail the share checks (:func:`stackgraph.analysis.shares.graph_share_problems`) are left
+    out; shares that add up to a little over 100 % (within the rounding tolerance) are scaled to 100 %
+    (``share_given`` keeps the figure as published).
+
     Examples
     --------
     >>> G = nx.MultiDiGraph(market_positions=[
@@ -261,15 +266,24 @@ def positions_by_market(
     >>> {m: (y, {h: p["share"] for h, p in held.items()}) for m, (y, held) in positions_by_market(G).items()}
     {'chips': (2024, {'A': 40.0})}
     """
+    # market-years whose shares cannot all be true (stackgraph.analysis.shares) are left out: no HHI of them
+    failing = {(p.market, p.year) for p in graph_share_problems(G)}
     by_market: dict[str, dict[int | None, list[Mapping[str, Any]]]] = {}
     for position in G.graph.get("market_positions") or []:
+        if (position["market"], position.get("year")) in failing:
+            continue
         by_market.setdefault(position["market"], {}).setdefault(position.get("year"), []).append(position)
     chosen: dict[str, tuple[int | None, dict[str, Mapping[str, Any]]]] = {}
     for market, years in by_market.items():
         if year is not None and year not in years:
             continue
         picked = year if year is not None else max(years, key=lambda y: (y is not None, y or 0))
-        chosen[market] = (picked, {p["holder"]: p for p in years[picked]})  # one share per holder and year
+        held = {p["holder"]: p for p in years[picked]}  # one share per holder and year
+        known = sum(float(p["share"]) for p in held.values())
+        if known > 100:  # within the rounding tolerance: scaled to 100 %, so the HHI stays within 10,000
+            scale = 100 / known
+            held = {h: {**p, "share": float(p["share"]) * scale, "share_given": p["share"]} for h, p in held.items()}
+        chosen[market] = (picked, held)
     return chosen
 
 
@@ -277,6 +291,10 @@ def market_concentration(
     G: nx.MultiDiGraph, *, by_group: bool = True, year: int | None = None, control: nx.DiGraph | None = None
 ) -> tuple[MarketConcentration, ...]:
     """Return the concentration of every market with known shares in ``G.graph["market_positions"]``.
+
+    A market-year whose shares fail the checks of :mod:`stackgraph.analysis.shares` (above 100 %, two shares for
+    one holder, holders of mixed kinds) is left out; shares within the rounding tolerance above 100 % are scaled
+    to 100 %. So the HHI is never above 10,000.
 
     Parameters
     ----------

@@ -18,6 +18,7 @@ from stackgraph.analysis.concentration import HolderGroups, positions_by_market
 from stackgraph.analysis.coverage import layer_scheme
 from stackgraph.analysis.dependencies import supply_graph
 from stackgraph.analysis.ownership import integrated_ownership
+from stackgraph.analysis.shares import graph_share_problems
 
 __all__ = ["FOCUS", "Evidence", "MarketScreen", "MergerContext", "MergerScreen", "ScreenLine", "percent_text"]
 
@@ -102,6 +103,9 @@ class MergerContext:
                 for layer in layers:
                     self.organisations_in.setdefault(layer, set()).add(node)
         self.positions = positions_by_market(G)
+        self.share_problems: dict[str, list[str]] = {}  # market -> why its positions were left out
+        for problem in graph_share_problems(G):
+            self.share_problems.setdefault(problem.market, []).append(problem.message)
         self.positions_of: dict[Hashable, set[str]] = {}
         for market, (_, held) in self.positions.items():
             for holder in held:

@@ -157,13 +157,18 @@ def _figures(
     )
 
 
-def _no_positions(label: str) -> ScreenLine:
+def _no_positions(label: str, problems: list[str]) -> ScreenLine:
+    why = (
+        f"the market positions of {label} fail the share checks ({'; '.join(problems)}) and are left out"
+        if problems
+        else f"no market positions for {label} in the data"
+    )
     return ScreenLine(
         "shares",
         None,
         None,
         None,
-        f"no market positions for {label} in the data: HHI, presumptions and safe harbour cannot be computed",
+        f"{why}: HHI, presumptions and safe harbour cannot be computed",
         "cannot tell",
         missing=(f"market shares of {label}",),
     )
@@ -179,7 +184,7 @@ def _horizontal(
 ) -> list[ScreenLine]:
     label = after.layer_label.get(market, market)
     if market not in after.positions and market not in before.positions:
-        return [_no_positions(label)]
+        return [_no_positions(label, after.share_problems.get(market, []))]
     fig = _figures(market, before, after, focus, parties)
     held_after = after.positions.get(market, (None, {}))[1]
     evidence = after.position_evidence(market)

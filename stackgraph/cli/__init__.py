@@ -24,6 +24,7 @@ _COMMANDS: dict[str, str] = {
     "screen": "stackgraph.cli.whatif:screen",
     "render": "stackgraph.cli.render:render",
     "import": "stackgraph.cli.importers:import_group",
+    "extract": "stackgraph.cli.extract:extract",
 }
 
 

@@ -7,9 +7,12 @@ failures with 1. No traceback reaches the user for any of them.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import sys
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,20 +20,27 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+from stackgraph.atomic import Payload
+from stackgraph.display import neutralise
 from stackgraph.errors import InputError, QueryError, StackgraphError, UnknownEntityError
 
 if TYPE_CHECKING:
+    from stackgraph.outputs import Input
     from stackgraph.store import KnowledgeStore
 
 __all__ = [
+    "Progress",
     "StoreOptions",
     "UsageFailure",
+    "check_outputs",
     "cli_errors",
     "echo_table",
     "format_table",
     "handle_errors",
+    "local_store_options",
     "store_options",
     "write_output",
+    "write_outputs",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -60,57 +70,87 @@ class StoreOptions:
             return SparqlEndpoint(self.endpoint)  # type: ignore[return-value]  # same query interface
         from stackgraph.store import open_store
 
-        return open_store(self.graphs, path=self.store_dir, include_shipped=self.include_shipped)
+        store = open_store(self.graphs, path=self.store_dir, include_shipped=self.include_shipped)
+        for notice in store.notices:
+            click.echo(f"note: {notice}", err=True)
+        return store
+
+    def inputs(self) -> list[Input]:
+        """What these options read, which no output of the command may replace: the --graph files, the store."""
+        from stackgraph.outputs import Input
+
+        found = [Input(path, "an input of this command (--graph)") for path in self.graphs]
+        if self.store_dir is not None:
+            found.append(Input(self.store_dir, "the store folder given with --store", folder=True))
+        return found
 
 
 def store_options(function: F) -> F:
     """Add ``--graph``, ``--store``, ``--no-shipped`` and ``--endpoint``; the command receives ``store_opts``."""
+    return _store_options(function, remote=True)
 
-    @click.option(
-        "--graph",
-        "graphs",
-        multiple=True,
-        type=click.Path(path_type=Path),
-        help="Extra RDF file to load (repeatable); each becomes its own named graph.",
-    )
-    @click.option(
-        "--store",
-        "store_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        help="Persistent store folder: created on first use, reopened later without re-parsing.",
-    )
-    @click.option("--no-shipped", is_flag=True, help="Do not load the shipped AI-stack graphs.")
-    @click.option(
-        "--endpoint",
-        metavar="URL",
-        default=None,
-        help="Query a remote SPARQL 1.1 endpoint instead of a local store (load it with `export --format nquads`).",
-    )
+
+def local_store_options(function: F) -> F:
+    """Add ``--graph``, ``--store`` and ``--no-shipped`` (a local store only); the command receives ``store_opts``."""
+    return _store_options(function, remote=False)
+
+
+def _store_options(function: F, *, remote: bool) -> F:
     @functools.wraps(function)
     def wrapper(
         *args: Any,
         graphs: tuple[Path, ...],
         store_dir: Path | None,
         no_shipped: bool,
-        endpoint: str | None,
+        endpoint: str | None = None,
         **kwargs: Any,
     ) -> Any:
         kwargs["store_opts"] = StoreOptions(tuple(graphs), store_dir, not no_shipped, endpoint)
         return function(*args, **kwargs)
 
+    options = [
+        click.option(
+            "--graph",
+            "graphs",
+            multiple=True,
+            type=click.Path(path_type=Path),
+            help="Extra RDF file to load (repeatable); each becomes its own named graph.",
+        ),
+        click.option(
+            "--store",
+            "store_dir",
+            type=click.Path(file_okay=False, path_type=Path),
+            default=None,
+            help="Persistent store folder: created on first use, reopened later without re-parsing (files that "
+            "changed are reloaded). Commands that change nothing open it read-only, so several can run at once.",
+        ),
+        click.option("--no-shipped", is_flag=True, help="Do not load the shipped AI-stack graphs."),
+    ]
+    if remote:
+        options.append(
+            click.option(
+                "--endpoint",
+                metavar="URL",
+                default=None,
+                help="Query a remote SPARQL 1.1 endpoint instead of a local store "
+                "(load it with `export --format nquads`).",
+            )
+        )
+    for option in reversed(options):
+        wrapper = option(wrapper)
     return wrapper  # type: ignore[return-value]
 
 
 @contextmanager
 def cli_errors() -> Iterator[None]:
-    """Turn stackgraph's exceptions into one-line click errors with the right exit code."""
+    """Turn stackgraph's exceptions into one-line click errors with the right exit code (names from the data in
+    the message neutralised: a bidi override or an escape sequence is shown as ``[U+202E]``, never acts)."""
     try:
         yield
     except (InputError, QueryError, UnknownEntityError) as error:
-        raise UsageFailure(str(error)) from None
+        raise UsageFailure(neutralise(str(error))) from None
     except StackgraphError as error:
-        raise click.ClickException(str(error)) from None
+        raise click.ClickException(neutralise(str(error))) from None
 
 
 def handle_errors(function: F) -> F:
@@ -124,18 +164,99 @@ def handle_errors(function: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def write_output(data: str | bytes, output: Path | None) -> None:
-    """Write to ``output`` atomically, or to standard output when it is ``None`` or ``-``."""
-    if output is None or str(output) == "-":
-        if isinstance(data, bytes):
-            sys.stdout.buffer.write(data)
-            sys.stdout.buffer.flush()
-        else:
-            click.echo(data, nl=not data.endswith("\n"))
-        return
-    from stackgraph.atomic import atomic_write
+def check_outputs(
+    outputs: dict[str, Path | None], store_opts: StoreOptions | None = None, inputs: Iterable[Input] = ()
+) -> None:
+    """Refuse, before any work, outputs that would replace an input of the command or stackgraph's own data.
 
-    atomic_write(output, data)
+    ``outputs`` maps each output option (``"-o"``, ``"--save"``, ...) to the path given; the inputs are the
+    store options' files and folder plus ``inputs`` (a scenario file, a query file, import sources ...). One
+    helper for every command: :func:`stackgraph.outputs.check_outputs`.
+    """
+    from stackgraph.outputs import check_outputs as check
+
+    with cli_errors():
+        check(outputs, [*(store_opts.inputs() if store_opts is not None else ()), *inputs])
+
+
+def write_output(data: Payload, output: Path | None) -> None:
+    """Write to ``output`` atomically, or to standard output when it is ``None`` or ``-``.
+
+    ``data`` may be a function writing into a binary handle, so large results stream to the file or the terminal.
+    """
+    write_outputs([(output, data)])
+
+
+def write_outputs(files: Sequence[tuple[Path | None, Payload]]) -> None:
+    """Write several outputs of one command all or none (files staged, then renamed together), then print the
+    ones meant for standard output (``None`` or ``-``) in order."""
+    from stackgraph.atomic import atomic_write_all
+    from stackgraph.outputs import is_stdout
+
+    with cli_errors():
+        atomic_write_all([(path, data) for path, data in files if not is_stdout(path)])
+    try:
+        for path, data in files:
+            if not is_stdout(path):
+                continue
+            if callable(data):
+                with cli_errors():
+                    data(sys.stdout.buffer)
+                sys.stdout.buffer.flush()
+            elif isinstance(data, bytes):
+                sys.stdout.buffer.write(data)
+                sys.stdout.buffer.flush()
+            else:
+                click.echo(data, nl=not data.endswith("\n"))
+    except BrokenPipeError:
+        # the reader stopped early (`stackgraph query ... | head`): end quietly, as other command-line tools do
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise click.exceptions.Exit(1) from None
+
+
+class Progress:
+    """Progress of long work on standard error, one updating line: ``label: 120/800 what happened last``.
+
+    Silent unless standard error is a terminal (so logs and pipes stay clean) and the work has run for
+    ``delay`` seconds; redrawn at most ``interval`` times a second. Call it as ``progress(done, total, note)``
+    (``total`` may be None); :meth:`close` ends the line. ``force`` shows it anyway (for tests).
+    """
+
+    def __init__(
+        self, label: str, *, delay: float = 1.0, interval: float = 0.2, force: bool = False, stream: Any = None
+    ) -> None:
+        self.label = label
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = force or bool(getattr(self.stream, "isatty", lambda: False)())
+        self.delay, self.interval = delay, interval
+        self.started = time.monotonic()
+        self.last = 0.0
+        self.shown = False
+
+    def __call__(self, done: int, total: int | None = None, note: str = "") -> None:
+        now = time.monotonic()
+        if not self.enabled or now - self.started < self.delay or now - self.last < self.interval:
+            return
+        self.last = now
+        count = f"{done:,}/{total:,}" if total else f"{done:,}"
+        line = neutralise(f"{self.label}: {count} {note}".rstrip())[:100]
+        self.stream.write("\r" + line.ljust(100))
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        """End the progress line (if one was shown)."""
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.shown = False
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def echo_table(headers: list[str], rows: list[list[Any]]) -> None:

@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from stackgraph.cli._common import StoreOptions, format_table, handle_errors, store_options, write_output
+from stackgraph.cli._common import (
+    StoreOptions,
+    check_outputs,
+    format_table,
+    handle_errors,
+    store_options,
+    write_output,
+)
+from stackgraph.display import neutralise
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -66,6 +74,7 @@ def _view_options(function: F) -> F:
         store_opts: StoreOptions,
         **kwargs: Any,
     ) -> Any:
+        check_outputs({"-o": output}, store_opts)
         kwargs["view"] = _View(as_of, statuses, top, fmt, output, store_opts)
         return function(*args, **kwargs)
 
@@ -85,10 +94,14 @@ class _View:
 
     def graph(self) -> nx.MultiDiGraph:
         """Project the store under the policy the options give."""
+        from stackgraph.analysis.shares import graph_share_problems
         from stackgraph.projection import ProjectionPolicy, parse_statuses, project
 
         policy = ProjectionPolicy(as_of=self.as_of, statuses=parse_statuses(self.statuses or None))
-        return project(self.store_opts.open(), policy, provenance=False)
+        G = project(self.store_opts.open(), policy, provenance=False)
+        for problem in graph_share_problems(G):  # sanity before answers: such a market gets no HHI
+            click.echo(f"Warning: {problem.message}; no HHI for it ({', '.join(problem.records[:5])})", err=True)
+        return G
 
     def emit(self, result: Any, G: nx.MultiDiGraph, title: str, notes: list[str] | None = None) -> None:
         _emit(result, self.fmt, self.output, title=title, G=G, notes=notes)
@@ -131,7 +144,7 @@ def _emit(
     lines.append(format_table(headers, rows) if rows else "(none)")
     if notes:
         lines += ["", *notes]
-    write_output("\n".join(lines) + "\n", output)
+    write_output(neutralise("\n".join(lines)) + "\n", output)
 
 
 @click.group()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from stackgraph.cli._common import StoreOptions, cli_errors, handle_errors, store_options, write_output
+from stackgraph.cli._common import StoreOptions, check_outputs, handle_errors, store_options, write_output
 
 __all__ = ["export"]
 
@@ -57,6 +57,7 @@ def export(
     """
     from stackgraph.exports import RDF_FORMATS, export_graph, export_rdf
 
+    check_outputs({"-o": output}, store_opts)
     store = store_opts.open()
     if fmt in RDF_FORMATS:
         data = export_rdf(store, fmt, derived=not no_derived)
@@ -65,7 +66,6 @@ def export(
 
         policy = ProjectionPolicy(as_of=as_of, statuses=parse_statuses(list(statuses) or None))
         data = export_graph(project(store, policy), fmt)
-    with cli_errors():
-        write_output(data, output)
+    write_output(data, output)
     if output is not None and str(output) != "-":
         click.echo(f"wrote {output} ({fmt}, {len(data):,} bytes)", err=True)

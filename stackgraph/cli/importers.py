@@ -1,25 +1,42 @@
-"""``stackgraph import``: bring real data in -- a Crunchbase 2013 export, a CSV of relations, Wikidata results."""
+"""``stackgraph import``: bring real data in -- a Crunchbase export, mapped tables (CSV), Wikidata results.
+
+Thin: every importer resolves the parties it reads against what is loaded (the shipped graphs, ``--graph`` files,
+a ``--store``), writes an RDF file and its report, and the names it could not link with certainty to a review
+file (``--review-file``) whose decisions the next run reads (``--matches``).
+"""
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from stackgraph.cli._common import UsageFailure, cli_errors, handle_errors
+from stackgraph.atomic import Payload
+from stackgraph.cli._common import (
+    StoreOptions,
+    UsageFailure,
+    check_outputs,
+    cli_errors,
+    handle_errors,
+    local_store_options,
+    write_outputs,
+)
+from stackgraph.outputs import Input
 
 if TYPE_CHECKING:
-    from stackgraph.importers import ImportReport
+    from stackgraph.importers import ImportResult
+    from stackgraph.store import KnowledgeStore
 
 __all__ = ["import_group"]
 
 _OUTPUT_HELP = "RDF file to write (.ttl or .nt), atomically."
-_STORE_HELP = "Also load the result into this persistent store folder (reopen it later with --store DIR)."
 
 
 @contextmanager
@@ -44,48 +61,122 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
             bar.__exit__(None, None, None)  # type: ignore[attr-defined]
 
 
-def _finish(report: ImportReport, output: Path, report_file: Path | None, store_dir: Path | None, strict: bool) -> None:
-    click.echo(report.summary())
-    click.echo(f"Wrote {output}")
-    if report_file is not None:
-        from stackgraph.atomic import atomic_write
+@dataclass(frozen=True)
+class _Options:
+    """What every import command shares: where to write, what is loaded, the review files, strictness."""
 
-        atomic_write(report_file, json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n")
-        click.echo(f"Wrote the full report ({len(report.issues)} issues) to {report_file}")
-    if store_dir is not None:
-        from stackgraph.store import open_store
+    output: Path
+    report_file: Path | None
+    review_file: Path | None
+    matches: Path | None
+    strict: bool
+    loaded: StoreOptions
 
-        store = open_store([output], path=store_dir)
-        store.ensure_derived()
-        store.flush()
-        click.echo(f"Loaded into the store {store_dir}: reopen it with --store {store_dir} ({len(store):,} quads)")
-    if strict and report.skipped():
-        raise click.ClickException(f"{report.skipped()} rows skipped (--strict)")
+    def check(self, *sources: Path | None) -> None:
+        """Before any work: the output's format, and no output over a source, the mapping, a loaded graph, the
+        review decisions or into the store."""
+        from stackgraph.importers import ImportResult
+
+        with cli_errors():
+            ImportResult.output_format(self.output)
+        inputs = [Input(path, "a source this import reads") for path in _files_of((*sources, self.matches))]
+        outputs = {"-o": self.output, "--report": self.report_file, "--review-file": self.review_file}
+        check_outputs(outputs, self.loaded, inputs)
+
+    def against(self) -> KnowledgeStore:
+        """What is loaded: the store the parties are resolved against."""
+        return self.loaded.open()
+
+    def finish(self, result: ImportResult, store: KnowledgeStore) -> None:
+        from stackgraph.importers import ImportResult
+
+        report = result.report
+        files: list[tuple[Path | None, Payload]] = [
+            (self.output, result.serialize(ImportResult.output_format(self.output)))
+        ]
+        if self.report_file is not None:
+            files.append((self.report_file, json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"))
+        if self.review_file is not None:
+            files.append((self.review_file, report.review_csv()))
+        write_outputs(files)  # the RDF, the report and the review file: all or none
+        click.echo(report.summary())
+        click.echo(f"Wrote {self.output}")
+        if self.report_file is not None:
+            click.echo(f"Wrote the full report ({len(report.issues)} issues) to {self.report_file}")
+        if self.review_file is not None:
+            click.echo(
+                f"Wrote {len(report.review)} names to review to {self.review_file}: write accept (or new) in the "
+                f"decision column and pass it with --matches on the next run"
+            )
+        if self.loaded.store_dir is not None:
+            store.load_file(self.output)
+            store.ensure_derived()
+            store.flush()
+            where = self.loaded.store_dir
+            click.echo(f"Loaded into the store {where}: reopen it with --store {where} ({len(store):,} quads)")
+        if self.strict and (report.skipped() or report.review):
+            raise click.ClickException(
+                f"{report.skipped()} rows skipped, {len(report.review)} names left for review (--strict)"
+            )
+
+
+def _files_of(sources: Iterable[Path | None]) -> list[Path]:
+    files = []
+    for source in sources:
+        if source is None:
+            continue
+        files.extend(sorted(p for p in source.iterdir() if p.is_file()) if source.is_dir() else [source])
+    return files
 
 
 def _common_options(function: Callable[..., object]) -> Callable[..., object]:
-    function = click.option("--strict", is_flag=True, help="Exit with status 1 when any row was skipped.")(function)
-    function = click.option(
+    """Add the options every import shares; the command receives ``options`` (an :class:`_Options`)."""
+
+    @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help=_OUTPUT_HELP)
+    @click.option(
         "--report",
         "report_file",
         type=click.Path(dir_okay=False, path_type=Path),
-        help="Write every bad row (file, row, reason, excerpt) to this JSON file.",
-    )(function)
-    function = click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), help=_STORE_HELP)(
-        function
+        help="Write the whole report (every bad row, every name left for review) to this JSON file.",
     )
-    return click.option(
-        "-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path), help=_OUTPUT_HELP
-    )(function)
+    @click.option(
+        "--review-file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Write the names that could not be linked with certainty, with their candidates, to this CSV file.",
+    )
+    @click.option(
+        "--matches",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="A review file with decisions (accept / new) from an earlier run.",
+    )
+    @click.option("--strict", is_flag=True, help="Exit with status 1 when any row was skipped or name left for review.")
+    @local_store_options
+    @functools.wraps(function)
+    def wrapper(
+        *args: Any,
+        output: Path,
+        report_file: Path | None,
+        review_file: Path | None,
+        matches: Path | None,
+        strict: bool,
+        store_opts: StoreOptions,
+        **kwargs: Any,
+    ) -> Any:
+        kwargs["options"] = _Options(output, report_file, review_file, matches, strict, store_opts)
+        return function(*args, **kwargs)
+
+    return wrapper
 
 
 @click.group("import")
 def import_group() -> None:
-    """Import real data into stackgraph's ontology: a Crunchbase export, a CSV of relations, Wikidata results.
+    """Import real data into stackgraph's ontology: a Crunchbase export, mapped tables (CSV), Wikidata results.
 
-    Each importer writes an RDF file and prints a report: facts per kind, and every bad row (empty, duplicated,
-    self-acquisition, impossible date, unparseable amount, mis-decoded text ...) counted by reason with examples.
-    Bad rows are never dropped silently; --report FILE.json lists all of them.
+    Each importer links the companies, people and products it reads to what is loaded (the shipped graphs,
+    --graph files, --store): by identifier, exact name or alias, then normalised name (Inc., Corp., Ltd ...);
+    near matches are never merged but listed for review (--review-file, then --matches on the next run). It writes
+    an RDF file and prints a report: rows imported and skipped by reason with examples, entities matched, created
+    and left for review, the checks of market shares, and the source, licence and date written into the graph.
 
     \b
     Import once into a persistent store, then reopen it instantly:
@@ -101,63 +192,77 @@ def import_group() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Category -> stack layer mapping (TOML); default: the shipped crunchbase_layers.toml.",
 )
+@click.option("--export-date", metavar="DATE", help="When the export was taken (default: its latest deal date).")
+@click.option("--title", help="The dataset's title (default: its readme's first heading).")
+@click.option("--license", "license_url", metavar="URL", help="The dataset's licence (default: what it states).")
 @_common_options
 @handle_errors
 def crunchbase(
     directory: Path,
     mapping: Path | None,
-    output: Path,
-    store_dir: Path | None,
-    report_file: Path | None,
-    strict: bool,
+    export_date: str | None,
+    title: str | None,
+    license_url: str | None,
+    options: _Options,
 ) -> None:
-    """Import a Crunchbase 2013 export folder (companies, acquisitions, funding rounds CSV).
+    """Import a Crunchbase export folder: the 2013 layout (crunchbase-*.csv) or a later one (companies.csv,
+    acquisitions.csv, rounds.csv, investments.csv).
 
-    Companies become organisations (category -> stack layer through the mapping file), acquisitions completed
-    deals with dates and prices, funding rounds investments with amounts; the export is the source of every fact.
+    Companies become organisations (categories -> stack layers through the mapping file), acquisitions completed
+    deals with dates and prices, funding rounds investments with their investors; dates after the export date
+    are reported and dropped; the export is the source of every fact.
     """
     from stackgraph.importers import read_crunchbase
 
+    options.check(directory, mapping)
+    store = options.against()
     with _progress("Importing Crunchbase") as progress:
-        result = read_crunchbase(directory, mapping=mapping, progress=progress)
-    result.write(output)
-    _finish(result.report, output, report_file, store_dir, strict)
+        result = read_crunchbase(
+            directory,
+            mapping=mapping,
+            against=store,
+            matches=options.matches,
+            export_date_text=export_date,
+            title=title,
+            license_url=license_url,
+            progress=progress,
+        )
+    options.finish(result, store)
 
 
 @import_group.command("csv")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--mapping",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="TOML file naming the columns: subject, object, relation, date, amount, status, source, quote ...",
+    help="TOML mapping: the dataset, its tables (entities, relations, shares, layers) and how to read them.",
 )
 @_common_options
 @handle_errors
-def csv_command(
-    file: Path,
-    mapping: Path,
-    output: Path,
-    store_dir: Path | None,
-    report_file: Path | None,
-    strict: bool,
-) -> None:
-    """Import a CSV of relations (a spreadsheet of supply relations, say) as deals, driven by a mapping file.
+def csv_command(file: Path | None, mapping: Path, options: _Options) -> None:
+    """Import the tables of a dataset (CSV) through a mapping file: entities, relations (deals), market shares
+    and the dataset's own stack layers. FILE is the table of a mapping that names no file.
 
-    See `python -c "import stackgraph.importers.csv_mapping as m; help(m)"` or the README for the mapping format.
+    See the README, section "Importing data", for the mapping language (a worked example per feature) and
+    stackgraph/importers/mapping.schema.json for its JSON Schema.
     """
     from stackgraph.importers import read_csv
 
-    with _progress(f"Importing {file.name}") as progress:
-        result = read_csv(file, mapping, progress=progress)
-    result.write(output)
-    _finish(result.report, output, report_file, store_dir, strict)
+    options.check(file, mapping)
+    store = options.against()
+    with _progress(f"Importing {(file or mapping).name}") as progress:
+        result = read_csv(file, mapping, against=store, matches=options.matches, progress=progress)
+    options.finish(result, store)
 
 
 @import_group.command("wikidata")
 @click.argument("file", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
-    "--endpoint", metavar="URL", help="Run --query on this SPARQL endpoint (e.g. https://query.wikidata.org/sparql)."
+    "--endpoint",
+    "wd_endpoint",
+    metavar="URL",
+    help="Run --query on this SPARQL endpoint (e.g. https://query.wikidata.org/sparql).",
 )
 @click.option("--query", "query_file", type=click.Path(dir_okay=False, path_type=Path), help="SPARQL query file.")
 @click.option("--property", "prop", metavar="PID", help="The property of every row when the results have no ?property.")
@@ -166,35 +271,41 @@ def csv_command(
 @handle_errors
 def wikidata(
     file: Path | None,
-    endpoint: str | None,
+    wd_endpoint: str | None,
     query_file: Path | None,
     prop: str | None,
     timeout: float,
-    output: Path,
-    store_dir: Path | None,
-    report_file: Path | None,
-    strict: bool,
+    options: _Options,
 ) -> None:
     """Import Wikidata SPARQL JSON results: owned by (P127), parent organization (P749), subsidiary (P355),
     owner of (P1830), investor (P1951), with start/end time qualifiers (P580/P582).
 
-    Give a results FILE (offline), or --endpoint URL with --query FILE to fetch them.
+    Give a results FILE (offline), or --endpoint URL with --query FILE to fetch them. Items are linked
+    to loaded entities by Q-id, then by label; an item typed human (?itemType/?valueType wd:Q5) is a person.
     """
     from stackgraph.importers.wikidata import fetch_wikidata, read_wikidata
 
-    if (file is None) == (endpoint is None):
+    if (file is None) == (wd_endpoint is None):
         raise UsageFailure("give either a results FILE or --endpoint URL with --query FILE")
-    if endpoint is not None:
+    options.check(file, query_file)
+    store = options.against()
+    if wd_endpoint is not None:
         if query_file is None:
             raise UsageFailure("--endpoint needs --query FILE (the SPARQL query to run)")
         if not query_file.is_file():
             raise UsageFailure(f"{query_file}: no such file")
         with cli_errors():
-            data = fetch_wikidata(query_file.read_text(encoding="utf-8"), endpoint, timeout=timeout)
-        result = read_wikidata(data, property=prop, label=f"{query_file.stem}.json", url=endpoint)
+            data = fetch_wikidata(query_file.read_text(encoding="utf-8-sig"), wd_endpoint, timeout=timeout)
+        result = read_wikidata(
+            data,
+            property=prop,
+            label=f"{query_file.stem}.json",
+            url=wd_endpoint,
+            against=store,
+            matches=options.matches,
+        )
     else:
         assert file is not None
         with _progress(f"Importing {file.name}") as progress:
-            result = read_wikidata(file, property=prop, progress=progress)
-    result.write(output)
-    _finish(result.report, output, report_file, store_dir, strict)
+            result = read_wikidata(file, property=prop, against=store, matches=options.matches, progress=progress)
+    options.finish(result, store)

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import BinaryIO
 
 import click
 
-from stackgraph.cli._common import StoreOptions, UsageFailure, handle_errors, store_options, write_output
+from stackgraph.cli._common import (
+    Progress,
+    StoreOptions,
+    UsageFailure,
+    check_outputs,
+    handle_errors,
+    store_options,
+    write_output,
+)
+from stackgraph.outputs import Input
 
 __all__ = ["entities", "query"]
 
@@ -53,6 +63,18 @@ def _list_questions() -> str:
     help="Bind a variable through the engine (repeatable). For a question, entities may be given by label, "
     "local name or IRI; for your own query, prefixed names and IRIs become IRIs, anything else a literal.",
 )
+@click.option(
+    "--with-ontology",
+    is_flag=True,
+    help="Let your own query read the ontology too (classes, properties, the layer scheme); the shipped "
+    "questions always do.",
+)
+@click.option(
+    "--no-derived",
+    is_flag=True,
+    help="Your own query reads only the triples loaded, without the derived direct properties (sg:acquires, "
+    "sg:controls, ...).",
+)
 @click.option("--format", "fmt", type=click.Choice(_FORMATS), default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file (atomically).")
 @store_options
@@ -63,6 +85,8 @@ def query(
     question_name: str | None,
     list_only: bool,
     binds: tuple[str, ...],
+    with_ontology: bool,
+    no_derived: bool,
     fmt: str,
     output: Path | None,
     store_opts: StoreOptions,
@@ -71,6 +95,8 @@ def query(
 
     The standard prefixes (sg, sgid, src, rdf, rdfs, owl, xsd, skos, prov, org, schema, dcterms, foaf) are
     predefined. SELECT prints a table (or W3C JSON/CSV/TSV), ASK true/false, CONSTRUCT Turtle.
+    Your query reads the graphs loaded and the derived direct properties, not the ontology (see
+    --with-ontology, --no-derived): with --no-shipped --no-derived it sees exactly the triples of your files.
 
     \b
     Examples:
@@ -79,9 +105,12 @@ def query(
       stackgraph query uncertain-deals --format json
       stackgraph query 'SELECT ?t WHERE { ?d a sg:Acquisition ; sg:target ?t }'
     """
-    from stackgraph.queries import bind_parameters, load_question
-    from stackgraph.results import format_result
+    from stackgraph.queries import bind_parameters, load_question, run_question
+    from stackgraph.results import Written, write_result
 
+    check_outputs(
+        {"-o": output}, store_opts, [Input(query_file, "the query file this command reads (-f)")] if query_file else []
+    )
     if list_only:
         write_output(_list_questions(), output)
         return
@@ -98,7 +127,7 @@ def query(
         if not query_file.is_file():
             raise UsageFailure(f"{query_file}: no such file")
         try:
-            sparql = query_file.read_text(encoding="utf-8")
+            sparql = query_file.read_text(encoding="utf-8-sig")  # a byte-order mark is not part of the query
         except (OSError, UnicodeDecodeError) as error:
             raise UsageFailure(f"{query_file}: cannot read: {error}") from None
     elif query_text is not None and _QUESTION_NAME.match(query_text.strip()):
@@ -109,14 +138,25 @@ def query(
     if question is not None:
         from stackgraph.entities import Resolver
 
-        sparql = question.text
-        bindings = bind_parameters(question, values, Resolver(store))
+        result = run_question(store, question, bind_parameters(question, values, Resolver(store)))
     else:
-        bindings = dict(values)
+        result = store.query(sparql, dict(values) or None, derived=not no_derived, with_ontology=with_ontology)
     from stackgraph.store import PREFIXES
 
-    result = store.query(sparql, bindings or None)
-    write_output(format_result(result, fmt, prefixes=PREFIXES), output)
+    written: list[Written] = []
+    with Progress("Writing the results") as progress:
+
+        def stream(handle: BinaryIO) -> None:
+            size = lambda n: progress(n, None, "bytes")  # noqa: E731
+            written.append(write_result(result, fmt, handle, prefixes=PREFIXES, progress=size))
+
+        write_output(stream, output)
+    if written and written[0].more and output is not None and str(output) != "-":  # on a terminal the table says so
+        click.echo(
+            f"warning: the table shows the first {written[0].rows:,} rows only; use --format csv, tsv or json to "
+            "get them all",
+            err=True,
+        )
 
 
 @click.command()
@@ -140,6 +180,7 @@ def entities(kind: str | None, layer: str | None, fmt: str, output: Path | None,
     from stackgraph.results import compact, format_rows
     from stackgraph.store import PREFIXES
 
+    check_outputs({"-o": output}, store_opts)
     found = list_entities(store_opts.open(), kind=kind, layer=layer)
     if fmt == "json":
         rows = [[e.iri, e.label, e.kind, list(e.layers)] for e in found]

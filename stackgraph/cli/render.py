@@ -12,7 +12,16 @@ from pathlib import Path
 
 import click
 
-from stackgraph.cli._common import StoreOptions, UsageFailure, handle_errors, store_options
+from stackgraph.cli._common import (
+    Progress,
+    StoreOptions,
+    UsageFailure,
+    check_outputs,
+    handle_errors,
+    store_options,
+    write_output,
+)
+from stackgraph.outputs import Input
 
 __all__ = ["render"]
 
@@ -41,7 +50,13 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
     "layers",
     multiple=True,
     metavar="LAYER[,LAYER]",
-    help="Only entities in these stack layers or layers below them (key or label, e.g. ai-models).",
+    help="Only entities in these stack layers or layers below them (key or label, e.g. ai-models), with their "
+    "ties and the counterparties at the other end.",
+)
+@click.option(
+    "--within-layers",
+    is_flag=True,
+    help="With --layer: only ties with both ends in those layers (default: the layers' ties and counterparties).",
 )
 @click.option(
     "--relation",
@@ -74,7 +89,8 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
     "aggregate_by",
     type=click.Choice(["layers", "groups"]),
     default=None,
-    help="Draw stack layers or control groups as nodes (automatic above 25,000 entities).",
+    help="Draw stack layers or control groups as nodes; a click on one opens its busiest members (automatic, "
+    "by groups, above 25,000 entities).",
 )
 @click.option(
     "--size-by",
@@ -90,6 +106,7 @@ def render(
     focus: str | None,
     depth: int,
     layers: tuple[str, ...],
+    within_layers: bool,
     relations: tuple[str, ...],
     statuses: tuple[str, ...],
     as_of: str | None,
@@ -103,18 +120,23 @@ def render(
 
     Nodes are coloured by stack layer, shaped by kind and sized by centrality; ties are coloured by relation,
     dashed when uncertain (rumoured, in talks, announced, pending, hypothetical) and labelled with amount and
-    date. The page has a legend, a search box and filters for relation, status and layer; hover for the
-    deal's status, dates, amount and quoted source. Exits with 1 and writes nothing when the selection is
-    empty.
+    date (on hover above 40 ties). Large views name their 30 biggest entities and keep entities without ties
+    behind a counter. The page has a legend, a search box and filters for relation, status and layer; hover
+    for the deal's status, dates, amount, quoted source and basis. Exits with 1 and writes nothing when the
+    selection is empty, naming the filter that emptied it.
 
     Examples: `stackgraph render -o stack.html`, `stackgraph render -o spacex.html --focus SpaceX --depth 2`,
     `stackgraph render -o nokia.html --scenario spacex-acquires-nokia`.
     """
-    folder = output.parent if str(output.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageFailure(f"cannot write {output}: folder {folder} does not exist")
     if scenario_file is not None and aggregate_by is not None:
         raise UsageFailure("--aggregate cannot be combined with --scenario (a diff view shows entities)")
+    scenario_inputs: list[Input] = []
+    if scenario_file is not None:
+        from stackgraph.scenarios import find_scenario
+
+        scenario_path = find_scenario(scenario_file)
+        scenario_inputs.append(Input(scenario_path, "the scenario file this command reads"))
+    check_outputs({"-o": output}, store_opts, scenario_inputs)
     layer_names, relation_names = _split(layers), _split(relations)
     status_names = _split(statuses)
 
@@ -122,32 +144,27 @@ def render(
     from stackgraph.render import VIEW_STATUSES, diff_view, graph_view, select
 
     chosen_statuses = parse_statuses(status_names) if status_names else None
+    selection = {
+        "focus": focus,
+        "depth": depth,
+        "layers": layer_names,
+        "relations": relation_names,
+        "statuses": chosen_statuses,
+        "within_layers": within_layers,
+    }
     store = store_opts.open()
     if scenario_file is not None:
-        from stackgraph.scenarios import find_scenario, load_scenario, run_scenario
+        from stackgraph.scenarios import load_scenario, run_scenario
 
-        scenario = load_scenario(find_scenario(scenario_file))
-        result = run_scenario(store, scenario, as_of=as_of)
-        view = diff_view(
-            result.before,
-            result.after,
-            result.report,
-            title=title,
-            size_by=size_by,
-            focus=focus,
-            depth=depth,
-            layers=layer_names,
-            relations=relation_names,
-            statuses=chosen_statuses,
-        )
+        scenario = load_scenario(scenario_path)
+        with Progress("Playing the scenario") as progress:
+            result = run_scenario(store, scenario, as_of=as_of, progress=progress)
+        view = diff_view(result.before, result.after, result.report, title=title, size_by=size_by, **selection)
     else:
         policy = ProjectionPolicy(as_of=as_of, statuses=chosen_statuses or VIEW_STATUSES)
         G = project(store, policy)
-        chosen = select(
-            G, focus=focus, depth=depth, layers=layer_names, relations=relation_names, statuses=chosen_statuses
-        )
-        view = graph_view(chosen, title=title, size_by=size_by, aggregate_by=aggregate_by)
-    view.write(output)
+        view = graph_view(select(G, **selection), title=title, size_by=size_by, aggregate_by=aggregate_by)
+    write_output(view.html(), output)
     for note in view.notes:
         click.echo(f"note: {note}", err=True)
     click.echo(f"wrote {output}: {view.meta['stats']}")

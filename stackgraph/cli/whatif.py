@@ -8,7 +8,17 @@ from typing import Any
 
 import click
 
-from stackgraph.cli._common import StoreOptions, UsageFailure, handle_errors, store_options, write_output
+from stackgraph.cli._common import (
+    Progress,
+    StoreOptions,
+    UsageFailure,
+    check_outputs,
+    handle_errors,
+    store_options,
+    write_output,
+    write_outputs,
+)
+from stackgraph.outputs import Input
 
 __all__ = ["screen", "whatif"]
 
@@ -131,25 +141,29 @@ def whatif(
     """
     from stackgraph.scenarios import format_report, run_scenario
 
-    for path in (output, save, html):
-        if path is not None and not (path.parent if str(path.parent) else Path(".")).is_dir():
-            raise UsageFailure(f"cannot write {path}: folder {path.parent} does not exist")
     steps = _quick_steps(acquire, divest, cut_supply, complete)
     scenario = _scenario(scenario_file, steps, name)
+    check_outputs({"--save": save, "--html": html, "-o": output}, store_opts, _scenario_inputs(scenario))
     store = store_opts.open()
-    result = run_scenario(store, scenario, as_of=as_of, top=top)
+    with Progress("Playing the scenario") as progress:
+        result = run_scenario(store, scenario, as_of=as_of, top=top, progress=progress)
     text = format_report(result.report, fmt)
     page = None
     if html is not None:
         page = _render_html(result)
-    # everything is computed: only now write files
-    from stackgraph.atomic import atomic_write
-
+    # everything is computed: only now write the files, all or none
+    files: list[tuple[Path | None, Any]] = []
     if save is not None:
-        atomic_write(save, result.overlay.turtle())
+        files.append((save, result.overlay.turtle()))
     if page is not None and html is not None:
-        atomic_write(html, page)
-    write_output(text, output)
+        files.append((html, page))
+    write_outputs([*files, (output, text)])
+
+
+def _scenario_inputs(scenario: Any) -> list[Input]:
+    """The scenario file a command reads (a user's TOML file; shipped examples are protected anyway)."""
+    origin = Path(str(scenario.origin))
+    return [Input(origin, "the scenario file this command reads")] if origin.is_file() else []
 
 
 def _render_html(result: Any) -> str:
@@ -192,6 +206,7 @@ def screen(
     """
     from stackgraph.scenarios import format_screening, screen_targets
 
+    check_outputs({"-o": output}, store_opts)
     store = store_opts.open()
     ranking = screen_targets(store, acquirer, objective=objective, as_of=as_of)
     if fmt == "json":

@@ -43,16 +43,10 @@ import pyoxigraph as ox
 
 from stackgraph.endpoint import post_query
 from stackgraph.errors import ImportFormatError
-from stackgraph.importers._common import (
-    RDF_TYPE,
-    ImportReport,
-    ImportResult,
-    ProgressCallback,
-    TripleBuilder,
-    entity_iri,
-    parse_partial_date,
-    sg,
-)
+from stackgraph.importers._common import RDF_TYPE, ImportResult, ProgressCallback, entity_iri, sg
+from stackgraph.importers._dataset import DatasetRun, SelectStore, open_index, open_layers
+from stackgraph.importers.report import ImportReport
+from stackgraph.importers.values import parse_partial_date
 
 __all__ = ["PROPERTIES", "fetch_wikidata", "import_wikidata", "read_wikidata"]
 
@@ -70,12 +64,15 @@ PROPERTIES: dict[str, tuple[str, str, str, bool, str]] = {
 _PID = re.compile(r"(?:^|[/#:])(P\d+)$")
 _QID = re.compile(r"(?:^|/)(Q\d+)$")
 _OWL_SAME_AS = ox.NamedNode("http://www.w3.org/2002/07/owl#sameAs")
+_HUMAN = "Q5"  # instance of (P31) human: a person
 _ALIASES = {
     "subject": ("item", "subject", "s"),
     "object": ("value", "object", "o"),
     "property": ("property", "prop", "p"),
     "subjectLabel": ("itemLabel", "subjectLabel"),
     "objectLabel": ("valueLabel", "objectLabel"),
+    "subjectType": ("itemType", "subjectType"),
+    "objectType": ("valueType", "objectType"),
     "start": ("start", "startTime"),
     "end": ("end", "endTime"),
 }
@@ -111,6 +108,8 @@ def read_wikidata(
     label: str | None = None,
     retrieved: str | None = None,
     url: str | None = None,
+    against: SelectStore | None = None,
+    matches: str | Path | None = None,
     progress: ProgressCallback | None = None,
 ) -> ImportResult:
     """Turn Wikidata SPARQL JSON results (a file path or the bytes) into deals; returns triples and report.
@@ -127,6 +126,11 @@ def read_wikidata(
         When the results were retrieved (``YYYY-MM-DD``; default: the file's date, or today).
     url : str, optional
         The endpoint the results came from (the source's ``schema:url``).
+    against : KnowledgeStore, optional
+        What is loaded: items are resolved against its entities (Q-id, then label; see
+        :mod:`stackgraph.resolution`), so that an item already loaded is not created twice.
+    matches : path-like, optional
+        A review file of decisions from an earlier run.
 
     Raises
     ------
@@ -140,7 +144,7 @@ def read_wikidata(
     ...    "property": {"type": "uri", "value": "http://www.wikidata.org/prop/direct/P127"},
     ...    "value": {"type": "uri", "value": "http://www.wikidata.org/entity/Q2"}}]}}'''
     >>> read_wikidata(data, retrieved="2025-01-01").report.counts
-    {'ownerships': 1, 'organizations': 2}
+    {'organizations': 2, 'ownerships': 1}
     """
     if isinstance(results, bytes):
         data, name = results, label or "wikidata-results.json"
@@ -176,32 +180,49 @@ def read_wikidata(
             raise ImportFormatError(f"unsupported property {property!r}; use one of {', '.join(PROPERTIES)}")
 
     report = ImportReport(name, rows={name: len(bindings)})
-    b = TripleBuilder()
-    source = b.dataset_source(
-        "wikidata/" + re.sub(r"[^A-Za-z0-9._-]+", "-", name),
-        f"Wikidata query results ({name})",
-        publisher="Wikimedia Foundation",
-        date=day,
-        url=url or "https://www.wikidata.org",
-        license_url="https://creativecommons.org/publicdomain/zero/1.0/",
+    run = DatasetRun(
+        "wikidata",
+        report,
+        open_index(against, matches),
+        open_layers(against),
+        source_key="wikidata/" + re.sub(r"[^A-Za-z0-9._-]+", "-", name),
+        source_title=f"Wikidata query results ({name})",
+        source={
+            "publisher": "Wikimedia Foundation",
+            "date": day,
+            "url": url or "https://www.wikidata.org",
+            "license_url": "https://creativecommons.org/publicdomain/zero/1.0/",
+        },
     )
+    b = run.b
+    labels: dict[str, str] = {}
+    kinds: dict[str, str] = {}
+    for binding in bindings:  # first the names and kinds of the items, to resolve each once
+        if not isinstance(binding, dict):
+            continue
+        for side in ("subject", "object"):
+            qid = _qid(_pick(binding, side))
+            if qid is None:
+                continue
+            text = _pick(binding, f"{side}Label")
+            if text and not _QID.fullmatch(text):
+                labels.setdefault(qid, text)
+            if _qid(_pick(binding, f"{side}Type")) == _HUMAN:
+                kinds[qid] = "person"
+    nodes: dict[str, ox.NamedNode] = {}
+
+    def entity(qid: str, row: int) -> ox.NamedNode:
+        if qid not in nodes:
+            node, created = run.party_or_new(
+                labels.get(qid, qid), kinds.get(qid), f"{name} row {row}", identifiers={"wikidata": qid}, local=qid
+            )
+            if created:
+                b.add(node, _OWL_SAME_AS, ox.NamedNode(WIKIDATA_ENTITY + qid))
+            nodes[qid] = node
+        return nodes[qid]
+
     seen_rows: dict[tuple[str, ...], int] = {}
     seen_deals: dict[tuple[str, ...], int] = {}
-    labelled: set[str] = set()
-
-    labels: dict[str, str] = {}
-
-    def entity(qid: str, text: str) -> ox.NamedNode:
-        node = entity_iri("wikidata", qid)
-        if qid not in labelled:
-            labelled.add(qid)
-            b.add(node, RDF_TYPE, sg("Organization"))
-            b.add(node, _OWL_SAME_AS, ox.NamedNode(WIKIDATA_ENTITY + qid))
-            b.add(node, ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom"), source)
-        if text and not _QID.fullmatch(text):
-            labels.setdefault(qid, text)
-        return node
-
     for index, binding in enumerate(bindings, start=1):
         if progress is not None and index % 2000 == 0:
             progress(index, len(bindings))
@@ -243,9 +264,7 @@ def read_wikidata(
             )
             continue
         seen_deals[deal_key] = index
-        s_node = entity(s_qid, _pick(binding, "subjectLabel"))
-        o_node = entity(o_qid, _pick(binding, "objectLabel"))
-        actor, counter = (s_node, o_node) if item_acts else (o_node, s_node)
+        actor, counter = entity(actor_qid, index), entity(counter_qid, index)
         start = _date(report, name, index, start_text, "start")
         end = _date(report, name, index, end_text, "end")
         key = f"{actor_qid}-{cls.lower()}-{counter_qid}" + (f"-{start.value}" if start is not None else "")
@@ -258,13 +277,10 @@ def read_wikidata(
             b.add(deal, sg("effectiveDate"), start)
         if end is not None:
             b.add(deal, sg("endDate"), end)
-        b.evidence(deal, source, record=f"{name} row {index} ({s_qid} {pid} {o_qid})")
+        b.evidence(deal, run.source, record=f"{name} row {index} ({s_qid} {pid} {o_qid})")
         report.count(f"{cls.lower()}s")
-    for qid in sorted(labelled):  # exactly one label each: the first given, else the Q-id
-        b.label(entity_iri("wikidata", qid), labels.get(qid, qid))
     if progress is not None:
         progress(len(bindings), len(bindings))
-    report.counts["organizations"] = len(labelled)
     report.triples = len(b.triples)
     return ImportResult(b.triples, report)
 
@@ -287,6 +303,8 @@ def import_wikidata(
     label: str | None = None,
     retrieved: str | None = None,
     url: str | None = None,
+    against: SelectStore | None = None,
+    matches: str | Path | None = None,
     progress: ProgressCallback | None = None,
 ) -> ImportReport:
     """Import Wikidata SPARQL JSON results into the RDF file ``output`` atomically; see :func:`read_wikidata`.
@@ -299,6 +317,15 @@ def import_wikidata(
     >>> import_wikidata(data, out, property="P127").rows
     {'wikidata-results.json': 0}
     """
-    result = read_wikidata(results, property=property, label=label, retrieved=retrieved, url=url, progress=progress)
+    result = read_wikidata(
+        results,
+        property=property,
+        label=label,
+        retrieved=retrieved,
+        url=url,
+        against=against,
+        matches=matches,
+        progress=progress,
+    )
     result.write(output)
     return result.report

@@ -26,7 +26,9 @@ from stackgraph.render._aggregate import AGGREGATES, aggregate, group_of
 from stackgraph.render._diff import diff_figures, merge_diff
 from stackgraph.render._select import EmptySelectionError, expand_layers, select
 from stackgraph.render.view import (
-    EDGE_LABEL_NODE_LIMIT,
+    EDGE_LABEL_LIMIT,
+    HUB_LABELS,
+    HUB_NODE_LIMIT,
     LEAN_NODE_LIMIT,
     MAX_NODES,
     PHYSICS_NODE_LIMIT,
@@ -40,7 +42,9 @@ from stackgraph.render.view import (
 
 __all__ = [
     "AGGREGATES",
-    "EDGE_LABEL_NODE_LIMIT",
+    "EDGE_LABEL_LIMIT",
+    "HUB_LABELS",
+    "HUB_NODE_LIMIT",
     "LEAN_NODE_LIMIT",
     "MAX_NODES",
     "PHYSICS_NODE_LIMIT",

@@ -10,6 +10,10 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 __all__ = [
+    "ADDED_COLOR",
+    "BASIS_LABELS",
+    "FOCUS_COLOR",
+    "GROUP_CHANGED_COLOR",
     "KIND_SHAPES",
     "KIND_SYMBOLS",
     "NO_LAYER",
@@ -17,11 +21,14 @@ __all__ = [
     "RELATION_ARROWS",
     "RELATION_COLORS",
     "RELATION_LABELS",
+    "REMOVED_COLOR",
     "UNCERTAIN_STATUSES",
+    "counted",
     "edge_label",
     "edge_tooltip",
     "format_money",
     "layer_colors",
+    "neutral_text",
     "node_tooltip",
 ]
 
@@ -88,6 +95,45 @@ RELATION_ARROWS: dict[str, str | None] = {
 }
 #: Statuses drawn dashed: the deal may not happen or has not taken effect.
 UNCERTAIN_STATUSES: frozenset[str] = frozenset({"rumoured", "in-talks", "announced", "pending", "hypothetical"})
+#: What each evidence kind of a tie's ``basis`` is called in tooltips, legend and filters.
+BASIS_LABELS: dict[str, str] = {
+    "quoted": "quoted source",
+    "dataset": "dataset record",
+    "editorial": "editorial estimate",
+    "scenario": "what-if scenario",
+}
+#: Marks of a diff or ego view: tie or entity added, tie removed, entity changing group, the focus entity.
+ADDED_COLOR = "#12a150"
+REMOVED_COLOR = "#a9a9a9"
+GROUP_CHANGED_COLOR = "#d6007e"
+FOCUS_COLOR = "#111111"
+
+
+#: Bidi embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069): in a label they could make
+#: text read backwards ("evil\u202egnp.exe" shows as "evilexe.png"), so views show them as visible codes.
+_BIDI_CONTROLS = {code: f"[U+{code:04X}]" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def neutral_text(text: str) -> str:
+    """Return ``text`` with each bidi embedding, override or isolate control shown as its code point.
+
+    Examples
+    --------
+    >>> neutral_text("evil\u202egnp.exe"), neutral_text("Nokia")
+    ('evil[U+202E]gnp.exe', 'Nokia')
+    """
+    return text.translate(_BIDI_CONTROLS)
+
+
+def counted(n: int, one: str, many: str) -> str:
+    """Return ``n`` with the noun in singular or plural: ``1 tie``, ``2,500 ties``.
+
+    Examples
+    --------
+    >>> counted(1, "entity", "entities"), counted(2500, "tie", "ties")
+    ('1 entity', '2,500 ties')
+    """
+    return f"{n:,} {one if n == 1 else many}"
 
 
 def layer_colors(keys: Iterable[str]) -> dict[str, str]:
@@ -205,7 +251,7 @@ def edge_tooltip(
     *,
     extra: Iterable[str] = (),
 ) -> str:
-    """Return the plain-text tooltip of a deal: parties, relation, status, dates, amount and the quoted source.
+    """Return the plain-text tooltip of a deal: parties, relation, status, dates, amount, quoted source, basis.
 
     Examples
     --------
@@ -218,6 +264,9 @@ def edge_tooltip(
     amount: $2B (2,000,000,000 USD)
     “A is in talks to buy B.”
     — Daily News
+    >>> print(edge_tooltip({"relation": "supplies", "basis": ("dataset", "editorial")}, "A", "B", {}))
+    A supplies B
+    basis: dataset record, editorial estimate
     """
     relation = data.get("relation") or "related to"
     arrow = "↔" if relation == "partners_with" else RELATION_LABELS.get(relation, relation)
@@ -246,7 +295,10 @@ def edge_tooltip(
     sources = [str(s) for s in data.get("sources") or ()]
     if sources:
         lines.append("— " + "; ".join(sources))
-    if data.get("scenario"):
+    basis = [str(kind) for kind in data.get("basis") or ()]
+    if basis:
+        lines.append("basis: " + ", ".join(BASIS_LABELS.get(kind, kind) for kind in basis))
+    if data.get("scenario") and "scenario" not in basis:
         lines.append("what-if scenario deal")
     lines.extend(extra)
     return "\n".join(lines)

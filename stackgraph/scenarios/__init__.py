@@ -15,12 +15,13 @@ Examples
 from stackgraph.scenarios.builder import ScenarioBuilder
 from stackgraph.scenarios.examples import example_names, find_scenario, scenario_path
 from stackgraph.scenarios.model import STEP_FIELDS, STEP_KINDS, Scenario, Step, load_scenario, parse_scenario
-from stackgraph.scenarios.overlay import Overlay, StepEffect, apply_scenario
+from stackgraph.scenarios.overlay import MAX_STEPS, Overlay, StepEffect, apply_scenario
 from stackgraph.scenarios.report import REPORT_SCHEMA, REPORT_SECTIONS, WhatIf, compare, run_scenario
 from stackgraph.scenarios.screening import OBJECTIVES, Candidate, Screening, screen_naive, screen_targets
 from stackgraph.scenarios.text import format_report, format_screening
 
 __all__ = [
+    "MAX_STEPS",
     "OBJECTIVES",
     "REPORT_SCHEMA",
     "REPORT_SECTIONS",

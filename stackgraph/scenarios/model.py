@@ -254,7 +254,7 @@ def load_scenario(path: str | Path) -> Scenario:
     except OSError as error:
         raise ScenarioError(f"{file}: cannot read the scenario file: {error.strerror or error}") from None
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a byte-order mark (U+FEFF) is not part of the TOML
     except UnicodeDecodeError as error:
         raise ScenarioError(f"{file}: not UTF-8 text (byte {error.start}); scenario files are TOML") from None
     try:

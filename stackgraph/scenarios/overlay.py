@@ -13,7 +13,8 @@ acquire        an ``sg:Acquisition`` (acquirer, target, stake, price); it supers
                deals between the two (talks, hypotheses) and, for a controlling stake, the control deals of
                the target's previous owners (their superseding copies end on the step's date)
 divest         superseding copies, ending on the step's date, of the holder's deals over the target that
-               count (acquisitions, ownerships, investments)
+               count (acquisitions, ownerships, investments); after an acquire step of the same pair, only
+               the acquisition that step created (the holder's earlier stakes and investments stay)
 invest         an ``sg:Investment``
 partner        an ``sg:Partnership``
 add-supply     an ``sg:Supply`` (input layer, supplied item)
@@ -30,22 +31,38 @@ self-acquisition; no acquisition of what the acquirer already controls; no dives
 from __future__ import annotations
 
 import io
+import itertools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import pyoxigraph as ox
 
-from stackgraph.errors import ScenarioError, StackgraphError, UnknownEntityError
+from stackgraph.errors import InputError, ScenarioError, StackgraphError, UnknownEntityError
 from stackgraph.naming import concept_key, local_name, resolve_name
 from stackgraph.scenarios.model import DEAL_TYPES, STATUSES, Scenario, Step, parse_date
 
 if TYPE_CHECKING:
     from stackgraph.store import KnowledgeStore
 
-__all__ = ["Overlay", "StepEffect", "apply_scenario", "control_closure", "controlled_by", "is_control_claim"]
+__all__ = [
+    "MAX_STEPS",
+    "Overlay",
+    "StepEffect",
+    "StepProgress",
+    "apply_scenario",
+    "control_closure",
+    "controlled_by",
+    "is_control_claim",
+]
+
+#: The most steps a scenario plays (a what-if of a few deals to a few hundred; more is split into scenarios).
+MAX_STEPS = 1_000
+
+#: ``progress(done, total, summary)``, called after each step of a scenario.
+StepProgress = Callable[[int, int, str], object]
 
 SG = "https://w3id.org/stackgraph/ns#"
 ID = "https://w3id.org/stackgraph/id/"
@@ -87,7 +104,6 @@ _COPIED = frozenset(
     )
 )
 _DEAL_CLASSES = frozenset(SG + name for name in DEAL_TYPES.values())
-_FORBIDDEN_UPDATE = re.compile(r"\b(GRAPH|WITH|USING|INTO|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -205,8 +221,20 @@ def control_closure(G: nx.MultiDiGraph, node: str, *, control: nx.DiGraph | None
 # ---------------------------------------------------------------------------------------------------------------
 
 
-def apply_scenario(store: KnowledgeStore, scenario: Scenario, *, as_of: str | None = None) -> Overlay:
+def apply_scenario(
+    store: KnowledgeStore,
+    scenario: Scenario,
+    *,
+    as_of: str | None = None,
+    progress: StepProgress | None = None,
+    max_steps: int = MAX_STEPS,
+) -> Overlay:
     """Play ``scenario`` forward on a copy of ``store`` and return the :class:`Overlay`.
+
+    Each step is checked against the state the steps before it leave. A step that adds a deal (invest, partner,
+    add-supply) costs the same whatever its position; a step that needs the control structure (acquire, divest,
+    cut-supply, set-status) re-reads the overlay's projection, some 50 ms on the shipped graphs. Hence a limit
+    on the number of steps, and ``progress`` to show where a long scenario is.
 
     Parameters
     ----------
@@ -216,6 +244,11 @@ def apply_scenario(store: KnowledgeStore, scenario: Scenario, *, as_of: str | No
         The steps to play.
     as_of : str, optional
         Override the scenario's as-of date (ISO, partial allowed).
+    progress : callable, optional
+        Called as ``progress(done, total, summary)`` after each step.
+    max_steps : int
+        The most steps played (:data:`MAX_STEPS`, 1,000, by default); a longer scenario is refused before any
+        work with a :class:`ScenarioError`.
 
     Raises
     ------
@@ -237,6 +270,11 @@ def apply_scenario(store: KnowledgeStore, scenario: Scenario, *, as_of: str | No
     >>> scenario.graph_iri in store.graph_names()
     False
     """
+    if len(scenario.steps) > max_steps:
+        raise ScenarioError(
+            f"{scenario.origin}: {len(scenario.steps):,} steps; a scenario plays at most {max_steps:,} (each step is "
+            "checked against the state the steps before it leave): split it into several scenarios"
+        )
     if as_of is not None:
         try:
             as_of = parse_date(as_of)
@@ -254,7 +292,7 @@ def apply_scenario(store: KnowledgeStore, scenario: Scenario, *, as_of: str | No
             "give the scenario another name (or slug)"
         )
     overlay = Overlay(scenario, store.copy(), baseline_graphs, day)
-    _Player(overlay).play()
+    _Player(overlay).play(progress)
     return overlay
 
 
@@ -277,11 +315,22 @@ class _Player:
         self.overlay = overlay
         self.scenario = overlay.scenario
         self.store = overlay.store
-        self.triples: list[ox.Triple] = []
+        # the scenario graph's triples, in order (a dict as an ordered set: membership in constant time)
+        self.triples: dict[ox.Triple, None] = {}
+        # what the store's scenario graph holds: the first _flushed_len triples (new ones are added at the end),
+        # less _unflushed_removals
+        self._flushed: set[ox.Triple] = set()
+        self._flushed_len = 0
+        self._unflushed_removals: list[ox.Triple] = []
         self._state: nx.MultiDiGraph | None = None
+        # entity names, kinds, labels and layers: the same after every step (only a sparql-update may add some),
+        # so steps that need no control check never wait for a new projection
         self._names: dict[str, tuple[str, ...]] | None = None
         self._kinds: dict[str, str] = {}
-        self._layers: dict[str, tuple[str, ...]] | None = None
+        self._labels: dict[str, str] = {}
+        self._layers: dict[str, tuple[str, str]] | None = None
+        # (acquirer, target) -> the acquisition an acquire step of this scenario created: what a later divest ends
+        self._acquired: dict[tuple[str, str], str] = {}
         source = ox.NamedNode(self.scenario.source_iri)
         self._add(source, _RDF_TYPE, ox.NamedNode(SG + "ScenarioSource"))
         self._add(source, _DCT + "title", ox.Literal(self.scenario.name))
@@ -293,12 +342,41 @@ class _Player:
     # -- bookkeeping --------------------------------------------------------------------------------------
 
     def _add(self, subject: ox.NamedNode | ox.BlankNode, predicate: str, obj: Any) -> None:
-        self.triples.append(ox.Triple(subject, ox.NamedNode(predicate), obj))
+        self.triples[ox.Triple(subject, ox.NamedNode(predicate), obj)] = None
+
+    def _discard(self, triples: Iterable[ox.Triple]) -> None:
+        """Remove triples from the scenario graph (at the next flush)."""
+        for triple in list(triples):
+            if triple not in self.triples:
+                continue
+            del self.triples[triple]
+            if triple in self._flushed:
+                self._unflushed_removals.append(triple)
+                self._flushed_len -= 1
+
+    def _since_flush(self) -> list[ox.Triple]:
+        """The triples added since the last flush (the current step's)."""
+        return list(itertools.islice(self.triples, self._flushed_len, None))
 
     def _flush(self) -> None:
-        out = io.BytesIO()
-        ox.serialize(self.triples, out, ox.RdfFormat.N_TRIPLES)
-        self.store.load_data(out.getvalue(), self.scenario.graph_iri, "ntriples", label=self.scenario.origin)
+        """Bring the store's scenario graph up to date: only the triples added or removed since the last flush
+        are written, so a step costs the same whatever the number of steps before it."""
+        added, removed = self._since_flush(), self._unflushed_removals
+        blank = any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in added + removed)
+        if not self._flushed or blank:  # the first time, or blank nodes (a DATA block cannot name them): reload
+            out = io.BytesIO()
+            ox.serialize(self.triples, out, ox.RdfFormat.N_TRIPLES)
+            self.store.load_data(out.getvalue(), self.scenario.graph_iri, "ntriples", label=self.scenario.origin)
+            self._flushed = set(self.triples)
+        elif added or removed:
+            graph = f"<{self.scenario.graph_iri}>"
+            parts = [f"DELETE DATA {{ GRAPH {graph} {{ {_ntriples(removed)} }} }}"] if removed else []
+            parts += [f"INSERT DATA {{ GRAPH {graph} {{ {_ntriples(added)} }} }}"] if added else []
+            self.store.update(" ;\n".join(parts))
+            self._flushed.difference_update(removed)
+            self._flushed.update(added)
+        self._flushed_len = len(self.triples)
+        self._unflushed_removals = []
         self._state = None
 
     def state(self) -> nx.MultiDiGraph:
@@ -314,13 +392,19 @@ class _Player:
             state = self.state()
             self._names = {n: names for n, names in entity_names(state).items() if state.nodes[n].get("kind")}
             self._kinds = {n: state.nodes[n]["kind"] for n in self._names}
+            self._labels = {n: str(d.get("label") or local_name(n)) for n, d in state.nodes(data=True)}
+            layers = state.graph.get("layers", {})
+            self._layers = {info["iri"]: (key, info.get("label") or key) for key, info in layers.items()}
         return self._names
 
+    def forget_names(self) -> None:
+        """Read names, labels and layers again at the next step (after a step that may have added some)."""
+        self._names = None
+        self._layers = None
+
     def label(self, iri: str) -> str:
-        state = self.state()
-        if iri in state:
-            return str(state.nodes[iri].get("label") or local_name(iri))
-        return local_name(iri)
+        self.names()
+        return self._labels.get(iri) or local_name(iri)
 
     def resolve(self, step: Step, field_name: str, value: str | None = None, *, organization: bool = False) -> str:
         name = step.get(field_name) if value is None else value
@@ -333,11 +417,9 @@ class _Player:
         return iri
 
     def layer(self, step: Step, field_name: str) -> str:
-        state = self.state()
-        layers = state.graph.get("layers", {})
-        names = {info["iri"]: (key, info.get("label") or key) for key, info in layers.items()}
+        self.names()
         try:
-            return resolve_name(step.get(field_name), names, what="layer")
+            return resolve_name(step.get(field_name), self._layers or {}, what="layer")
         except UnknownEntityError as error:
             raise step.error(field_name, str(error)) from None
 
@@ -404,9 +486,7 @@ class _Player:
             if predicate == _RDF_TYPE and quad.object.value in _DEAL_CLASSES:
                 cls = local_name(quad.object.value)
             elif predicate in _COPIED and not isinstance(quad.object, ox.BlankNode):
-                triple = ox.Triple(new, quad.predicate, quad.object)
-                if triple not in self.triples:
-                    self.triples.append(triple)
+                self.triples[ox.Triple(new, quad.predicate, quad.object)] = None
         if cls is None:
             raise step.error(None, f"{old} is not a deal")
         self.deal_header(new, cls, label)
@@ -414,8 +494,9 @@ class _Player:
 
     # -- the steps -----------------------------------------------------------------------------------------
 
-    def play(self) -> None:
-        for step in self.scenario.steps:
+    def play(self, progress: StepProgress | None = None) -> None:
+        total = len(self.scenario.steps)
+        for done, step in enumerate(self.scenario.steps, start=1):
             handler = getattr(self, "step_" + step.kind.replace("-", "_"))
             try:
                 effect = handler(step)
@@ -425,6 +506,8 @@ class _Player:
                 raise step.error(None, str(error)) from None
             self._flush()
             self.overlay.effects.append(effect)
+            if progress is not None:
+                progress(done, total, effect.summary)
 
     def step_acquire(self, step: Step) -> StepEffect:
         acquirer = self.resolve(step, "acquirer", organization=True)
@@ -463,6 +546,7 @@ class _Player:
                     self.copy_deal(step, key, copy, f"Scenario: {self.label(parent)} sells {t_label} to {a_label}")
                     self._add(copy, SG + "endDate", _date_literal(self.date_of(step)))
                     superseded.append(key)
+        self._acquired[(acquirer, target)] = deal.value
         text = f"{a_label} acquires {t_label} ({_pct(stake)} stake)"
         return StepEffect(step.index, step.kind, text, (deal.value,), tuple(superseded), (acquirer, target))
 
@@ -473,6 +557,10 @@ class _Player:
         deals = [
             d for d in self.deals_between(holder, target, ["Acquisition", "Ownership", "Investment"]) if d["counts"]
         ]
+        created = self._acquired.get((holder, target))
+        if any(d["deal"] == created for d in deals):
+            # divesting what this scenario acquired ends that acquisition only, not the holder's earlier stakes
+            deals = [d for d in deals if d["deal"] == created]
         if not deals:
             held = controlled_by(self.state(), holder)
             if target in held:
@@ -594,7 +682,7 @@ class _Player:
         deal_label = self._deal_label(old)
         self.copy_deal(step, old, new, f"Scenario: {deal_label} becomes {status}")
         # the step's date replaces the old effective date: the deal takes effect (or stops) then
-        self.triples = [t for t in self.triples if not (t.subject == new and t.predicate.value == SG + "effectiveDate")]
+        self._discard(t for t in self._since_flush() if t.subject == new and t.predicate.value == SG + "effectiveDate")
         self._add(new, SG + "effectiveDate", _date_literal(self.date_of(step)))
         self._add(new, _RDFS_COMMENT, ox.Literal(f"set-status: {STATUSES[status]} in this scenario"))
         if status not in _IN_EFFECT:
@@ -657,24 +745,19 @@ class _Player:
         return live[0]
 
     def step_sparql_update(self, step: Step) -> StepEffect:
-        text = step.get("update")
-        stripped = _strip_sparql(text)
-        keyword = _FORBIDDEN_UPDATE.search(stripped)
-        if keyword:
-            raise step.error(
-                "update",
-                f"{keyword.group(1).upper()} touches other graphs; a sparql-update step may only write the "
-                "scenario graph (write plain INSERT/DELETE without GRAPH, WITH, USING or INTO)",
-            )
-        from stackgraph.store import META_GRAPH, PREFIXES
+        from stackgraph.scenarios.sandbox import check_update
+        from stackgraph.store import PREFIXES
 
+        text = step.get("update")
+        try:
+            check_update(text, PREFIXES)  # parsed: only INSERT/DELETE of the scenario graph, nothing reaches out
+        except InputError as error:
+            raise step.error("update", str(error)) from None
         self.store.ensure_derived()
         graph_node = ox.NamedNode(self.scenario.graph_iri)
         before: set[ox.Triple] = set()
         scenario_triples: set[ox.Triple] = set()
         for quad in self.store.raw.quads_for_pattern(None, None, None, None):
-            if quad.graph_name == ox.NamedNode(META_GRAPH):
-                continue
             triple = ox.Triple(quad.subject, quad.predicate, quad.object)
             before.add(triple)
             if quad.graph_name == graph_node:
@@ -700,8 +783,9 @@ class _Player:
                 "scenarios never modify the baseline: add a superseding deal instead",
             )
         added = sorted(after - before, key=str)
-        self.triples = [t for t in self.triples if t not in removed]
-        self.triples.extend(added)
+        self._discard(removed)
+        self.triples.update(dict.fromkeys(added))
+        self.forget_names()  # the update may have added entities, labels or layers
         # new deal nodes without provenance or status come from the scenario and are hypothetical
         subjects = {t.subject for t in added if t.predicate.value == _RDF_TYPE and t.object.value in _DEAL_CLASSES}
         new_deals = []
@@ -739,12 +823,11 @@ def is_control_claim(data: Mapping[str, Any]) -> bool:
     return stake is None or stake > 50
 
 
-def _strip_sparql(text: str) -> str:
-    """Remove string literals, IRIs and comments, so keyword checks see only the update's syntax."""
-    text = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'', '""', text)
-    text = re.sub(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', '""', text)
-    text = re.sub(r"<[^<>\s\"{}|\\^`]*>", "<>", text)
-    return re.sub(r"#[^\n]*", "", text)
+def _ntriples(triples: Iterable[ox.Triple]) -> str:
+    """Triples as N-Triples text, which is also the syntax of a SPARQL ``INSERT DATA``/``DELETE DATA`` block."""
+    out = io.BytesIO()
+    ox.serialize(triples, out, ox.RdfFormat.N_TRIPLES)
+    return out.getvalue().decode("utf-8")
 
 
 def _date_literal(iso: str) -> ox.Literal:

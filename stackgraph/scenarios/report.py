@@ -51,7 +51,7 @@ from stackgraph.analysis.mergers import MergerContext, merger_screen
 from stackgraph.scenarios.model import Scenario
 
 if TYPE_CHECKING:
-    from stackgraph.scenarios.overlay import Overlay
+    from stackgraph.scenarios.overlay import Overlay, StepProgress
     from stackgraph.store import KnowledgeStore
 
 __all__ = [
@@ -141,6 +141,7 @@ def run_scenario(
     *,
     as_of: str | None = None,
     top: int = 10,
+    progress: StepProgress | None = None,
 ) -> WhatIf:
     """Play ``scenario`` forward on ``store`` (which is not modified) and compare before and after.
 
@@ -155,6 +156,8 @@ def run_scenario(
         Override the scenario's as-of date.
     top : int
         How many centrality ranks to compare.
+    progress : callable, optional
+        ``progress(done, total, summary)`` after each step (see :func:`~stackgraph.scenarios.apply_scenario`).
 
     Examples
     --------
@@ -167,7 +170,7 @@ def run_scenario(
     """
     from stackgraph.scenarios.overlay import apply_scenario
 
-    overlay = apply_scenario(store, scenario, as_of=as_of)
+    overlay = apply_scenario(store, scenario, as_of=as_of, progress=progress)
     before = overlay.project(after=False)
     after = overlay.project(after=True)
     focus = [party for effect in overlay.effects for party in effect.parties]

@@ -1,4 +1,9 @@
-"""Render a what-if report or a screening as plain-text tables, Markdown or JSON."""
+"""Render a what-if report or a screening as plain-text tables, Markdown or JSON.
+
+Text from the data (names, labels, the scenario's own name and description) is neutralised in tables (bidi and
+terminal controls shown as ``[U+202E]``) and escaped in Markdown (HTML and Markdown syntax shown as text); see
+:mod:`stackgraph.display`. JSON keeps it as it is.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from stackgraph.analysis import money
+from stackgraph.display import markdown, neutralise
 from stackgraph.errors import InputError
 
 if TYPE_CHECKING:
@@ -241,8 +247,7 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 def _markdown_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     def cell(value: Any) -> str:
-        text = "-" if value is None or value == "" else str(value)
-        return text.replace("|", "\\|").replace("\n", " ")
+        return "-" if value is None or value == "" else markdown(str(value))
 
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     lines.extend("| " + " | ".join(cell(v) for v in row) + " |" for row in rows)
@@ -253,17 +258,18 @@ def _render(blocks: Sequence[_Block], fmt: str) -> str:
     out: list[str] = []
     for i, (title, headers, rows, notes) in enumerate(blocks):
         if fmt == "markdown":
-            out.append(("# " if i == 0 else "## ") + title)
+            out.append(("# " if i == 0 else "## ") + markdown(title))
             out.append("")
             for note in notes:
-                out.extend([f"_{note}_", ""] if i == 0 else [f"- {note}"])
+                out.extend([f"_{markdown(note)}_", ""] if i == 0 else [f"- {markdown(note)}"])
             if notes and i != 0:
                 out.append("")
             out.append(_markdown_table(headers, rows) if rows else "No change.")
         else:
+            title = neutralise(title)
             out.append(title)
             out.append("=" * len(title) if i == 0 else "-" * len(title))
-            out.extend(notes)
+            out.extend(neutralise(note) for note in notes)
             out.append(_table(headers, rows) if rows else "(no change)")
         out.append("")
     return "\n".join(out)
