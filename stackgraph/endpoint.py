@@ -38,7 +38,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from stackgraph.errors import EndpointError, InputError, QueryError
-from stackgraph.store import DERIVED_GRAPH, META_GRAPH, PREFIXES, solution_rows
+from stackgraph.store import DERIVED_GRAPH, ONTOLOGY_GRAPH, PREFIXES, solution_rows
 
 __all__ = ["MAX_ANSWER_BYTES", "SparqlEndpoint", "post_query", "with_bindings", "with_prefixes"]
 
@@ -267,9 +267,9 @@ def _term_text(value: Any) -> str:
     if isinstance(value, ox.NamedNode | ox.Literal | ox.BlankNode):
         term = value
     else:
-        from stackgraph.store import _as_term
+        from stackgraph.storage.sparql import as_term
 
-        term = _as_term(value)
+        term = as_term(value)
     if isinstance(term, ox.BlankNode):
         raise QueryError("a blank node cannot be bound in a query sent to a SPARQL endpoint")
     return str(term)
@@ -371,15 +371,19 @@ class SparqlEndpoint:
         *,
         graphs: Sequence[str] | None = None,
         derived: bool = True,
+        with_ontology: bool = False,
     ) -> Any:
         """Run a query on the server; returns pyoxigraph ``QuerySolutions``/``QueryBoolean``, or triples.
 
         ``bindings`` and ``graphs`` mean what they mean for :meth:`KnowledgeStore.query`; ``derived`` is accepted
-        for the same interface and changes nothing (the server holds what it was loaded with). CONSTRUCT and
-        DESCRIBE return an iterator of ``pyoxigraph.Triple``.
+        for the same interface and changes nothing (the server holds what it was loaded with); ``with_ontology``
+        adds the ontology graph to ``graphs`` (without ``graphs`` the server's default graph is read as it is).
+        CONSTRUCT and DESCRIBE return an iterator of ``pyoxigraph.Triple``.
         """
         text = with_prefixes(with_bindings(sparql, bindings or {}))
-        default_graphs = () if graphs is None else (*graphs, DERIVED_GRAPH)
+        default_graphs = (
+            () if graphs is None else (*graphs, DERIVED_GRAPH, *([ONTOLOGY_GRAPH] if with_ontology else []))
+        )
         content_type, body = post_query(
             self.url,
             text,
@@ -417,14 +421,15 @@ class SparqlEndpoint:
         bindings: Mapping[str, Any] | None = None,
         *,
         graphs: Sequence[str] | None = None,
+        with_ontology: bool = False,
     ) -> list[dict[str, Any]]:
         """Run a SELECT and return its rows as dicts of plain Python values (unbound variables omitted)."""
-        return solution_rows(self.query(sparql, bindings, graphs=graphs))
+        return solution_rows(self.query(sparql, bindings, graphs=graphs, with_ontology=with_ontology))
 
     def graph_names(self) -> list[str]:
         """The named graphs on the server that hold stackgraph data (``urn:stackgraph:graph:*``), sorted."""
         rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        internal = (DERIVED_GRAPH, META_GRAPH)
+        internal = (DERIVED_GRAPH,)
         names = (str(r.get("g", "")) for r in rows)
         return sorted(g for g in names if g.startswith("urn:stackgraph:graph:") and g not in internal)
 

@@ -48,9 +48,12 @@ _PREFIXES = {"sg": SG_IRI, "sgid": ID_IRI, "src": SOURCE_IRI}
 
 
 class SelectStore(Protocol):
-    """What this module needs from a store: SELECT rows as dicts of plain values."""
+    """What this module needs from a store: SELECT rows as dicts of plain values, the ontology included on demand
+    (entity kinds and stack layers are read through the ontology's class and layer hierarchies)."""
 
-    def select(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> list[dict[str, Any]]: ...
+    def select(
+        self, sparql: str, bindings: Mapping[str, Any] | None = None, *, with_ontology: bool = False
+    ) -> list[dict[str, Any]]: ...
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ def list_entities(store: SelectStore, *, kind: str | None = None, layer: str | N
     layer_iri = Resolver(store)("layer", layer) if layer is not None else None
     kind_of = {iri: key for key, iri in KINDS.items()}
     entities = []
-    for row in store.select(_internal_query("internal-entities")):
+    for row in store.select(_internal_query("internal-entities"), with_ontology=True):
         entity_kind = kind_of.get(str(row.get("kind", "")), "")
         if kind is not None and entity_kind != kind:
             continue
@@ -130,7 +133,7 @@ def name_index(store: SelectStore) -> dict[str, dict[str, list[str]]]:
     ['in talks', 'in-talks']
     """
     indexes: dict[str, dict[str, list[str]]] = {index: {} for index in NAME_INDEXES}
-    for row in store.select(_internal_query("internal-names")):
+    for row in store.select(_internal_query("internal-names"), with_ontology=True):
         names = indexes[str(row["index"])].setdefault(str(row["entity"]), [])
         if "name" in row and str(row["name"]) not in names:
             names.append(str(row["name"]))

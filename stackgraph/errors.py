@@ -17,6 +17,8 @@ __all__ = [
     "QueryError",
     "ScenarioError",
     "StackgraphError",
+    "StoreBusyError",
+    "StoreError",
     "UnknownEntityError",
     "UnknownQuestionError",
     "ValidationError",
@@ -98,3 +100,16 @@ class ImportFormatError(InputError):
 
 class EndpointError(StackgraphError):
     """A remote SPARQL endpoint cannot be reached or answered with an error."""
+
+
+class StoreError(StackgraphError):
+    """A persistent store folder cannot be used as asked: damaged, of another version, or not writable."""
+
+
+class StoreBusyError(StoreError):
+    """Another process is writing the store; ``pid`` and ``command`` name it when it recorded them."""
+
+    def __init__(self, message: str, pid: int | None = None, command: str | None = None) -> None:
+        self.pid = pid
+        self.command = command
+        super().__init__(message)

@@ -267,7 +267,8 @@ class _Queries:
         import pyoxigraph as ox
 
         # The projection reads deal nodes only, never the derived direct properties: no need to derive them first.
-        result = self._store.query(sparql, graphs=self._graphs, derived=False)
+        # It reads the role properties and the layer scheme from the ontology.
+        result = self._store.query(sparql, graphs=self._graphs, derived=False, with_ontology=True)
         return bytes(result.serialize(format=ox.QueryResultsFormat.TSV))
 
 

@@ -1,116 +1,86 @@
 """The knowledge store: the ontology and graphs in a fast SPARQL store (pyoxigraph), one named graph per file.
 
-Queries see the union of all named graphs by default (``use_default_graph_as_union``); ``graphs=`` narrows a
-query to some of them, which is how a what-if overlay is seen with or without its scenario graph.
+What the user loaded is what the user queries: the default graph of a query is the union of the loaded graphs
+and the derived direct properties -- not the ontology (``with_ontology=True`` adds it, for schema questions) and
+no bookkeeping (the records of what was loaded from where live in Python, and for a persistent store in
+``manifest.json``, never in the RDF). ``graphs=`` narrows a query to some graphs, which is how a what-if overlay
+is seen with or without its scenario graph.
+
+A persistent store (``path=``) is a folder of immutable generations (see :mod:`stackgraph.storage.folder`):
+reading never writes, so any number of commands can query it at once, also in a read-only folder; a change
+builds the next generation and publishes it atomically, so a killed load leaves the old graphs or the new,
+never a half-loaded graph marked current. On opening, every recorded file is checked (size, time stamp, then
+SHA-256): a changed file is reloaded and reported in :attr:`KnowledgeStore.notices`; a user's file that no
+longer exists makes opening fail (a quoted answer must not silently lose data), and the error says how to
+proceed.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
-from stackgraph.display import visible
-from stackgraph.errors import InputError, ParseError, QueryError
-from stackgraph.namespace import GRAPH_IRI, ID_IRI, SG_IRI, SOURCE_IRI
+from stackgraph.errors import InputError, QueryError, StoreBusyError, StoreError
 from stackgraph.resources import ontology_path, queries_dir, shipped_graph_paths
-from stackgraph.sparql_text import undeclared_prefix, update_operation
+from stackgraph.storage.dataset import Dataset
+from stackgraph.storage.folder import StoreFolder
+from stackgraph.storage.records import (
+    DERIVED_GRAPH,
+    ONTOLOGY_GRAPH,
+    HashingReader,
+    Manifest,
+    Source,
+    file_graph,
+    graph_iri,
+)
+from stackgraph.storage.sparql import (
+    FILE_FORMATS,
+    PREFIXES,
+    RDF_FORMATS,
+    as_term,
+    query_error,
+    solution_rows,
+    to_python,
+)
 
 if TYPE_CHECKING:
     import rdflib
 
 __all__ = [
     "DERIVED_GRAPH",
-    "META_GRAPH",
     "ONTOLOGY_GRAPH",
     "PREFIXES",
     "KnowledgeStore",
+    "file_graph_iri",
     "graph_iri",
     "open_store",
     "solution_rows",
     "to_python",
 ]
 
-PREFIXES: dict[str, str] = {
-    "sg": SG_IRI,
-    "sgid": ID_IRI,
-    "src": SOURCE_IRI,
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "org": "http://www.w3.org/ns/org#",
-    "schema": "https://schema.org/",
-    "dcterms": "http://purl.org/dc/terms/",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-}
-
-ONTOLOGY_GRAPH = GRAPH_IRI + "ontology"
-DERIVED_GRAPH = GRAPH_IRI + "derived"
-META_GRAPH = GRAPH_IRI + "meta"
-_META_SOURCE = "urn:stackgraph:meta:sourceFile"
-_META_HASH = "urn:stackgraph:meta:sha256"
-_META_DERIVED = "urn:stackgraph:meta:derivedUpToDate"
-
-_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".turtle": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-    ".n3": ox.RdfFormat.N3,
-}
-
-_EXPORT_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "json-ld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
-
-_QUERY_POSITION = re.compile(r"error at (\d+):(\d+)")
+_DAMAGED = "delete the folder {path} and it is rebuilt from your files on next use"
 
 
-def graph_iri(name: str) -> str:
-    """Return the IRI of the named graph called ``name`` (e.g. a file's stem)."""
-    return GRAPH_IRI + re.sub(r"[^A-Za-z0-9._-]+", "-", name)
+def file_graph_iri(path: str | Path) -> str:
+    """Return the named graph a file is loaded into (from its resolved path; fixed for the shipped graphs).
+
+    Examples
+    --------
+    >>> file_graph_iri("/data/a/deals.ttl") != file_graph_iri("/data/b/deals.ttl")
+    True
+    """
+    return file_graph(Path(path))[0]
 
 
-def to_python(term: Any) -> Any:
-    """Convert a pyoxigraph term to a plain Python value (IRIs and strings as ``str``, numbers as numbers)."""
-    if term is None:
-        return None
-    if isinstance(term, ox.Literal):
-        datatype = term.datatype.value
-        value = term.value
-        if datatype.endswith(("#integer", "#int", "#long", "#nonNegativeInteger")):
-            try:
-                return int(value)
-            except ValueError:
-                return value
-        if datatype.endswith(("#decimal", "#double", "#float")):
-            try:
-                return float(value)
-            except ValueError:
-                return value
-        if datatype.endswith("#boolean"):
-            return value == "true"
-        return value
-    return term.value
+def _derivation_query() -> str:
+    """The rule of the derived direct properties, as a CONSTRUCT (the one place the store reads it from)."""
+    return (queries_dir() / "derive_direct.rq").read_text(encoding="utf-8")
 
 
 class KnowledgeStore:
@@ -119,25 +89,34 @@ class KnowledgeStore:
     Parameters
     ----------
     path : path-like, optional
-        A folder for a persistent store that later commands reopen without re-parsing. ``None`` keeps
-        everything in memory.
+        A folder for a persistent store that later commands reopen without re-parsing (created if missing).
+        ``None`` keeps everything in memory.
+    check_files : bool
+        Re-check the files recorded in a persistent store on opening (see :meth:`refresh`).
 
     Examples
     --------
     >>> store = KnowledgeStore.with_shipped_graphs()
     >>> bool(store.query("ASK { ?deal a sg:Acquisition }"))
     True
+    >>> bool(store.query("ASK { sg:Acquisition a owl:Class }")), bool(store.query(
+    ...     "ASK { sg:Acquisition a owl:Class }", with_ontology=True))
+    (False, True)
     """
 
-    def __init__(self, path: str | Path | None = None) -> None:
+    def __init__(self, path: str | Path | None = None, *, check_files: bool = True) -> None:
         self.path = Path(path) if path is not None else None
-        try:
-            if self.path is not None:
-                self.path.mkdir(parents=True, exist_ok=True)
-            self._store = ox.Store(str(self.path)) if self.path is not None else ox.Store()
-        except OSError as error:
-            raise InputError(f"cannot open the store at {self.path}: {error}") from error
-        self._derived_dirty = not self._meta_flag(_META_DERIVED)
+        #: What the user should know about how the store was opened (e.g. a changed file was reloaded).
+        self.notices: list[str] = []
+        folder = StoreFolder(self.path) if self.path is not None else None
+        if folder is not None and folder.interrupted:
+            self.notices.append(
+                f"the store {self.path} had no manifest.json (a first load was interrupted, or the file was "
+                "deleted): it starts afresh"
+            )
+        self._data = Dataset(folder, _derivation_query)
+        if check_files:
+            self.refresh()
 
     # -- construction -------------------------------------------------------------------------------------
 
@@ -148,109 +127,158 @@ class KnowledgeStore:
         *,
         path: str | Path | None = None,
         include_shipped: bool = True,
+        progress: Callable[[Path, int, int], None] | None = None,
     ) -> KnowledgeStore:
         """Open a store holding the ontology, the shipped graphs (unless ``include_shipped`` is false) and
-        ``extra`` files. A persistent store re-parses only files that are new or changed since last time."""
-        store = cls(path)
-        store.load_file(ontology_path(), graph=ONTOLOGY_GRAPH)
-        if include_shipped:
-            for shipped in shipped_graph_paths():
-                store.load_file(shipped)
-        for file in extra:
-            store.load_file(file)
+        ``extra`` files. A persistent store re-parses only files that are new or changed since last time, and
+        drops the shipped graphs it holds when ``include_shipped`` is false; all in one generation.
+        ``progress(file, bytes_read, file_size)`` is called while a file is parsed."""
+        store = cls(path, check_files=False)
+        with store.batch():
+            store.refresh(progress=progress)
+            store.load_file(ontology_path())
+            wanted = shipped_graph_paths() if include_shipped else []
+            names = {store.load_file(shipped) for shipped in wanted}
+            for graph, source in list(store._data.manifest.sources.items()):
+                if source.kind == "shipped" and graph not in names:
+                    store.remove_graph(graph)
+            for file in extra:
+                store.load_file(file, progress=_for_file(progress, Path(file)))
         return store
 
     @property
     def raw(self) -> ox.Store:
-        """The underlying pyoxigraph ``Store`` (for benchmarks and power users)."""
-        return self._store
+        """The underlying pyoxigraph ``Store`` (for benchmarks and power users; read-only when persistent)."""
+        return self._data.store
 
-    def load_file(self, path: str | Path, graph: str | None = None) -> str:
-        """Parse an RDF file into its own named graph (by default named after the file's stem).
+    def refresh(self, *, progress: Callable[[Path, int, int], None] | None = None) -> None:
+        """Re-check every recorded file (size, time stamp, then SHA-256) and reload the ones that changed.
 
-        Reloading a file replaces its graph; a persistent store skips a file whose content is unchanged.
-        A syntax error raises :class:`ParseError` with the file, line and column, and leaves the store as it
-        was before the call.
+        A shipped graph or the ontology that moved (a reinstalled package) is reloaded from where it is now.
+        Raises :class:`InputError` when a user's file recorded in the store no longer exists.
+        ``progress(file, bytes_read, file_size)`` is called while a file is parsed again.
+        """
+        shipped = {file_graph(p)[0]: p for p in [ontology_path(), *shipped_graph_paths()]}
+        reload, gone, missing = self._data.manifest.recheck(shipped)
+        if missing:
+            one = len(missing) == 1
+            raise InputError(
+                f"the store {self.path} was loaded from {', '.join(missing)}, which no longer exist"
+                + ("s; restore it" if one else "; restore them")
+                + f", or delete the folder {self.path} to start afresh (a store only keeps what it parsed from "
+                "your files)"
+            )
+        if not (reload or gone):
+            return
+        with self.batch():
+            for graph in gone:
+                self.remove_graph(graph)
+            for file, source in reload:
+                self.load_file(file, graph=source.graph, progress=_for_file(progress, file))
+                if source.kind == "file":
+                    self.notices.append(f"reloaded {file}: it changed since it was loaded into the store {self.path}")
+
+    @contextmanager
+    def batch(self) -> Iterator[KnowledgeStore]:
+        """Group changes: a persistent store publishes them as one generation at the end, or none on error
+        (a syntax error in one file undoes the whole batch there)."""
+        with self._data.batch():
+            yield self
+
+    def load_file(
+        self,
+        path: str | Path,
+        graph: str | None = None,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> str:
+        """Parse an RDF file into its own named graph and return the graph's IRI.
+
+        The graph is named after the file's resolved path (see :mod:`stackgraph.storage.records`) unless
+        ``graph`` is given. A file recorded with the same content is not parsed again; a changed one replaces
+        its graph. A syntax error raises :class:`ParseError` with the file, line and column and leaves the
+        store as it was. ``progress(bytes_read, file_size)`` is called while the file is parsed.
         """
         file = Path(path)
         if not file.is_file():
             raise InputError(f"{file}: no such file")
-        fmt = _FORMATS.get(file.suffix.lower())
+        fmt = FILE_FORMATS.get(file.suffix.lower())
         if fmt is None:
-            raise InputError(f"{file}: unknown RDF format {file.suffix!r}; use one of {', '.join(sorted(_FORMATS))}")
-        graph = graph or graph_iri(file.stem)
-        data = file.read_bytes()
-        digest = hashlib.sha256(data).hexdigest()
-        if self._recorded_hash(graph) == digest:
+            known = ", ".join(sorted(FILE_FORMATS))
+            raise InputError(f"{file}: unknown RDF format {file.suffix!r}; use one of {known}")
+        named, kind = file_graph(file)
+        graph = _user_graph(graph) if graph is not None else named
+        if graph != named:
+            kind = "ontology" if graph == ONTOLOGY_GRAPH else "file"
+        resolved = str(file.resolve())
+        if self._data.unchanged(graph, resolved):
             return graph
-        self._load_bytes(data, fmt, graph, label=str(file))
-        self._record_source(graph, str(file.resolve()), digest)
+        with self._data.batch():
+            try:
+                self._data.writable()
+            except StoreError as error:
+                if isinstance(error, StoreBusyError):
+                    raise
+                raise StoreError(f"{error}, and {file} is new or changed since it was loaded into it") from None
+            if self._data.unchanged(graph, resolved):  # another process loaded it meanwhile
+                return graph
+            try:
+                stat = file.stat()
+                if self._data.persistent or progress is not None:
+                    with file.open("rb") as handle:  # hash exactly the bytes parsed
+                        reader = HashingReader(handle, stat.st_size, progress)
+                        self._data.replace(graph, reader, fmt, label=str(file))
+                    digest: str | None = reader.hexdigest()
+                else:  # nothing outlives the process: the parser reads the file itself, as raw pyoxigraph does
+                    self._data.replace(graph, file, fmt, label=str(file))
+                    digest = None  # a later time stamp then means "changed" (there is no hash to compare)
+            except OSError as error:
+                raise InputError(f"{file}: cannot read: {error.strerror}") from None
+            self._data.record(Source(graph, kind, digest, stat.st_size, resolved, stat.st_mtime_ns))
         return graph
 
     def load_data(self, data: str | bytes, graph: str, fmt: str = "turtle", *, label: str = "<data>") -> str:
         """Parse RDF text into the named graph ``graph`` (replacing it). ``fmt`` is an export-format name."""
-        rdf_format = _EXPORT_FORMATS.get(fmt)
+        rdf_format = RDF_FORMATS.get(fmt)
         if rdf_format is None:
-            raise InputError(f"unknown RDF format {fmt!r}; use one of {', '.join(sorted(_EXPORT_FORMATS))}")
-        self._load_bytes(data.encode("utf-8") if isinstance(data, str) else data, rdf_format, graph, label=label)
+            raise InputError(f"unknown RDF format {fmt!r}; use one of {', '.join(sorted(RDF_FORMATS))}")
+        payload = data.encode("utf-8") if isinstance(data, str) else data
+        digest = hashlib.sha256(payload).hexdigest()
+        graph = _user_graph(graph)
+        recorded = self._data.manifest.sources.get(graph)
+        if recorded is not None and recorded.path is None and recorded.sha256 == digest:
+            return graph
+        with self._data.batch():
+            self._data.replace(graph, payload, rdf_format, label=label)
+            self._data.record(Source(graph, "data", digest, len(payload)))
         return graph
 
-    def _load_bytes(self, data: bytes, fmt: ox.RdfFormat, graph: str, *, label: str) -> None:
-        target = ox.NamedNode(graph)
-        if fmt.supports_datasets:
-            # Quad formats: parse into a scratch store first so a syntax error never leaves a half-loaded graph.
-            scratch = ox.Store()
-            try:
-                scratch.bulk_load(data, fmt, to_graph=target)
-            except SyntaxError as error:
-                raise _parse_error(label, error) from None
-            except ValueError as error:
-                raise ParseError(label, str(error)) from None
-            if self._has_graph(graph):
-                self._store.remove_graph(target)
-            # One named graph per file: the file's own graph names are folded into it.
-            self._store.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in scratch)
-            self._mark_dirty()
-            return
-        # Triple formats: bulk-load straight into the target graph (as fast as raw pyoxigraph); on a syntax error
-        # drop the partly loaded graph and put back what it held before, so the store is left as it was.
-        previous = list(self._store.quads_for_pattern(None, None, None, target)) if self._has_graph(graph) else []
-        if previous:
-            self._store.remove_graph(target)
-        try:
-            self._store.bulk_load(data, fmt, to_graph=target)
-        except (SyntaxError, ValueError) as error:
-            if self._has_graph(graph):
-                self._store.remove_graph(target)
-            if previous:
-                self._store.extend(previous)
-            if isinstance(error, SyntaxError):
-                raise _parse_error(label, error) from None
-            raise ParseError(label, str(error)) from None
-        self._mark_dirty()
-
     def remove_graph(self, graph: str) -> None:
-        """Drop a named graph (for example a scenario overlay) from the store."""
-        if self._has_graph(graph):
-            self._store.remove_graph(ox.NamedNode(graph))
-            for quad in list(self._store.quads_for_pattern(ox.NamedNode(graph), None, None, ox.NamedNode(META_GRAPH))):
-                self._store.remove(quad)
-            self._mark_dirty()
+        """Drop a named graph (for example a scenario overlay) and its record from the store."""
+        if graph not in self._data.manifest.sources and not self._data.has_graph(graph):
+            return
+        with self._data.batch():
+            self._data.remove(graph)
+            self._data.manifest.sources.pop(graph, None)
 
     def graph_names(self) -> list[str]:
-        """Return the IRIs of the named graphs, sorted, without stackgraph's internal graphs."""
-        internal = {DERIVED_GRAPH, META_GRAPH}
-        return sorted(g.value for g in self._store.named_graphs() if g.value not in internal)
+        """Return the IRIs of the loaded graphs (the ontology included, the derived graph not), sorted."""
+        return sorted(self._data.manifest.sources)
+
+    def sources(self) -> dict[str, Source]:
+        """Return what each loaded graph came from (kind, file, size, SHA-256), by graph IRI."""
+        return dict(self._data.manifest.sources)
 
     def copy(self) -> KnowledgeStore:
         """Return an in-memory copy (what-if overlays work on a copy so the original is never touched)."""
         clone = KnowledgeStore()
-        clone._store.extend(self._store.quads_for_pattern(None, None, None))
-        clone._derived_dirty = self._derived_dirty
+        clone._data.store.extend(self._data.store.quads_for_pattern(None, None, None))
+        clone._data.manifest = Manifest(None, dict(self._data.manifest.sources), self._data.manifest.derivation)
+        clone._data.derived_fresh = self._data.derived_fresh
         return clone
 
     def __len__(self) -> int:
-        return len(self._store)
+        return len(self._data.store)
 
     # -- querying -----------------------------------------------------------------------------------------
 
@@ -261,30 +289,33 @@ class KnowledgeStore:
         *,
         graphs: Sequence[str] | None = None,
         derived: bool = True,
+        with_ontology: bool = False,
     ) -> Any:
         """Run a SPARQL query and return pyoxigraph's result (solutions, boolean or triples).
 
         ``bindings`` maps variable names to values that the engine substitutes (never pasted into the text);
-        strings that look like IRIs become IRIs, other values literals. ``graphs`` restricts the default graph
-        to those named graphs (plus the derived direct properties); by default it is the union of all.
-        ``derived=False`` skips bringing the derived direct properties up to date first: for queries that read
-        only the deal nodes (the projection), which then need not wait for the derivation.
+        strings that look like IRIs become IRIs, other values literals. The default graph is the union of the
+        loaded graphs (or of ``graphs``) and the derived direct properties, brought up to date first; the
+        ontology only with ``with_ontology=True``. ``derived=False`` leaves the derived properties out (and
+        does not wait for them): for queries that read only the deal nodes, such as the projection's.
         """
         if derived:
             self.ensure_derived()
-        substitutions = {ox.Variable(name): _as_term(value) for name, value in (bindings or {}).items()}
+        substitutions = {ox.Variable(name): as_term(value) for name, value in (bindings or {}).items()}
         kwargs: dict[str, Any] = {"prefixes": PREFIXES, "substitutions": substitutions or None}
-        if graphs is None:
-            kwargs["use_default_graph_as_union"] = True
-        else:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in (*graphs, DERIVED_GRAPH)]
+        kwargs.update(self._dataset(graphs, derived, with_ontology))
         try:
-            return self._store.query(sparql, **kwargs)
+            return self._data.store.query(sparql, **kwargs)
         except SyntaxError as error:
-            raise _query_error(sparql, error) from None
-        except (OSError, ValueError, TypeError) as error:
+            raise query_error(sparql, error) from None
+        except OSError as error:
+            raise self._read_failure(error) from None
+        except (ValueError, TypeError) as error:
             raise QueryError(f"query failed: {error}") from None
-        except RuntimeError as error:  # e.g. a substituted variable that the SELECT does not project
+        except RuntimeError as error:
+            if str(error).startswith(("Corruption", "IO error")):  # RocksDB: a damaged store
+                raise self._read_failure(error) from None
+            # e.g. a substituted variable that the SELECT does not project
             raise QueryError(f"query failed: {error} (a bound variable must be in the SELECT clause)") from None
 
     def select(
@@ -293,44 +324,32 @@ class KnowledgeStore:
         bindings: Mapping[str, Any] | None = None,
         *,
         graphs: Sequence[str] | None = None,
+        derived: bool = True,
+        with_ontology: bool = False,
     ) -> list[dict[str, Any]]:
-        """Run a SELECT and return its rows as dicts of plain Python values (unbound variables omitted)."""
-        return solution_rows(self.query(sparql, bindings, graphs=graphs))
+        """Run a SELECT (see :meth:`query`) and return its rows as dicts of plain values (unbound ones omitted)."""
+        rows = self.query(sparql, bindings, graphs=graphs, derived=derived, with_ontology=with_ontology)
+        return solution_rows(rows)
 
     def update(self, sparql: str) -> None:
-        """Run a SPARQL Update (used by what-if overlays on a copy; never on a user's source files)."""
-        try:
-            self._store.update(sparql, prefixes=PREFIXES)
-        except SyntaxError as error:
-            raise _query_error(sparql, error, update=True) from None
-        except (OSError, ValueError) as error:
-            raise QueryError(f"update failed: {error}") from None
-        self._mark_dirty()
-
-    # -- derived direct properties -----------------------------------------------------------------------
+        """Run a SPARQL Update on the store (never on the source files). Triples it writes without naming a
+        graph go to the graph ``urn:stackgraph:graph:updates``."""
+        with self._data.batch():
+            self._data.update(sparql)
 
     def ensure_derived(self) -> None:
-        """Recompute the direct properties (acquires, controls, ...) from the deal nodes if data changed."""
-        if not self._derived_dirty:
-            return
-        construct = (queries_dir() / "derive_direct.rq").read_text(encoding="utf-8")
-        sources = [g for g in self._store.named_graphs() if g.value not in (DERIVED_GRAPH, META_GRAPH)]
-        derived = ox.NamedNode(DERIVED_GRAPH)
-        triples = list(self._store.query(construct, prefixes=PREFIXES, default_graph=sources)) if sources else []
-        if self._has_graph(DERIVED_GRAPH):
-            self._store.remove_graph(derived)
-        self._store.extend(ox.Quad(t.subject, t.predicate, t.object, derived) for t in triples)
-        self._derived_dirty = False
-        self._set_meta_flag(_META_DERIVED, True)
+        """Bring the derived direct properties (acquires, controls, ...) up to date if the data changed."""
+        self._data.ensure_derived()
 
     # -- export -------------------------------------------------------------------------------------------
 
     def export(self, fmt: str = "turtle", *, graphs: Sequence[str] | None = None, derived: bool = True) -> bytes:
-        """Serialise the merged graph (or the given named graphs) as ``turtle``, ``ntriples``, ``json-ld``,
-        ``nquads``, ``trig`` or ``rdfxml``. Triple formats merge the graphs; quad formats keep them apart."""
-        rdf_format = _EXPORT_FORMATS.get(fmt)
+        """Serialise the loaded graphs (the ontology included) or the given ones as ``turtle``, ``ntriples``,
+        ``json-ld``, ``nquads``, ``trig`` or ``rdfxml``. Triple formats merge the graphs; quad formats keep
+        them apart."""
+        rdf_format = RDF_FORMATS.get(fmt)
         if rdf_format is None:
-            raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(sorted(_EXPORT_FORMATS))}")
+            raise InputError(f"unknown export format {fmt!r}; use one of {', '.join(sorted(RDF_FORMATS))}")
         if derived:
             self.ensure_derived()
         chosen = set(graphs) if graphs is not None else set(self.graph_names())
@@ -339,8 +358,8 @@ class KnowledgeStore:
         quads = [
             q
             for g in sorted(chosen)
-            if self._has_graph(g)
-            for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(g))
+            if self._data.has_graph(g)
+            for q in self._data.store.quads_for_pattern(None, None, None, ox.NamedNode(g))
         ]
         out = io.BytesIO()
         if rdf_format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):  # JSON-LD could hold graphs; we merge them
@@ -358,58 +377,51 @@ class KnowledgeStore:
         graph.parse(data=self.export("ntriples", graphs=graphs, derived=derived), format="nt")
         return graph
 
-    # -- bookkeeping --------------------------------------------------------------------------------------
-
-    def _has_graph(self, graph: str) -> bool:
-        return self._store.contains_named_graph(ox.NamedNode(graph))
-
-    def _mark_dirty(self) -> None:
-        self._derived_dirty = True
-        self._set_meta_flag(_META_DERIVED, False)
-
-    def _meta_flag(self, predicate: str) -> bool:
-        quads = self._store.quads_for_pattern(
-            ox.NamedNode(META_GRAPH), ox.NamedNode(predicate), None, ox.NamedNode(META_GRAPH)
-        )
-        return any(q.object.value == "true" for q in quads)
-
-    def _set_meta_flag(self, predicate: str, value: bool) -> None:
-        if self.path is None:
-            return
-        meta = ox.NamedNode(META_GRAPH)
-        for quad in list(self._store.quads_for_pattern(meta, ox.NamedNode(predicate), None, meta)):
-            self._store.remove(quad)
-        self._store.add(ox.Quad(meta, ox.NamedNode(predicate), ox.Literal(value), meta))
-
-    def _recorded_hash(self, graph: str) -> str | None:
-        if self.path is None:
-            return None
-        for quad in self._store.quads_for_pattern(
-            ox.NamedNode(graph), ox.NamedNode(_META_HASH), None, ox.NamedNode(META_GRAPH)
-        ):
-            return quad.object.value
-        return None
-
-    def _record_source(self, graph: str, source: str, digest: str) -> None:
-        meta = ox.NamedNode(META_GRAPH)
-        subject = ox.NamedNode(graph)
-        for quad in list(self._store.quads_for_pattern(subject, None, None, meta)):
-            self._store.remove(quad)
-        self._store.add(ox.Quad(subject, ox.NamedNode(_META_SOURCE), ox.Literal(source), meta))
-        self._store.add(ox.Quad(subject, ox.NamedNode(_META_HASH), ox.Literal(digest), meta))
+    # -- life cycle -----------------------------------------------------------------------------------------
 
     def flush(self) -> None:
-        """Write pending changes of a persistent store to disk."""
-        if self.path is not None:
-            self._store.flush()
+        """Nothing to do: every change is published when its call (or :meth:`batch`) ends. Kept for callers."""
+
+    def close(self) -> None:
+        """Let go of the store (and of a persistent store's locks)."""
+        self._data.close()
+
+    def __enter__(self) -> KnowledgeStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # -- bookkeeping --------------------------------------------------------------------------------------
+
+    def _dataset(self, graphs: Sequence[str] | None, derived: bool, with_ontology: bool) -> dict[str, Any]:
+        """The default graph of a query: the union of all graphs when that is exactly what is asked (the fastest
+        form for the engine), else the list of the graphs asked for."""
+        loaded = set(self._data.manifest.sources)
+        chosen = set(loaded - {ONTOLOGY_GRAPH} if graphs is None else graphs)
+        if with_ontology and ONTOLOGY_GRAPH in loaded:
+            chosen.add(ONTOLOGY_GRAPH)
+        if derived:
+            chosen.add(DERIVED_GRAPH)
+        present = loaded | ({DERIVED_GRAPH} if self._data.has_graph(DERIVED_GRAPH) else set())
+        if chosen >= present:
+            return {"use_default_graph_as_union": True}
+        return {"default_graph": [ox.NamedNode(g) for g in sorted(chosen)]}
+
+    def _read_failure(self, error: Exception) -> QueryError | StoreError:
+        if self.path is None:
+            return QueryError(f"query failed: {error}")
+        return StoreError(f"the store {self.path} cannot be read ({error}); " + _DAMAGED.format(path=self.path))
 
 
-def solution_rows(result: Any) -> list[dict[str, Any]]:
-    """Return a SELECT result's rows as dicts of plain Python values (unbound variables omitted)."""
-    if not isinstance(result, ox.QuerySolutions):
-        raise QueryError("select() needs a SELECT query")
-    names = [v.value for v in result.variables]
-    return [{name: to_python(solution[name]) for name in names if solution[name] is not None} for solution in result]
+def _for_file(progress: Callable[[Path, int, int], None] | None, file: Path) -> Callable[[int, int], None] | None:
+    return None if progress is None else lambda done, total: progress(file, done, total)
+
+
+def _user_graph(graph: str) -> str:
+    if graph == DERIVED_GRAPH:
+        raise InputError(f"{DERIVED_GRAPH} holds the derived direct properties; load data into another graph")
+    return graph
 
 
 def open_store(
@@ -417,78 +429,8 @@ def open_store(
     *,
     path: str | Path | None = None,
     include_shipped: bool = True,
+    progress: Callable[[Path, int, int], None] | None = None,
 ) -> KnowledgeStore:
-    """Open the knowledge store the CLI and API use: ontology + shipped graphs + ``extra`` files."""
-    return KnowledgeStore.with_shipped_graphs(extra, path=path, include_shipped=include_shipped)
-
-
-def _as_term(value: Any) -> ox.NamedNode | ox.Literal | ox.BlankNode:
-    if isinstance(value, ox.NamedNode | ox.Literal | ox.BlankNode):
-        return value
-    if isinstance(value, bool):
-        return ox.Literal(value)
-    if isinstance(value, int | float):
-        return ox.Literal(value)
-    text = str(value)
-    if text.startswith("<") and text.endswith(">"):
-        try:
-            return ox.NamedNode(text[1:-1])
-        except ValueError as error:
-            raise InputError(
-                f'the value {text!r} is not a valid IRI ({error}); an IRI in <...> has no spaces or <>"{{}}|^`\\ '
-                "(escape them as %20 ...); a prefixed name such as sgid:SpaceX or plain text for a literal also work"
-            ) from None
-    prefix, _, local = text.partition(":")
-    if local and prefix in PREFIXES and not any(c.isspace() for c in local):
-        return ox.NamedNode(PREFIXES[prefix] + local)
-    if re.match(r"^(https?|urn|file):[^\s<>\"{}|\\^`]+$", text):
-        return ox.NamedNode(text)
-    return ox.Literal(text)
-
-
-def _parse_error(label: str, error: SyntaxError) -> ParseError:
-    message = str(error.msg) if error.msg else str(error)
-    # ParseError shows the position as file:line:column already; drop pyoxigraph's own wording of it.
-    message = re.sub(r"^Parser error (at|between) line [^:]*: ", "", message)
-    if error.lineno in (0, 1) and (error.offset or 0) <= 1 and (message.startswith("\ufeff") or _has_bom(label)):
-        message = "the file starts with a byte-order mark (U+FEFF), which RDF parsers refuse; save it as UTF-8 (no BOM)"
-    return ParseError(label, visible(message), error.lineno, error.offset)
-
-
-def _has_bom(label: str) -> bool:
-    try:
-        with open(label, "rb") as handle:
-            return handle.read(3) == b"\xef\xbb\xbf"
-    except OSError:
-        return False
-
-
-def _query_error(sparql: str, error: SyntaxError, *, update: bool = False) -> QueryError:
-    text = str(error)
-    operation = None if update else update_operation(sparql)
-    if operation is not None:
-        return QueryError(
-            f"this is a SPARQL update ({operation} ...), not a query: queries here only read the graphs (SELECT, "
-            "ASK, CONSTRUCT, DESCRIBE) and never change them; to play a change forward, write it as a what-if "
-            "scenario (a sparql-update step)"
-        )
-    match = _QUERY_POSITION.search(text)
-    if match:
-        line, column = int(match.group(1)), int(match.group(2))
-        lines = sparql.splitlines() or [""]
-        source_line = lines[line - 1] if 0 < line <= len(lines) else ""
-        pointer = " " * max(column - 1, 0) + "^"
-        message = " ".join(text[match.end() :].lstrip(": ").split())
-        offset = sum(len(x) + 1 for x in sparql.splitlines(keepends=False)[: line - 1]) + column - 1
-        prefix = undeclared_prefix(sparql, offset, PREFIXES) if "Prefix not found" in message else None
-        if prefix is not None:
-            message = (
-                f"unknown prefix '{prefix}:'; declare it with PREFIX {prefix}: <...> "
-                f"(predefined: {', '.join(PREFIXES)})"
-            )
-        if len(message) > 160:  # the parser may list every character class it expected
-            message = message[:160].rstrip() + " …"
-        message, source_line = visible(message), visible(source_line)
-        where = f"SPARQL syntax error at line {line}, column {column}"
-        return QueryError(f"{where}: {message}\n  {source_line}\n  {pointer}")
-    return QueryError(f"SPARQL syntax error: {text}")
+    """Open the knowledge store the CLI and API use: ontology + shipped graphs + ``extra`` files (see
+    :meth:`KnowledgeStore.with_shipped_graphs`)."""
+    return KnowledgeStore.with_shipped_graphs(extra, path=path, include_shipped=include_shipped, progress=progress)

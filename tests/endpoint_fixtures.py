@@ -19,7 +19,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pyoxigraph as ox
 
 from stackgraph.projection import ProjectionPolicy, project
-from stackgraph.store import KnowledgeStore
+from stackgraph.queries import Question, run_question
+from stackgraph.store import KnowledgeStore, solution_rows
 
 # Shipped questions with their bindings (by label, as a user types them); the real-server tests run every one
 # against the server and the local store.
@@ -42,9 +43,9 @@ QUESTIONS = {
 }
 
 
-def rows(store, sparql: str, bindings: dict | None = None) -> Counter:
-    """A SELECT's rows as a multiset (servers return rows in their own order)."""
-    return Counter(tuple(sorted(row.items())) for row in store.select(sparql, bindings))
+def rows(store, question: Question, bindings: dict | None = None) -> Counter:
+    """A question's rows as a multiset (servers return rows in their own order)."""
+    return Counter(tuple(sorted(row.items())) for row in solution_rows(run_question(store, question, bindings)))
 
 
 def wait_until_up(process, url: str, log, name: str, limit: float) -> None:

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from endpoint_fixtures import free_port
 
 from stackgraph.cli import main
-from stackgraph.store import KnowledgeStore
+from stackgraph.storage.dataset import Dataset
 
 FIXTURE = Path(__file__).parent / "fixtures" / "crunchbase"
 
@@ -46,13 +46,13 @@ def test_import_then_reopen_the_persistent_store_without_reparsing(
     assert first.output.splitlines() == ["n", "28"]
 
     parsed: list[str] = []
-    original = KnowledgeStore._load_bytes
+    original = Dataset.replace
 
-    def spy(self, data, fmt, graph, *, label):
+    def spy(self, graph, data, fmt, *, label):
         parsed.append(label)
-        return original(self, data, fmt, graph, label=label)
+        return original(self, graph, data, fmt, label=label)
 
-    monkeypatch.setattr(KnowledgeStore, "_load_bytes", spy)
+    monkeypatch.setattr(Dataset, "replace", spy)
     again = _run("query", "--store", str(store), "--graph", str(out), "--format", "csv", count)
     later = _run("query", "--store", str(store), "--format", "csv", count)
     assert again.output == later.output == first.output

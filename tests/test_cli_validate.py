@@ -23,7 +23,7 @@ def run(*args: str):
 
 def count_in_shipped(kind: str) -> int:
     (row,) = KnowledgeStore.with_shipped_graphs().select(
-        f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a/rdfs:subClassOf* sg:{kind} }}"
+        f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a/rdfs:subClassOf* sg:{kind} }}", with_ontology=True
     )
     return row["n"]
 

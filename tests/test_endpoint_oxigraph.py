@@ -85,7 +85,7 @@ def test_questions_give_the_same_answers(oxigraph: str, local_store: KnowledgeSt
     question = next(q for q in list_questions() if q.name == name)
     bindings = bind_parameters(question, QUESTIONS[name], Resolver(local_store))
     remote = SparqlEndpoint(oxigraph, method=method)
-    assert rows(remote, question.text, bindings) == rows(local_store, question.text, bindings)
+    assert rows(remote, question, bindings) == rows(local_store, question, bindings)
 
 
 def test_projection_is_the_same(oxigraph: str, local_store: KnowledgeStore) -> None:

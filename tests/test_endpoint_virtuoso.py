@@ -127,7 +127,7 @@ def test_questions_give_the_same_answers(virtuoso: str, local_store: KnowledgeSt
     question = next(q for q in list_questions() if q.name == name)
     bindings = bind_parameters(question, QUESTIONS[name], Resolver(local_store))
     remote = SparqlEndpoint(virtuoso)
-    assert rows(remote, question.text, bindings) == rows(local_store, question.text, bindings)
+    assert rows(remote, question, bindings) == rows(local_store, question, bindings)
 
 
 def test_projection_is_the_same(virtuoso: str, local_store: KnowledgeStore) -> None:

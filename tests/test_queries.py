@@ -10,8 +10,15 @@ import pytest
 
 from stackgraph.entities import Resolver, entity_names, list_entities, resolve_entity
 from stackgraph.errors import InputError, UnknownEntityError, UnknownQuestionError
-from stackgraph.queries import bind_parameters, list_questions, load_question, parse_question, question_names
-from stackgraph.store import KnowledgeStore, graph_iri
+from stackgraph.queries import (
+    bind_parameters,
+    list_questions,
+    load_question,
+    parse_question,
+    question_names,
+    run_question,
+)
+from stackgraph.store import KnowledgeStore, file_graph_iri, solution_rows
 
 SG = "https://w3id.org/stackgraph/ns#"
 ID = "https://w3id.org/stackgraph/id/"
@@ -28,7 +35,7 @@ def shipped() -> KnowledgeStore:
 def ask(store: KnowledgeStore, name: str, **values: str) -> list[dict[str, Any]]:
     """Run question ``name`` with ``values`` resolved and bound as the CLI does."""
     question = load_question(name)
-    return store.select(question.text, bind_parameters(question, values, Resolver(store)))
+    return solution_rows(run_question(store, question, bind_parameters(question, values, Resolver(store))))
 
 
 def local(iri: str) -> str:
@@ -267,7 +274,7 @@ def tiny(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeStore:
     path: Path = tmp_path_factory.mktemp("tiny") / "tiny.ttl"
     path.write_text(TINY, encoding="utf-8")
     store = KnowledgeStore.with_shipped_graphs([path], include_shipped=False)
-    assert graph_iri("tiny") in store.graph_names()
+    assert file_graph_iri(path) in store.graph_names()
     return store
 
 

@@ -6,7 +6,7 @@ import runpy
 from pathlib import Path
 
 import stackgraph.scenarios as scenarios
-from stackgraph.store import KnowledgeStore
+from stackgraph.store import KnowledgeStore, file_graph_iri
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "whatif_spacex_nokia.py"
 
@@ -36,7 +36,7 @@ def test_whatif_result_helpers(tmp_path) -> None:
     assert '"schema": "stackgraph.whatif/1"' in result.to_json()
     path = result.save(tmp_path / "out.ttl")
     reloaded = KnowledgeStore.with_shipped_graphs([path])
-    assert "urn:stackgraph:graph:out" in reloaded.graph_names()
+    assert file_graph_iri(path) in reloaded.graph_names()
     assert sorted(scenarios.example_names()) == [
         "combined",
         "cursor-deal-completes",

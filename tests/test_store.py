@@ -13,7 +13,10 @@ import rdflib
 from rdflib.compare import isomorphic
 
 from stackgraph.errors import InputError, ParseError, QueryError
-from stackgraph.store import DERIVED_GRAPH, KnowledgeStore, graph_iri
+from stackgraph.resources import queries_dir
+from stackgraph.storage.dataset import Dataset
+from stackgraph.storage.derivation import insert_from_construct
+from stackgraph.store import DERIVED_GRAPH, ONTOLOGY_GRAPH, KnowledgeStore, file_graph_iri, graph_iri
 
 PREFIXES = """@prefix sg: <https://w3id.org/stackgraph/ns#> .
 @prefix sgid: <https://w3id.org/stackgraph/id/> .
@@ -96,7 +99,7 @@ def test_parse_error_leaves_the_store_unchanged(tmp_path: Path) -> None:
     with pytest.raises(ParseError):
         store.load_file(other)
     assert _quads(store) == before
-    assert graph_iri("other") not in store.graph_names()
+    assert file_graph_iri(other) not in store.graph_names()
 
 
 def test_quad_format_parse_error_leaves_the_store_unchanged(tmp_path: Path) -> None:
@@ -134,15 +137,15 @@ def test_persistent_store_reopens_without_reparsing(tmp_path: Path, monkeypatch:
     gc.collect()
 
     parsed: list[str] = []
-    original = KnowledgeStore._load_bytes
+    original = Dataset.replace
 
-    def counting(self: KnowledgeStore, payload: bytes, fmt: ox.RdfFormat, graph: str, *, label: str) -> None:
+    def counting(self: Dataset, graph: str, payload: object, fmt: ox.RdfFormat, *, label: str) -> None:
         parsed.append(label)
-        original(self, payload, fmt, graph, label=label)
+        original(self, graph, payload, fmt, label=label)
 
-    monkeypatch.setattr(KnowledgeStore, "_load_bytes", counting)
+    monkeypatch.setattr(Dataset, "replace", counting)
     reopened = KnowledgeStore(folder)
-    assert reopened.load_file(data) == graph_iri("chain")
+    assert reopened.load_file(data) == file_graph_iri(data)
     assert parsed == []  # the recorded hash matched: the file was not parsed again
     assert reopened.select("SELECT ?t WHERE { ?d a sg:Acquisition ; sg:target ?t } ORDER BY ?t") == expected
     assert expected == [{"t": ID + "ChipCo"}, {"t": ID + "Cloud"}]
@@ -296,9 +299,9 @@ def test_optional_leaves_missing_values_unbound(chain_store: KnowledgeStore) -> 
     assert rows == [{"d": ID + "a1", "amount": 120.5}, {"d": ID + "a2"}]
 
 
-def test_graph_clause_names_the_source_file(chain_store: KnowledgeStore) -> None:
+def test_graph_clause_names_the_source_file(chain_store: KnowledgeStore, tmp_path: Path) -> None:
     rows = chain_store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?d a sg:Acquisition } }")
-    assert rows == [{"g": graph_iri("chain")}]
+    assert rows == [{"g": file_graph_iri(tmp_path / "chain.ttl")}]
 
 
 def test_derivation_counts_deals_in_effect_and_scenario_deals_only():
@@ -331,3 +334,51 @@ def test_derivation_counts_deals_in_effect_and_scenario_deals_only():
         ("A", "acquires", "E"),  # a scenario deal counts whatever its status
         ("A", "controls", "E"),
     }
+
+
+def test_in_engine_derivation_writes_what_the_construct_builds() -> None:
+    store = KnowledgeStore.with_shipped_graphs()
+    store.ensure_derived()
+    construct = (queries_dir() / "derive_direct.rq").read_text(encoding="utf-8")
+    sources = [g for g in store.graph_names() if g != ONTOLOGY_GRAPH]
+    built = set(store.query(construct, graphs=sources, derived=False))
+    written = {
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in store.raw.quads_for_pattern(None, None, None, ox.NamedNode(DERIVED_GRAPH))
+    }
+    assert written == built and len(built) > 20
+
+
+def test_insert_from_construct_skips_braces_in_comments_strings_and_iris() -> None:
+    construct = (
+        '# a { comment\nPREFIX ex: <urn:ex#>\nCONSTRUCT { ?a ex:p "}{" . ?a ex:q """x } y""" }\n'
+        "WHERE { ?a ex:r ?b # } not the end\n}"
+    )
+    update = insert_from_construct(construct, "urn:g:out", ["urn:g:a", "urn:g:b"])
+    template = '{ ?a ex:p "}{" . ?a ex:q """x } y""" }'
+    assert update.startswith(f"PREFIX ex: <urn:ex#>\nINSERT {{ GRAPH <urn:g:out> {template} }}")
+    assert "USING <urn:g:a>\nUSING <urn:g:b>\nWHERE { ?a ex:r ?b # } not the end\n}" in update
+    store = ox.Store()
+    store.update('INSERT DATA { GRAPH <urn:g:a> { <urn:x> <urn:ex#r> "v" } }')
+    store.update(update)
+    assert len(list(store.quads_for_pattern(None, None, None, ox.NamedNode("urn:g:out")))) == 2
+    with pytest.raises(QueryError, match="CONSTRUCT"):
+        insert_from_construct("SELECT * WHERE { ?s ?p ?o }", "urn:g:out", [])
+
+
+def test_load_file_reports_its_progress_in_bytes(tmp_path: Path) -> None:
+    path = _write(tmp_path, "chain.ttl", CHAIN + "".join(f'sgid:X{i} rdfs:label "x{i}" .\n' for i in range(5000)))
+    seen: list[tuple[int, int]] = []
+    KnowledgeStore().load_file(path, progress=lambda done, total: seen.append((done, total)))
+    size = path.stat().st_size
+    assert len(seen) > 1 and seen[-1] == (size, size)
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen) and {total for _, total in seen} == {size}
+
+
+def test_open_store_reports_progress_per_file(tmp_path: Path) -> None:
+    first, second = _write(tmp_path, "a.ttl", CHAIN), _write(tmp_path, "b.ttl", PREFIXES + 'sgid:B rdfs:label "B" .')
+    seen: dict[Path, tuple[int, int]] = {}
+    KnowledgeStore.with_shipped_graphs(
+        [first, second], include_shipped=False, progress=lambda file, done, total: seen.update({file: (done, total)})
+    )
+    assert seen == {first: (len(CHAIN.encode()),) * 2, second: (second.stat().st_size,) * 2}

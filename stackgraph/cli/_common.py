@@ -70,7 +70,10 @@ class StoreOptions:
             return SparqlEndpoint(self.endpoint)  # type: ignore[return-value]  # same query interface
         from stackgraph.store import open_store
 
-        return open_store(self.graphs, path=self.store_dir, include_shipped=self.include_shipped)
+        store = open_store(self.graphs, path=self.store_dir, include_shipped=self.include_shipped)
+        for notice in store.notices:
+            click.echo(f"note: {notice}", err=True)
+        return store
 
     def inputs(self) -> list[Input]:
         """What these options read, which no output of the command may replace: the --graph files, the store."""
@@ -118,7 +121,8 @@ def _store_options(function: F, *, remote: bool) -> F:
             "store_dir",
             type=click.Path(file_okay=False, path_type=Path),
             default=None,
-            help="Persistent store folder: created on first use, reopened later without re-parsing.",
+            help="Persistent store folder: created on first use, reopened later without re-parsing (files that "
+            "changed are reloaded). Commands that change nothing open it read-only, so several can run at once.",
         ),
         click.option("--no-shipped", is_flag=True, help="Do not load the shipped AI-stack graphs."),
     ]

@@ -63,6 +63,18 @@ def _list_questions() -> str:
     help="Bind a variable through the engine (repeatable). For a question, entities may be given by label, "
     "local name or IRI; for your own query, prefixed names and IRIs become IRIs, anything else a literal.",
 )
+@click.option(
+    "--with-ontology",
+    is_flag=True,
+    help="Let your own query read the ontology too (classes, properties, the layer scheme); the shipped "
+    "questions always do.",
+)
+@click.option(
+    "--no-derived",
+    is_flag=True,
+    help="Your own query reads only the triples loaded, without the derived direct properties (sg:acquires, "
+    "sg:controls, ...).",
+)
 @click.option("--format", "fmt", type=click.Choice(_FORMATS), default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file (atomically).")
 @store_options
@@ -73,6 +85,8 @@ def query(
     question_name: str | None,
     list_only: bool,
     binds: tuple[str, ...],
+    with_ontology: bool,
+    no_derived: bool,
     fmt: str,
     output: Path | None,
     store_opts: StoreOptions,
@@ -81,6 +95,8 @@ def query(
 
     The standard prefixes (sg, sgid, src, rdf, rdfs, owl, xsd, skos, prov, org, schema, dcterms, foaf) are
     predefined. SELECT prints a table (or W3C JSON/CSV/TSV), ASK true/false, CONSTRUCT Turtle.
+    Your query reads the graphs loaded and the derived direct properties, not the ontology (see
+    --with-ontology, --no-derived): with --no-shipped --no-derived it sees exactly the triples of your files.
 
     \b
     Examples:
@@ -89,7 +105,7 @@ def query(
       stackgraph query uncertain-deals --format json
       stackgraph query 'SELECT ?t WHERE { ?d a sg:Acquisition ; sg:target ?t }'
     """
-    from stackgraph.queries import bind_parameters, load_question
+    from stackgraph.queries import bind_parameters, load_question, run_question
     from stackgraph.results import Written, write_result
 
     check_outputs(
@@ -122,13 +138,11 @@ def query(
     if question is not None:
         from stackgraph.entities import Resolver
 
-        sparql = question.text
-        bindings = bind_parameters(question, values, Resolver(store))
+        result = run_question(store, question, bind_parameters(question, values, Resolver(store)))
     else:
-        bindings = dict(values)
+        result = store.query(sparql, dict(values) or None, derived=not no_derived, with_ontology=with_ontology)
     from stackgraph.store import PREFIXES
 
-    result = store.query(sparql, bindings or None)
     written: list[Written] = []
     with Progress("Writing the results") as progress:
 

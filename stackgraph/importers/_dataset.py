@@ -37,7 +37,14 @@ _IRI_CELL = re.compile(r"^https?://\S+$")
 class SelectStore(Protocol):
     """What importers need from what is loaded (a KnowledgeStore or a SPARQL endpoint)."""
 
-    def query(self, sparql: str, bindings: Mapping[str, Any] | None = None, *, derived: bool = True) -> Any: ...
+    def query(
+        self,
+        sparql: str,
+        bindings: Mapping[str, Any] | None = None,
+        *,
+        derived: bool = True,
+        with_ontology: bool = False,
+    ) -> Any: ...
 
     def select(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> list[dict[str, Any]]: ...
 
@@ -54,7 +61,7 @@ def open_layers(against: SelectStore | None) -> LayerCatalogue:
     if against is None:
         return LayerCatalogue()
     sparql = (queries_dir() / "projection" / "layers.rq").read_text(encoding="utf-8")
-    result = against.query(sparql, derived=False)
+    result = against.query(sparql, derived=False, with_ontology=True)  # the layer scheme is in the ontology
     names: dict[str, list[str]] = {}
     for layer, label, *_ in tsv_rows(bytes(result.serialize(format=ox.QueryResultsFormat.TSV))):
         if layer is not None:

@@ -41,6 +41,7 @@ __all__ = [
     "load_question",
     "parse_question",
     "question_names",
+    "run_question",
 ]
 
 PARAM_KINDS = ("entity", "layer", "status", "deal", "literal")
@@ -236,3 +237,20 @@ def bind_parameters(
         needed = " ".join(f"--bind {p.name}=<{p.kind}>" for p in missing)
         raise InputError(f"question {question.name!r} needs {needed}")
     return bindings
+
+
+def run_question(store: Any, question: Question, bindings: Mapping[str, Any] | None = None) -> Any:
+    """Run ``question`` on ``store`` (a knowledge store or a SPARQL endpoint) with engine ``bindings``.
+
+    The questions are written against the ontology -- its class and property hierarchies and the stack-layer
+    scheme -- so they read it beside the data (a plain ``store.query`` of your own SPARQL does not).
+
+    Examples
+    --------
+    >>> from stackgraph.store import KnowledgeStore
+    >>> store = KnowledgeStore.with_shipped_graphs()
+    >>> rows = run_question(store, load_question("entities-by-layer"), {"layer": "sg:Compute"})
+    >>> len(list(rows)) > 0
+    True
+    """
+    return store.query(question.text, bindings or None, with_ontology=True)

@@ -746,7 +746,7 @@ class _Player:
 
     def step_sparql_update(self, step: Step) -> StepEffect:
         from stackgraph.scenarios.sandbox import check_update
-        from stackgraph.store import META_GRAPH, PREFIXES
+        from stackgraph.store import PREFIXES
 
         text = step.get("update")
         try:
@@ -758,8 +758,6 @@ class _Player:
         before: set[ox.Triple] = set()
         scenario_triples: set[ox.Triple] = set()
         for quad in self.store.raw.quads_for_pattern(None, None, None, None):
-            if quad.graph_name == ox.NamedNode(META_GRAPH):
-                continue
             triple = ox.Triple(quad.subject, quad.predicate, quad.object)
             before.add(triple)
             if quad.graph_name == graph_node:

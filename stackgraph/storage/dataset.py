@@ -1,0 +1,254 @@
+"""The named graphs of a knowledge store, what each came from, and the derived graph: in memory or on disk.
+
+:class:`Dataset` is the writing side of :class:`stackgraph.store.KnowledgeStore`. Every change happens inside a
+:meth:`Dataset.batch`; in a store folder the batch writes the next generation (see
+:mod:`stackgraph.storage.generations`), brings its derived graph up to date and publishes it when the batch
+ends, or throws it away when the batch fails. In memory the derived graph is brought up to date lazily, before
+the next query that reads it.
+
+The derived graph is written inside the engine: the CONSTRUCT rule becomes one ``INSERT ... USING ... WHERE``
+update (:func:`~stackgraph.storage.derivation.insert_from_construct`). It is recomputed whole after a change,
+not per changed file: the rule is not local to a file (a deal in one file may be superseded by a deal in
+another, or come from a scenario source declared elsewhere), so the triples a file contributes cannot be
+told apart without re-running the rule over everything, and re-running it is about a second per million
+triples.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+from stackgraph.errors import QueryError, StoreError
+from stackgraph.storage.derivation import insert_from_construct
+from stackgraph.storage.folder import StoreFolder
+from stackgraph.storage.generations import Generations
+from stackgraph.storage.records import DERIVED_GRAPH, ONTOLOGY_GRAPH, UPDATES_GRAPH, Manifest, Source
+from stackgraph.storage.sparql import PREFIXES, parse_error, query_error
+
+__all__ = ["Dataset"]
+
+# Removing quads from an on-disk (RocksDB) store costs several times what loading them did, and one large
+# removal grows slower than linearly. When a graph to be replaced weighs (in source bytes) at least half of what
+# stays, the next generation is rebuilt from the graphs that stay instead; a derived triple counts this many bytes.
+_DERIVED_BYTES_PER_TRIPLE = 40
+
+
+class Dataset:
+    """Named graphs with their :class:`~stackgraph.storage.records.Source` records and a derived graph.
+
+    Parameters
+    ----------
+    folder : StoreFolder, optional
+        Where a persistent store lives; ``None`` keeps everything in memory.
+    rule : callable
+        Returns the CONSTRUCT query that derives the direct properties (read when they are derived).
+    """
+
+    def __init__(self, folder: StoreFolder | None, rule: Callable[[], str]) -> None:
+        self._rule = rule
+        self._memory = ox.Store()
+        self._disk = Generations(folder) if folder is not None else None
+        self._depth = 0
+        #: The records: generation, what each graph came from, the derivation it holds.
+        self.manifest = Manifest()
+        #: Whether the derived graph matches the source graphs and the rule.
+        self.derived_fresh = True
+        if self._disk is not None:
+            self._adopt(self._disk.open())
+
+    @property
+    def persistent(self) -> bool:
+        """Whether the graphs live in a store folder (and outlive the process)."""
+        return self._disk is not None
+
+    @property
+    def store(self) -> ox.Store:
+        """The pyoxigraph store to query (read-only when it is a published generation)."""
+        return self._disk.store if self._disk is not None else self._memory
+
+    def has_graph(self, graph: str) -> bool:
+        """Whether the store holds a named graph ``graph``."""
+        return self.store.contains_named_graph(ox.NamedNode(graph))
+
+    def unchanged(self, graph: str, path: str) -> bool:
+        """Whether ``graph`` was loaded from the file ``path`` and the file still holds what was loaded."""
+        recorded = self.manifest.sources.get(graph)
+        if recorded is None or recorded.path != path:
+            return False
+        state, record = recorded.check()
+        if state == "same":
+            self.manifest.sources[graph] = record
+        return state == "same"
+
+    # -- changes ----------------------------------------------------------------------------------------------
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group changes: on disk they become one generation when the outermost batch ends, or none on error."""
+        self._depth += 1
+        try:
+            yield
+        except BaseException:
+            self._depth -= 1
+            if self._depth == 0:
+                self._abort()
+            raise
+        self._depth -= 1
+        if self._depth == 0:
+            self._publish()
+
+    def writable(self) -> ox.Store:
+        """The store to write into; on disk, the next generation (taking the writer lock on first use)."""
+        if self._disk is not None and self._disk.writing is None:
+            newer = self._disk.begin(self.manifest.generation)
+            if newer is not None:  # another process published since this one opened the store
+                self._adopt(newer)
+        return self.store
+
+    def record(self, source: Source) -> None:
+        """Record what a graph was loaded from (its content changed: the derived graph is stale)."""
+        self.manifest.sources[source.graph] = source
+        self.derived_fresh = False
+
+    def replace(self, graph: str, data: bytes | BinaryIO | Path, fmt: ox.RdfFormat, *, label: str) -> None:
+        """Parse ``data`` (bytes, a reader, or a file the parser reads itself) into ``graph`` in place of what it
+        held; a syntax error (a :class:`ParseError` naming ``label``) leaves the store as it was (on disk, the
+        whole unpublished generation is thrown away)."""
+        target = ox.NamedNode(graph)
+        store = self.writable()
+        if fmt.supports_datasets:
+            # Quad formats: parse into a scratch store first (the file's own graph names fold into one graph).
+            scratch = ox.Store()
+            try:
+                _bulk_load(scratch, data, fmt, target)
+            except (SyntaxError, ValueError) as error:
+                raise parse_error(label, error) from None
+            self.remove(graph)
+            self.store.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in scratch)
+            return
+        if self._disk is not None:
+            self.remove(graph)
+            try:
+                _bulk_load(self.store, data, fmt, target)
+            except (SyntaxError, ValueError) as error:
+                self._abort()
+                raise parse_error(label, error) from None
+            return
+        # In memory: bulk-load straight into the graph (as fast as raw pyoxigraph); on a syntax error drop the
+        # partly loaded graph and put back what it held before.
+        previous = list(store.quads_for_pattern(None, None, None, target)) if self.has_graph(graph) else []
+        self.remove(graph)
+        try:
+            _bulk_load(store, data, fmt, target)
+        except (SyntaxError, ValueError) as error:
+            self.remove(graph)
+            store.extend(previous)
+            raise parse_error(label, error) from None
+
+    def remove(self, graph: str) -> None:
+        """Remove a graph's triples (its record stays): in memory at once; on disk quad by quad, or by rebuilding
+        the generation being written from the other graphs when that is cheaper."""
+        self.derived_fresh = self.derived_fresh and graph == DERIVED_GRAPH
+        if not self.has_graph(graph):
+            return
+        node = ox.NamedNode(graph)
+        store = self.writable()
+        if self._disk is None:
+            store.remove_graph(node)
+            return
+        kept = sum(self._weight(g) for g in (*self.manifest.sources, DERIVED_GRAPH) if g != graph)
+        if graph != DERIVED_GRAPH and 2 * self._weight(graph) >= kept:
+            self._disk.restart_without({graph, DERIVED_GRAPH})
+            self.derived_fresh = False
+            return
+        for quad in list(store.quads_for_pattern(None, None, None, node)):
+            store.remove(quad)
+        store.remove_graph(node)
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL Update; triples it writes to no named graph go to ``urn:stackgraph:graph:updates``."""
+        store = self.writable()
+        try:
+            store.update(sparql, prefixes=PREFIXES)
+        except SyntaxError as error:
+            raise query_error(sparql, error, update=True) from None
+        except (OSError, ValueError) as error:
+            raise QueryError(f"update failed: {error}") from None
+        loose = list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        if loose:
+            store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(UPDATES_GRAPH)) for q in loose)
+            store.remove_graph(ox.DefaultGraph())
+        present = {g.value for g in store.named_graphs()} - {DERIVED_GRAPH}
+        for graph in present - set(self.manifest.sources):
+            self.record(Source(graph, "data", None))
+        for graph in set(self.manifest.sources) - present:
+            del self.manifest.sources[graph]
+        self.derived_fresh = False
+
+    def ensure_derived(self) -> None:
+        """Bring the derived graph up to date (on disk: as one more generation)."""
+        if self.derived_fresh:
+            return
+        try:
+            with self.batch():
+                self._derive()
+        except StoreError as error:
+            raise StoreError(f"{error}; its derived direct properties need recomputing") from None
+
+    def close(self) -> None:
+        """Throw away unpublished changes and let go of the store and its locks."""
+        if self._disk is not None:
+            self._disk.close()
+        self._memory = ox.Store()
+
+    # -- internals ----------------------------------------------------------------------------------------
+
+    def _derive(self) -> None:
+        store = self.writable()
+        self.remove(DERIVED_GRAPH)
+        rule = self._rule()
+        sources = [g for g in self.manifest.sources if g != ONTOLOGY_GRAPH]
+        if sources:
+            store.update(insert_from_construct(rule, DERIVED_GRAPH, sources), prefixes=PREFIXES)
+        count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} }}"
+        self.manifest.derived_triples = int(next(iter(store.query(count)))["n"].value)
+        self.manifest.derivation = _digest(rule)
+        self.derived_fresh = True
+
+    def _adopt(self, manifest: Manifest) -> None:
+        self.manifest = manifest
+        self.derived_fresh = manifest.generation is None or manifest.derivation == _digest(self._rule())
+
+    def _publish(self) -> None:
+        if self._disk is None or self._disk.writing is None:
+            return
+        if not self.derived_fresh:
+            self._derive()
+        self._adopt(self._disk.publish(self.manifest))
+
+    def _abort(self) -> None:
+        if self._disk is not None and self._disk.writing is not None:
+            self._adopt(self._disk.abort())
+
+    def _weight(self, graph: str) -> int:
+        if graph == DERIVED_GRAPH:
+            return self.manifest.derived_triples * _DERIVED_BYTES_PER_TRIPLE
+        source = self.manifest.sources.get(graph)
+        return source.size if source is not None else 0
+
+
+def _bulk_load(store: ox.Store, data: bytes | BinaryIO | Path, fmt: ox.RdfFormat, target: ox.NamedNode) -> None:
+    if isinstance(data, Path):
+        store.bulk_load(path=str(data), format=fmt, to_graph=target)
+    else:
+        store.bulk_load(data, fmt, to_graph=target)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
