@@ -14,7 +14,7 @@ import argparse
 import time
 from pathlib import Path
 
-from stackgraph.extract import Extractor, Gazetteer, Source, read_article
+from stackgraph.extract import Extractor, Source, read_article
 from stackgraph.extract.document import article_from_text
 from stackgraph.extract.evaluation import Score, load_corpus, score_against_loaded, score_corpus
 from stackgraph.store import KnowledgeStore
@@ -51,8 +51,8 @@ def main() -> None:
 
     started = time.perf_counter()
     store = KnowledgeStore.with_shipped_graphs()
-    extractor = Extractor(Gazetteer.from_store(store))
-    print(f"start-up (store, gazetteer, spaCy blank pipeline, matchers): {time.perf_counter() - started:.2f} s")
+    extractor = Extractor.from_store(store)
+    print(f"start-up (store, entity index, spaCy blank pipeline, matchers): {time.perf_counter() - started:.2f} s")
 
     texts = []
     for part in ("dev", "heldout"):

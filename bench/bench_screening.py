@@ -11,7 +11,10 @@ or any Turtle file given with ``--graph``, e.g. a Crunchbase import), it prints:
   the mean time per candidate is extrapolated to all candidates (stated as such);
 * the ratio naive / incremental (goal >= 100x);
 * on a subgraph where naive is feasible (``--check-size`` organisations, same generator), the full naive ranking
-  of every candidate vs the incremental one: same top 10 (and same full ranking) per objective.
+  of every candidate vs the incremental one: same top 10 (and same full ranking) per objective;
+* ``stackgraph screen`` as a user runs it (projection, every candidate scored, the first 10 shown with their
+  merger-screen flags) against one ``analyze`` run (bench_analysis.whole_analyze), CPU seconds, as a ratio (goal
+  <= 1.5x), and the cost of the flags of every candidate.
 
 Usage::
 
@@ -100,12 +103,15 @@ def bench_screening(store: Any, acquirer: str, *, naive_sample: int, as_of: str)
         )
         incremental[objective] = projection_s + seconds
         screenings[objective] = screening
+    screen_vs_analyze(store, node, as_of)
     candidates = screenings["coverage"].ranking()
     n = len(candidates)
     print(f"  {'candidates (organisations outside the acquirer group)':<62} {n:>11,}")
     for objective in OBJECTIVES:
         top = screenings[objective].candidates[0]
         print(f"  best by {objective:<12}: {top.label} ({top.explanation[:90]})")
+    if not naive_sample:
+        return rows
     # naive: a deterministic sample spread over the ranking
     step = max(1, n // max(1, naive_sample))
     sample = [candidates[i] for i in range(0, n, step)][:naive_sample]
@@ -145,6 +151,35 @@ def bench_screening(store: Any, acquirer: str, *, naive_sample: int, as_of: str)
             }
         )
     return rows
+
+
+def screen_vs_analyze(store: Any, acquirer: str, as_of: str) -> float:
+    """CPU seconds of ``stackgraph screen`` as a user runs it (projection, every candidate scored, the first 10
+    shown with their merger-screen flags) over one ``analyze`` run; prints both, the ratio, and what the flags of
+    every candidate would cost."""
+    from bench_analysis import whole_analyze
+
+    from stackgraph.projection import ProjectionPolicy, project
+    from stackgraph.scenarios.screening import screen_graph
+
+    gc.collect()
+    start = time.process_time()
+    screening = screen_graph(project(store, ProjectionPolicy(as_of=as_of)), acquirer)
+    shown = screening.top(10)
+    screen_cpu = time.process_time() - start
+    flagged = sum(1 for c in shown if any(c.details["screens"].values()))
+    start = time.process_time()
+    screening.top(None)
+    every_cpu = time.process_time() - start
+    gc.collect()
+    _, analyze_cpu, _ = whole_analyze(store)
+    print(f"  {'screen (projection + every candidate scored, 10 shown with flags)':<62} {screen_cpu:9.3f} s CPU")
+    print(f"  {'  of the 10 shown, with a merger-screen flag':<62} {flagged:>11,}")
+    print(f"  {'merger-screen flags of every candidate, if all are asked for':<62} {every_cpu:9.3f} s CPU")
+    print(f"  {'one analyze run':<62} {analyze_cpu:9.3f} s CPU")
+    ratio = screen_cpu / analyze_cpu if analyze_cpu else float("inf")
+    print(f"  {'screen / analyze':<62} {ratio:9.2f}x  (goal <= 1.5x: {'met' if ratio <= 1.5 else 'NOT met'})")
+    return ratio
 
 
 def check_top10(size: int, folder: Path, acquirer: str, as_of: str) -> bool:
@@ -193,7 +228,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=100_000, help="synthetic organisations (deals = 3x)")
     parser.add_argument("--graph", type=Path, default=None, help="screen on this Turtle file instead")
     parser.add_argument("--acquirer", default=None, help="default: org0 (synthetic) or the most connected org")
-    parser.add_argument("--naive-sample", type=int, default=3, help="candidates replayed naively")
+    parser.add_argument("--naive-sample", type=int, default=3, help="candidates replayed naively (0: none)")
     parser.add_argument("--check-size", type=int, default=300, help="organisations of the top-10 check graph")
     parser.add_argument("--as-of", default="2026-07-01")
     parser.add_argument("--data", type=Path, default=ROOT / "bench" / "data")

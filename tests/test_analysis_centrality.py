@@ -1,6 +1,10 @@
-"""Centrality: hand-computed values, igraph equal to exact NetworkX on small graphs, sampling, degree by relation."""
+"""Centrality: hand-computed values, igraph equal to exact NetworkX on small graphs, sampling with its error,
+rank direction, dense ranks, groups, degree by relation."""
 
 from __future__ import annotations
+
+import itertools
+import random
 
 import networkx as nx
 import pytest
@@ -8,10 +12,16 @@ from analysis_fixtures import deal, diamond, graph, org, snapshot, two_customers
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stackgraph.analysis.centrality import DEFAULT_SAMPLES, EXACT_NODE_LIMIT, centrality, deal_network
+from stackgraph.analysis.centrality import (
+    DEFAULT_SAMPLES,
+    EXACT_NODE_LIMIT,
+    centrality,
+    deal_network,
+    rank_network,
+)
 
 
-def values(report, measure: str) -> dict[str, float]:
+def values(report, measure: str) -> dict[str, float | None]:
     return {r.entity: r.value(measure) for r in report.rows}
 
 
@@ -65,36 +75,166 @@ def test_the_igraph_path_equals_exact_networkx_on_small_graphs(index: int) -> No
     assert fast.method["backend"] == "igraph" and fast.method["betweenness"] == "exact"
     for measure in ("pagerank", "betweenness", "eigenvector"):
         expected = values(exact, measure)
-        assert values(fast, measure) == pytest.approx(expected, abs=1e-7), measure
-    assert values(exact, "pagerank") == pytest.approx(nx.pagerank(deal_network(G), weight="weight"), abs=1e-5)
+        got = values(fast, measure)
+        assert {n for n, v in got.items() if v is None} == {n for n, v in expected.items() if v is None}, measure
+        assert {n: v for n, v in got.items() if v is not None} == pytest.approx(
+            {n: v for n, v in expected.items() if v is not None}, abs=1e-9
+        ), measure
+    # the reference: NetworkX's own PageRank and betweenness on the rank network
+    assert values(exact, "pagerank") == pytest.approx(
+        nx.pagerank(rank_network(G), weight="weight", tol=1e-13), abs=1e-9
+    )
+    assert values(exact, "betweenness") == pytest.approx(nx.betweenness_centrality(deal_network(G)), abs=1e-12)
 
 
-def test_sampled_betweenness_matches_networkx_with_the_same_seed() -> None:
+def test_rank_flows_to_the_acquirer_not_its_targets() -> None:
+    """The issue's observation: PageRank along acquirer -> target ranked the targets first."""
+    G = graph()
+    for target in range(6):
+        deal(G, "Cisco", f"t{target}", "acquires")
+    for target in range(3):
+        deal(G, "Google", f"g{target}", "acquires")
+    deal(G, "Google", "t0", "invests_in")
+    report = centrality(G)
+    assert [r.entity for r in report.rank("pagerank", top=2)] == ["Cisco", "Google"]
+    assert report.method["direction"]["acquires"] == "target -> acquirer"
+    assert any("rank flows to the party others depend on" in line for line in report.notes())
+
+
+def test_a_supplier_outranks_its_customers_and_a_developer_its_product() -> None:
+    G = two_customers()
+    deal(G, "X", "Prod", "develops")
+    ranked = [r.entity for r in centrality(G).rank("pagerank")]
+    assert ranked.index("S") < ranked.index("X") < ranked.index("Prod")
+
+
+def test_ties_share_a_dense_rank() -> None:
+    G = graph()
+    for target in ("b", "c", "d"):
+        deal(G, "a", target, "supplies")
+    report = centrality(G, top=4)
+    assert [(r.entity, r.ranks["pagerank"]) for r in report.rank("pagerank")] == [
+        ("a", 1),
+        ("b", 2),
+        ("c", 2),
+        ("d", 2),
+    ]
+    assert [row[0] for row in report.table()[1]] == [1, 2, 2, 2]
+    assert report.dense_rank("betweenness") == {"a": 1, "b": 1, "c": 1, "d": 1}
+
+
+def test_a_top_cut_keeps_the_order_and_ranks_of_the_full_ranking() -> None:
     G = small_graphs()[0]
-    report = centrality(G, backend="igraph", samples=10, seed=3)
-    assert (report.method["betweenness"], report.method["samples"], report.method["seed"]) == ("sampled", 10, 3)
-    expected = nx.betweenness_centrality(deal_network(G), k=10, seed=3)
-    assert values(report, "betweenness") == pytest.approx(expected, abs=1e-12)
+    report = centrality(G)
+    full = [(r.entity, r.ranks["pagerank"]) for r in report.rank("pagerank")]
+    assert [(r.entity, r.ranks["pagerank"]) for r in report.rank("pagerank", top=7)] == full[:7]
 
 
-def test_large_graphs_switch_to_igraph_with_sampled_betweenness() -> None:
+def test_betweenness_from_every_source_with_an_edge_is_exact() -> None:
+    G = small_graphs()[0]
+    sources = centrality(G).method["sources"]
+    for backend in ("networkx", "igraph"):
+        sampled = centrality(G, backend=backend, samples=sources)
+        assert sampled.method["betweenness"] == "exact"  # the whole population: no sampling
+        assert values(sampled, "betweenness") == pytest.approx(values(centrality(G), "betweenness"), abs=1e-12)
+
+
+def test_sampled_betweenness_is_unbiased_over_every_sample() -> None:
+    """Averaged over every k-subset of the sources with an edge, the estimate (scaled by sources / k) is the
+    exact value; each subset's estimate is what centrality() gives for a seed that draws it."""
+    G = diamond()
+    deal(G, "D", "E", "supplies", input_layer="chips")
+    exact = values(centrality(G), "betweenness")
+    R = rank_network(G)
+    sources = [n for n in R if R.out_degree(n)]
+    k = 2
+    subsets = {frozenset(s) for s in itertools.combinations(sources, k)}
+    estimates: dict[frozenset, dict] = {}
+    for seed in range(200):  # the seeds cover every subset; centrality() states which sample it drew
+        report = centrality(G, samples=k, seed=seed)
+        drawn = frozenset(random.Random(seed).sample([i for i, n in enumerate(R) if R.out_degree(n)], k))
+        estimates.setdefault(frozenset(list(R)[i] for i in drawn), values(report, "betweenness"))
+    assert set(estimates) == subsets
+    mean = {node: sum(e[node] for e in estimates.values()) / len(subsets) for node in exact}
+    assert mean == pytest.approx(exact, abs=1e-12)
+
+
+def test_sampled_betweenness_states_its_sample_and_standard_error() -> None:
+    G = small_graphs()[0]
+    report = centrality(G, backend="igraph", samples=12, seed=3, top=5)
+    method = report.method
+    assert (method["betweenness"], method["samples"], method["seed"], method["error_batches"]) == (
+        "sampled",
+        12,
+        3,
+        10,
+    )
+    rows = report.rank("betweenness", top=5)
+    assert all(r.betweenness_error is not None and r.betweenness_error >= 0 for r in rows)
+    assert any("standard error" in line for line in report.notes())
+    # the same seed draws the same sample on both backends
+    reference = centrality(G, backend="networkx", samples=12, seed=3)
+    assert values(report, "betweenness") == pytest.approx(values(reference, "betweenness"), abs=1e-12)
+    # sources are drawn from nodes with an outgoing edge only: an isolated node never wastes a sample
+    assert method["sources"] == sum(1 for n in rank_network(G) if rank_network(G).out_degree(n))
+
+
+def test_the_estimate_is_within_a_few_standard_errors() -> None:
+    G = graph()
+    rng = random.Random(5)
+    for u, v in nx.gnm_random_graph(200, 600, seed=11, directed=True).edges():
+        deal(G, str(u), str(v), "supplies")
+    exact = values(centrality(G), "betweenness")
+    report = centrality(G, samples=60, seed=rng.randrange(1000))
+    rows = [r for r in report.rank("betweenness", top=20)]
+    outside = [r for r in rows if abs(r.betweenness - exact[r.entity]) > 4 * r.betweenness_error + 1e-12]
+    assert len(outside) <= 2
+
+
+def test_exact_betweenness_while_the_work_fits_the_budget() -> None:
     G = small_graphs()[0]
     report = centrality(G, exact_node_limit=10)
     assert (report.method["backend"], report.method["betweenness"]) == ("igraph", "exact")
-    # 41 nodes: above the sampling limit, but fewer than the default sample, so betweenness stays exact
-    assert centrality(G, exact_node_limit=10, sample_node_limit=20).method["betweenness"] == "exact"
-    assert DEFAULT_SAMPLES > 41 and EXACT_NODE_LIMIT > 41
-    sampled = centrality(G, exact_node_limit=10, sample_node_limit=20, samples=5)
-    assert (sampled.method["betweenness"], sampled.method["samples"]) == ("sampled", 5)
+    # with a budget below the work, DEFAULT_SAMPLES sources; here that is every source, so exact again
+    assert report.method["sources"] < DEFAULT_SAMPLES and EXACT_NODE_LIMIT > 41
+    assert centrality(G, exact_node_limit=10, exact_work=10).method["betweenness"] == "exact"
+    assert centrality(G, exact_node_limit=10, exact_work=10, samples=8).method["samples"] == 8
     assert centrality(G, exact_node_limit=10, samples=5, exact=True).method["betweenness"] == "exact"
 
 
-def test_eigenvector_is_computed_on_the_largest_component() -> None:
+def test_eigenvector_is_undefined_outside_the_largest_component() -> None:
     G = small_graphs()[1]
-    eigen = values(centrality(G), "eigenvector")
-    assert eigen["X"] == eigen["Y"] == 0.0
-    assert max(eigen.values()) == pytest.approx(1.0)
+    report = centrality(G)
+    eigen = values(report, "eigenvector")
+    assert eigen["X"] is None and eigen["Y"] is None
+    assert max(v for v in eigen.values() if v is not None) == pytest.approx(1.0)
     assert eigen["B"] == pytest.approx(eigen["C"])
+    assert "X" not in {r.entity for r in report.rank("eigenvector")}
+    assert any("outside it, where it is undefined" in line for line in report.notes())
+
+
+def test_values_print_at_a_readable_precision() -> None:
+    G = graph()
+    for i in range(300):
+        deal(G, "hub", f"leaf{i}", "supplies")
+    row = centrality(G, top=3).table()[1][-1]
+    assert "0.00000" not in " ".join(map(str, row))
+    assert "e-" in row[3] or float(row[3]) > 0
+
+
+def test_by_group_rolls_products_into_their_maker() -> None:
+    G = graph()
+    org(G, "Nvidia", "chips")
+    org(G, "V100", "chips", kind="product")
+    deal(G, "Nvidia", "V100", "develops")
+    for customer in ("A", "B", "C"):
+        deal(G, "V100", customer, "supplies")
+    report = centrality(G, by="group")
+    assert "V100" not in report.nodes
+    assert report.rank("pagerank")[0].entity == "Nvidia"
+    assert report.method["by"] == "group"
+    with pytest.raises(ValueError, match="unknown grouping"):
+        centrality(G, by="family")
 
 
 def test_rankings_and_json_shape() -> None:
@@ -113,18 +253,26 @@ def test_rankings_and_json_shape() -> None:
         "degree_by_relation",
         "pagerank",
         "betweenness",
+        "betweenness_error",
         "eigenvector",
+        "ranks",
     ]
     assert list(data["method"]) == [
         "backend",
+        "by",
+        "direction",
+        "pagerank",
         "betweenness",
         "samples",
+        "sources",
         "seed",
+        "error_batches",
+        "shown_relative_error",
+        "work",
+        "exact_work",
         "nodes",
         "edges",
         "eigenvector_component",
-        "exact_node_limit",
-        "sample_node_limit",
     ]
 
 
@@ -169,4 +317,5 @@ def test_centrality_is_defined_on_any_small_graph(case):
     report = centrality(G)
     assert len(report.rows) == n
     assert abs(sum(r.pagerank for r in report.rows) - 1.0) < 1e-6
-    assert all(0.0 <= r.eigenvector <= 1.0 + 1e-9 for r in report.rows)
+    assert all(r.eigenvector is None or 0.0 <= r.eigenvector <= 1.0 + 1e-9 for r in report.rows)
+    assert all(r.ranks["pagerank"] >= 1 for r in report.rows)

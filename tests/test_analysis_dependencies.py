@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import networkx as nx
 from analysis_fixtures import chain, deal, diamond, graph, org, snapshot, two_customers
 
-from stackgraph.analysis.dependencies import chokepoints, dependencies, dependents, supply_graph
+from stackgraph.analysis.chokepoints import chokepoints
+from stackgraph.analysis.dependencies import dependencies, dependents, supply_graph
 
 
 def links(report) -> list[tuple[str, str, int]]:
@@ -112,16 +114,20 @@ def test_chokepoints_carry_market_shares_and_hhi() -> None:
 
 
 def test_an_empty_graph_has_no_chokepoints() -> None:
-    assert chokepoints(graph()).to_dict() == {
+    report = chokepoints(graph())
+    assert report.to_dict() == {
         "as_of": "2026-01-01",
         "statuses": ["completed", "active"],
         "undated": None,
         "evidence": None,
         "basis": [],
+        "by": "entity",
+        "group": None,
         "suppliers": 0,
         "chokepoints": [],
         "markets": [],
     }
+    assert report.notes() == ["no supply deal counts in this view: there is no supply network to cut"]
 
 
 def test_the_json_shapes_are_stable() -> None:
@@ -154,6 +160,18 @@ def test_the_json_shapes_are_stable() -> None:
     ]
     dependent = dependents(two_customers(), "S").to_dict()["dependents"][0]
     assert list(dependent) == ["entity", "label", "tier", "layers", "via", "sole_supplier", "groups"]
+    assert list(dependents(two_customers(), "S").to_dict()) == [
+        "supplier",
+        "label",
+        "as_of",
+        "statuses",
+        "undated",
+        "evidence",
+        "basis",
+        "by",
+        "group",
+        "dependents",
+    ]
     row = chokepoints(two_customers()).to_dict()["chokepoints"][0]
     assert list(row) == [
         "entity",
@@ -166,4 +184,75 @@ def test_the_json_shapes_are_stable() -> None:
         "market",
         "share",
         "market_hhi",
+        "dominates",
+        "members",
+        "in_group",
     ]
+
+
+def maker_and_product() -> nx.MultiDiGraph:
+    """Nvidia develops the V100, which supplies A and B; Nvidia itself supplies C; OpenAI (a group with its
+    product ChatGPT) gets chips from A; ChatGPT supplies D."""
+    G = graph()
+    org(G, "Nvidia", "chips")
+    org(G, "V100", "chips", kind="product")
+    org(G, "OpenAI", "models")
+    org(G, "ChatGPT", "models", kind="product")
+    deal(G, "Nvidia", "V100", "develops")
+    deal(G, "OpenAI", "ChatGPT", "develops")
+    for customer in ("A", "B"):
+        deal(G, "V100", customer, "supplies", input_layer="chips")
+    deal(G, "Nvidia", "C", "supplies", input_layer="chips")
+    deal(G, "A", "OpenAI", "supplies", input_layer="chips")
+    deal(G, "ChatGPT", "D", "supplies", input_layer="models")
+    return G
+
+
+def test_dependents_of_a_group_count_its_products_supplies() -> None:
+    """The issue's observation: dependents of OpenAI were empty while its product supplied others."""
+    report = dependents(maker_and_product(), "OpenAI")
+    assert [(d.entity, d.tier, d.via, d.sole_supplier) for d in report.dependents] == [("D", 1, "ChatGPT", True)]
+    assert report.group == ("OpenAI", "ChatGPT")
+    nvidia = dependents(maker_and_product(), "Nvidia")
+    assert [(d.entity, d.tier) for d in nvidia.dependents] == [("A", 1), ("B", 1), ("C", 1), ("OpenAI", 2)]
+
+
+def test_dependents_by_group_roll_the_customers_up() -> None:
+    """By group, OpenAI stands for ChatGPT too, so ChatGPT's customer D depends on Nvidia at tier 3."""
+    report = dependents(maker_and_product(), "V100", by="group")
+    assert report.supplier == "Nvidia" and report.by == "group"
+    assert [(d.entity, d.tier) for d in report.dependents] == [("A", 1), ("B", 1), ("C", 1), ("OpenAI", 2), ("D", 3)]
+
+
+def test_an_empty_dependents_report_says_what_is_missing() -> None:
+    report = dependents(maker_and_product(), "D")
+    assert report.dependents == ()
+    assert report.notes() == [
+        "nobody depends on the D group in this view: no supply deal from D counts (see --status and --as-of)"
+    ]
+
+
+def test_chokepoints_name_what_they_dominate_and_roll_products_up() -> None:
+    G = maker_and_product()
+    by_entity = {c.entity: c for c in chokepoints(G).rows}
+    # A dominates OpenAI too, so it is named first; ChatGPT's customer D is not reached at entity level
+    assert by_entity["V100"].dominated == 3 and by_entity["V100"].dominates_labels == ("A", "B", "OpenAI")
+    grouped = chokepoints(G, by="group")
+    assert "V100" not in {c.entity for c in grouped.rows}
+    nvidia = grouped.rows[0]
+    assert (nvidia.entity, nvidia.members, nvidia.dominated) == ("Nvidia", 2, 5)
+    assert grouped.table()[1][0][1] == "Nvidia (2 entities)"
+    assert grouped.table()[1][0][3] == "A, OpenAI, B and 2 more"  # those that dominate most first
+
+
+def test_chokepoints_of_a_group_are_the_suppliers_that_can_cut_it_off() -> None:
+    G = maker_and_product()
+    report = chokepoints(G, entity="OpenAI")
+    assert [(c.entity, c.in_group, c.dominates) for c in report.rows] == [
+        ("V100", 1, ("OpenAI",)),
+        ("A", 1, ("OpenAI",)),
+    ]
+    assert report.group == "OpenAI" and report.group_size == 2
+    assert [c.entity for c in chokepoints(G, entity="ChatGPT", by="group").rows] == ["Nvidia", "A"]
+    lonely = chokepoints(G, entity="Nvidia")  # Nvidia and its V100 are origins of supply
+    assert lonely.rows == () and "no outside supplier dominates" in lonely.notes()[0]

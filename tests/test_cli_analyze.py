@@ -61,7 +61,18 @@ def test_groups_json_shape(fixture_file: Path) -> None:
     result = run("groups", "--format", "json", "--as-of", "2025-01-01", "--undated", "include", fixture=fixture_file)
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert list(data) == ["as_of", "statuses", "undated", "evidence", "basis", "groups", "cycles", "conflicts"]
+    assert list(data) == [
+        "as_of",
+        "statuses",
+        "undated",
+        "evidence",
+        "basis",
+        "groups",
+        "cycles",
+        "conflicts",
+        "partial_stakes",
+        "minority_holders",
+    ]
     assert data["as_of"] == "2025-01-01" and data["statuses"] == ["completed", "active"]
     holdco = next(g for g in data["groups"] if g["parent"] == ID + "Holdco")
     assert [m["entity"] for m in holdco["members"]] == [ID + "Holdco", ID + "Chipco"]
@@ -96,7 +107,18 @@ def test_dependencies_and_dependents(fixture_file: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "external Chip fabrication: Fabco (single source)" in result.output
     data = json.loads(run("dependents", "Fabco", "--format", "json", fixture=fixture_file).output)
-    assert list(data) == ["supplier", "label", "as_of", "statuses", "undated", "evidence", "basis", "dependents"]
+    assert list(data) == [
+        "supplier",
+        "label",
+        "as_of",
+        "statuses",
+        "undated",
+        "evidence",
+        "basis",
+        "by",
+        "group",
+        "dependents",
+    ]
     assert [(d["entity"], d["tier"], d["groups"]) for d in data["dependents"]] == [(ID + "Chipco", 1, [ID + "Holdco"])]
 
 
@@ -106,7 +128,9 @@ def test_chokepoints_and_centrality(fixture_file: Path) -> None:
     assert [c["entity"] for c in json.loads(result.output)["chokepoints"]] == [ID + "Fabco"]
     table = run("centrality", "--top", "3", "--by", "degree", fixture=fixture_file)
     assert table.exit_code == 0, table.output
-    assert "Centrality, ranked by degree" in table.output and "method: networkx, exact betweenness" in table.output
+    assert "Centrality, ranked by degree" in table.output and "exact betweenness" in table.output
+    assert "rank flows to the party others depend on" in table.output
+    assert run("centrality", "--sort", "degree", "--top", "3", fixture=fixture_file).output == table.output
     data = json.loads(run("centrality", "--format", "json", "--samples", "2", fixture=fixture_file).output)
     assert data["method"]["betweenness"] == "sampled" and data["method"]["samples"] == 2
 
@@ -114,6 +138,7 @@ def test_chokepoints_and_centrality(fixture_file: Path) -> None:
 def test_an_entity_without_relations_gives_an_empty_result(fixture_file: Path) -> None:
     result = run("dependents", "Lonely", fixture=fixture_file)
     assert result.exit_code == 0 and "(none)" in result.output
+    assert "nobody depends on the Lonely group in this view" in result.output
     data = json.loads(run("dependencies", "Lonely", "--format", "json", fixture=fixture_file).output)
     assert data["group"] == [ID + "Lonely"] and data["upstream"] == []
 
@@ -163,3 +188,71 @@ def test_the_shipped_graph_from_the_command_line() -> None:
     assert ID + "Cursor" in widened["members"] and "developer-tooling" in widened["held"]
     deps = run("dependencies", "SpaceX")
     assert deps.exit_code == 0 and "external Accelerators: Nvidia" in deps.output
+
+
+OWNERSHIP = """
+@prefix sg: <https://w3id.org/stackgraph/ns#> .
+@prefix sgid: <https://w3id.org/stackgraph/id/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+
+sgid:Family a sg:Person ; rdfs:label "Family" .
+sgid:Fund a sg:Organization ; rdfs:label "Fund" .
+sgid:Holdco a sg:Organization ; rdfs:label "Holdco" .
+sgid:Opco a sg:Organization ; rdfs:label "Opco" .
+sgid:o1 a sg:Ownership ; sg:owner sgid:Family ; sg:owned sgid:Holdco ; sg:stakePercent 60.0 ; sg:status sg:Active .
+sgid:o2 a sg:Ownership ; sg:owner sgid:Holdco ; sg:owned sgid:Opco ; sg:stakePercent 30.0 ; sg:status sg:Active .
+sgid:o3 a sg:Ownership ; sg:owner sgid:Family ; sg:owned sgid:Opco ; sg:stakePercent 25.0 ; sg:status sg:Active .
+sgid:o4 a sg:Ownership ; sg:owner sgid:Fund ; sg:owned sgid:Opco ; sg:stakePercent 10.0 ; sg:status sg:Active .
+"""
+
+
+@pytest.fixture(scope="module")
+def ownership_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("ownership") / "ownership.ttl"
+    path.write_text(OWNERSHIP, encoding="utf-8")
+    return path
+
+
+def test_ownership_of_one_entity(ownership_file: Path) -> None:
+    result = run("ownership", "Opco", fixture=ownership_file)
+    assert result.exit_code == 0, result.output
+    # Family: 25 % + 60 % x 30 % = 43 %; in the aggregate 55 % (its own 25 % and Holdco's 30 %)
+    assert "ultimate owner of Opco: Family, 43 % integrated (Family -> Opco)" in result.output
+    # Family 43 % + Fund 10 %; the 40 % of Holdco held by others (12 % of Opco through it) is not in the data
+    assert "53 % of Opco traced to top-level holders, the rest is not in the data" in result.output
+    data = json.loads(run("ownership", "Opco", "--format", "json", fixture=ownership_file).output)
+    owners = {o["holder_label"]: (round(o["stake"], 4), o["majority"], o["aggregate"]) for o in data["owners"]}
+    assert owners == {"Family": (0.43, False, True), "Holdco": (0.3, False, False), "Fund": (0.1, False, False)}
+    assert data["aggregate_owners"] == [ID + "Family"] and data["majority_owner"] is None
+    strict = run("ownership", "Opco", "--threshold", "60", "--format", "json", fixture=ownership_file)
+    assert json.loads(strict.output)["aggregate_owners"] == []
+
+
+def test_ownership_ranking_and_the_aggregate_test_for_given_holders(ownership_file: Path) -> None:
+    table = run("ownership", fixture=ownership_file)
+    assert table.exit_code == 0, table.output
+    assert "Top-level holders ranked by what they own" in table.output
+    rows = list(csv.reader(io.StringIO(run("ownership", "--format", "csv", fixture=ownership_file).output)))
+    assert rows[1][:6] == ["1", "Family", "2", "1", "2", "2"]
+    held = run("ownership", "--holders", "Family", fixture=ownership_file)
+    assert "Entities owned 50 % or more in the aggregate by Family" in held.output
+    assert "Holdco" in held.output and "Opco" in held.output
+    both = run("ownership", "Opco", "--holders", "Family", fixture=ownership_file)
+    assert both.exit_code == 2 and "either ENTITY or --holders" in both.output
+    unknown = run("ownership", "--holders", "Famly", fixture=ownership_file)
+    assert unknown.exit_code == 2 and "did you mean 'Family'" in unknown.output
+
+
+def test_centrality_and_chokepoints_of_a_group(fixture_file: Path) -> None:
+    result = run("centrality", "Holdco", fixture=fixture_file)
+    assert result.exit_code == 0, result.output
+    assert "(the Holdco group, ranked among all)" in result.output
+    assert "Chipco" in result.output and "Fabco" not in result.output
+    grouped = json.loads(run("centrality", "--by", "group", "--format", "json", fixture=fixture_file).output)
+    assert grouped["method"]["by"] == "group"
+    assert ID + "Chipco" not in {n["entity"] for n in grouped["nodes"]}  # rolled up into Holdco
+    choke = json.loads(run("chokepoints", "Holdco", "--format", "json", fixture=fixture_file).output)
+    assert [(c["entity"], c["in_group"]) for c in choke["chokepoints"]] == [(ID + "Fabco", 1)]
+    assert choke["group"] == ID + "Holdco"
+    deps = json.loads(run("dependents", "Fabco", "--by", "group", "--format", "json", fixture=fixture_file).output)
+    assert [d["entity"] for d in deps["dependents"]] == [ID + "Holdco"]

@@ -39,7 +39,7 @@ def extract_to(article: Path, *extra: str) -> tuple[Path, Path, str]:
 def test_extract_writes_valid_candidates_and_a_review_table(article: Path) -> None:
     out, table, output = extract_to(article)
     assert "7 candidate deals from" in output and "| SpaceX → Cursor |" not in output
-    assert "| acquisition | SpaceX | Cursor | in-talks |" in output
+    assert "| acquisition | SpaceX | Cursor |  | in-talks |" in output  # empty matches: both parties are loaded
     rows = list(csv.DictReader(table.open(encoding="utf-8")))
     assert {r["flag"] for r in rows} == {
         f"same as loaded deal {d}"
@@ -113,6 +113,51 @@ def test_review_errors_name_the_row(article: Path, tmp_path: Path) -> None:
         writer.writerows(rows)
     code, _stdout, stderr = run("extract", "--review", str(table), "-o", str(tmp_path / "a.ttl"))
     assert code == 2 and f"row {talks + 2}: status changed to 'completed' but the decision is 'accept'" in stderr
+
+
+def write_rows(table: Path, rows: list[dict[str, str]]) -> None:
+    with table.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_a_near_match_is_linked_by_correcting_the_party_in_the_review(tmp_path: Path) -> None:
+    article = tmp_path / "brief.txt"
+    article.write_text("Nvida Corp. invested $40 million in Okapi Robotics on March 2.\n", encoding="utf-8")
+    out, table, output = extract_to(article)
+    assert "Nvida Corp.: near match: Nvidia (sgid:Nvidia, organization, 91)" in output
+    (row,) = list(csv.DictReader(table.open(encoding="utf-8")))
+    assert (row["actor"], row["counterparty"]) == ("Nvida Corp.", "Okapi Robotics")
+    assert "sgid:extracted\\/nvida-corp a sg:Organization" in out.read_text(encoding="utf-8")  # kept apart
+    accepted = tmp_path / "accepted.ttl"
+
+    row.update(decision="accept", actor="Nvidia")  # a changed party needs 'correct'
+    write_rows(table, [row])
+    code, _stdout, stderr = run("extract", "--review", str(table), "-o", str(accepted))
+    assert code == 2 and "row 2: actor changed to 'Nvidia' but the decision is 'accept'; write 'correct'" in stderr
+    row.update(decision="correct", actor="Nvidea Inc")  # not a loaded name: refused with the closest one
+    write_rows(table, [row])
+    code, _stdout, stderr = run("extract", "--review", str(table), "-o", str(accepted))
+    assert code == 2 and "row 2, actor 'Nvidea Inc': unknown entity 'Nvidea Inc'" in stderr and "Nvidia" in stderr
+    row.update(actor="Nvidia", counterparty="NVIDIA")
+    write_rows(table, [row])
+    code, _stdout, stderr = run("extract", "--review", str(table), "-o", str(accepted))
+    assert code == 2 and "one entity on both sides of the deal" in stderr
+    assert not accepted.exists()
+
+    row.update(actor="sgid:Nvidia", counterparty="Okapi Robotics")  # as the matches column writes it
+    write_rows(table, [row])
+    code, _stdout, stderr = run("extract", "--review", str(table), "-o", str(accepted))
+    assert code == 0 and "corrected 1" in stderr, stderr
+    turtle = accepted.read_text(encoding="utf-8")
+    assert "sg:investor sgid:Nvidia" in turtle and "sgid:extracted\\/nvida-corp " not in turtle  # no new entity
+    assert '"Nvida Corp."' not in turtle and "sameAsLoaded" not in turtle
+    assert '"Nvidia → Okapi Robotics (investment, completed)"' in turtle and "sgid:extracted\\/okapi-robotics" in turtle
+    code, _stdout, stderr = run("validate", str(accepted))
+    assert code == 0, stderr
+    code, stdout, _ = run("query", "investments", "--graph", str(accepted), "--format", "csv")
+    assert any("/id/Nvidia," in line and "/id/extracted/okapi-robotics," in line for line in stdout.splitlines())
 
 
 def test_json_table_and_folder_with_sidecar_facts(tmp_path: Path) -> None:

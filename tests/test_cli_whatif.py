@@ -135,6 +135,9 @@ def test_screen_table_and_json(runner) -> None:
     assert result.exit_code == 0, result.output
     assert "Acquisition targets for SpaceX by coverage" in result.output
     assert "Nvidia" in result.output and "gains accelerators" in result.output
+    assert "merger screens" in result.output and "? accelerators, ai-models, chip-fabrication" in result.output
+    result = runner.invoke(main, ["screen", "SpaceX", "--top", "10", "--as-of", "2026-07-01"])
+    assert "EU terrestrial-ran" in result.output  # Nokia, Ericsson, ...: an HHI of 2,116 is above 2,000
     result = runner.invoke(main, ["screen", "SpaceX", "--objective", "dependencies", "--format", "json", "--top", "2"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -142,6 +145,7 @@ def test_screen_table_and_json(runner) -> None:
     assert data["candidates"][0]["label"] == "Nvidia"
     assert data["candidates"][0]["explanation"] == "removes accelerators from Nvidia"
     assert len(data["candidates"]) == 2 and data["evaluated"] >= 2
+    assert set(data["candidates"][0]["details"]["screens"]) == {"us_presumption", "eu_outside", "cannot_tell"}
 
 
 def test_screen_bad_objective(runner) -> None:

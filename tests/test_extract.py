@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from stackgraph.errors import InputError
-from stackgraph.extract import Extractor, Gazetteer, Source, read_article
+from stackgraph.extract import Extractor, Source, read_article
 from stackgraph.extract.document import article_from_text
 from stackgraph.store import KnowledgeStore
 
@@ -23,7 +23,7 @@ SEED_TITLE = "SpaceX's $75 Billion IPO Signals Musk's Bigger Play: Building an A
 
 @functools.cache
 def shipped_extractor() -> Extractor:
-    return Extractor(Gazetteer.from_store(KnowledgeStore.with_shipped_graphs()))
+    return Extractor.from_store(KnowledgeStore.with_shipped_graphs())
 
 
 def deals(text: str, date: str | None = "2026-03-16") -> list[tuple[str, str, str]]:
@@ -139,6 +139,79 @@ def test_parties_link_to_loaded_entities_or_are_proposed_with_a_kind() -> None:
     assert investment.actors[0].iri == "https://w3id.org/stackgraph/id/Nvidia"  # an alias of the shipped Nvidia
     assert (investment.counterparties[0].iri, investment.counterparties[0].kind) == (None, "organization")
     assert (development.counterparties[0].label, development.counterparties[0].kind) == ("Keel", "product")
+
+
+def parties_of(text: str, extractor: Extractor | None = None) -> list[tuple[str, str | None, str, str]]:
+    extraction = (extractor or shipped_extractor()).extract_text(text, Source("t", date="2026-03-16"))
+    return [(m.text, m.iri, m.kind, m.review) for c in extraction.candidates for m in [*c.actors, *c.counterparties]]
+
+
+SHIPPED = "https://w3id.org/stackgraph/id/"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "linked"),
+    [
+        ("Nvidia Corporation invested $40 million in Okapi Robotics.", [("Nvidia Corporation", "Nvidia")]),
+        ("NVIDIA Corp. invested $40 million in Okapi Robotics.", [("NVIDIA Corp.", "Nvidia")]),  # normalised
+        (
+            "Nvidia Corp. supplies GPUs to Space Exploration Technologies Corp.",
+            [("Nvidia Corp.", "Nvidia"), ("Space Exploration Technologies Corp.", "SpaceX")],
+        ),
+    ],
+)
+def test_names_with_legal_forms_link_through_the_entity_resolution(
+    sentence: str, linked: list[tuple[str, str]]
+) -> None:
+    found = {text: iri for text, iri, _kind, _review in parties_of(sentence)}
+    assert {text: found[text] for text, _ in linked} == {text: SHIPPED + local for text, local in linked}
+
+
+def test_a_near_match_keeps_the_new_entity_and_shows_the_match_with_its_score() -> None:
+    from stackgraph.extract.review import review_rows
+
+    extraction = shipped_extractor().extract_text(
+        "Nvida Corp. invested $40 million in Okapi Robotics.", Source("t", date="2026-03-16")
+    )
+    (candidate,) = extraction.candidates
+    (nvida,) = candidate.actors
+    assert (nvida.iri, nvida.kind, nvida.review) == (None, "organization", "near match")
+    assert [(c.iri, round(c.score)) for c in nvida.candidates] == [(SHIPPED + "Nvidia", 91)]
+    (row,) = review_rows([extraction])
+    assert (row["actor"], row["matches"]) == (
+        "Nvida Corp.",
+        "Nvida Corp.: near match: Nvidia (sgid:Nvidia, organization, 91)",
+    )
+
+
+KEEL = """@prefix sg: <https://w3id.org/stackgraph/ns#> . @prefix sgid: <https://w3id.org/stackgraph/id/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+sgid:Drummond a sg:Organization ; rdfs:label "Drummond Systems" .
+sgid:Keel a sg:Product ; rdfs:label "Keel" .
+sgid:keel-dev a sg:Development ; sg:developer sgid:Drummond ; sg:product sgid:Keel .
+sgid:LyraLabs a sg:Organization ; rdfs:label "Lyra" .
+sgid:LyraModel a sg:Product ; rdfs:label "Lyra" .
+"""
+
+
+def test_a_product_and_an_organisation_that_share_a_name_are_never_merged() -> None:
+    store = KnowledgeStore()
+    store.load_data(KEEL, "urn:test")
+    extractor = Extractor.from_store(store)
+    keel_inc = parties_of("Keel Inc. acquired Quantica in 2024.", extractor)
+    assert keel_inc[0] == ("Keel Inc.", None, "organization", "different kind")  # the product Keel, for review
+    assert ("Keel", SHIPPED + "Keel", "product", "") in parties_of(
+        "Drummond Systems develops the Keel operating system.", extractor
+    )
+    # "Lyra" names an organisation and a product: the sentence says which
+    assert parties_of("Lyra acquired Quantica in 2024.", extractor)[0][:3] == (
+        "Lyra",
+        SHIPPED + "LyraLabs",
+        "organization",
+    )
+    assert ("Lyra", SHIPPED + "LyraModel", "product", "") in parties_of(
+        "Drummond Systems develops the Lyra language model.", extractor
+    )
 
 
 # --- values ----------------------------------------------------------------------------------------------------

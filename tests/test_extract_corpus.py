@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from stackgraph.extract import Extractor, Gazetteer, Source, read_article
+from stackgraph.extract import Extractor, Source, read_article
 from stackgraph.extract.evaluation import load_corpus, score_against_loaded, score_corpus
 from stackgraph.extract.output import DEAL_CLASSES
 from stackgraph.store import KnowledgeStore
@@ -32,7 +32,7 @@ def store() -> KnowledgeStore:
 
 @functools.cache
 def extractor() -> Extractor:
-    return Extractor(Gazetteer.from_store(store()))
+    return Extractor.from_store(store())
 
 
 def test_corpus_covers_every_status_kind_and_no_deal_sentences() -> None:

@@ -126,3 +126,50 @@ def test_bad_review_files_name_the_line(tmp_path: Path) -> None:
     index = EntityIndex(load_decisions(review))
     with pytest.raises(InputError, match="accepted as urn:not-loaded, which is not loaded"):
         index.resolve("Nvidea", "organization")
+
+
+def test_a_name_with_a_legal_form_is_an_organisations_whatever_else_shares_it() -> None:
+    index = EntityIndex()
+    index.add("urn:gemini", "product", "Gemini", developers=["urn:google"])
+    found = index.resolve("Gemini Corp.", None)  # kind unknown (a name in a sentence): the legal form says organisation
+    assert (found.iri, found.kind, found.review) == (None, "organization", "different kind")
+    assert [c.iri for c in found.candidates] == ["urn:gemini"]
+    assert index.resolve("Gemini", None).iri == "urn:gemini"
+
+
+STORE_TTL = """@prefix sg: <https://w3id.org/stackgraph/ns#> . @prefix sgid: <https://w3id.org/stackgraph/id/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+sgid:Acme a sg:Organization ; rdfs:label "Acme" ; sg:lei "5493001KJTIIGC8Y1R12" .
+sgid:Globex a sg:Organization ; rdfs:label "Globex" .
+sgid:dev a sg:Development ; sg:developer sgid:Acme ; sg:product sgid:Rocket .
+sgid:Rocket a sg:Product ; rdfs:label "Rocket" .
+sgid:OtherRocket a sg:Product ; rdfs:label "Rocket" .
+sgid:dev2 a sg:Development ; sg:developer sgid:Globex ; sg:product sgid:OtherRocket .
+"""
+
+
+def test_identifiers_and_developers_of_a_store_are_read_when_a_name_needs_them() -> None:
+    store = KnowledgeStore()
+    store.load_data(STORE_TTL, "urn:g")
+    index = EntityIndex.from_store(store)
+    assert index.resolve("Rocket", "product").review == "ambiguous"
+    assert index.resolve("Rocket", "product", developer="https://w3id.org/stackgraph/id/Acme").iri == (
+        "https://w3id.org/stackgraph/id/Rocket"
+    )
+    by_lei = index.resolve("ACME Holdings", "organization", identifiers={"lei": "5493001kjtiigc8y1r12"})
+    assert (by_lei.iri, by_lei.via) == ("https://w3id.org/stackgraph/id/Acme", "identifier")
+    assert index.resolve("Acme", "organization", identifiers={"lei": "724500Y6DUVHQD6OXN27"}).iri is None
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["ASML Holding N.V.", "Toyota Motor Co., Ltd.", "The Coca-Cola Company", "Nestlé S.A.", "AT&T Inc.", "Ltd"],
+)
+def test_a_store_of_many_names_is_normalised_as_one_name_is(name: str) -> None:
+    index = EntityIndex()
+    for i in range(150):  # enough names to be normalised all at once
+        index.add(f"urn:filler-{i}", "organization", f"Filler {i} Corp")
+    index.add("urn:it", "organization", name)
+    spelling = normalise_name(name).upper() + " LLC"
+    found = index.resolve(spelling, "organization")
+    assert (found.iri, found.via) == ("urn:it", "normalised")

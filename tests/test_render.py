@@ -198,9 +198,9 @@ def test_legend_and_filters_list_what_is_drawn() -> None:
 def test_size_by_pagerank_uses_the_analysis_layer() -> None:
     view = graph_view(stack(), size_by="pagerank")
     nodes = {n["id"]: n for n in view.network.nodes}
-    # ChatGPT only receives (OpenAI develops it) and ends a chain nvidia -> openai -> chatgpt: highest PageRank
-    assert nodes["chatgpt"]["size"] > nodes["spacex"]["size"]
-    assert "pagerank centrality" in nodes["chatgpt"]["title"]
+    # rank flows to the party others depend on: Nvidia supplies OpenAI and xAI, OpenAI develops ChatGPT
+    assert nodes["nvidia"]["size"] > nodes["openai"]["size"] > nodes["chatgpt"]["size"]
+    assert "pagerank centrality" in nodes["nvidia"]["title"]
     with pytest.raises(InputError, match="size measure"):
         graph_view(stack(), size_by="fame")
 

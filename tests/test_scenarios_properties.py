@@ -1,5 +1,5 @@
-"""Property tests on random small graphs: the baseline never changes, acquire+divest restores every metric, an
-acquisition never lowers the acquirer's coverage."""
+"""Property tests on random small graphs: the baseline never changes, acquire+divest restores every metric (the
+merger screens, ownership and centrality ranks included), an acquisition never lowers the acquirer's coverage."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from scenario_fixtures import ID, random_graph_turtle, random_store
 
+from stackgraph.analysis.centrality import centrality
 from stackgraph.analysis.control import control_graph, control_group, ultimate_parents
+from stackgraph.analysis.owners import entity_ownership, ownership_analysis
 from stackgraph.errors import ScenarioError
 from stackgraph.projection import ProjectionPolicy, project
 from stackgraph.scenarios import ScenarioBuilder, apply_scenario, parse_scenario, run_scenario
@@ -115,6 +117,36 @@ def test_an_acquisition_never_lowers_the_acquirers_coverage(data) -> None:
     assert set(coverage["held_before"]) <= set(coverage["held_after"])
     assert coverage["depth_after"] >= coverage["depth_before"]
     assert f"{ID}org{t}" in control_group(result.after, parent).member_ids()
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@given(data=st.data())
+def test_acquire_then_divest_restores_every_new_figure(data) -> None:
+    """The figures of issue #12 come back too: merger screens (no figure moves, one party), integrated ownership
+    and every test on it, and the dense centrality ranks."""
+    n_orgs, turtle = data.draw(graphs())
+    store = random_store(turtle)
+    G = project(store, ProjectionPolicy(as_of=AS_OF))
+    a, t = data.draw(st.integers(0, n_orgs - 1)), data.draw(st.integers(0, n_orgs - 1))
+    assume(_free_pair(G, f"{ID}org{a}", f"{ID}org{t}", store))
+    stake = data.draw(st.sampled_from([30, 60, 100]))
+    with ScenarioBuilder("round trip", as_of=AS_OF) as plan:
+        plan.acquire(f"Org {a}", f"Org {t}", stake=stake).divest(f"Org {a}", f"Org {t}")
+    result = plan.run(store)
+    assert "merger_screens" not in result.report["changed"]
+    for screen in result.report["merger_screens"]:
+        assert len(screen["parties"]) == 1
+        for market in screen["markets"]:
+            for line in market["lines"]:
+                assert line["before"] is None or line["value"] is None or line["before"] == line["value"], line
+                assert line["test"] != "delta_hhi" or line["value"] == 0
+    before, after = result.before, result.after
+    assert ownership_analysis(before).to_dict() == ownership_analysis(after).to_dict()
+    for node in (f"{ID}org{a}", f"{ID}org{t}"):
+        assert entity_ownership(before, node).to_dict() == entity_ownership(after, node).to_dict()
+    ranks_before, ranks_after = centrality(before), centrality(after)
+    for measure in ("pagerank", "betweenness", "degree"):
+        assert ranks_before.dense_rank(measure) == ranks_after.dense_rank(measure)
 
 
 def test_divesting_what_was_just_acquired_keeps_the_earlier_investment() -> None:

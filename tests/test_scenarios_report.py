@@ -217,6 +217,10 @@ SHAPE = {
     ],
     "share": ["iri", "label", "share", "entities"],
     "ref": ["iri", "label"],
+    "merger_screen": ["group", "label", "parties", "flags", "markets"],
+    "screen_market": ["market", "label", "year", "concerned", "why", "lines"],
+    "screen_line": ["test", "subject", "before", "value", "formula", "result", "rests_on", "missing"],
+    "evidence": ["kind", "ref", "text", "basis", "source"],
 }
 
 
@@ -240,6 +244,11 @@ def test_json_shape_is_pinned(shipped) -> None:
     assert all(list(g) == SHAPE["group_centrality"] for g in report["centrality"]["groups"])
     assert list(report["vertical_exposure"]) == SHAPE["vertical_exposure"]
     assert all(list(s) == SHAPE["share"] for s in report["concentration"][0]["shares_after"])
+    assert report["merger_screens"] and all(list(s) == SHAPE["merger_screen"] for s in report["merger_screens"])
+    markets = [m for s in report["merger_screens"] for m in s["markets"]]
+    assert all(list(m) == SHAPE["screen_market"] for m in markets)
+    assert all(list(line) == SHAPE["screen_line"] for m in markets for line in m["lines"])
+    assert all(list(e) == SHAPE["evidence"] for m in markets for line in m["lines"] for e in line["rests_on"])
     assert set(report["changed"]) <= set(REPORT_SECTIONS)
 
 

@@ -13,7 +13,24 @@ import networkx as nx
 from stackgraph.vocabulary.names import local_name, resolve_name
 from stackgraph.vocabulary.rules import EVIDENCE
 
-__all__ = ["Table", "View", "basis_of", "label_of", "node_for", "paused_gc", "rounded", "view_fields", "view_of"]
+__all__ = [
+    "Table",
+    "View",
+    "basis_in",
+    "basis_of",
+    "by_value",
+    "dense_ranks",
+    "label_of",
+    "money",
+    "names_of",
+    "node_for",
+    "paused_gc",
+    "percent",
+    "readable",
+    "rounded",
+    "view_fields",
+    "view_of",
+]
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -106,6 +123,120 @@ def view_fields(G: nx.Graph, basis: Iterable[str] = ()) -> dict[str, Any]:
 def rounded(value: float | None, digits: int = 6) -> float | None:
     """Round a score for output (``None`` stays ``None``)."""
     return None if value is None else round(float(value), digits)
+
+
+def readable(value: float | None, digits: int = 3) -> str:
+    """Format a score with ``digits`` significant digits (scientific below 0.001), ``-`` for ``None``.
+
+    Examples
+    --------
+    >>> readable(0.0827431), readable(2.3e-07), readable(0.0), readable(None), readable(1234.5)
+    ('0.0827', '2.3e-07', '0', '-', '1.23e+03')
+    """
+    if value is None:
+        return "-"
+    return f"{float(value):.{digits}g}"
+
+
+def dense_ranks(values: Iterable[float | None], tolerance: float = 1e-9) -> list[int | None]:
+    """Return the dense rank of each value, largest first: equal values share a rank and the next value gets the
+    next rank (1, 2, 2, 3). Values closer than ``tolerance`` times the largest magnitude count as equal (scores
+    computed along different summation orders differ in the last bits); ``None`` and NaN get no rank.
+
+    Examples
+    --------
+    >>> dense_ranks([0.5, 0.2, 0.5, None, 0.1, 0.2 + 1e-17])
+    [1, 2, 1, None, 3, 2]
+    """
+    import numpy as np
+
+    array = np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+    ranks: list[int | None] = [None] * len(array)
+    present = np.flatnonzero(~np.isnan(array))
+    if not len(present):
+        return ranks
+    order = present[np.argsort(-array[present], kind="stable")]
+    ordered = array[order]
+    gap = tolerance * max(float(np.abs(ordered).max()), 1e-300)
+    # a new rank where the value falls more than the gap below the first value of the current rank
+    starts = np.empty(len(ordered), dtype=np.int64)
+    rank, first = 0, np.inf
+    breaks = np.flatnonzero(np.diff(ordered) < -gap) + 1  # candidate breaks; confirmed against the rank's first
+    candidates = np.zeros(len(ordered), dtype=bool)
+    candidates[breaks] = True
+    candidates[0] = True
+    for i in np.flatnonzero(candidates):
+        if first - ordered[i] > gap or rank == 0:
+            rank += 1
+            first = ordered[i]
+        starts[i] = rank
+    labels = np.maximum.accumulate(np.where(candidates, starts, 0))
+    for position, value in zip(order.tolist(), labels.tolist(), strict=True):
+        ranks[position] = value
+    return ranks
+
+
+def money(amount: float | None, currency: str | None = None) -> str | None:
+    """Format an amount as analysts write it: ``USD 1 billion``, ``EUR 250 million`` (``None`` stays ``None``).
+
+    Examples
+    --------
+    >>> money(1e9, "USD"), money(2.5e6, "EUR"), money(1234.0), money(None)
+    ('USD 1 billion', 'EUR 2.5 million', '1,234', None)
+    """
+    if amount is None:
+        return None
+    for size, suffix in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")):
+        if amount >= size:
+            return f"{currency or ''} {amount / size:g}{suffix}".strip()
+    return f"{currency or ''} {amount:,.0f}".strip()
+
+
+def percent(value: float | None) -> str:
+    """A fraction as a percentage with four significant digits (``-`` for ``None``).
+
+    Examples
+    --------
+    >>> percent(0.70588235), percent(0.5), percent(None)
+    ('70.59 %', '50 %', '-')
+    """
+    return "-" if value is None else f"{100 * value:.4g} %"
+
+
+def by_value(G: nx.Graph) -> Callable[[tuple[Hashable, float]], tuple[float, str, str]]:
+    """Sort key for ``(node, value)`` items: largest value first, then label, then IRI."""
+    return lambda item: (-item[1], label_of(G, item[0]).casefold(), str(item[0]))
+
+
+def names_of(G: nx.Graph, nodes: Iterable[Hashable], limit: int = 3) -> str:
+    """Return up to ``limit`` labels of ``nodes`` (in the given order) and how many more there are.
+
+    Examples
+    --------
+    >>> names_of(nx.Graph(), ["a", "b", "c", "d", "e"])
+    'a, b, c and 2 more'
+    """
+    items = list(nodes)
+    shown = ", ".join(label_of(G, n) for n in items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
+
+
+def basis_in(data: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """Return the evidence kinds one deal edge or market position rests on (``"quoted"``, ``"dataset"``,
+    ``"editorial"``, ``"scenario"``), from its ``basis`` attribute; a scenario deal without one is ``scenario``;
+    otherwise ``()``: the kind is not recorded (projections made before edges carried a basis).
+
+    Examples
+    --------
+    >>> basis_in({"basis": ("quoted",)}), basis_in({"scenario": True}), basis_in({})
+    (('quoted',), ('scenario',), ())
+    """
+    if not data:
+        return ()
+    basis = data.get("basis")
+    if basis:
+        return (basis,) if isinstance(basis, str) else tuple(basis)
+    return ("scenario",) if data.get("scenario") else ()
 
 
 def paused_gc(function: _F) -> _F:

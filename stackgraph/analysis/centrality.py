@@ -1,58 +1,106 @@
-"""Centrality: degree by relation, PageRank, betweenness and eigenvector centrality, as ranked tables.
+"""Centrality: who matters in the deal network -- PageRank, betweenness, eigenvector and degree, ranked.
 
-All measures are computed on the *deal network*: a simple directed graph with an edge u -> v weighted by the
-number of deals from u to v (a partnership counts both ways; self-loops are dropped).
+Direction: rank flows to the party the others depend on
+-------------------------------------------------------
+Every relation of a projected graph points from its actor to its counterparty (supplier -> customer, acquirer ->
+target, investor -> investee, owner -> owned, developer -> product; a partnership gives an edge each way). The
+measures run on the *rank network*: the same ordered pairs turned around (:data:`RANK_FLOW`), weighted by their
+number of deals, self-loops dropped. PageRank, a random walk along the edges, so ends at the suppliers,
+acquirers, investors, owners and developers: a company that bought 88 others ranks high and its targets do not;
+a product ranks below its developer.
 
-* **degree** -- in- and out-degree per relation, counted on the projected multigraph (one per deal);
-* **PageRank** -- damping 0.85, edge weights = number of deals;
-* **betweenness** -- directed, unweighted, normalised as NetworkX does (``1 / ((n-1)(n-2))``);
-* **eigenvector** -- principal eigenvector of the undirected weighted graph restricted to its largest connected
-  component (other nodes get 0; eigenvector centrality is undefined across components), scaled so the maximum
-  is 1.
+* **PageRank** -- damping 0.85, edge weights = deals, a node without outgoing edges jumps anywhere (NetworkX's
+  definition); solved exactly by igraph's PRPACK on large graphs (the fastest measured,
+  ``bench/bench_analysis.py``).
+* **betweenness** -- directed, unweighted, normalised by ``(n-1)(n-2)`` as NetworkX does (turning every edge
+  around leaves it unchanged). Exact (Brandes) when the work -- sources with an outgoing edge times (linked
+  nodes + edges) -- is at most ``exact_work`` (:data:`EXACT_WORK`, about :data:`EXACT_SECONDS` s on the machine
+  it was measured on, ``bench/bench_analysis.py``); otherwise estimated from ``k`` sources drawn uniformly from
+  the nodes with an outgoing edge (the others add nothing), scaled by (sources with an edge) / k: an unbiased
+  estimate, with a standard error per node from the spread of :data:`ERROR_BATCHES` equal batches of the sample.
+* **eigenvector** -- principal eigenvector of the undirected weighted network on its largest connected
+  component, scaled so the maximum is 1; undefined (``None``, printed ``-``) outside that component.
+* **degree** -- deals in and out per relation, in the projection's direction (out = as the actor).
 
-Small graphs (at most :data:`EXACT_NODE_LIMIT` nodes) get exact NetworkX values. Larger graphs use igraph (C) for
-all three measures -- the same values, faster; betweenness stays exact up to :data:`SAMPLE_NODE_LIMIT` nodes and
-above is estimated from :data:`DEFAULT_SAMPLES` source nodes drawn with ``seed`` -- exactly NetworkX's
-``betweenness_centrality(k=..., seed=...)`` estimator (same sample, same scaling). The result's ``method`` states
-the backend, whether betweenness is exact or sampled, and the sample size ``k``.
+Ranks are dense (equal values share a rank, the next value gets the next rank), ties listed by label. Graphs up
+to :data:`EXACT_NODE_LIMIT` nodes use NetworkX's reference implementations; larger ones igraph (C).
+``by="group"`` first rolls every entity up into its control group (:mod:`stackgraph.analysis.rollup`).
 """
 
 from __future__ import annotations
 
 import random
-import warnings
-from collections.abc import Hashable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
-from stackgraph.analysis._common import Table, View, basis_of, label_of, paused_gc, rounded, view_fields
+from stackgraph.analysis._common import (
+    Table,
+    View,
+    basis_of,
+    dense_ranks,
+    label_of,
+    paused_gc,
+    readable,
+    rounded,
+    view_fields,
+)
+from stackgraph.analysis.networks import (
+    betweenness_sums,
+    deal_network,
+    eigenvector_largest_component,
+    networkx_eigenvector,
+    rank_arrays,
+    rank_network,
+    to_igraph,
+)
+from stackgraph.analysis.rollup import BY_CHOICES, rolled_up
 
 __all__ = [
     "DEFAULT_SAMPLES",
+    "ERROR_BATCHES",
     "EXACT_NODE_LIMIT",
+    "EXACT_SECONDS",
+    "EXACT_WORK",
     "MEASURES",
-    "SAMPLE_NODE_LIMIT",
+    "RANK_FLOW",
     "CentralityReport",
     "CentralityRow",
     "centrality",
     "deal_network",
+    "rank_network",
 ]
 
 #: Graphs with more nodes than this use igraph instead of NetworkX (unless told otherwise).
 EXACT_NODE_LIMIT = 1000
-#: Graphs with more nodes than this get sampled betweenness (unless told otherwise).
-SAMPLE_NODE_LIMIT = 5000
-#: Source nodes sampled for betweenness on large graphs.
+#: Exact betweenness when (sources with an outgoing edge) x (linked nodes + edges) is at most this.
+EXACT_WORK = 2.5e8
+#: What :data:`EXACT_WORK` costs in seconds with igraph on the 2-core machine it was measured on (bench).
+EXACT_SECONDS = 5.0
+#: Source nodes sampled for betweenness when exact is too costly.
 DEFAULT_SAMPLES = 100
+#: Batches the betweenness sample is split into to estimate its standard error.
+ERROR_BATCHES = 10
 #: The ranked measures.
 MEASURES: tuple[str, ...] = ("pagerank", "betweenness", "eigenvector", "degree")
+#: Which way rank flows along each relation (the projected edge is turned around for every one of them).
+RANK_FLOW: dict[str, str] = {
+    "supplies": "customer -> supplier",
+    "acquires": "target -> acquirer",
+    "invests_in": "investee -> investor",
+    "controls": "owned -> owner",
+    "develops": "product -> developer",
+    "partners_with": "both ways",
+}
 
 
 @dataclass(frozen=True)
 class CentralityRow:
-    """The centrality of one node."""
+    """The centrality of one node; ``ranks`` holds its dense rank per measure (``None``: no value)."""
 
     entity: str
     label: str
@@ -62,20 +110,25 @@ class CentralityRow:
     degree_by_relation: dict[str, dict[str, int]] = field(hash=False, compare=True)
     pagerank: float
     betweenness: float
-    eigenvector: float
+    eigenvector: float | None
+    betweenness_error: float | None = None
+    ranks: dict[str, int | None] = field(default_factory=dict, hash=False, compare=False)
 
     @property
     def degree(self) -> int:
         """In- plus out-degree (deals)."""
         return self.in_degree + self.out_degree
 
-    def value(self, measure: str) -> float:
-        """The value of ``measure`` (one of :data:`MEASURES`)."""
-        return float(self.degree) if measure == "degree" else float(getattr(self, measure))
+    def value(self, measure: str) -> float | None:
+        """The value of ``measure`` (one of :data:`MEASURES`); ``None`` for eigenvector outside its component."""
+        if measure == "degree":
+            return float(self.degree)
+        value = getattr(self, measure)
+        return None if value is None else float(value)
 
     def to_dict(self) -> dict[str, Any]:
         """``{"entity", "label", "kind", "in_degree", "out_degree", "degree_by_relation": {relation: {"in", "out"}},
-        "pagerank", "betweenness", "eigenvector"}``."""
+        "pagerank", "betweenness", "betweenness_error", "eigenvector", "ranks": {measure: rank}}``."""
         return {
             "entity": self.entity,
             "label": self.label,
@@ -83,199 +136,185 @@ class CentralityRow:
             "in_degree": self.in_degree,
             "out_degree": self.out_degree,
             "degree_by_relation": {r: dict(c) for r, c in sorted(self.degree_by_relation.items())},
-            "pagerank": rounded(self.pagerank, 8),
-            "betweenness": rounded(self.betweenness, 8),
-            "eigenvector": rounded(self.eigenvector, 8),
+            "pagerank": rounded(self.pagerank, 10),
+            "betweenness": rounded(self.betweenness, 10),
+            "betweenness_error": rounded(self.betweenness_error, 10),
+            "eigenvector": rounded(self.eigenvector, 10),
+            "ranks": dict(self.ranks),
         }
 
 
 @dataclass(frozen=True)
 class CentralityReport(View):
-    """Centrality of every node, with how it was computed; ``rank(measure)`` gives a ranked table. ``basis`` is
-    what the deal network's ties rest on."""
+    """Centrality of every node as arrays (``nodes`` order), with how it was computed; ``basis`` is what the deal
+    network's ties rest on.
 
-    rows: tuple[CentralityRow, ...]
+    ``rank(measure, top)`` gives rows best first; ``dense_rank(measure)`` every node's rank. ``focus``, when
+    set, limits ``to_dict``/``table`` to those nodes (with their ranks among all).
+    """
+
+    nodes: tuple[str, ...]
+    scores: dict[str, np.ndarray] = field(hash=False, compare=False, repr=False)
     method: dict[str, Any] = field(hash=False)
     top: int | None = None
     sort: str = "pagerank"
+    graph: nx.MultiDiGraph | None = field(default=None, hash=False, compare=False, repr=False)
+    focus: tuple[str, ...] | None = None
 
-    def rank(self, measure: str = "pagerank", top: int | None = None) -> tuple[CentralityRow, ...]:
-        """Rows sorted by ``measure`` (descending, ties by label), the first ``top`` of them."""
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        return {node: i for i, node in enumerate(self.nodes)}
+
+    @cached_property
+    def _ranks(self) -> dict[str, np.ndarray]:
+        """Dense ranks per measure as arrays in ``nodes`` order (0: no value)."""
+        return {m: np.array([r or 0 for r in dense_ranks(self._values(m).tolist())], dtype=np.int64) for m in MEASURES}
+
+    def _values(self, measure: str) -> np.ndarray:
         if measure not in MEASURES:
             raise ValueError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
-        ranked = sorted(self.rows, key=lambda r: (-r.value(measure), r.label.casefold(), r.entity))
-        return tuple(ranked if top is None else ranked[:top])
+        return self.scores[measure]
+
+    def dense_rank(self, measure: str) -> dict[str, int | None]:
+        """Every node's dense rank under ``measure`` (``None`` where it has no value)."""
+        self._values(measure)
+        return {node: (int(r) or None) for node, r in zip(self.nodes, self._ranks[measure].tolist(), strict=True)}
+
+    def focused(self, nodes: Iterable[str]) -> CentralityReport:
+        """The same report showing only ``nodes`` (each with its rank among all)."""
+        return replace(self, focus=tuple(n for n in nodes if n in self._index))
+
+    def row(self, node: str) -> CentralityRow:
+        """The row of one node."""
+        i = self._index[node]
+        s = self.scores
+        G = self.graph
+        by_relation: dict[str, dict[str, int]] = {}
+        if G is not None and node in G:
+            for _, _, relation in G.out_edges(node, data="relation"):
+                by_relation.setdefault(relation or "related", {"in": 0, "out": 0})["out"] += 1
+            for _, _, relation in G.in_edges(node, data="relation"):
+                by_relation.setdefault(relation or "related", {"in": 0, "out": 0})["in"] += 1
+        eigen = float(s["eigenvector"][i])
+        error = s.get("betweenness_error")
+        return CentralityRow(
+            entity=node,
+            label=label_of(G, node) if G is not None else node,
+            kind=G.nodes[node].get("kind") if G is not None and node in G else None,
+            in_degree=int(s["in_degree"][i]),
+            out_degree=int(s["out_degree"][i]),
+            degree_by_relation=by_relation,
+            pagerank=float(s["pagerank"][i]),
+            betweenness=float(s["betweenness"][i]),
+            eigenvector=None if np.isnan(eigen) else eigen,
+            betweenness_error=None if error is None else float(error[i]),
+            ranks={m: (int(self._ranks[m][i]) or None) for m in MEASURES},
+        )
+
+    @cached_property
+    def rows(self) -> tuple[CentralityRow, ...]:
+        """Every node's row, in ``nodes`` order (built on first use: prefer :meth:`rank` on large graphs)."""
+        return tuple(self.row(node) for node in self.nodes)
+
+    def _order(self, measure: str, top: int | None, among: Iterable[str] | None = None) -> list[int]:
+        """Indices best first (ties by label); with ``top``, a partial sort keeps only what can make the cut."""
+        ranks = self._ranks[measure]
+        candidates = np.flatnonzero(ranks)
+        if among is not None:
+            candidates = np.array([i for i in (self._index[n] for n in among) if ranks[i]], dtype=np.int64)
+        if top is not None and 0 < top < len(candidates):
+            cut = candidates[np.argpartition(ranks[candidates], top - 1)[top - 1]]
+            candidates = candidates[ranks[candidates] <= ranks[cut]]  # every node tied with the last one shown
+        G = self.graph
+        nodes = self.nodes
+        labelled = sorted(
+            candidates.tolist(),
+            key=lambda i: (ranks[i], (label_of(G, nodes[i]) if G is not None else nodes[i]).casefold(), nodes[i]),
+        )
+        return labelled if top is None else labelled[:top]
+
+    def rank(self, measure: str = "pagerank", top: int | None = None) -> tuple[CentralityRow, ...]:
+        """Rows best first under ``measure`` (dense rank, ties by label), the first ``top`` of them; nodes with no
+        value (eigenvector outside its component) are left out."""
+        return tuple(self.row(self.nodes[i]) for i in self._order(measure, top, self.focus))
 
     def to_dict(self) -> dict[str, Any]:
         """``{"as_of", "statuses", "undated", "evidence", "basis", "method": {...}, "rankings": {measure: [{"rank",
         "entity", "label", "value"}]}, "nodes": [row...]}``; rankings and nodes hold the first ``top`` rows (nodes in
         ``sort`` order)."""
+        rankings = {}
+        for measure in MEASURES:
+            rankings[measure] = [
+                {
+                    "rank": r.ranks[measure],
+                    "entity": r.entity,
+                    "label": r.label,
+                    "value": rounded(r.value(measure), 10),
+                }
+                for r in self.rank(measure, self.top)
+            ]
         return {
             **self.view_dict(),
             "method": dict(self.method),
-            "rankings": {
-                measure: [
-                    {"rank": i, "entity": r.entity, "label": r.label, "value": rounded(r.value(measure), 8)}
-                    for i, r in enumerate(self.rank(measure, self.top), start=1)
-                ]
-                for measure in MEASURES
-            },
+            "rankings": rankings,
             "nodes": [r.to_dict() for r in self.rank(self.sort, self.top)],
         }
 
     def table(self) -> Table:
-        """The first ``top`` rows in ``sort`` order: rank, label, kind, PageRank, betweenness, eigenvector, degrees."""
-        rows = [
-            [
-                i,
-                r.label,
-                r.kind,
-                f"{r.pagerank:.5f}",
-                f"{r.betweenness:.5f}",
-                f"{r.eigenvector:.4f}",
-                r.in_degree,
-                r.out_degree,
-                " ".join(
-                    f"{rel}:{c.get('in', 0)}/{c.get('out', 0)}" for rel, c in sorted(r.degree_by_relation.items())
-                ),
-            ]
-            for i, r in enumerate(self.rank(self.sort, self.top), start=1)
+        """The first ``top`` rows in ``sort`` order: dense rank, label, kind, the measures (three significant
+        digits; betweenness ± its standard error when sampled), degrees."""
+        rows = []
+        for r in self.rank(self.sort, self.top):
+            between = readable(r.betweenness)
+            if r.betweenness_error is not None:
+                between += f" ±{readable(r.betweenness_error, 2)}"
+            rows.append(
+                [
+                    r.ranks[self.sort],
+                    r.label,
+                    r.kind,
+                    readable(r.pagerank),
+                    between,
+                    readable(r.eigenvector),
+                    r.in_degree,
+                    r.out_degree,
+                    " ".join(
+                        f"{rel}:{c.get('in', 0)}/{c.get('out', 0)}" for rel, c in sorted(r.degree_by_relation.items())
+                    ),
+                ]
+            )
+        headers = ["rank", "entity", "kind", "pagerank", "betweenness", "eigenvector", "in", "out"]
+        return [*headers, "in/out by relation"], rows
+
+    def notes(self) -> list[str]:
+        """What an analyst needs to read the figures: direction, betweenness method and error, eigenvector scope."""
+        m = self.method
+        lines = [
+            "rank flows to the party others depend on: "
+            + ", ".join(f"{flow}" for r, flow in RANK_FLOW.items() if r != "partners_with")
+            + "; partnerships both ways"
         ]
-        return [
-            "rank",
-            "entity",
-            "kind",
-            "pagerank",
-            "betweenness",
-            "eigenvector",
-            "in",
-            "out",
-            "in/out by relation",
-        ], rows
-
-
-def deal_network(G: nx.MultiDiGraph) -> nx.DiGraph:
-    """Return the simple directed graph of ``G`` with ``weight`` = number of deals per ordered pair (no self-loops).
-
-    Node order follows ``G``'s, so sampled measures are reproducible.
-
-    Examples
-    --------
-    >>> G = nx.MultiDiGraph([("a", "b"), ("a", "b"), ("b", "b")])
-    >>> sorted(deal_network(G).edges(data="weight"))
-    [('a', 'b', 2)]
-    """
-    D = nx.DiGraph()
-    D.add_nodes_from(G.nodes)
-    D.add_weighted_edges_from((u, v, w) for (u, v), w in _weights(G).items())
-    return D
-
-
-def _weights(G: nx.Graph) -> dict[tuple[Hashable, Hashable], int]:
-    """The deal network's edges: ``(u, v) -> number of deals``, in ``G``'s adjacency order (no self-loops)."""
-    multi = G.is_multigraph()
-    weights: dict[tuple[Hashable, Hashable], int] = {}
-    for u, neighbours in G.adjacency():
-        for v, deals in neighbours.items():
-            if u != v:
-                weights[(u, v)] = len(deals) if multi else 1
-    return weights
-
-
-def _undirected_component(D: nx.DiGraph) -> nx.Graph:
-    """The undirected weighted graph of ``D`` restricted to its largest connected component (the first in ``D``'s
-    node order on a tie, as igraph's components are numbered)."""
-    U = nx.Graph()
-    U.add_nodes_from(n for n in D if D.degree(n))
-    for u, v, w in D.edges(data="weight"):
-        if U.has_edge(u, v):
-            U[u][v]["weight"] += w
+        if m["betweenness"] == "sampled":
+            lines.append(
+                f"betweenness estimated from k={m['samples']} of {m['sources']} sources with an outgoing edge "
+                f"(seed {m['seed']}); ± is the standard error from {m['error_batches']} batches"
+                + (
+                    f"; median relative error of the rows shown {m['shown_relative_error']:.0%}"
+                    if m["shown_relative_error"] is not None
+                    else ""
+                )
+            )
         else:
-            U.add_edge(u, v, weight=w)
-    if not U.number_of_edges():
-        return nx.Graph()
-    largest = max(nx.connected_components(U), key=len)
-    return U.subgraph(largest).copy()
-
-
-def _scaled(values: dict[Hashable, float]) -> dict[Hashable, float]:
-    top = max((abs(v) for v in values.values()), default=0.0)
-    return {n: (abs(v) / top if top else 0.0) for n, v in values.items()}
-
-
-def _sample(D: nx.Graph, k: int, seed: int) -> list[Hashable]:
-    """The source nodes NetworkX's betweenness_centrality(k=k, seed=seed) samples (``D``: the deal network, or the
-    projected graph it comes from: they have the same nodes in the same order)."""
-    return random.Random(seed).sample(list(D.nodes()), k)
-
-
-def _betweenness_scale(raw: dict[Hashable, float], n: int, sources: list[Hashable] | None) -> dict[Hashable, float]:
-    """NetworkX's normalisation of directed betweenness without endpoints (exact or from ``sources``)."""
-    if n <= 2:
-        return {v: 0.0 for v in raw}
-    if sources is None or len(sources) == n:
-        scale = 1 / ((n - 1) * (n - 2))
-        return {v: b * scale for v, b in raw.items()}
-    k = len(sources)
-    sampled = set(sources)
-    source_scale = 1 / ((k - 1) * (n - 2)) if k > 1 else float("nan")
-    other_scale = 1 / (k * (n - 2))
-    return {v: b * (source_scale if v in sampled else other_scale) for v, b in raw.items()}
-
-
-def _networkx_measures(
-    D: nx.DiGraph, samples: int | None, seed: int
-) -> tuple[dict[Hashable, float], dict[Hashable, float], dict[Hashable, float]]:
-    # A tight tolerance (to match igraph's exact solver) needs more than the default 100 power iterations.
-    pagerank = nx.pagerank(D, weight="weight", tol=1e-10, max_iter=1000) if D.number_of_nodes() else {}
-    if samples is None:
-        betweenness = nx.betweenness_centrality(D)
-    else:
-        betweenness = nx.betweenness_centrality(D, k=samples, seed=seed)
-    U = _undirected_component(D)
-    eigen: dict[Hashable, float] = {}
-    if U.number_of_nodes() == 2:
-        # SciPy's sparse eigensolver needs three nodes or more; two linked nodes are symmetric, so equal.
-        eigen = dict.fromkeys(U, 1.0)
-    elif U.number_of_nodes() > 2:
-        with warnings.catch_warnings():  # SciPy falls back to a dense solver on tiny graphs and says so
-            warnings.simplefilter("ignore", RuntimeWarning)
-            eigen = _scaled(nx.eigenvector_centrality_numpy(U, weight="weight"))
-    return pagerank, betweenness, eigen
-
-
-def _igraph_measures(
-    nodes: list[Hashable], weights: dict[tuple[Hashable, Hashable], int], samples: int | None, seed: int
-) -> tuple[dict[Hashable, float], dict[Hashable, float], dict[Hashable, float]]:
-    """The three measures in igraph, built straight from the deal network's nodes and weighted edges (the order
-    of ``deal_network``'s, so the values are the same as from it)."""
-    import igraph as ig
-
-    index = {n: i for i, n in enumerate(nodes)}
-    g = ig.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in weights], directed=True)
-    g.es["weight"] = list(weights.values())
-    pagerank = dict(
-        zip(nodes, g.pagerank(weights="weight", directed=True, damping=0.85, implementation="arpack"), strict=True)
-    )
-    sources = None if samples is None else random.Random(seed).sample(nodes, samples)  # as _sample
-    if sources is None:
-        raw = g.betweenness(directed=True)
-    else:
-        raw = g.betweenness(directed=True, sources=[index[s] for s in sources])
-    betweenness = _betweenness_scale(dict(zip(nodes, raw, strict=True)), len(nodes), sources)
-    eigen: dict[Hashable, float] = {}
-    if g.ecount():
-        h = g.as_undirected(mode="collapse", combine_edges={"weight": "sum"})
-        clusters = h.connected_components()
-        sizes = clusters.sizes()
-        largest = max(range(len(sizes)), key=sizes.__getitem__)
-        members = [v for v, c in enumerate(clusters.membership) if c == largest]
-        if len(members) > 1:
-            with warnings.catch_warnings():  # igraph warns when many values are near zero; they are right
-                warnings.simplefilter("ignore", RuntimeWarning)
-                values = h.induced_subgraph(members).eigenvector_centrality(weights="weight")
-            eigen = _scaled({nodes[v]: x for v, x in zip(members, values, strict=True)})
-    return pagerank, betweenness, eigen
+            lines.append(f"exact betweenness ({m['sources']} sources with an outgoing edge)")
+        outside = m["nodes"] - m["eigenvector_component"]
+        lines.append(
+            f"eigenvector on the largest connected component ({m['eigenvector_component']} nodes); "
+            f"'-' for the {outside} nodes outside it, where it is undefined"
+            if outside
+            else "eigenvector on the whole (connected) network"
+        )
+        lines.append(f"method: {m['backend']}; {m['nodes']} nodes, {m['edges']} linked pairs; ranks are dense")
+        return lines
 
 
 @paused_gc
@@ -288,10 +327,11 @@ def centrality(
     seed: int = 0,
     top: int | None = None,
     sort: str = "pagerank",
+    by: str = "entity",
     exact_node_limit: int = EXACT_NODE_LIMIT,
-    sample_node_limit: int = SAMPLE_NODE_LIMIT,
+    exact_work: float = EXACT_WORK,
 ) -> CentralityReport:
-    """Compute degree by relation, PageRank, betweenness and eigenvector centrality of every node of ``G``.
+    """Compute PageRank, betweenness, eigenvector centrality and degree of every node of ``G``.
 
     Parameters
     ----------
@@ -300,86 +340,120 @@ def centrality(
     backend : {"auto", "networkx", "igraph"}
         ``auto`` uses NetworkX up to ``exact_node_limit`` nodes and igraph above.
     samples : int, optional
-        Source nodes sampled for betweenness. By default none (exact) up to ``sample_node_limit`` nodes and
-        :data:`DEFAULT_SAMPLES` above. At least 2; a value not below the node count means exact.
+        Estimate betweenness from this many sampled sources (at least 2; as many as there are sources with an
+        outgoing edge means exact). By default exact when the work fits ``exact_work``, else
+        :data:`DEFAULT_SAMPLES`.
     exact : bool, optional
-        Force exact (``True``) betweenness whatever the size.
+        Force exact (``True``) betweenness whatever the work.
     seed : int
-        Seed of the betweenness sample (the same sample NetworkX would draw).
+        Seed of the betweenness sample.
     top, sort : int or None, str
         How many rows :meth:`CentralityReport.to_dict` and ``table`` show, in which measure's order.
+    by : {"entity", "group"}
+        ``group`` rolls every entity up into its control group first.
 
     Examples
     --------
     >>> G = nx.MultiDiGraph()
-    >>> for u, v in [("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")]:
-    ...     _ = G.add_edge(u, v, relation="supplies")
+    >>> for target in ("t1", "t2", "t3"):
+    ...     _ = G.add_edge("Cisco", target, relation="acquires")
     >>> report = centrality(G)
-    >>> report.method["backend"], report.method["betweenness"]
-    ('networkx', 'exact')
-    >>> [r.entity for r in report.rank("betweenness", top=2)]
-    ['c', 'b']
+    >>> [(r.ranks["pagerank"], r.entity) for r in report.rank("pagerank")]
+    [(1, 'Cisco'), (2, 't1'), (2, 't2'), (2, 't3')]
     """
     if backend not in ("auto", "networkx", "igraph"):
         raise ValueError(f"unknown backend {backend!r}; use auto, networkx or igraph")
     if sort not in MEASURES:
         raise ValueError(f"unknown measure {sort!r}; use one of {', '.join(MEASURES)}")
-    weights = _weights(G)
-    n = G.number_of_nodes()
+    if by not in BY_CHOICES:
+        raise ValueError(f"unknown grouping {by!r}; use one of {', '.join(BY_CHOICES)}")
+    H = rolled_up(G) if by == "group" else G
+    nodes, src, dst, w, in_degree, out_degree = rank_arrays(H)
+    n = len(nodes)
     chosen = backend if backend != "auto" else ("igraph" if n > exact_node_limit else "networkx")
+    D: nx.DiGraph | None = None
+    g = None
+    if chosen == "networkx":
+        D = nx.DiGraph()
+        D.add_nodes_from(nodes)
+        D.add_weighted_edges_from((nodes[a], nodes[b], weight) for a, b, weight in zip(src, dst, w, strict=True))
+        found = nx.pagerank(D, weight="weight", tol=1e-12, max_iter=10_000) if n else {}
+        pagerank = np.array([found[node] for node in nodes])
+        eigenvector = networkx_eigenvector(nodes, D)
+    else:
+        g = to_igraph(n, src, dst, w)
+        pagerank = np.array(g.pagerank(weights="weight", directed=True, damping=0.85)) if n else np.zeros(0)
+        eigenvector = eigenvector_largest_component(g)
+
+    # betweenness: sources with an outgoing edge in the rank network (the others add nothing)
+    has_out = np.zeros(n, dtype=bool)
+    has_out[src] = True
+    candidates = np.flatnonzero(has_out).tolist()
+    linked = int(np.count_nonzero(np.bincount(np.concatenate([src, dst]), minlength=n))) if n else 0
+    work = len(candidates) * (linked + len(src))
     k: int | None
     if exact:
         k = None
     elif samples is not None:
         k = max(2, int(samples))
     else:
-        k = DEFAULT_SAMPLES if n > sample_node_limit else None
-    if k is not None and k >= n:
+        k = None if work <= exact_work else DEFAULT_SAMPLES
+    if k is not None and k >= len(candidates):
         k = None
-    if chosen == "igraph" and n:
-        pagerank, betweenness, eigen = _igraph_measures(list(G.nodes), weights, k, seed)
+    scale = 1.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
+    error: np.ndarray | None = None
+    if k is None:
+        betweenness = betweenness_sums(g, None, D, nodes)[0] * scale if candidates else np.zeros(n)
+        batch_count = 0
     else:
-        D = nx.DiGraph()  # deal_network(G)
-        D.add_nodes_from(G.nodes)
-        D.add_weighted_edges_from((u, v, w) for (u, v), w in weights.items())
-        pagerank, betweenness, eigen = _networkx_measures(D, k, seed)
-
-    degrees: dict[Hashable, dict[str, dict[str, int]]] = {node: {} for node in G.nodes}
-    # in/out degree counted on the way (every edge, self-loops included, once each way, as G.in_degree does)
-    in_degree = dict.fromkeys(degrees, 0)
-    out_degree = dict.fromkeys(degrees, 0)
-    for u, v, relation in G.edges(data="relation"):
-        rel = relation or "related"
-        out = degrees[u].setdefault(rel, {"in": 0, "out": 0})
-        out["out"] += 1
-        into = degrees[v].setdefault(rel, {"in": 0, "out": 0})
-        into["in"] += 1
-        out_degree[u] += 1
-        in_degree[v] += 1
-    rows = tuple(
-        CentralityRow(
-            entity=str(node),
-            label=label_of(G, node),
-            kind=data.get("kind"),
-            in_degree=in_degree[node],
-            out_degree=out_degree[node],
-            degree_by_relation=degrees[node],
-            pagerank=float(pagerank.get(node, 0.0)),
-            betweenness=float(betweenness.get(node, 0.0)),
-            eigenvector=float(eigen.get(node, 0.0)),
-        )
-        for node, data in G.nodes(data=True)
-    )
-    method = {
+        sample = random.Random(seed).sample(candidates, k)
+        batch_count = min(ERROR_BATCHES, k)
+        batches = [sample[i::batch_count] for i in range(batch_count)]
+        sums = betweenness_sums(g, batches, D, nodes)
+        factor = len(candidates) * scale
+        betweenness = sum(sums, np.zeros(n)) * factor / k
+        estimates = np.array([s * factor / len(b) for s, b in zip(sums, batches, strict=True)])
+        correction = np.sqrt(max(0.0, 1.0 - k / len(candidates)))  # sampling without replacement
+        error = estimates.std(axis=0, ddof=1) / np.sqrt(batch_count) * correction
+    scores = {
+        "pagerank": pagerank,
+        "betweenness": betweenness,
+        "eigenvector": eigenvector,
+        "degree": (in_degree + out_degree).astype(float),
+        "in_degree": in_degree,
+        "out_degree": out_degree,
+    }
+    if error is not None:
+        scores["betweenness_error"] = error
+    method: dict[str, Any] = {
         "backend": chosen,
+        "by": by,
+        "direction": dict(RANK_FLOW),
+        "pagerank": "networkx" if chosen == "networkx" else "igraph prpack",
         "betweenness": "exact" if k is None else "sampled",
         "samples": k,
+        "sources": len(candidates),
         "seed": seed if k is not None else None,
+        "error_batches": batch_count,
+        "shown_relative_error": None,
+        "work": work,
+        "exact_work": exact_work,
         "nodes": n,
-        "edges": len(weights),
-        "eigenvector_component": len(eigen),
-        "exact_node_limit": exact_node_limit,
-        "sample_node_limit": sample_node_limit,
+        "edges": len(src),
+        "eigenvector_component": int(np.count_nonzero(~np.isnan(eigenvector))),
     }
     basis = basis_of(*(kinds for _, _, kinds in G.edges(data="basis", default=())))
-    return CentralityReport(rows=rows, method=method, top=top, sort=sort, **view_fields(G, basis))
+    report = CentralityReport(
+        nodes=tuple(str(node) for node in nodes),
+        scores=scores,
+        method=method,
+        top=top,
+        sort=sort,
+        graph=H,
+        **view_fields(H, basis),
+    )
+    if error is not None and top:
+        shown = report._order("betweenness", top)
+        relative = [error[i] / betweenness[i] for i in shown if betweenness[i] > 0]
+        method["shown_relative_error"] = float(np.median(relative)) if relative else None
+    return report

@@ -4,14 +4,17 @@ Shares are percentages (0-100), so the HHI runs from near 0 to 10,000. The thres
 Merger Guidelines (Guideline 1): a market with an HHI above 1,800 is *highly concentrated*, and a change of more
 than 100 points is a *significant increase*; a merger that significantly increases concentration in a highly
 concentrated market -- or creates a firm with more than 30 % share with a change above 100 -- is presumed to
-substantially lessen competition. Shares are summed per control group (an acquisition merges the shares of
-buyer and target), so comparing a graph before and after a what-if deal gives the merger's change in HHI.
+substantially lessen competition (:func:`us_presumptions`). The EU Guidelines on non-horizontal mergers
+(2008/C 265/07, paragraph 25) give a safe harbour: the Commission is unlikely to find concern where the merged
+entity's share is below 30 % in each market concerned and the post-merger HHI below 2,000
+(:func:`eu_safe_harbour`). Shares are summed per control group (an acquisition merges the shares of buyer and
+target), so comparing a graph before and after a what-if deal gives the merger's change in HHI.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,17 +27,23 @@ from stackgraph.vocabulary.rules import is_estimate
 
 __all__ = [
     "DOMINANT_SHARE",
+    "EU_SAFE_HHI",
+    "EU_SAFE_SHARE",
     "HIGHLY_CONCENTRATED",
     "SIGNIFICANT_CHANGE",
     "ConcentrationChange",
+    "HolderGroups",
     "MarketConcentration",
     "MarketShare",
     "compare_concentration",
     "concentration_change",
     "concentration_level",
     "concentration_table",
+    "eu_safe_harbour",
     "hhi",
     "market_concentration",
+    "positions_by_market",
+    "us_presumptions",
 ]
 
 #: HHI above which a market is highly concentrated (2023 Merger Guidelines).
@@ -43,6 +52,35 @@ HIGHLY_CONCENTRATED = 1800.0
 SIGNIFICANT_CHANGE = 100.0
 #: Share (percent) above which a merged firm triggers the presumption with a significant change.
 DOMINANT_SHARE = 30.0
+#: EU non-horizontal guidelines safe harbour: every share of the merged entity below this (percent) ...
+EU_SAFE_SHARE = 30.0
+#: ... and the post-merger HHI below this.
+EU_SAFE_HHI = 2000.0
+
+
+def us_presumptions(hhi_after: float, delta: float, merged_share: float) -> tuple[bool, bool]:
+    """The two structural presumptions of the 2023 US Merger Guidelines (Guideline 1): (HHI after above 1,800
+    and a change above 100; the merged firm's share above 30 % and a change above 100).
+
+    Examples
+    --------
+    >>> us_presumptions(2116, 0, 19), us_presumptions(1500, 300, 35)
+    ((False, False), (False, True))
+    """
+    significant = delta > SIGNIFICANT_CHANGE
+    return significant and hhi_after > HIGHLY_CONCENTRATED, significant and merged_share > DOMINANT_SHARE
+
+
+def eu_safe_harbour(merged_share: float, hhi_after: float) -> bool:
+    """Whether a market is inside the EU non-horizontal safe harbour: the merged entity's share below 30 % and
+    the post-merger HHI below 2,000 (2008/C 265/07, paragraph 25).
+
+    Examples
+    --------
+    >>> eu_safe_harbour(19, 2116), eu_safe_harbour(19, 1500), eu_safe_harbour(30, 1500)
+    (False, True, False)
+    """
+    return merged_share < EU_SAFE_SHARE and hhi_after < EU_SAFE_HHI
 
 
 def hhi(shares: Iterable[float]) -> float:
@@ -162,8 +200,8 @@ def concentration_change(
 ) -> ConcentrationChange:
     """Compare two share tables (holder -> percent) of one market under the 2023 Merger Guidelines.
 
-    ``presumption`` is true when the change exceeds 100 points and the market ends highly concentrated, or the
-    largest holder ends above 30 %.
+    ``presumption`` is true when the change exceeds 100 points and the market ends highly concentrated, or a
+    holder whose share grew (the merged firm) ends above 30 % (:func:`us_presumptions`).
 
     Examples
     --------
@@ -174,7 +212,7 @@ def concentration_change(
     before_hhi, after_hhi = hhi(before.values()), hhi(after.values())
     delta = after_hhi - before_hhi
     top = max(after.values(), default=0.0)
-    significant = delta > SIGNIFICANT_CHANGE
+    grown = max((s for h, s in after.items() if s > before.get(h, 0.0) + 1e-9), default=0.0)
     return ConcentrationChange(
         market=market,
         label=label or market,
@@ -184,8 +222,82 @@ def concentration_change(
         level_before=concentration_level(before_hhi),
         level_after=concentration_level(after_hhi),
         max_share_after=float(top),
-        presumption=significant and (after_hhi > HIGHLY_CONCENTRATED or top > DOMINANT_SHARE),
+        presumption=any(us_presumptions(after_hhi, delta, grown)),
     )
+
+
+class HolderGroups(Mapping[Hashable, Hashable]):
+    """The group a share counts for: each node's ultimate parent when it has exactly one, else the node itself (an
+    entity two controllers claim keeps its own share); computed per node on first use, for the few nodes that hold
+    market positions. A mapping: ``groups[node]``, ``groups.get(node, default)``.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_edge("A", "B", key="d", relation="acquires", status="completed", stake=None)
+    'd'
+    >>> groups = HolderGroups(G)
+    >>> groups["B"], groups.get("Z", "Z")
+    ('A', 'Z')
+    """
+
+    def __init__(self, G: nx.MultiDiGraph, *, control: nx.DiGraph | None = None) -> None:
+        self.G = G
+        self.control = control if control is not None else control_graph(G)
+        self._found: dict[Hashable, Hashable] = {}
+
+    def __getitem__(self, node: Hashable) -> Hashable:
+        if node not in self._found:
+            if node not in self.G:
+                raise KeyError(node)
+            parents = ultimate_parents(self.G, str(node), control=self.control)
+            self._found[node] = parents[0] if len(parents) == 1 else node
+        return self._found[node]
+
+    def __iter__(self) -> Iterator[Hashable]:
+        return iter(self.G)
+
+    def __len__(self) -> int:
+        return self.G.number_of_nodes()
+
+
+def positions_by_market(
+    G: nx.Graph, *, year: int | None = None
+) -> dict[str, tuple[int | None, dict[str, Mapping[str, Any]]]]:
+    """Return, per market, the year used (``year``, or each market's latest) and one position per holder in it.
+
+    Market-years that fail the share checks (:func:`stackgraph.analysis.shares.graph_share_problems`) are left
+    out; shares that add up to a little over 100 % (within the rounding tolerance) are scaled to 100 %
+    (``share_given`` keeps the figure as published).
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph(market_positions=[
+    ...     {"holder": "A", "market": "chips", "year": 2023, "share": 50.0},
+    ...     {"holder": "A", "market": "chips", "year": 2024, "share": 40.0},
+    ... ])
+    >>> {m: (y, {h: p["share"] for h, p in held.items()}) for m, (y, held) in positions_by_market(G).items()}
+    {'chips': (2024, {'A': 40.0})}
+    """
+    # market-years whose shares cannot all be true (stackgraph.analysis.shares) are left out: no HHI of them
+    failing = {(p.market, p.year) for p in graph_share_problems(G)}
+    by_market: dict[str, dict[int | None, list[Mapping[str, Any]]]] = {}
+    for position in G.graph.get("market_positions") or []:
+        if (position["market"], position.get("year")) in failing:
+            continue
+        by_market.setdefault(position["market"], {}).setdefault(position.get("year"), []).append(position)
+    chosen: dict[str, tuple[int | None, dict[str, Mapping[str, Any]]]] = {}
+    for market, years in by_market.items():
+        if year is not None and year not in years:
+            continue
+        picked = year if year is not None else max(years, key=lambda y: (y is not None, y or 0))
+        held = {p["holder"]: p for p in years[picked]}  # one share per holder and year
+        known = sum(float(p["share"]) for p in held.values())
+        if known > 100:  # within the rounding tolerance: scaled to 100 %, so the HHI stays within 10,000
+            scale = 100 / known
+            held = {h: {**p, "share": float(p["share"]) * scale, "share_given": p["share"]} for h, p in held.items()}
+        chosen[market] = (picked, held)
+    return chosen
 
 
 def market_concentration(
@@ -217,14 +329,7 @@ def market_concentration(
     >>> [(m.market, m.hhi, m.level) for m in market_concentration(G)]
     [('chips', 4500.0, 'highly concentrated')]
     """
-    positions = G.graph.get("market_positions") or []
-    # market-years whose shares cannot all be true (stackgraph.analysis.shares) get no HHI
-    failing = {(p.market, p.year) for p in graph_share_problems(G)}
-    by_market: dict[str, dict[int | None, list[Mapping[str, Any]]]] = {}
-    for position in positions:
-        if (position["market"], position.get("year")) in failing:
-            continue
-        by_market.setdefault(position["market"], {}).setdefault(position.get("year"), []).append(position)
+    by_market = positions_by_market(G, year=year)
     if not by_market:
         return ()
     if not by_group:
@@ -232,33 +337,17 @@ def market_concentration(
     elif control is None:
         control = control_graph(G)
     layers = G.graph.get("layers") or {}
-    parent_cache: dict[str, str] = {}
+    groups = HolderGroups(G, control=control) if control is not None else None
 
     def group_of(holder: str) -> str:
-        if control is None or holder not in G:
-            return holder
-        if holder not in parent_cache:
-            parents = ultimate_parents(G, holder, control=control)
-            parent_cache[holder] = parents[0] if len(parents) == 1 else holder
-        return parent_cache[holder]
+        return holder if groups is None else str(groups.get(holder, holder))
 
     results = []
-    for market, years in sorted(by_market.items()):
-        if year is not None:
-            chosen_year: int | None = year
-            if year not in years:
-                continue
-        else:
-            chosen_year = max(years, key=lambda y: (y is not None, y or 0))
+    for market, (chosen_year, latest_positions) in sorted(by_market.items()):
         totals: dict[str, float] = {}
         entities: dict[str, list[str]] = {}
-        latest: dict[str, float] = {}
-        for position in years[chosen_year]:
-            latest[position["holder"]] = float(position["share"])  # one share per holder and year
-        known = sum(latest.values())
-        if known > 100:  # within the rounding tolerance: scaled to 100 %, so the HHI stays within 10,000
-            latest = {holder: share * 100 / known for holder, share in latest.items()}
-        for holder, share in latest.items():
+        for holder, position in latest_positions.items():
+            share = float(position["share"])
             group = group_of(holder)
             totals[group] = totals.get(group, 0.0) + share
             entities.setdefault(group, []).append(holder)
@@ -281,7 +370,7 @@ def market_concentration(
                 level=concentration_level(value),
                 shares=shares,
                 covered=sum(totals.values()),
-                basis=basis_of(*(position.get("basis", ()) for position in years[chosen_year])),
+                basis=basis_of(*(position.get("basis", ()) for position in latest_positions.values())),
             )
         )
     return tuple(results)

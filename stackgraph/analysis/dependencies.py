@@ -1,27 +1,15 @@
 """Supply dependencies: a group's upstream supply chain, its outside suppliers per input layer, single-source
-inputs, who depends on a supplier, and the chokepoints of the supply network.
+inputs, and who depends on a supplier's group. (Chokepoints of the whole network: :mod:`.chokepoints`.)
 
 The supply network is the ``supplies`` edges of a projected graph (supplier -> customer). The layer of a supply
-is its ``input_layer``, or else the supplier's first own layer, or else ``"unspecified"``.
-
-Chokepoints
------------
-A supplier is a chokepoint when removing it cuts supply paths. Two measures, both on the supply network:
-
-* ``dominated`` -- how many entities it *dominates*: every supply path that reaches them from any origin of
-  supply (an entity nobody supplies, or a supply cycle nobody outside supplies) passes through it (dominator tree from a
-  virtual root joined to every origin; igraph's Lengauer-Tarjan ``Graph.dominator``, in C);
-* ``articulation`` -- it is an articulation point of the undirected supply network: removing it splits a
-  connected part in two.
-
-Rows rank by ``dominated``, then articulation, then number of direct customers. Where the data has market
-positions, each row also shows the supplier's (group's) largest market share and that market's HHI
-(:mod:`stackgraph.analysis.concentration`).
+is its ``input_layer``, or else the supplier's first own layer, or else ``"unspecified"``. Both questions are
+asked of a *group* -- the entity and everything it controls (:mod:`stackgraph.analysis.control`) -- so that a
+company's products and subsidiaries count as its own, and ``by="group"`` also rolls the other side (suppliers,
+dependents) up into their groups (:mod:`stackgraph.analysis.rollup`).
 """
 
 from __future__ import annotations
 
-import heapq
 from collections import deque
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -29,21 +17,18 @@ from typing import Any
 
 import networkx as nx
 
-from stackgraph.analysis._common import Table, View, basis_of, label_of, node_for, paused_gc, rounded, view_fields
-from stackgraph.analysis.concentration import MarketConcentration, market_concentration
+from stackgraph.analysis._common import Table, View, basis_of, label_of, node_for, paused_gc, view_fields
 from stackgraph.analysis.control import control_graph, control_group, ultimate_parents
+from stackgraph.analysis.rollup import BY_CHOICES, group_map, rolled_up
 from stackgraph.vocabulary.rules import basis_label
 
 __all__ = [
-    "Chokepoint",
-    "ChokepointReport",
     "DependencyReport",
     "Dependent",
     "DependentsReport",
     "LayerDependency",
     "SupplierRef",
     "SupplyLink",
-    "chokepoints",
     "dependencies",
     "dependents",
     "supply_graph",
@@ -250,21 +235,45 @@ class Dependent:
 
 @dataclass(frozen=True)
 class DependentsReport(View):
-    """Who depends on ``supplier``: its customers, and theirs, with the tier of each."""
+    """Who depends on the group headed by ``supplier``: the customers of its members (tier 1), theirs (tier 2), ...
+
+    ``group`` lists the members whose supplies count (the supplier first); ``by`` says whether dependents are
+    entities or rolled-up groups.
+    """
 
     supplier: str
     label: str
     dependents: tuple[Dependent, ...]
+    group: tuple[str, ...] = ()
+    by: str = "entity"
+    group_labels: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"supplier", "label", "as_of", "statuses", "undated", "evidence", "basis", "dependents":
-        [dependent...]}``."""
+        """``{"supplier", "label", "as_of", "statuses", "undated", "evidence", "basis", "by", "group": [iri...],
+        "dependents": [dependent...]}``."""
         return {
             "supplier": self.supplier,
             "label": self.label,
             **self.view_dict(),
+            "by": self.by,
+            "group": list(self.group),
             "dependents": [d.to_dict() for d in self.dependents],
         }
+
+    def notes(self) -> list[str]:
+        """Whose supplies count, and what is missing when nobody depends on the group."""
+        size = len(self.group)
+        members = ", ".join(self.group_labels[:5]) + (f" and {size - 5} more" if size > 5 else "")
+        lines = [f"supplies of the {self.label} group count: {members}" if size > 1 else ""]
+        if self.by == "group":
+            lines.append("dependents rolled up into their control groups")
+        if not self.dependents:
+            lines.append(
+                f"nobody depends on the {self.label} group in this view: no supply deal from "
+                + ("any of its members" if size > 1 else self.label)
+                + " counts (see --status and --as-of)"
+            )
+        return [line for line in lines if line]
 
     def table(self) -> Table:
         """One row per dependent: tier, label, layers, supplied via, sole supplier."""
@@ -285,12 +294,18 @@ def _by_label(G: nx.Graph) -> Any:
 
 @paused_gc
 def dependencies(
-    G: nx.MultiDiGraph, entity: str, *, control: nx.DiGraph | None = None, supply: nx.DiGraph | None = None
+    G: nx.MultiDiGraph,
+    entity: str,
+    *,
+    by: str = "entity",
+    control: nx.DiGraph | None = None,
+    supply: nx.DiGraph | None = None,
 ) -> DependencyReport:
     """Return the supply dependencies of the group headed by ``entity`` (IRI, local name, label or alias).
 
+    ``by="group"`` rolls the suppliers up into their groups (a product supplied counts as its maker's group).
     ``control`` and ``supply`` are ``control_graph(G)`` and ``supply_graph(G)`` when the caller has them already
-    (building them is most of the work on large graphs).
+    (building them is most of the work on large graphs; ``by="entity"`` only).
 
     The upstream chain is every supply path into the group, followed back transitively (tier 1 supplies a
     member, tier 2 supplies a tier-1 supplier, ...); supplies between members are listed as ``internal``.
@@ -309,7 +324,12 @@ def dependencies(
     >>> [(link.supplier_label, link.tier) for link in report.upstream], report.single_source
     ([('Nvidia', 1), ('TSMC', 2)], ('accelerators',))
     """
+    if by not in BY_CHOICES:
+        raise ValueError(f"unknown grouping {by!r}; use one of {', '.join(BY_CHOICES)}")
     node = node_for(G, entity)
+    if by == "group":
+        groups = group_map(G, control=control)
+        G, node, control, supply = rolled_up(G, groups=groups), groups[node], None, None
     group = control_group(G, node, control=control if control is not None else control_graph(G))
     members = group.member_ids()
     S = supply if supply is not None else supply_graph(G)
@@ -387,13 +407,22 @@ def dependencies(
 
 @paused_gc
 def dependents(
-    G: nx.MultiDiGraph, supplier: str, *, control: nx.DiGraph | None = None, supply: nx.DiGraph | None = None
+    G: nx.MultiDiGraph,
+    supplier: str,
+    *,
+    by: str = "entity",
+    control: nx.DiGraph | None = None,
+    supply: nx.DiGraph | None = None,
 ) -> DependentsReport:
-    """Return who depends on ``supplier``: its customers (tier 1), their customers (tier 2), and so on.
+    """Return who depends on the group headed by ``supplier``: the outside customers of any member (tier 1),
+    their customers (tier 2), and so on.
 
-    ``sole_supplier`` marks a tier-1 customer for which ``supplier`` is the only supplier of some input layer
-    (and that is not itself in that layer); ``groups`` are each dependent's ultimate parents. ``control`` and
-    ``supply`` are ``control_graph(G)`` and ``supply_graph(G)`` when the caller has them already.
+    The group is ``supplier`` and everything it controls, as for :func:`dependencies`, so a company's products
+    and subsidiaries supply on its behalf. ``sole_supplier`` marks a tier-1 customer for which the group is the
+    only supplier of some input layer (and that is not itself in that layer); ``via`` is the member or dependent
+    it buys from; ``groups`` are each dependent's ultimate parents. ``by="group"`` rolls dependents up into their
+    groups. ``control`` and ``supply`` are ``control_graph(G)`` and ``supply_graph(G)`` when the caller has them
+    already (``by="entity"`` only).
 
     Examples
     --------
@@ -407,214 +436,61 @@ def dependents(
     >>> [(d.entity, d.tier, d.sole_supplier) for d in dependents(G, "N").dependents]
     [('A', 1, True), ('B', 1, False)]
     """
+    if by not in BY_CHOICES:
+        raise ValueError(f"unknown grouping {by!r}; use one of {', '.join(BY_CHOICES)}")
     node = node_for(G, supplier)
-    S = supply if supply is not None else supply_graph(G)
-    C = control if control is not None else control_graph(G)
-    key = _by_label(G)
+    H = G
+    if by == "group":
+        groups = group_map(G, control=control)
+        H, node, control, supply = rolled_up(G, groups=groups), groups[node], None, None
+    S = supply if supply is not None else supply_graph(H)
+    C = control if control is not None else control_graph(H)
+    group = control_group(H, node, control=C)
+    members = group.member_ids()
+    key = _by_label(H)
     found: dict[Hashable, tuple[int, Hashable]] = {}
-    if node in S:
-        queue: deque[Hashable] = deque([node])
-        depth = {node: 0}
-        while queue:
-            current = queue.popleft()
-            for customer in sorted(S.successors(current), key=key):
-                if customer not in depth:
-                    depth[customer] = depth[current] + 1
-                    found[customer] = (depth[customer], current)
-                    queue.append(customer)
+    queue: deque[Hashable] = deque(m.entity for m in group.members if m.entity in S)
+    depth = dict.fromkeys(members, 0)
+    while queue:
+        current = queue.popleft()
+        for customer in sorted(S.successors(current), key=key):
+            if customer not in depth:
+                depth[customer] = depth[current] + 1
+                found[customer] = (depth[customer], current)
+                queue.append(customer)
     rows = []
     for customer, (tier, via) in found.items():
         layers = S.edges[via, customer]["layers"]
         sole = False
         if tier == 1:
-            own = set(G.nodes[customer].get("layers") or ())
-            for layer in layers:
-                others = [p for p in S.predecessors(customer) if p != node and layer in S.edges[p, customer]["layers"]]
+            own = set(H.nodes[customer].get("layers") or ())
+            ours = {layer for m in members if S.has_edge(m, customer) for layer in S.edges[m, customer]["layers"]}
+            layers = tuple(sorted(ours))
+            for layer in ours:
+                others = [
+                    p for p in S.predecessors(customer) if p not in members and layer in S.edges[p, customer]["layers"]
+                ]
                 if not others and layer not in own:
                     sole = True
         rows.append(
             Dependent(
                 entity=str(customer),
-                label=label_of(G, customer),
+                label=label_of(H, customer),
                 tier=tier,
                 layers=layers,
-                via=label_of(G, via),
+                via=label_of(H, via),
                 sole_supplier=sole,
-                groups=ultimate_parents(G, customer, control=C),
+                groups=ultimate_parents(H, customer, control=C),
             )
         )
     rows.sort(key=lambda d: (d.tier, d.label.casefold(), d.entity))
     basis = basis_of(*(S.edges[via, customer]["basis"] for customer, (_, via) in found.items()))
     return DependentsReport(
-        supplier=str(node), label=label_of(G, node), dependents=tuple(rows), **view_fields(G, basis)
+        supplier=str(node),
+        label=label_of(H, node),
+        dependents=tuple(rows),
+        group=tuple(m.entity for m in group.members),
+        by=by,
+        group_labels=tuple(m.label for m in group.members),
+        **view_fields(G, basis),
     )
-
-
-@dataclass(frozen=True)
-class Chokepoint:
-    """One supplier of the supply network and how much of it depends on it (see the module docstring)."""
-
-    entity: str
-    label: str
-    layers: tuple[str, ...]
-    customers: int
-    dominated: int
-    downstream: int
-    articulation: bool
-    market: str | None
-    share: float | None
-    market_hhi: float | None
-
-    def to_dict(self) -> dict[str, Any]:
-        """``{"entity", "label", "layers", "customers", "dominated", "downstream", "articulation", "market",
-        "share", "market_hhi"}``."""
-        return {
-            "entity": self.entity,
-            "label": self.label,
-            "layers": list(self.layers),
-            "customers": self.customers,
-            "dominated": self.dominated,
-            "downstream": self.downstream,
-            "articulation": self.articulation,
-            "market": self.market,
-            "share": rounded(self.share, 4),
-            "market_hhi": rounded(self.market_hhi, 2),
-        }
-
-
-@dataclass(frozen=True)
-class ChokepointReport(View):
-    """The chokepoints of the supply network, ranked, and the concentration of every market with shares;
-    ``basis`` is what the supply network rests on (each market says what its shares rest on)."""
-
-    rows: tuple[Chokepoint, ...]
-    markets: tuple[MarketConcentration, ...]
-    suppliers: int
-
-    def to_dict(self) -> dict[str, Any]:
-        """``{"as_of", "statuses", "undated", "evidence", "basis", "suppliers", "chokepoints": [chokepoint...],
-        "markets": [market...]}``."""
-        return {
-            **self.view_dict(),
-            "suppliers": self.suppliers,
-            "chokepoints": [r.to_dict() for r in self.rows],
-            "markets": [m.to_dict() for m in self.markets],
-        }
-
-    def table(self) -> Table:
-        """One row per chokepoint: rank, label, dominated, downstream, customers, articulation, market share."""
-        rows = [
-            [
-                i,
-                r.label,
-                r.dominated,
-                r.downstream,
-                r.customers,
-                "yes" if r.articulation else "",
-                ", ".join(r.layers),
-                f"{r.market} {r.share:.1f}% (HHI {r.market_hhi:.0f})" if r.market and r.share is not None else None,
-            ]
-            for i, r in enumerate(self.rows, start=1)
-        ]
-        return ["rank", "supplier", "dominated", "downstream", "customers", "articulation", "layers", "market"], rows
-
-
-def _supply_measures(S: nx.DiGraph) -> tuple[list[Hashable], Any, dict[Hashable, int], set[Hashable]]:
-    """The supply network in igraph (C) with, per node, how many nodes it dominates and whether it is an
-    articulation point. Dominators are seen from a virtual root joined to every supply origin: every member of
-    each strongly connected component nobody outside it supplies."""
-    import igraph as ig
-
-    nodes = list(S.nodes)
-    index = {node: i for i, node in enumerate(nodes)}
-    root = len(nodes)
-    edges = [(index[u], index[v]) for u, v in S.edges]
-    supply = ig.Graph(n=root, edges=edges, directed=True)
-    membership = supply.connected_components(mode="strong").membership
-    entered = {membership[v] for u, v in edges if membership[u] != membership[v]}
-    g = ig.Graph(
-        n=root + 1, edges=edges + [(root, i) for i in range(root) if membership[i] not in entered], directed=True
-    )
-    idom = g.dominator(root, mode="out")
-    children: dict[int, list[int]] = {}
-    for vertex, dominator in enumerate(idom):
-        if vertex != root and dominator == dominator and dominator >= 0:  # nan: unreachable; -1: the root
-            children.setdefault(int(dominator), []).append(vertex)
-    order = [root]
-    for vertex in order:  # breadth-first over the dominator tree, then subtree sizes bottom-up
-        order.extend(children.get(vertex, ()))
-    size: dict[int, int] = {}
-    for vertex in reversed(order):
-        size[vertex] = 1 + sum(size[c] for c in children.get(vertex, ()))
-    dominated = {node: size.get(index[node], 1) - 1 for node in nodes}
-    articulation = {nodes[i] for i in supply.as_undirected().articulation_points()}
-    return nodes, supply, dominated, articulation
-
-
-@paused_gc
-def chokepoints(
-    G: nx.MultiDiGraph, *, top: int | None = 20, control: nx.DiGraph | None = None, supply: nx.DiGraph | None = None
-) -> ChokepointReport:
-    """Rank the suppliers of ``G``'s supply network by how much of it depends on them.
-
-    Parameters
-    ----------
-    G : networkx.MultiDiGraph
-        A projected graph.
-    top : int or None
-        Keep the first ``top`` rows (``None``: every supplier). ``downstream`` (all entities reachable through
-        supply) is computed for the kept rows only.
-    control, supply : networkx.DiGraph, optional
-        ``control_graph(G)`` and ``supply_graph(G)``, when the caller has them already.
-
-    Examples
-    --------
-    >>> G = nx.MultiDiGraph()
-    >>> for u, v in [("A", "B"), ("B", "C"), ("B", "D")]:
-    ...     _ = G.add_edge(u, v, key=u + v, relation="supplies", input_layer="chips")
-    >>> [(c.entity, c.dominated, c.articulation) for c in chokepoints(G).rows]
-    [('A', 3, False), ('B', 2, True)]
-    """
-    S = supply if supply is not None else supply_graph(G)
-    view = view_fields(G, basis_of(*(basis for _, _, basis in S.edges(data="basis"))))
-    markets = market_concentration(G, control=control)
-    if not S.number_of_edges():
-        return ChokepointReport(rows=(), markets=markets, suppliers=0, **view)
-    nodes, supply, dominated, articulation = _supply_measures(S)
-    out_degree = S.out_degree
-    measured = {n: (-dominated[n], n not in articulation, -d) for n, d in out_degree if d}
-    suppliers = list(measured)
-    candidates = suppliers
-    if top is not None and 0 < top < len(suppliers):  # labels (the last tie-break) only where they can matter
-        cutoff = heapq.nsmallest(top, measured.values())[-1]
-        candidates = [n for n in suppliers if measured[n] <= cutoff]
-    ranked = sorted(candidates, key=lambda n: (*measured[n], label_of(G, n).casefold(), str(n)))
-    if top is not None:
-        ranked = ranked[:top]
-    position = {node: i for i, node in enumerate(nodes)}
-    reach = supply.neighborhood_size([position[n] for n in ranked], order=len(nodes), mode="out", mindist=1)
-    downstream = dict(zip(ranked, reach, strict=True))
-    best_share: dict[str, tuple[float, MarketConcentration]] = {}
-    for market in markets:
-        for share in market.shares:
-            for holder in (share.holder, *share.entities):
-                if holder not in best_share or share.share > best_share[holder][0]:
-                    best_share[holder] = (share.share, market)
-    rows = []
-    for n in ranked:
-        share, market = best_share.get(str(n), (None, None))
-        rows.append(
-            Chokepoint(
-                entity=str(n),
-                label=label_of(G, n),
-                layers=tuple(G.nodes[n].get("layers") or ()) if n in G else (),
-                customers=out_degree[n],
-                dominated=dominated[n],
-                downstream=downstream[n],
-                articulation=n in articulation,
-                market=market.market if market else None,
-                share=share,
-                market_hhi=market.hhi if market else None,
-            )
-        )
-    return ChokepointReport(rows=tuple(rows), markets=markets, suppliers=len(suppliers), **view)

@@ -167,6 +167,18 @@ def analyze() -> None:
     """
 
 
+def _by_option(function: F) -> F:
+    """``--by entity|group``: count entities on their own, or rolled up into their control groups."""
+    return click.option(
+        "--by",
+        "by",
+        type=click.Choice(["entity", "group"]),
+        default="entity",
+        show_default=True,
+        help="group: roll products and subsidiaries up into their control group (a product counts as its maker).",
+    )(function)
+
+
 @analyze.command()
 @_view_options
 @handle_errors
@@ -175,19 +187,25 @@ def groups(view: _View) -> None:
 
     Control comes from acquisitions that count (not of a minority stake), ownership above 50 % and development
     (products and facilities belong to their developer's group). Ownership cycles and entities claimed by two
-    controllers are listed after the table.
+    controllers are listed after the table. The last column lists what each group (and each holder that heads no
+    group) owns part of without controlling it: its integrated stake through every chain (see `analyze
+    ownership`).
     """
-    from stackgraph.analysis import control_groups
+    from stackgraph.analysis import control_groups, group_stakes
 
     G = view.graph("deals")
-    result = control_groups(G)
+    control = control_groups(G)
+    result = group_stakes(G, control)
     if view.top is not None:
-        result = dataclasses.replace(result, groups=result.groups[: view.top])
-    notes = [f"ownership cycle: {' -> '.join(_label(G, n) for n in cycle)}" for cycle in result.cycles]
+        control = dataclasses.replace(control, groups=control.groups[: view.top])
+        result = dataclasses.replace(result, control=control, holders=result.holders[: view.top])
+    notes = [f"ownership cycle: {' -> '.join(_label(G, n) for n in cycle)}" for cycle in control.cycles]
     notes += [
         f"conflicting control of {c.label}: claimed by {', '.join(_label(G, n) for n in c.controllers)}"
-        for c in result.conflicts
+        for c in control.conflicts
     ]
+    if result.partial:
+        notes.append("partly owned: the integrated stake (multiplied along every chain), not enough for control")
     view.emit(result, G, "Control groups", notes)
 
 
@@ -195,6 +213,60 @@ def _label(G: nx.MultiDiGraph, node: str) -> str:
     from stackgraph.analysis import label_of
 
     return label_of(G, node)
+
+
+@analyze.command()
+@click.argument("entity", required=False)
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0, 100, min_open=True),
+    default=50.0,
+    show_default=True,
+    help="Control threshold in percent: a majority chain needs every stake above it; the aggregate test, this "
+    "much or more in total.",
+)
+@click.option(
+    "--holders",
+    metavar="NAME[,NAME]",
+    multiple=True,
+    help="Apply the aggregate test (as OFAC's 50 % rule) to these holders, e.g. designated persons: every entity "
+    "they own THRESHOLD % or more of, directly or through entities so owned, added up.",
+)
+@_view_options
+@handle_errors
+def ownership(entity: str | None, threshold: float, holders: tuple[str, ...], view: _View) -> None:
+    """Ownership through chains: who ultimately owns ENTITY and what it owns, or every top-level holder ranked.
+
+    Stakes are multiplied along every chain of holdings and summed over chains, counting no chain that passes
+    through the holder again (integrated ownership, (I - W)^-1 with the cycle correction). Each owner is tested
+    for a majority chain (every stake above --threshold) and for aggregate ownership (--threshold or more held by
+    it and entities it so owns). Without ENTITY, top-level holders are ranked by what they own.
+    """
+    from stackgraph.analysis import aggregate_owned, entity_ownership, ownership_analysis
+
+    G = view.graph("deals")
+    names = [name.strip() for value in holders for name in value.split(",") if name.strip()]
+    if names:
+        if entity is not None:
+            from stackgraph.cli._common import UsageFailure
+
+            raise UsageFailure("give either ENTITY or --holders, not both")
+        aggregate = aggregate_owned(G, [_resolve(G, name) for name in names], threshold=threshold)
+        title = f"Entities owned {threshold:g} % or more in the aggregate by {', '.join(aggregate.labels)}"
+        notes = [
+            "a holder's direct stakes plus those of every entity it so owns, added up; applied recursively "
+            "(as OFAC's 50 % rule)"
+        ]
+        if not aggregate.owned:
+            notes.append(f"nothing is owned {threshold:g} % or more in the aggregate by these holders in this view")
+        view.emit(aggregate, G, title, notes)
+        return
+    if entity is not None:
+        report = entity_ownership(G, _resolve(G, entity), threshold=threshold)
+        view.emit(report, G, f"Ownership of {report.label}", report.notes(G))
+        return
+    result = ownership_analysis(G, threshold=threshold, top=view.top or _DEFAULT_TOP)
+    view.emit(result, G, "Top-level holders ranked by what they own", result.notes(G))
 
 
 @analyze.command()
@@ -231,17 +303,15 @@ def coverage(
 
 @analyze.command()
 @click.argument("entity")
+@_by_option
 @_view_options
 @handle_errors
-def dependencies(
-    entity: str,
-    view: _View,
-) -> None:
+def dependencies(entity: str, by: str, view: _View) -> None:
     """Upstream supply chain of ENTITY's group: outside suppliers per input layer and single-source inputs."""
     from stackgraph.analysis import dependencies as find_dependencies
 
     G = view.graph("deals", "supplies")
-    result = find_dependencies(G, _resolve(G, entity))
+    result = find_dependencies(G, _resolve(G, entity), by=by)
     if view.top is not None:
         result = dataclasses.replace(result, upstream=result.upstream[: view.top])
     notes = [
@@ -250,63 +320,88 @@ def dependencies(
         + (" (also in house)" if d.in_house else "")
         for d in result.external
     ]
+    if not result.upstream and not result.internal:
+        notes.append(f"no supply deal into the {result.label} group counts in this view (see --status, --as-of)")
     view.emit(result, G, f"Supply dependencies of the {result.label} group", notes)
 
 
 @analyze.command()
 @click.argument("entity")
+@_by_option
 @_view_options
 @handle_errors
-def dependents(
-    entity: str,
-    view: _View,
-) -> None:
-    """Who depends on supplier ENTITY: its customers (tier 1), their customers (tier 2), and so on."""
+def dependents(entity: str, by: str, view: _View) -> None:
+    """Who depends on ENTITY's group: the customers of its members (tier 1), their customers (tier 2), ...
+
+    A company supplies through its products and subsidiaries: the whole group headed by ENTITY counts.
+    """
     from stackgraph.analysis import dependents as find_dependents
 
     G = view.graph("deals", "supplies")
-    result = find_dependents(G, _resolve(G, entity))
+    result = find_dependents(G, _resolve(G, entity), by=by)
     if view.top is not None:
         result = dataclasses.replace(result, dependents=result.dependents[: view.top])
-    view.emit(result, G, f"Dependents of {result.label}")
+    view.emit(result, G, f"Dependents of the {result.label} group", result.notes())
 
 
 @analyze.command()
+@click.argument("entity", required=False)
+@_by_option
 @_view_options
 @handle_errors
-def chokepoints(view: _View) -> None:
+def chokepoints(entity: str | None, by: str, view: _View) -> None:
     """Suppliers whose removal cuts the most supply paths (dominators, articulation points), with market shares.
 
-    "dominated" counts the entities every supply path to which passes through the supplier; "articulation"
-    marks suppliers whose removal splits the supply network. Markets with known shares get their HHI.
+    "dominated" counts the entities every supply path to which passes through the supplier, and "dominates"
+    names the first of them; "articulation" marks suppliers whose removal splits the supply network. With
+    ENTITY, the outside suppliers that can cut its group off (they dominate a member). Markets with known
+    shares get their HHI.
     """
     from stackgraph.analysis import chokepoints as find_chokepoints
     from stackgraph.analysis import left_out
     from stackgraph.vocabulary.rules import basis_label
 
     G = view.graph("deals", "supplies")
-    result = find_chokepoints(G, top=view.top or _DEFAULT_TOP)
-    notes = left_out(G, ["market shares"]) + [
-        f"{m.label} ({m.year}): HHI {m.hhi:.0f}, {m.level}"
-        + (f"; largest {m.shares[0].label} {m.shares[0].share:.1f}%" if m.shares else "")
-        + f" -- {basis_label(m.basis)}"
-        + (", not a finding: check before citing" if m.estimate else "")
-        for m in result.markets
-    ]
-    view.emit(result, G, "Supply chokepoints", notes)
+    result = find_chokepoints(
+        G, top=view.top or _DEFAULT_TOP, entity=None if entity is None else _resolve(G, entity), by=by
+    )
+    notes = (
+        left_out(G, ["market shares"])
+        + result.notes()
+        + [
+            f"{m.label} ({m.year}): HHI {m.hhi:.0f}, {m.level}"
+            + (f"; largest {m.shares[0].label} {m.shares[0].share:.1f}%" if m.shares else "")
+            + f" -- {basis_label(m.basis)}"
+            + (", not a finding: check before citing" if m.estimate else "")
+            for m in result.markets
+        ]
+    )
+    title = "Supply chokepoints" + (f" of the {result.group_label} group" if result.group_label else "")
+    view.emit(result, G, title, notes)
+
+
+_MEASURES = ("pagerank", "betweenness", "eigenvector", "degree")
 
 
 @analyze.command()
+@click.argument("entity", required=False)
+@click.option(
+    "--sort",
+    type=click.Choice(_MEASURES),
+    default=None,
+    help="Rank by this measure (default pagerank).",
+)
 @click.option(
     "--by",
-    "sort",
-    type=click.Choice(["pagerank", "betweenness", "eigenvector", "degree"]),
-    default="pagerank",
+    "by",
+    type=click.Choice(["entity", "group", *_MEASURES]),
+    default="entity",
     show_default=True,
-    help="Rank by this measure.",
+    help="group: roll products and subsidiaries up into their control group. (A measure name here is the older "
+    "spelling of --sort.)",
 )
 @click.option("--samples", type=click.IntRange(min=2), default=None, help="Betweenness from K sampled sources.")
-@click.option("--exact", is_flag=True, help="Exact betweenness even on large graphs (slow).")
+@click.option("--exact", is_flag=True, help="Exact betweenness whatever the work (slow on large graphs).")
 @click.option(
     "--backend",
     type=click.Choice(["auto", "networkx", "igraph"]),
@@ -317,16 +412,20 @@ def chokepoints(view: _View) -> None:
 @_view_options
 @handle_errors
 def centrality(
-    sort: str,
+    entity: str | None,
+    sort: str | None,
+    by: str,
     samples: int | None,
     exact: bool,
     backend: str,
     view: _View,
 ) -> None:
-    """PageRank, betweenness, eigenvector and degree (per relation) of every entity, ranked.
+    """PageRank, betweenness, eigenvector and degree (per relation) of every entity, ranked (dense ranks).
 
-    Graphs above 1,000 nodes use igraph (same values); above 5,000 nodes betweenness is sampled from 100
-    sources (or --samples K). The output states the method and the sample size.
+    Rank flows to the party others depend on: from a customer to its supplier, a target to its acquirer, an
+    investee to its investor, a product to its developer. Betweenness is exact while the work fits a time
+    budget, else estimated from sampled sources with a standard error; the output states which. With ENTITY,
+    the rows of its group's members (or of its group, with --by group), ranked among all.
     """
     from stackgraph.analysis import centrality as compute
 
@@ -334,16 +433,22 @@ def centrality(
         from stackgraph.cli._common import UsageFailure
 
         raise UsageFailure("give either --exact or --samples, not both")
+    if by in _MEASURES:
+        sort, by = sort or by, "entity"
+    sort = sort or "pagerank"
     G = view.graph("deals")
-    result = compute(G, backend=backend, samples=samples, exact=exact or None, top=view.top or _DEFAULT_TOP, sort=sort)
-    method = result.method
-    approximation = (
-        f"betweenness sampled from k={method['samples']} sources (seed {method['seed']})"
-        if method["betweenness"] == "sampled"
-        else "exact betweenness"
+    result = compute(
+        G, backend=backend, samples=samples, exact=exact or None, top=view.top or _DEFAULT_TOP, sort=sort, by=by
     )
-    notes = [
-        f"method: {method['backend']}, {approximation}; {method['nodes']} nodes, {method['edges']} linked pairs; "
-        f"eigenvector on the largest connected component ({method['eigenvector_component']} nodes)"
-    ]
-    view.emit(result, G, f"Centrality, ranked by {sort}", notes)
+    title = f"Centrality, ranked by {sort}"
+    if entity is not None:
+        from stackgraph.analysis import control_group, group_map
+
+        node = _resolve(G, entity)
+        if by == "group":
+            shown: list[str] = [str(group_map(G)[node])]
+        else:
+            shown = [m.entity for m in control_group(G, node).members]
+        result = result.focused(shown)
+        title += f" (the {_label(G, node)} group, ranked among all)"
+    view.emit(result, G, title, result.notes())

@@ -139,8 +139,10 @@ def whatif(
     the order --complete, --acquire, --divest, --cut-supply.
 
     The report compares the graph before and after: control groups, layers gained and lost, integration
-    depth, external dependencies, chokepoints, centrality ranks, vertical exposure and HHI per layer. The
-    baseline graphs are never modified; --save writes the scenario's own graph. Nothing is written when the
+    depth, external dependencies, chokepoints, centrality ranks (dense: ties share a rank), vertical exposure,
+    HHI per layer, and merger screens per market the deal touches (2023 US presumptions, EU non-horizontal safe
+    harbour, ΔMHHI, foreclosure share, input dependence; each with its formula, evidence and what is missing).
+    The baseline graphs are never modified; --save writes the scenario's own graph. Nothing is written when the
     scenario is invalid. Undated deals count in both views unless --undated exclude (a scenario is played on what
     is known now); --evidence leaves out deals and market shares resting on other kinds of evidence.
     """
@@ -212,7 +214,8 @@ def screen(
     """Rank every possible acquisition target for ACQUIRER by the effect of acquiring it.
 
     Each candidate is scored incrementally from its own control group (it brings its subsidiaries along), without
-    replaying the whole analysis per candidate; the explanation says what it would add.
+    replaying the whole analysis per candidate; the explanation says what it would add, and the merger-screen
+    column where a 2023 US presumption would be met (US), the EU safe harbour left (EU) or a share is missing (?).
     """
     from stackgraph.scenarios import format_screening, screen_targets
 

@@ -7,15 +7,15 @@ reviewer marks each row accepted, rejected or corrected; ``stackgraph extract --
 
 The parts: :mod:`~stackgraph.extract.document` (reading), :mod:`~stackgraph.extract.lexicon` (the words),
 :mod:`~stackgraph.extract.tokens` (spaCy sentences and phrase matching), :mod:`~stackgraph.extract.linking`
-(names to entities), :mod:`~stackgraph.extract.rules` (parties), :mod:`~stackgraph.extract.status`,
-:mod:`~stackgraph.extract.values` (money, stakes, dates), :mod:`~stackgraph.extract.extractor`,
-:mod:`~stackgraph.extract.output` (RDF), :mod:`~stackgraph.extract.review`, :mod:`~stackgraph.extract.workflow`
-and :mod:`~stackgraph.extract.evaluation` (scoring against labelled sentences).
+(names to entities, through :mod:`stackgraph.resolution`), :mod:`~stackgraph.extract.rules` (parties),
+:mod:`~stackgraph.extract.status`, :mod:`~stackgraph.extract.values` (money, stakes, dates),
+:mod:`~stackgraph.extract.extractor`, :mod:`~stackgraph.extract.output` (RDF), :mod:`~stackgraph.extract.review`,
+:mod:`~stackgraph.extract.workflow` and :mod:`~stackgraph.extract.evaluation` (scoring against labelled sentences).
 
 Examples
 --------
->>> from stackgraph.extract import Extractor, Gazetteer, Source
->>> extraction = Extractor(Gazetteer({})).extract_text(
+>>> from stackgraph.extract import Extractor, Source
+>>> extraction = Extractor().extract_text(
 ...     "Ardent Robotics is in advanced talks to acquire Lumen Motion, according to people familiar with the matter.",
 ...     Source("Demo", date="2026-03-16"))
 >>> [(c.parties(), c.status, c.cue) for c in extraction.candidates]  # doctest: +ELLIPSIS
@@ -24,7 +24,6 @@ Examples
 
 from stackgraph.extract.document import Article, read_article
 from stackgraph.extract.extractor import Candidate, Extraction, Extractor, Source
-from stackgraph.extract.linking import Gazetteer
 from stackgraph.extract.workflow import extract_files, review_file, write_candidates
 
 __all__ = [
@@ -32,7 +31,6 @@ __all__ = [
     "Candidate",
     "Extraction",
     "Extractor",
-    "Gazetteer",
     "Source",
     "extract_files",
     "read_article",

@@ -6,11 +6,10 @@ deals found: per status, a candidate counts for its status and a labelled deal f
 
 Examples
 --------
->>> from stackgraph.extract.linking import Gazetteer
 >>> from stackgraph.extract.extractor import Extractor
 >>> corpus = [{"text": "Acme Labs acquired Widget Systems.", "deals": [
 ...     {"kind": "acquisition", "actor": "Acme Labs", "counterparty": "Widget Systems", "status": "completed"}]}]
->>> score = score_corpus(Extractor(Gazetteer({})), corpus, article_date="2026-03-16")
+>>> score = score_corpus(Extractor(), corpus, article_date="2026-03-16")
 >>> score.precision, score.recall, score.status_accuracy
 (1.0, 1.0, 1.0)
 """

@@ -2,8 +2,7 @@
 
 Examples
 --------
->>> from stackgraph.extract.linking import Gazetteer
->>> extractor = Extractor(Gazetteer({}))
+>>> extractor = Extractor()  # nothing loaded: every party is proposed as a new entity
 >>> result = extractor.extract_text("Norvel Systems acquired Quantica for $1.2 billion in January.",
 ...                                 Source("Demo news", date="2026-03-16"))
 >>> [(c.kind, c.parties(), c.status, str(c.amount), c.currency, c.date) for c in result.candidates]
@@ -17,16 +16,18 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from stackgraph.errors import InputError
 from stackgraph.extract.document import Article, article_from_text
 from stackgraph.extract.lexicon import INPUT_LAYER_WORDS
-from stackgraph.extract.linking import Gazetteer, Mention
+from stackgraph.extract.linking import Linker, Mention
 from stackgraph.extract.rules import Discourse, RawDeal, find_deals
 from stackgraph.extract.status import decide_status
 from stackgraph.extract.tokens import Sentence, SentenceReader
+from stackgraph.resolution import Decisions, EntityIndex
 
-__all__ = ["Candidate", "Extraction", "Extractor", "Source"]
+__all__ = ["Candidate", "Extraction", "Extractor", "Source", "parties_text", "party_separator"]
 
 _PURPOSE_STOP = frozenset({",", ";", ":", ".", "—", "(", "?"})
 _NOT_PURPOSE_BEFORE = frozenset(
@@ -60,6 +61,23 @@ _NOT_PURPOSE_BEFORE = frozenset(
     }
 )
 _NOT_VERB = frozenset({"the", "a", "an", "its", "their", "his", "her", "be", "date", "market", "ground"})
+
+
+def party_separator(kind: str) -> str:
+    """How the names of one side of a deal are joined: ``" ↔ "`` between partners, else ``" + "``."""
+    return " ↔ " if kind == "partnership" else " + "
+
+
+def parties_text(kind: str, actors: Sequence[str], counterparties: Sequence[str]) -> str:
+    """The parties of a deal of ``kind`` as a reader writes them: ``A → B``, ``A ↔ B``, ``A``.
+
+    Examples
+    --------
+    >>> parties_text("partnership", ["Nvidia", "Nokia"], []), parties_text("acquisition", ["SpaceX"], ["xAI"])
+    ('Nvidia ↔ Nokia', 'SpaceX → xAI')
+    """
+    left = party_separator(kind).join(actors)
+    return f"{left} → {party_separator(kind).join(counterparties)}" if counterparties else left
 
 
 @dataclass(frozen=True)
@@ -108,10 +126,7 @@ class Candidate:
 
     def parties(self) -> str:
         """The parties as a reader writes them: ``A → B``, ``A ↔ B`` for partners, ``A`` for an issuer."""
-        if self.kind == "partnership":
-            return " ↔ ".join(m.label for m in self.actors)
-        left = " + ".join(m.label for m in self.actors)
-        return left if not self.counterparties else f"{left} → " + " + ".join(m.label for m in self.counterparties)
+        return parties_text(self.kind, [m.label for m in self.actors], [m.label for m in self.counterparties])
 
     def key(self) -> tuple[object, ...]:
         """What makes two candidates of one article the same deal: kind, parties (with roles) and status."""
@@ -140,11 +155,18 @@ def _identity(mention: Mention) -> str:
 
 
 class Extractor:
-    """Reads articles against one gazetteer (the loaded entities) and proposes candidate deals."""
+    """Reads articles against the loaded entities (an :class:`~stackgraph.resolution.EntityIndex`, empty when not
+    given) and proposes candidate deals; :meth:`from_store` indexes a store's entities."""
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
-        self.gazetteer = gazetteer
-        self.reader = SentenceReader(gazetteer)
+    def __init__(self, index: EntityIndex | None = None) -> None:
+        self.linker = Linker(index)
+        self.reader = SentenceReader(self.linker)
+
+    @classmethod
+    def from_store(cls, store: Any, decisions: Decisions | None = None) -> Extractor:
+        """An extractor that links parties to the entities of ``store`` (a KnowledgeStore or SPARQL endpoint),
+        with the decisions of a review file (:func:`stackgraph.resolution.load_decisions`), if any."""
+        return cls(EntityIndex.from_store(store, decisions))
 
     def extract_text(self, text: str, source: Source) -> Extraction:
         """Extract from plain text (see :meth:`extract`)."""

@@ -1,15 +1,27 @@
-"""Link the names an article uses to the entities already loaded, or propose new ones with a kind.
+"""Link the names an article uses to the loaded entities, or propose new ones with a kind.
 
-:meth:`Gazetteer.link` is the one place where a name becomes an entity: today an exact match of a label, an alias
-or a local name (any letter case), unique among the loaded entities. The entity resolution of the importers (fuzzy
-names, legal suffixes) can replace it there without touching the rules. A name that links to nothing is proposed
-as a new entity; :func:`guess_kind` reads its kind from its own words and the words around it.
+Which entity a name designates is decided in one place for the whole project, :mod:`stackgraph.resolution`
+(identifier, review decision, label or alias in any letter case, normalised name without legal suffixes; a near
+match is never merged but kept with its score for the reviewer). What stays here is what only prose needs:
+
+- the names of the loaded entities, for spaCy's ``PhraseMatcher`` (:meth:`Linker.names`);
+- a lower-case word never stands for a name written with capitals ("the cursor" is not Cursor);
+- the kind of a name the text does not say: the loaded entity's; when entities of several kinds share the name,
+  the kind its own words and neighbours suggest (:func:`guess_kind`) chooses among them, and a new entity takes
+  that kind (an organisation when the name ends with a legal form such as "Corp.": a product called Gemini is never
+  the "Gemini Corp." of a sentence).
 
 Examples
 --------
->>> gazetteer = Gazetteer({"urn:x:SpaceX": ("organization", ["SpaceX", "Space Exploration Technologies"])})
->>> gazetteer.link("spacex"), gazetteer.link("Nokia")
+>>> from stackgraph.resolution import EntityIndex
+>>> index = EntityIndex()
+>>> index.add("urn:x:SpaceX", "organization", "SpaceX", aliases=["Space Exploration Technologies Corp."])
+>>> linker = Linker(index)
+>>> linker.mention("Space Exploration Technologies Corp").iri, linker.mention("spacex").iri
 ('urn:x:SpaceX', None)
+>>> near = linker.mention("SpaceEx")
+>>> near.iri, near.review, [(c.label, round(c.score)) for c in near.candidates]
+(None, 'near match', [('SpaceX', 92)])
 >>> guess_kind("Keel", ([], ["operating", "system"])), guess_kind("Norvel Systems", ([], []))
 ('product', 'organization')
 """
@@ -17,87 +29,82 @@ Examples
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
 
 from stackgraph.extract.lexicon import FACILITY_WORDS, ORG_WORDS, PERSON_CUES, PRODUCT_WORDS
-from stackgraph.vocabulary.names import local_name
+from stackgraph.resolution import Candidate, EntityIndex, Resolution
 
-__all__ = ["Gazetteer", "Mention", "guess_kind", "new_entity_key"]
+__all__ = ["PRODUCT_KINDS", "Linker", "Mention", "guess_kind", "new_entity_key"]
 
+#: Kinds that stand where a product must (a development's product).
+PRODUCT_KINDS = frozenset({"product", "facility"})
+_CACHE_LIMIT = 100_000  # resolutions kept per extractor (an article repeats its names)
 
-class _SelectStore(Protocol):
-    def select(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> list[dict[str, Any]]: ...
+Around = tuple[Sequence[str], Sequence[str]]
 
 
 @dataclass(frozen=True)
 class Mention:
-    """A name in the text: what it says, the loaded entity it links to (None: a new entity), its kind and label."""
+    """A name in the text: what it says, the loaded entity it links to (None: a new entity), its kind and label.
+
+    A new entity keeps what the resolution found for the reviewer: ``review`` says why it was not linked
+    (``near match``, ``ambiguous``, ``different kind``) and ``candidates`` the loaded entities it may be, with
+    their scores.
+    """
 
     text: str
     iri: str | None
     kind: str
     label: str
+    review: str = ""
+    candidates: tuple[Candidate, ...] = ()
 
 
-class Gazetteer:
-    """The names of the loaded entities: ``{iri: (kind, [label, alias, ...])}``."""
+class Linker:
+    """Turns the names of an article into :class:`Mention` objects through an :class:`EntityIndex`."""
 
-    def __init__(self, entities: Mapping[str, tuple[str, Sequence[str]]]) -> None:
-        self._entities = dict(entities)
-        self._by_name: dict[str, set[str]] = {}
-        for iri, (_kind, names) in self._entities.items():
-            for name in (*names, local_name(iri)):
-                if name.strip():
-                    self._by_name.setdefault(name.strip().casefold(), set()).add(iri)
-        self._labels = {iri: (names[0] if names else local_name(iri)) for iri, (_k, names) in self._entities.items()}
-
-    @classmethod
-    def from_store(cls, store: _SelectStore) -> Gazetteer:
-        """Build the gazetteer of every entity in ``store`` (labels and aliases)."""
-        from stackgraph.entities import entity_names, list_entities
-
-        names = entity_names(store)
-        entities: dict[str, tuple[str, Sequence[str]]] = {}
-        for entity in list_entities(store):
-            known = names.get(entity.iri, [])
-            ordered = [entity.label, *(n for n in known if n != entity.label)]
-            entities[entity.iri] = (entity.kind or "organization", ordered)
-        return cls(entities)
+    def __init__(self, index: EntityIndex | None = None) -> None:
+        self.index = index if index is not None else EntityIndex()
+        self._resolved: dict[tuple[str, str | None], Resolution] = {}
 
     def names(self) -> list[str]:
-        """Every label and alias (for the phrase matcher)."""
-        return sorted({name for _kind, names in self._entities.values() for name in names if len(name) > 1})
+        """Every label and alias of the loaded entities longer than one character (for the phrase matcher)."""
+        return [name for name in self.index.names() if len(name) > 1]
 
-    def link(self, name: str) -> str | None:
-        """Return the IRI of the one loaded entity called ``name`` (label, alias or local name), else None."""
-        found = self._by_name.get(name.strip().casefold(), set())
-        return next(iter(found)) if len(found) == 1 else None
+    def link(self, text: str, around: Around = ((), ())) -> Mention | None:
+        """The :class:`Mention` of the loaded entity ``text`` names; None when no entity is certain."""
+        mention = self.mention(text, around)
+        return mention if mention.iri is not None else None
 
-    def kind(self, iri: str) -> str:
-        """The kind key of a loaded entity."""
-        return self._entities[iri][0]
+    def mention(self, text: str, around: Around = ((), ())) -> Mention:
+        """The :class:`Mention` of ``text``: a loaded entity, or a new one of the kind its words suggest.
 
-    def label(self, iri: str) -> str:
-        """The label of a loaded entity."""
-        return self._labels.get(iri, local_name(iri))
-
-    def mention(self, text: str) -> Mention | None:
-        """A :class:`Mention` of the loaded entity ``text`` names; None when none does or the case says no.
-
-        A name with capitals is not matched by an all-lower-case word ("the cursor" is not Cursor).
+        ``around`` holds the (lower-case) words before and after the name, for its kind.
         """
-        iri = self.link(text)
-        if iri is None:
-            return None
-        if text.islower() and any(n != n.lower() for n in self._entities[iri][1]):
-            return None
-        return Mention(text, iri, self.kind(iri), self.label(iri))
+        found = self._resolve(text, None)
+        if found.iri is None and found.review == "ambiguous":  # several kinds share the name: the text chooses
+            chosen = self._resolve(text, guess_kind(text, around))
+            if chosen.iri is not None:
+                found = chosen
+        if found.iri is not None and not (text.islower() and text not in self.index.names(found.iri)):
+            return Mention(text, found.iri, found.kind or "organization", self.index.label_of(found.iri) or text)
+        if found.iri is not None:  # "the cursor" is not Cursor: a word, never linked (link() gives None)
+            return Mention(text, None, guess_kind(text, around), text)
+        return Mention(text, None, found.kind or guess_kind(text, around), text, found.review, found.candidates)
+
+    def _resolve(self, text: str, kind: str | None) -> Resolution:
+        key = (text, kind)
+        found = self._resolved.get(key)
+        if found is None:
+            if len(self._resolved) >= _CACHE_LIMIT:
+                self._resolved.clear()
+            found = self._resolved[key] = self.index.resolve(text, kind)
+        return found
 
 
-def guess_kind(name: str, around: tuple[Sequence[str], Sequence[str]] = ((), ())) -> str:
-    """Guess the kind of a new entity from its last word and the words before and after it.
+def guess_kind(name: str, around: Around = ((), ())) -> str:
+    """Guess the kind of a name from its last word and the words before and after it.
 
     Returns ``organization``, ``person``, ``product`` or ``facility``.
     """

@@ -23,7 +23,15 @@ from stackgraph.resources import queries_dir
 from stackgraph.vocabulary.sparql import fill
 from stackgraph.vocabulary.terms import ID_IRI, SG_IRI, SOURCE_IRI
 
-__all__ = ["DEAL_CLASSES", "candidates_graph", "compare_with_loaded", "deal_iri", "loaded_deals", "serialize"]
+__all__ = [
+    "DEAL_CLASSES",
+    "candidates_graph",
+    "compare_with_loaded",
+    "deal_iri",
+    "deal_label",
+    "loaded_deals",
+    "serialize",
+]
 
 #: Deal kind -> (class local name, actor role, counterparty role); a partnership's parties are all partners.
 DEAL_CLASSES: dict[str, tuple[str, str, str | None]] = {
@@ -69,6 +77,11 @@ def deal_iri(source: Source, number: int, candidate: Candidate) -> ox.NamedNode:
 def entity_iri(mention: Mention) -> ox.NamedNode:
     """The loaded entity's IRI, or ``sgid:extracted/<name key>`` for a proposed one."""
     return ox.NamedNode(mention.iri or f"{ID_IRI}extracted/{new_entity_key(mention.label)}")
+
+
+def deal_label(parties: str, kind: str, status: str) -> ox.Literal:
+    """A candidate deal's ``rdfs:label``: ``SpaceX → xAI (acquisition, completed)``."""
+    return ox.Literal(f"{parties} ({kind}, {status})")
 
 
 def _status_term(status: str) -> ox.NamedNode:
@@ -123,7 +136,7 @@ def _decimal(value: Decimal) -> ox.Literal:
 def _add_candidate(add: Any, source: ox.NamedNode, deal: ox.NamedNode, c: Candidate) -> None:
     cls, actor_role, other_role = DEAL_CLASSES[c.kind]
     add(deal, RDF_TYPE, _sg(cls))
-    add(deal, RDFS_LABEL, ox.Literal(f"{c.parties()} ({c.kind}, {c.status})"))
+    add(deal, RDFS_LABEL, deal_label(c.parties(), c.kind, c.status))
     for mention in c.actors:
         add(deal, _sg(actor_role), _add_entity(add, source, mention))
     for mention in c.counterparties:

@@ -9,11 +9,11 @@ organisation before them, or to the organisation the text is about (:class:`Disc
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from stackgraph.extract.lexicon import ALLOWED_BEFORE_OBJECT, Trigger
-from stackgraph.extract.linking import Mention
+from stackgraph.extract.linking import PRODUCT_KINDS, Mention
 from stackgraph.extract.tokens import Match, Sentence, Unit
 
 __all__ = [
@@ -79,7 +79,6 @@ PREPOSITIONS = frozenset(
 BE = frozenset({"is", "was", "were", "are", "be", "been", "being", "has", "have", "had", "'s"})
 POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 ANAPHOR_NOUNS = frozenset({"company", "firm", "group", "startup", "business", "lender", "chipmaker", "carmaker"})
-PRODUCT_KINDS = frozenset({"product", "facility"})
 PARTY_KINDS = frozenset({"organization", "person"})
 
 
@@ -310,4 +309,5 @@ def make_deal(
 
 
 def as_product(mentions: list[Mention]) -> list[Mention]:
-    return [m if m.iri or m.kind in PRODUCT_KINDS else Mention(m.text, None, "product", m.label) for m in mentions]
+    """The mentions where products must stand: a new entity becomes a product; a loaded one keeps its kind."""
+    return [m if m.iri or m.kind in PRODUCT_KINDS else replace(m, kind="product") for m in mentions]

@@ -1,11 +1,11 @@
 """Sentences as the rules read them: spaCy tokens merged into units (names, money, stakes, dates, words).
 
 spaCy's blank English pipeline gives the tokenizer and a rule-based sentencizer (no statistical model, nothing
-downloaded). Its ``PhraseMatcher`` finds, in one pass per paragraph, the names of loaded entities (the gazetteer),
-the deal triggers and the status cues of :mod:`stackgraph.extract.lexicon`. Names that no loaded entity carries
-are found by their capitals (a run of capitalised tokens, ``&`` and in-word hyphens, trimmed of sentence openers
-and titles). Money, stakes and dates come from :mod:`stackgraph.extract.values`. Each sentence then becomes a list
-of :class:`Unit` on which the rules search left and right.
+downloaded). Its ``PhraseMatcher`` finds, in one pass per paragraph, the names of loaded entities, the deal
+triggers and the status cues of :mod:`stackgraph.extract.lexicon`. Other names are found by their capitals (a run of
+capitalised tokens, ``&`` and in-word hyphens, trimmed of sentence openers and titles); every name is linked
+through :mod:`stackgraph.extract.linking`. Money, stakes and dates come from :mod:`stackgraph.extract.values`.
+Each sentence then becomes a list of :class:`Unit` on which the rules search left and right.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from stackgraph.extract.lexicon import COMMON_CAPITALISED, ORG_WORDS, STATUS_CUES, TRIGGERS, Trigger
-from stackgraph.extract.linking import Gazetteer, Mention, guess_kind
+from stackgraph.extract.linking import Linker, Mention
 from stackgraph.extract.values import Amount, DateMention, Stake, find_amounts, find_dates, find_stakes
 
 if TYPE_CHECKING:
@@ -109,20 +109,20 @@ def _trigger_table() -> dict[str, list[Trigger]]:
 
 
 class SentenceReader:
-    """Turns paragraphs into :class:`Sentence` objects, with one gazetteer and one set of phrase matchers."""
+    """Turns paragraphs into :class:`Sentence` objects, with one linker and one set of phrase matchers."""
 
-    def __init__(self, gazetteer: Gazetteer) -> None:
+    def __init__(self, linker: Linker) -> None:
         from spacy.matcher import PhraseMatcher
 
         self.nlp = blank_pipeline()
-        self.gazetteer = gazetteer
+        self.linker = linker
         self._phrases = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         for phrase in _trigger_table():
             self._phrases.add("T|" + phrase, [self.nlp.make_doc(phrase)])
         for cue in STATUS_CUES:
             self._phrases.add("C|" + cue, [self.nlp.make_doc(cue)])
         self._names = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        patterns = [self.nlp.make_doc(name) for name in gazetteer.names()]
+        patterns = [self.nlp.make_doc(name) for name in linker.names()]
         if patterns:
             self._names.add("N", patterns)
 
@@ -156,14 +156,15 @@ class SentenceReader:
         spans += [(s.start, s.end, "stake", s) for s in find_stakes(text)]
         dates = find_dates(text, article_date, future=future)
         spans += [(d.start, d.end, "date", d) for d in dates]
+        tokens = list(sent)
         for start, end in names:
             if sent.start <= start and end <= sent.end:
                 span = doc[start:end]
-                mention = self.gazetteer.mention(span.text)
+                mention = self.linker.link(span.text, _around(tokens, span))
                 if mention is not None:
                     spans.append((span.start_char - base, span.end_char - base, "name", mention))
         if not headline:
-            spans += self._capitalised(sent, base)
+            spans += self._capitalised(tokens, sent, base)
         chosen = _without_overlaps(spans)
         units = _units(sent, base, chosen)
         body = _body_start(units)
@@ -186,10 +187,9 @@ class SentenceReader:
                 sentence.cues.append(Match(i, j, phrase))
         return sentence
 
-    def _capitalised(self, sent: Span, base: int) -> list[tuple[int, int, str, Any]]:
+    def _capitalised(self, tokens: list[Any], sent: Span, base: int) -> list[tuple[int, int, str, Any]]:
         out = []
         run: list[Any] = []
-        tokens = list(sent)
         for k, token in enumerate([*tokens, None]):
             if token is not None and (_name_token(token) or (run and _connector(token, tokens, k))):
                 run.append(token)
@@ -204,10 +204,7 @@ class SentenceReader:
             if run and not _not_a_name(run, sent):
                 start, end = run[0].idx - base, run[-1].idx + len(run[-1]) - base
                 name = sent.text[start:end]
-                mention = self.gazetteer.mention(name) or Mention(
-                    name, None, guess_kind(name, _around(tokens, run)), name
-                )
-                out.append((start, end, "name", mention))
+                out.append((start, end, "name", self.linker.mention(name, _around(tokens, run))))
             run = []
         return out
 

@@ -19,9 +19,8 @@ from stackgraph.atomic import atomic_write_all
 from stackgraph.errors import InputError
 from stackgraph.extract.document import DEFAULT_MAX_BYTES, HTML_SUFFIXES, read_article
 from stackgraph.extract.extractor import Extraction, Extractor, Source
-from stackgraph.extract.linking import Gazetteer
 from stackgraph.extract.output import candidates_graph, compare_with_loaded, serialize
-from stackgraph.extract.review import accepted_graph, read_review, review_rows, write_review
+from stackgraph.extract.review import LoadedNames, accepted_graph, read_review, review_rows, write_review
 
 __all__ = [
     "ReviewOutcome",
@@ -38,6 +37,8 @@ _TABLE_FORMATS = {".csv": "csv", ".json": "json", ".md": "markdown", ".markdown"
 
 class _Store(Protocol):
     def select(self, sparql: str, bindings: Mapping[str, Any] | None = None) -> list[dict[str, Any]]: ...
+
+    def query(self, sparql: str, bindings: Mapping[str, Any] | None = None, *, derived: bool = True) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def extract_files(
     single = len(files) == 1
     sources = [_source_for(path, defaults, single) for path in files]
     articles = [read_article(path, max_bytes=max_bytes) for path in files]
-    extractor = Extractor(Gazetteer.from_store(store))
+    extractor = Extractor.from_store(store)
     extractions = [extractor.extract(article, source) for article, source in zip(articles, sources, strict=True)]
     for extraction in extractions:
         compare_with_loaded(extraction.candidates, store)
@@ -145,8 +146,6 @@ def default_candidates(review: str | Path) -> Path:
 
 def review_file(review: str | Path, candidates: str | Path | None, store: _Store) -> ReviewOutcome:
     """Read a reviewed table and the candidates graph; return the accepted deals' triples."""
-    from stackgraph.entities import name_index
-
     graph_path = Path(candidates) if candidates is not None else default_candidates(review)
     if not graph_path.is_file():
         raise InputError(f"{graph_path}: candidates graph not found; give it with --candidates")
@@ -156,5 +155,5 @@ def review_file(review: str | Path, candidates: str | Path | None, store: _Store
         graph.load(path=str(graph_path), format=ox.RdfFormat.TURTLE)
     except (SyntaxError, ValueError, OSError) as error:
         raise InputError(f"{graph_path}: not a readable Turtle file ({error})") from None
-    triples, counts = accepted_graph(rows, graph, deal_names=name_index(store)["deal"], label=str(review))
+    triples, counts = accepted_graph(rows, graph, loaded=LoadedNames(store), label=str(review))
     return ReviewOutcome(triples, counts)

@@ -25,8 +25,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from stackgraph.display import neutralise
 from stackgraph.errors import StackgraphError
-from stackgraph.render._style import neutral_text
 
 __all__ = ["encode_table", "page_html", "script_json"]
 
@@ -66,14 +66,15 @@ def _script_hash(script: str) -> str:
 def script_json(data: Any) -> str:
     """JSON that cannot end its ``<script>`` element, with bidi controls shown neutralised.
 
-    ``<``, ``>``, ``&`` and the line separators are escaped; see :func:`~stackgraph.render._style.neutral_text`.
+    ``<``, ``>``, ``&`` and the line separators are escaped; bidi and terminal controls are shown as ``[U+XXXX]``
+    (:func:`stackgraph.display.neutralise`, as in every text output).
 
     Examples
     --------
     >>> script_json({"label": "</script>\\u202e"})
     '{"label":"\\\\u003c/script\\\\u003e[U+202E]"}'
     """
-    text = neutral_text(json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
+    text = neutralise(json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False))
     for char, escaped in (
         ("<", "\\u003c"),
         (">", "\\u003e"),
@@ -158,7 +159,7 @@ def page_html(title: str, payload: Mapping[str, Any]) -> str:
     """Return the standalone page showing ``payload`` (nodes and edges tables, options, meta)."""
     assets = _assets()
     values = {
-        "TITLE": html.escape(neutral_text(title), quote=True),
+        "TITLE": html.escape(neutralise(title), quote=True),
         "SCRIPT_HASHES": assets["SCRIPT_HASHES"],
         "DATA": script_json(payload),
         "VIS_CSS": assets["VIS_CSS"],

@@ -30,7 +30,6 @@ __all__ = [
     "edge_tooltip",
     "format_money",
     "layer_colors",
-    "neutral_text",
     "node_tooltip",
 ]
 
@@ -105,22 +104,6 @@ ADDED_COLOR = "#12a150"
 REMOVED_COLOR = "#a9a9a9"
 GROUP_CHANGED_COLOR = "#d6007e"
 FOCUS_COLOR = "#111111"
-
-
-#: Bidi embedding, override and isolate controls (U+202A-U+202E, U+2066-U+2069): in a label they could make
-#: text read backwards ("evil\u202egnp.exe" shows as "evilexe.png"), so views show them as visible codes.
-_BIDI_CONTROLS = {code: f"[U+{code:04X}]" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
-
-
-def neutral_text(text: str) -> str:
-    """Return ``text`` with each bidi embedding, override or isolate control shown as its code point.
-
-    Examples
-    --------
-    >>> neutral_text("evil\u202egnp.exe"), neutral_text("Nokia")
-    ('evil[U+202E]gnp.exe', 'Nokia')
-    """
-    return text.translate(_BIDI_CONTROLS)
 
 
 def counted(n: int, one: str, many: str) -> str:

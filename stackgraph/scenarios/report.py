@@ -17,6 +17,9 @@ graph) and returns a JSON-ready dict of every analysis that changed, computed wi
 ``centrality``         PageRank rank moves among the top N before or after
 ``vertical_exposure``  rivals of a focus group (organisations outside it in a layer it holds) buying from a member
 ``concentration``      HHI and ΔHHI per layer with known market shares (2023 US Merger Guidelines thresholds)
+``merger_screens``     per focus group and market it touches: HHI/ΔHHI, the 2023 US presumptions, the EU
+                       non-horizontal safe harbour, ΔMHHI, foreclosure shares and input dependence, each with its
+                       formula, the positions and ties it rests on and what is missing (:mod:`.analysis.mergers`)
 
 Entities appear as ``{"iri", "label"}``; layers by key (``terrestrial-ran``).
 """
@@ -33,6 +36,7 @@ import networkx as nx
 
 from stackgraph.analysis import basis_of
 from stackgraph.analysis.centrality import centrality
+from stackgraph.analysis.chokepoints import chokepoints
 from stackgraph.analysis.concentration import (
     HIGHLY_CONCENTRATED,
     SIGNIFICANT_CHANGE,
@@ -42,7 +46,8 @@ from stackgraph.analysis.concentration import (
 )
 from stackgraph.analysis.control import control_graph, control_group, ultimate_parents
 from stackgraph.analysis.coverage import GroupCoverage, coverage_of, group_coverage, layer_scheme
-from stackgraph.analysis.dependencies import chokepoints, dependencies
+from stackgraph.analysis.dependencies import dependencies
+from stackgraph.analysis.mergers import MergerContext, merger_screen
 from stackgraph.scenarios.model import Scenario
 
 if TYPE_CHECKING:
@@ -72,6 +77,7 @@ REPORT_SECTIONS: tuple[str, ...] = (
     "centrality",
     "vertical_exposure",
     "concentration",
+    "merger_screens",
 )
 
 #: 2023 US Merger Guidelines: a market with an HHI above this is highly concentrated.
@@ -300,6 +306,7 @@ def compare(
         "centrality": _centrality(before, after, top, parents, C_before, C_after),
         "vertical_exposure": _vertical_exposure(before, after, parents, C_before, C_after),
         "concentration": _concentration(before, after),
+        "merger_screens": _merger_screens(before, after, parents, C_before, C_after),
     }
     changed = []
     for name in REPORT_SECTIONS:
@@ -318,6 +325,8 @@ def compare(
             moved = any(e["new"] for e in value["exposures"]) or bool(value["ended"])
         elif name == "concentration":
             moved = any(m["delta_hhi"] for m in value)
+        elif name == "merger_screens":
+            moved = any(len(screen["parties"]) > 1 or _screen_moved(screen) for screen in value)
         else:
             moved = bool(value)
         if moved:
@@ -570,10 +579,14 @@ def _centrality(
         # one failing measure must not sink the whole report: say so in the section
         message = f"centrality could not be computed: {type(error).__name__}: {error}"
         return {"measure": "pagerank", "top": top, "method": {}, "moves": [], "groups": groups, "error": message}
-    ranked_old, ranked_new = old.rank("pagerank"), new.rank("pagerank")
-    rank_old = {r.entity: (i, r.pagerank) for i, r in enumerate(ranked_old, start=1)}
-    rank_new = {r.entity: (i, r.pagerank) for i, r in enumerate(ranked_new, start=1)}
-    shown = [r.entity for r in ranked_new[:top]] + [r.entity for r in ranked_old[:top]]
+    # dense ranks: nodes with equal PageRank share a rank, so a what-if reports a move only beyond ties
+    ranked_old, ranked_new = old.rank("pagerank", top), new.rank("pagerank", top)
+    dense_old, dense_new = old.dense_rank("pagerank"), new.dense_rank("pagerank")
+    value_old = dict(zip(old.nodes, old.scores["pagerank"].tolist(), strict=True))
+    value_new = dict(zip(new.nodes, new.scores["pagerank"].tolist(), strict=True))
+    rank_old = {n: (dense_old[n], value_old[n]) for n in old.nodes}
+    rank_new = {n: (dense_new[n], value_new[n]) for n in new.nodes}
+    shown = [r.entity for r in ranked_new] + [r.entity for r in ranked_old]
     moves = []
     for node in dict.fromkeys(shown):
         (rb, sb), (ra, sa) = rank_old.get(node, (None, 0.0)), rank_new.get(node, (None, 0.0))
@@ -688,6 +701,45 @@ def _concentration(before: nx.MultiDiGraph, after: nx.MultiDiGraph) -> list[dict
             }
         )
     return rows
+
+
+def _merger_screens(
+    before: nx.MultiDiGraph,
+    after: nx.MultiDiGraph,
+    parents: Sequence[str],
+    C_before: nx.DiGraph,
+    C_after: nx.DiGraph,
+) -> list[dict[str, Any]]:
+    """The merger screens of each focus group (:func:`stackgraph.analysis.mergers.merger_screen`): its members
+    after, split into the groups they belonged to before (the merging parties, the focus group's own first)."""
+    if not parents:
+        return []
+    ctx_before, ctx_after = MergerContext(before, control=C_before), MergerContext(after, control=C_after)
+    screens = []
+    for parent in parents:
+        if parent not in after:
+            continue
+        focus = control_group(after, parent, control=C_after).member_ids()
+        own = control_group(before, parent, control=C_before).member_ids() if parent in before else frozenset()
+        parties: dict[Any, set[str]] = {parent: set()}
+        for member in focus:
+            # a member of the focus group before stays in its party (even if another group also claims it)
+            head = parent if member in own or member not in before else ctx_before.groups.get(member, member)
+            parties.setdefault(head, set()).add(member)
+        screen = merger_screen(ctx_after, focus, parent, before=ctx_before, parties=list(parties.values()))
+        screens.append(screen.to_dict())
+    return screens
+
+
+def _screen_moved(screen: Mapping[str, Any]) -> bool:
+    """Whether any figure of a screen differs before and after (ΔHHI other than 0 included)."""
+    for market in screen["markets"]:
+        for line in market["lines"]:
+            if line["test"] == "delta_hhi" and line["value"]:
+                return True
+            if line["before"] is not None and line["value"] is not None and line["before"] != line["value"]:
+                return True
+    return False
 
 
 def _shares(G: nx.MultiDiGraph, market: MarketConcentration | None) -> list[dict[str, Any]]:

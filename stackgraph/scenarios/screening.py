@@ -16,7 +16,11 @@ Objectives (higher is better; ties broken by the secondary figure, then by label
 ``centrality``    change of the group's degree centrality (the share of the entities outside the group that a
                   deal ties to it; :func:`networkx.group_degree_centrality`), then of its number of neighbours
 
-Candidates are the organisations outside the acquirer's group that do not control the acquirer.
+Candidates are the organisations outside the acquirer's group that do not control the acquirer. Each candidate
+shown (:meth:`Screening.top`) also gets its merger-screen flags (``details["screens"]``,
+:class:`stackgraph.analysis.mergers.TargetScreen`): in which markets concerned by the deal a 2023 US Merger
+Guidelines presumption would be met, the EU non-horizontal safe harbour left, or the data cannot tell (a party
+in the market without a known share, or no shares at all).
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from stackgraph.analysis import basis_of, label_of, node_for
 from stackgraph.analysis.control import control_graph, control_group, ultimate_parents
 from stackgraph.analysis.coverage import group_coverage
 from stackgraph.analysis.dependencies import dependencies, supply_graph
+from stackgraph.analysis.mergers import MergerContext, TargetScreen
 from stackgraph.errors import InputError, ScenarioError, UnknownEntityError
 from stackgraph.scenarios.overlay import is_control_claim
 
@@ -89,10 +94,17 @@ class Screening:
     method: str = "incremental"
     undated: Mapping[str, Any] | None = None
     basis: tuple[str, ...] = ()
+    screens: Any = field(default=None, compare=False, repr=False)
 
     def top(self, n: int | None = None) -> tuple[Candidate, ...]:
-        """The first ``n`` candidates (all when ``None``)."""
-        return self.candidates if n is None else self.candidates[:n]
+        """The first ``n`` candidates (all when ``None``), each with its merger-screen flags in
+        ``details["screens"]`` (computed for the candidates asked for, as they are shown)."""
+        chosen = self.candidates if n is None else self.candidates[:n]
+        if self.screens is not None:
+            for candidate in chosen:
+                if "screens" not in candidate.details:
+                    candidate.details["screens"] = self.screens.flags(candidate.brings)  # type: ignore[index]
+        return chosen
 
     def ranking(self) -> list[str]:
         """The candidates' IRIs, best first."""
@@ -211,6 +223,7 @@ def screen_graph(G: nx.MultiDiGraph, acquirer: str, *, objective: str = "coverag
     score = scorer(G, C, node, parent, members)
     rows = [score(c, closures[c]) for c in candidates]
     rows.sort(key=Candidate.sort_key)
+    screens = _Screens(G, C, members)
     return Screening(
         node,
         label_of(G, node),
@@ -220,7 +233,23 @@ def screen_graph(G: nx.MultiDiGraph, acquirer: str, *, objective: str = "coverag
         G.graph.get("as_of"),
         undated=G.graph.get("undated"),
         basis=basis_of(*(kinds for _, _, kinds in G.edges(data="basis", default=()))),
+        screens=screens,
     )
+
+
+class _Screens:
+    """The candidates' merger-screen flags (:class:`stackgraph.analysis.mergers.TargetScreen`): the markets
+    concerned where a 2023 US presumption is met, where the EU non-horizontal safe harbour is left, and where the
+    data cannot tell; the context is built on the first candidate asked for."""
+
+    def __init__(self, G: nx.MultiDiGraph, C: nx.DiGraph, members: frozenset[str]) -> None:
+        self.G, self.C, self.members = G, C, members
+        self.screen: TargetScreen | None = None
+
+    def flags(self, brings: Sequence[str]) -> dict[str, list[str]]:
+        if self.screen is None:
+            self.screen = TargetScreen(MergerContext(self.G, control=self.C), self.members)
+        return self.screen.flags(brings)
 
 
 def _closures(C: nx.DiGraph, candidates: Sequence[str]) -> dict[str, tuple[str, ...]]:

@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
+from stackgraph.analysis import money
 from stackgraph.display import markdown, neutralise
 from stackgraph.errors import InputError
 from stackgraph.vocabulary.rules import basis_label, is_estimate, undated_note
@@ -43,15 +44,6 @@ _Block = tuple[str, list[str], list[list[Any]], list[str]]
 
 def _name(ref: Mapping[str, Any] | None) -> str:
     return "-" if not ref else str(ref.get("label") or ref.get("iri"))
-
-
-def _money(amount: float | None, currency: str | None) -> str | None:
-    if amount is None:
-        return None
-    for size, suffix in ((1e12, " trillion"), (1e9, " billion"), (1e6, " million")):
-        if amount >= size:
-            return f"{currency or ''} {amount / size:g}{suffix}".strip()
-    return f"{currency or ''} {amount:,.0f}".strip()
 
 
 def _blocks(report: Mapping[str, Any]) -> list[_Block]:
@@ -115,7 +107,7 @@ def _blocks(report: Mapping[str, Any]) -> list[_Block]:
             x
             for x in (
                 t.get("input_layer") or "",
-                _money(t.get("amount"), t.get("currency")) or "",
+                money(t.get("amount"), t.get("currency")) or "",
                 f"{t['stake']:g}%" if t.get("stake") is not None else "",
                 t.get("purpose") or "",
             )
@@ -161,7 +153,7 @@ def _blocks(report: Mapping[str, Any]) -> list[_Block]:
             m["rank_before"] if m["rank_before"] is not None else "-",
             m["rank_after"] if m["rank_after"] is not None else "-",
             f"{m['change']:+d}" if m["change"] else "",
-            f"{m['pagerank_before']:.4f} -> {m['pagerank_after']:.4f}",
+            f"{m['pagerank_before']:.3g} -> {m['pagerank_after']:.3g}",
         ]
         for m in centrality.get("moves", ())
     ]
@@ -224,7 +216,58 @@ def _blocks(report: Mapping[str, Any]) -> list[_Block]:
     blocks.append(
         ("Concentration (HHI per layer)", ["market", "year", "HHI before", "HHI after", "ΔHHI", "flags"], rows, notes)
     )
+    blocks.append(_screens_block(report.get("merger_screens") or ()))
     return blocks
+
+
+_TESTS = {
+    "shares": "shares",
+    "share": "merged share",
+    "hhi": "HHI",
+    "delta_hhi": "ΔHHI",
+    "us_hhi_presumption": "US presumption (HHI)",
+    "us_share_presumption": "US presumption (share)",
+    "eu_safe_harbour": "EU safe harbour",
+    "mhhi": "ΔMHHI",
+    "foreclosure_share": "foreclosure share",
+    "input_dependence": "rival's input dependence",
+    "group_dependence": "group's input dependence",
+}
+
+
+def _screens_block(screens: Sequence[Mapping[str, Any]]) -> _Block:
+    """Per focus group and market: each figure's result and formula; notes: outcome, evidence and what is missing."""
+    rows = []
+    notes = []
+    for screen in screens:
+        flags = {key: ", ".join(markets) or "no market" for key, markets in screen["flags"].items()}
+        notes.append(
+            f"{screen['label']} ({' + '.join(screen['parties'])}): US presumption in {flags['us_presumption']}; "
+            f"outside the EU safe harbour in {flags['eu_outside']}; cannot tell in {flags['cannot_tell']} "
+            "(markets concerned: where the parties meet, in one market or two that feed each other)"
+        )
+        for market in screen["markets"]:
+            name = market["label"] + ("" if market["concerned"] else " (one party only)")
+            for line in market["lines"]:
+                rows.append(
+                    [screen["label"], name, _TESTS.get(line["test"], line["test"]), line["result"], line["formula"]]
+                )
+            evidence = list(dict.fromkeys(_evidence(e) for line in market["lines"] for e in line["rests_on"]))
+            missing = list(dict.fromkeys(m for line in market["lines"] for m in line["missing"]))
+            if evidence:
+                notes.append(f"{market['label']} rests on: " + "; ".join(evidence))
+            if missing:
+                notes.append(f"{market['label']} missing: " + "; ".join(missing))
+    return (
+        "Merger screens (per market the deal touches)",
+        ["group", "market", "test", "result", "figure"],
+        rows,
+        notes,
+    )
+
+
+def _evidence(item: Mapping[str, Any]) -> str:
+    return f"{item['text']} ({', '.join(item['basis']) or 'evidence kind not recorded'})"
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
@@ -289,12 +332,34 @@ def format_screening(screening: _Ranking, fmt: str = "table", *, top: int | None
     if fmt not in FORMATS:
         raise InputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     rows = [
-        [i, c.label, f"{c.score:+.4f}" if screening.objective != "dependencies" else f"{c.score:+g}", c.explanation]
+        [
+            i,
+            c.label,
+            f"{c.score:+.4f}" if screening.objective != "dependencies" else f"{c.score:+g}",
+            c.explanation,
+            _screen_flags(c.details.get("screens")),
+        ]
         for i, c in enumerate(screening.top(top), start=1)
     ]
     title = f"Acquisition targets for {screening.label} by {screening.objective}"
-    notes = [f"{len(screening.candidates)} candidates evaluated ({screening.method}); as of {screening.as_of}"]
+    notes = [
+        f"{len(screening.candidates)} candidates evaluated ({screening.method}); as of {screening.as_of}",
+        "merger screens, in the markets concerned (where acquirer and target meet, in one market or two that feed "
+        "each other): US = a 2023 US Merger Guidelines presumption met; EU = outside the EU non-horizontal safe "
+        "harbour; ? = cannot tell (a share is missing); run `stackgraph whatif --acquire` for the full screen",
+    ]
     if screening.undated:
         notes.append(undated_note(screening.undated["rule"], screening.undated["deals"]))
     notes.append(f"ties rest on: {basis_label(screening.basis)}")
-    return _render([(title, ["rank", "target", "score", "why"], rows, notes)], fmt)
+    return _render([(title, ["rank", "target", "score", "why", "merger screens"], rows, notes)], fmt)
+
+
+def _screen_flags(flags: Mapping[str, Sequence[str]] | None) -> str:
+    if flags is None:
+        return "-"
+    parts = [
+        f"{tag} {', '.join(flags[key])}"
+        for tag, key in (("US", "us_presumption"), ("EU", "eu_outside"), ("?", "cannot_tell"))
+        if flags.get(key)
+    ]
+    return "; ".join(parts) or "clear"
