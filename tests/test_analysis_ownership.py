@@ -218,7 +218,7 @@ def test_the_whole_graph_ranks_top_level_holders_and_names_ultimate_owners() -> 
     }
     assert result.held == 4 and snapshot(G) == before
     data = result.to_dict()
-    assert list(data) == ["as_of", "statuses", "method", "held", "owners", "entities"]
+    assert list(data) == ["as_of", "statuses", "undated", "evidence", "basis", "method", "held", "owners", "entities"]
     assert data["method"]["formula"].startswith("F = D^-1 ((I - W)^-1 - I)")
 
 
