@@ -93,7 +93,8 @@ def direct_stake(relation: str | None, data: Mapping[str, Any]) -> tuple[float |
 
 def stake_basis(G: nx.MultiDiGraph, path: Iterable[Hashable] | None = None) -> tuple[str, ...]:
     """Return the evidence kinds of the deals that give stakes in ``G`` (every one, or those along ``path``, a chain
-    of holders ``A, B, C`` read as A -> B -> C).
+    of holders ``A, B, C`` read as A -> B -> C); a deal that gives no known stake (ended, or an investment of
+    unknown size) is not something the figures rest on.
 
     Examples
     --------
@@ -109,7 +110,9 @@ def stake_basis(G: nx.MultiDiGraph, path: Iterable[Hashable] | None = None) -> t
     else:
         nodes = list(path)
         edges = (data for u, v in itertools.pairwise(nodes) for data in (G.get_edge_data(u, v) or {}).values())
-    return basis_of(*(data.get("basis", ()) for data in edges if data.get("relation") in _OWNERSHIP))
+    return basis_of(
+        *(data.get("basis", ()) for data in edges if direct_stake(data.get("relation"), data)[0] is not None)
+    )
 
 
 @dataclass
