@@ -153,6 +153,9 @@ def ties_along(after: nx.MultiDiGraph, groups: Sequence[Mapping[str, Any]], C: n
                         "currency": data.get("currency"),
                         "stake": data.get("stake"),
                         "purpose": data.get("purpose"),
+                        "basis": list(data.get("basis") or ()),
+                        "quotes": list(data.get("quotes") or ()),
+                        "sources": list(data.get("sources") or ()),
                     }
                 )
     order = {r: i for i, r in enumerate(_TIE_RELATIONS)}
@@ -165,10 +168,15 @@ def compare_dependencies(
 ) -> list[dict[str, Any]]:
     """External dependencies (tier-1 outside suppliers per input layer) of each focus group, before and after."""
 
-    def pairs(G: nx.MultiDiGraph, parent: str) -> tuple[dict[tuple[str, str], dict[str, Any]], set[str]]:
+    def pairs(G: nx.MultiDiGraph, parent: str) -> tuple[dict[tuple[str, str], dict[str, Any]], set[str], set[str]]:
+        """Outside suppliers by (layer, supplier), single-source layers, and every input layer with a supplier
+        (inside the group or outside)."""
         if parent not in G:
-            return {}, set()
+            return {}, set(), set()
         report = dependencies(G, parent)
+        supplied = {layer.layer for layer in report.external} | {
+            layer for link in report.internal for layer in link.layers
+        }
         found = {}
         for layer in report.external:
             for supplier in layer.suppliers:
@@ -178,11 +186,11 @@ def compare_dependencies(
                     "customers": [ref(G, c) for c in supplier.customers],
                     "deals": list(supplier.deals),
                 }
-        return found, set(report.single_source)
+        return found, set(report.single_source), supplied
 
     rows = []
     for parent in parents:
-        (old, single_old), (new, single_new) = pairs(before, parent), pairs(after, parent)
+        (old, single_old, supplied_old), (new, single_new, supplied_new) = pairs(before, parent), pairs(after, parent)
         order = sorted(old.keys() | new.keys())
         rows.append(
             {
@@ -193,6 +201,8 @@ def compare_dependencies(
                 "removed": [old[k] for k in order if k in old and k not in new],
                 "single_source_before": sorted(single_old),
                 "single_source_after": sorted(single_new),
+                # input layers supplied before (inside or outside the group) with no supplier at all after
+                "no_supplier_left": sorted(supplied_old - supplied_new),
             }
         )
     return rows

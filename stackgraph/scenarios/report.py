@@ -21,7 +21,14 @@ graph) and returns a JSON-ready dict of every analysis that changed, computed wi
                        non-horizontal safe harbour, ΔMHHI, foreclosure shares and input dependence, each with its
                        formula, the positions and ties it rests on and what is missing (:mod:`.analysis.mergers`)
 
-Entities appear as ``{"iri", "label"}``; layers by key (``terrestrial-ran``).
+``layers``             every layer key with its label
+``sections``           the report as worded for readers (:mod:`stackgraph.scenarios.sections`): title, headers,
+                       rows of ``{"text", "tone"}``, notes, ``changed``; text, Markdown and HTML render these
+
+Entities appear as ``{"iri", "label"}``; layers by key (``terrestrial-ran``; ``layers`` gives their labels). Each
+step carries the ``status`` it gives its deals (``None``: hypothetical, in effect in the "after" view); each tie
+that comes along its ``basis``, ``quotes`` and ``sources``; each dependency entry ``no_supplier_left`` (input layers
+with a supplier before and none after, inside the group or outside).
 """
 
 from __future__ import annotations
@@ -47,6 +54,7 @@ from stackgraph.scenarios._report_markets import (
 )
 from stackgraph.scenarios._report_network import compare_centrality, compare_chokepoints, group_degree
 from stackgraph.scenarios.model import Scenario
+from stackgraph.scenarios.sections import report_sections
 
 if TYPE_CHECKING:
     from stackgraph.scenarios.overlay import Overlay, StepProgress
@@ -185,15 +193,24 @@ def run_scenario(
             "source": scenario.source_iri,
         },
         "view": _view(before, after),
+        "layers": _layer_labels(before, after),
         "steps": [effect.to_dict() for effect in overlay.effects],
         **report,
     }
+    # the report as worded for readers: the same model the text, Markdown and HTML renderings read
+    report["sections"] = [section.to_dict() for section in report_sections(report)]
     return WhatIf(overlay, before, after, report)
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # comparison
 # ---------------------------------------------------------------------------------------------------------------
+
+
+def _layer_labels(before: nx.MultiDiGraph, after: nx.MultiDiGraph) -> dict[str, str]:
+    """Every layer key of both views with its label (the report names layers by key; its text by label)."""
+    layers = {**before.graph.get("layers", {}), **after.graph.get("layers", {})}
+    return {key: str(layers[key].get("label") or key) for key in sorted(layers)}
 
 
 def _view(before: nx.MultiDiGraph, after: nx.MultiDiGraph) -> dict[str, Any]:
