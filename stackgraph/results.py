@@ -28,6 +28,7 @@ __all__ = [
     "Written",
     "aligned_table",
     "compact",
+    "csv_options",
     "format_result",
     "format_rows",
     "term_text",
@@ -45,6 +46,21 @@ _RESULT_FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
 }
+
+
+def csv_options(fmt: str = "csv") -> dict[str, str]:
+    """The one convention for delimited text stackgraph writes: ``csv`` is RFC 4180 with CRLF line endings (as
+    the W3C SPARQL 1.1 CSV results format pyoxigraph writes), ``tsv`` is tab-separated with LF line endings (as the
+    W3C SPARQL 1.1 TSV results format). Pass as ``csv.writer(out, **csv_options(fmt))``.
+
+    Examples
+    --------
+    >>> csv_options("csv"), csv_options("tsv")
+    ({'delimiter': ',', 'lineterminator': '\r\n'}, {'delimiter': '\t', 'lineterminator': '\n'})
+    """
+    if fmt not in ("csv", "tsv"):
+        raise InputError(f"unknown delimited format {fmt!r}; use csv or tsv")
+    return {"delimiter": ",", "lineterminator": "\r\n"} if fmt == "csv" else {"delimiter": "\t", "lineterminator": "\n"}
 
 
 def compact(iri: str, prefixes: Mapping[str, str]) -> str:
@@ -278,7 +294,7 @@ def format_rows(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str 
     if fmt == "table":
         return _table(headers, text).encode("utf-8")
     out = io.StringIO()
-    writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\r\n" if fmt == "csv" else "\n")
+    writer = csv.writer(out, **csv_options(fmt))
     writer.writerow(headers)
     writer.writerows(text)
     return out.getvalue().encode("utf-8")

@@ -178,10 +178,18 @@ def check_outputs(
 
     ``outputs`` maps each output option (``"-o"``, ``"--save"``, ...) to the path given; the inputs are the
     store options' files and folder plus ``inputs`` (a scenario file, a query file, import sources ...). One
-    helper for every command: :func:`stackgraph.outputs.check_outputs`.
+    helper for every command: :func:`stackgraph.outputs.check_outputs`. ``-`` is standard output for every output
+    option, and ``-o`` when not given; at most one output may go there.
     """
     from stackgraph.outputs import check_outputs as check
+    from stackgraph.outputs import is_stdout
 
+    to_stdout = [name for name, path in outputs.items() if (str(path) == "-" if name != "-o" else is_stdout(path))]
+    if len(to_stdout) > 1:
+        raise UsageFailure(
+            f"{' and '.join(to_stdout)} would all write to standard output: give all but one of them a file"
+            + (" (-o writes there when not given)" if "-o" in to_stdout and outputs["-o"] is None else "")
+        )
     with cli_errors():
         check(outputs, [*(store_opts.inputs() if store_opts is not None else ()), *inputs])
 

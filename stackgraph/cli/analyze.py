@@ -29,6 +29,7 @@ from stackgraph.cli._common import (
     write_output,
 )
 from stackgraph.display import neutralise
+from stackgraph.results import csv_options
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -108,7 +109,7 @@ def _resolve(G: nx.MultiDiGraph, name: str) -> str:
 
 def _csv(headers: list[str], rows: list[list[Any]]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv.writer(buffer, **csv_options("csv"))
     writer.writerow(headers)
     for row in rows:
         writer.writerow(["" if value is None else value for value in row])
@@ -190,6 +191,11 @@ def groups(view: _View) -> None:
     controllers are listed after the table. The last column lists what each group (and each holder that heads no
     group) owns part of without controlling it: its integrated stake through every chain (see `analyze
     ownership`).
+
+    \b
+    Examples:
+      stackgraph analyze groups
+      stackgraph analyze groups --as-of 2020 --format csv -o groups.csv
     """
     from stackgraph.analysis import control_groups, group_stakes
 
@@ -241,6 +247,11 @@ def ownership(entity: str | None, threshold: float, holders: tuple[str, ...], vi
     through the holder again (integrated ownership, (I - W)^-1 with the cycle correction). Each owner is tested
     for a majority chain (every stake above --threshold) and for aggregate ownership (--threshold or more held by
     it and entities it so owns). Without ENTITY, top-level holders are ranked by what they own.
+
+    \b
+    Examples:
+      stackgraph analyze ownership xAI
+      stackgraph analyze ownership --top 5 --format json
     """
     from stackgraph.analysis import aggregate_owned, entity_ownership, ownership_analysis
 
@@ -282,6 +293,11 @@ def coverage(
     A group holds the layers of its members; holding a narrower layer covers its broader layer partially. The
     score is the mean credit over the whole layer scheme; the depth is the longest chain of held layers along
     the stack's "feeds" order. ENTITY may be a label, alias, local name or IRI.
+
+    \b
+    Examples:
+      stackgraph analyze coverage SpaceX
+      stackgraph analyze coverage --status completed,active,in-talks
     """
     from stackgraph.analysis import coverage_ranking, group_coverage
 
@@ -307,7 +323,13 @@ def coverage(
 @_view_options
 @handle_errors
 def dependencies(entity: str, by: str, view: _View) -> None:
-    """Upstream supply chain of ENTITY's group: outside suppliers per input layer and single-source inputs."""
+    """Upstream supply chain of ENTITY's group: outside suppliers per input layer and single-source inputs.
+
+    \b
+    Examples:
+      stackgraph analyze dependencies SpaceX
+      stackgraph analyze dependencies SpaceX --by group --format json
+    """
     from stackgraph.analysis import dependencies as find_dependencies
 
     G = view.graph("deals", "supplies")
@@ -334,6 +356,11 @@ def dependents(entity: str, by: str, view: _View) -> None:
     """Who depends on ENTITY's group: the customers of its members (tier 1), their customers (tier 2), ...
 
     A company supplies through its products and subsidiaries: the whole group headed by ENTITY counts.
+
+    \b
+    Examples:
+      stackgraph analyze dependents Nvidia
+      stackgraph analyze dependents TSMC --format csv -o tsmc.csv
     """
     from stackgraph.analysis import dependents as find_dependents
 
@@ -356,6 +383,11 @@ def chokepoints(entity: str | None, by: str, view: _View) -> None:
     names the first of them; "articulation" marks suppliers whose removal splits the supply network. With
     ENTITY, the outside suppliers that can cut its group off (they dominate a member). Markets with known
     shares get their HHI.
+
+    \b
+    Examples:
+      stackgraph analyze chokepoints
+      stackgraph analyze chokepoints SpaceX --by group
     """
     from stackgraph.analysis import chokepoints as find_chokepoints
     from stackgraph.analysis import left_out
@@ -426,6 +458,11 @@ def centrality(
     investee to its investor, a product to its developer. Betweenness is exact while the work fits a time
     budget, else estimated from sampled sources with a standard error; the output states which. With ENTITY,
     the rows of its group's members (or of its group, with --by group), ranked among all.
+
+    \b
+    Examples:
+      stackgraph analyze centrality --top 10
+      stackgraph analyze centrality --format csv -o centrality.csv
     """
     from stackgraph.analysis import centrality as compute
 

@@ -225,6 +225,11 @@ def entities(kind: str | None, layer: str | None, fmt: str, output: Path | None,
     """List the entities (organisations, people, products, facilities) with their kind and layers.
 
     JSON output is a list of objects {iri, label, kind, layers}; CSV/TSV have the same columns.
+
+    \b
+    Examples:
+      stackgraph entities --type organization
+      stackgraph entities --layer ai-models --format csv -o models.csv
     """
     from stackgraph.entities import list_entities
     from stackgraph.results import compact, format_rows

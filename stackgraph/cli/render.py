@@ -42,7 +42,7 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
     "--output",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The HTML file to write (atomically).",
+    help="The HTML file to write (atomically); - writes the page to standard output.",
 )
 @click.option("--focus", metavar="ENTITY", default=None, help="Ego view around this entity (name, alias or IRI).")
 @click.option(
@@ -174,4 +174,5 @@ def render(
     write_output(view.html(), output)
     for note in view.notes:
         click.echo(f"note: {note}", err=True)
-    click.echo(f"wrote {output}: {view.meta['stats']}")
+    where = "standard output" if str(output) == "-" else output
+    click.echo(f"wrote {where}: {view.meta['stats']}", err=True)

@@ -108,8 +108,18 @@ def _describe(step: dict[str, Any]) -> str:
 @click.option("--format", "fmt", type=_FORMATS, default="table", show_default=True, help="Report format.")
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True, help="Centrality ranks compared.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write the report to a file.")
-@click.option("--save", type=click.Path(path_type=Path), default=None, help="Write the scenario graph (Turtle).")
-@click.option("--html", type=click.Path(path_type=Path), default=None, help="Write an HTML before/after diff view.")
+@click.option(
+    "--save",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the scenario graph (Turtle); - for standard output (then give the report -o FILE).",
+)
+@click.option(
+    "--html",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write an HTML before/after diff view; - for standard output (then give the report -o FILE).",
+)
 @undated_option
 @evidence_option
 @store_options
@@ -145,6 +155,12 @@ def whatif(
     The baseline graphs are never modified; --save writes the scenario's own graph. Nothing is written when the
     scenario is invalid. Undated deals count in both views unless --undated exclude (a scenario is played on what
     is known now); --evidence leaves out deals and market shares resting on other kinds of evidence.
+
+    \b
+    Examples:
+      stackgraph whatif spacex-acquires-nokia
+      stackgraph whatif --acquire SpaceX:Nokia --cut-supply Nvidia:SpaceX --format markdown
+      stackgraph whatif combined --html diff.html --save scenario.ttl -o report.txt
     """
     from stackgraph.scenarios import format_report, run_scenario
 
@@ -216,6 +232,11 @@ def screen(
     Each candidate is scored incrementally from its own control group (it brings its subsidiaries along), without
     replaying the whole analysis per candidate; the explanation says what it would add, and the merger-screen
     column where a 2023 US presumption would be met (US), the EU safe harbour left (EU) or a share is missing (?).
+
+    \b
+    Examples:
+      stackgraph screen SpaceX
+      stackgraph screen SpaceX --objective dependencies --top 5 --format json
     """
     from stackgraph.scenarios import format_screening, screen_targets
 

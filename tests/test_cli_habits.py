@@ -1,0 +1,152 @@
+"""One CLI habit, checked over every command of the click group (a new command is covered automatically: the test
+that lists the commands fails until it has an invocation here).
+
+- ``-o -`` writes the command's data to standard output, and never a file named ``-``;
+- data goes to standard output, messages ("wrote X", notes, warnings) to standard error;
+- every command's help shows an example;
+- CSV is RFC 4180 everywhere: CRLF line endings (as the W3C SPARQL CSV results format, which pyoxigraph writes);
+  TSV ends lines with LF (as the W3C SPARQL TSV results format);
+- every shipped question orders its rows (ORDER BY), so two runs give the same output.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from stackgraph.cli import main
+
+FIXTURES = Path(__file__).parent / "fixtures"
+CRUNCHBASE = FIXTURES / "crunchbase"
+
+
+def leaf_commands() -> Iterator[tuple[str, click.Command]]:
+    """Every command a user can run, by its path (``analyze coverage``), from the click group itself."""
+
+    def walk(command: click.Command, path: list[str]) -> Iterator[tuple[str, click.Command]]:
+        if isinstance(command, click.Group):
+            ctx = click.Context(command)
+            for name in command.list_commands(ctx):
+                sub = command.get_command(ctx, name)
+                assert sub is not None, name
+                yield from walk(sub, [*path, name])
+        else:
+            yield " ".join(path), command
+
+    yield from walk(main, [])
+
+
+COMMANDS = dict(leaf_commands())
+
+
+def _wikidata_results(folder: Path) -> Path:
+    results = folder / "wd.json"
+    results.write_text(
+        json.dumps(
+            {
+                "head": {"vars": ["item", "itemLabel", "value", "valueLabel"]},
+                "results": {
+                    "bindings": [
+                        {
+                            "item": {"type": "uri", "value": "http://www.wikidata.org/entity/Q3"},
+                            "itemLabel": {"type": "literal", "value": "Gamma Corp"},
+                            "value": {"type": "uri", "value": "http://www.wikidata.org/entity/Q1"},
+                            "valueLabel": {"type": "literal", "value": "Alpha Holdings"},
+                        }
+                    ]
+                },
+            }
+        )
+    )
+    return results
+
+
+def _csv_import(folder: Path) -> list[str]:
+    mapping = folder / "m.toml"
+    mapping.write_text('[columns]\nsubject = "From"\nobject = "To"\n[defaults]\nrelation = "supply"\n')
+    data = folder / "s.csv"
+    data.write_text("From,To\nTSMC,Nvidia\n")
+    return [str(data), "--mapping", str(mapping)]
+
+
+def invocation(path: str, folder: Path) -> list[str]:
+    """The arguments that run ``path`` on small data with its data written to standard output (``-o -``)."""
+    table = {
+        "analyze centrality": ["--top", "3"],
+        "analyze chokepoints": [],
+        "analyze coverage": [],
+        "analyze dependencies": ["SpaceX"],
+        "analyze dependents": ["Nvidia"],
+        "analyze groups": [],
+        "analyze ownership": ["xAI"],
+        "entities": ["--type", "organization"],
+        "export": ["--format", "csv"],
+        "extract": [
+            str(FIXTURES / "extract" / "seed-excerpt.txt"),
+            *("--title", "AI deals", "--date", "2026-01", "--table", str(folder / "review.csv")),
+        ],
+        "import crunchbase": [str(CRUNCHBASE)],
+        "import csv": _csv_import(folder),
+        "import wikidata": [str(_wikidata_results(folder)), "--property", "P127"],
+        "query": ["who-controls", "--bind", "entity=xAI"],
+        "render": ["--focus", "Nokia"],
+        "screen": ["SpaceX", "--top", "3"],
+        "validate": [],
+        "whatif": ["cursor-deal-completes"],
+    }
+    if path not in table:
+        pytest.fail(f"`stackgraph {path}` has no invocation in tests/test_cli_habits.py: add one")
+    return [*path.split(), *table[path], "-o", "-"]
+
+
+def test_every_command_has_an_invocation(tmp_path: Path) -> None:
+    for path in COMMANDS:
+        assert invocation(path, tmp_path)
+
+
+@pytest.mark.parametrize("path", sorted(COMMANDS))
+def test_help_shows_an_example(path: str) -> None:
+    result = CliRunner().invoke(main, [*path.split(), "--help"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^\s*Examples?:", result.output, re.MULTILINE), f"`stackgraph {path} --help` has no example"
+    assert f"stackgraph {path}" in result.output, f"the example of `stackgraph {path}` does not run it"
+
+
+@pytest.mark.parametrize("path", sorted(COMMANDS))
+def test_dash_output_is_standard_output_and_messages_go_to_stderr(path: str, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, invocation(path, tmp_path))
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "-").exists(), f"`stackgraph {path} -o -` wrote a file named '-'"
+    assert result.stdout.strip(), f"`stackgraph {path} -o -` wrote nothing to standard output"
+    for message in ("wrote ", "Wrote ", "note: ", "warning: ", "Warning: "):
+        assert message not in result.stdout, f"`stackgraph {path}`: {message!r} on standard output"
+
+
+def _format_choices(command: click.Command) -> tuple[str, ...]:
+    for param in command.params:
+        if isinstance(param, click.Option) and "--format" in param.opts and isinstance(param.type, click.Choice):
+            return tuple(param.type.choices)
+    return ()
+
+
+@pytest.mark.parametrize("path", sorted(p for p, c in COMMANDS.items() if "csv" in _format_choices(c)))
+def test_csv_lines_end_with_crlf(path: str, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    args = [a for a in invocation(path, tmp_path) if a not in ("-o", "-")]
+    if path == "extract":  # its -o is the candidates graph; the listing (--format) goes to standard output
+        args += ["-o", str(tmp_path / "candidates.ttl")]
+    if "--format" in args:
+        args[args.index("--format") + 1] = "csv"
+    else:
+        args += ["--format", "csv"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    data = result.stdout_bytes
+    assert data.endswith(b"\r\n") and data.count(b"\n") == data.count(b"\r\n"), f"{path}: {data[:200]!r}"
