@@ -2,7 +2,9 @@
 
 ``table`` is aligned text with IRIs shortened to prefixed names (``sgid:SpaceX``); ``json`` is the W3C SPARQL 1.1
 Query Results JSON format and ``csv``/``tsv`` the W3C SPARQL 1.1 CSV/TSV formats, all three written by
-pyoxigraph's own serializers. ASK answers ``true``/``false`` (JSON: the boolean results document); CONSTRUCT
+pyoxigraph's own serializers. ASK answers ``true``/``false`` (JSON: the boolean results document; CSV and TSV,
+which the W3C defines for solutions only: one column ``_askResult`` and one row, as Apache Jena writes them, which
+SPARQL clients such as rdflib read as a one-row result); CONSTRUCT
 and DESCRIBE give Turtle (``json``: JSON-LD). :func:`write_result` streams every format but ``table`` to a file
 in constant memory; a table shows at most :data:`TABLE_ROW_LIMIT` rows and says when there are more.
 """
@@ -207,10 +209,15 @@ def write_result(
     sink = _Counting(out, progress)
     try:
         if isinstance(result, ox.QueryBoolean):
+            answer = b"true" if bool(result) else b"false"
             if fmt == "json":
                 sink.write(result.serialize(format=ox.QueryResultsFormat.JSON) + b"\n")
+            elif fmt == "csv":  # the W3C CSV/TSV results formats have no boolean form: one column, one row
+                sink.write(b"_askResult\r\n" + answer + b"\r\n")
+            elif fmt == "tsv":
+                sink.write(b"?_askResult\n" + answer + b"\n")
             else:
-                sink.write(b"true\n" if bool(result) else b"false\n")
+                sink.write(answer + b"\n")
             return Written(None, False, sink.size)
         if not isinstance(result, ox.QuerySolutions):  # CONSTRUCT/DESCRIBE: QueryTriples, or triples from an endpoint
             if fmt in ("csv", "tsv"):
