@@ -14,6 +14,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shutil
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
@@ -33,6 +36,7 @@ __all__ = [
     "csv_options",
     "format_result",
     "format_rows",
+    "table_width",
     "term_text",
     "write_result",
 ]
@@ -51,7 +55,7 @@ _RESULT_FORMATS = {
 
 
 def csv_options(fmt: str = "csv") -> dict[str, str]:
-    """The one convention for delimited text stackgraph writes: ``csv`` is RFC 4180 with CRLF line endings (as
+    r"""The one convention for delimited text stackgraph writes: ``csv`` is RFC 4180 with CRLF line endings (as
     the W3C SPARQL 1.1 CSV results format pyoxigraph writes), ``tsv`` is tab-separated with LF line endings (as the
     W3C SPARQL 1.1 TSV results format). Pass as ``csv.writer(out, **csv_options(fmt))``.
 
@@ -105,28 +109,80 @@ def term_text(term: Any, prefixes: Mapping[str, str]) -> str:
     return str(term)
 
 
-def aligned_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+def table_width() -> int | None:
+    """The width tables are fitted to: ``$COLUMNS`` when set, else the terminal's when standard output is one, else
+    ``None`` (a pipe or a file gets whole values)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
+
+
+#: The narrowest a column is cut to (its header and shorter values stay whole).
+_MIN_COLUMN = 8
+
+
+def aligned_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int | None = -1) -> str:
     """Return text cells as a plain-text table: columns padded to their widest cell, a dashed rule under the
     header, no trailing spaces. Bidirectional and terminal control characters from the data are shown as
     ``[U+202E]`` (:func:`stackgraph.display.neutralise`), never acted on.
 
+    When the table is wider than ``width`` (default: :func:`table_width`, the terminal's; ``None``: no limit) the
+    widest columns are cut, values ending in an ellipsis, and a last line says so; CSV, TSV and JSON keep every value
+    whole. Widths are measured in terminal cells (a CJK character takes two), by rich.
+
     Examples
     --------
-    >>> print(aligned_table(["name", "layers"], [["Nvidia", "accelerators"], ["xAI", "ai-models"]]))
+    >>> print(aligned_table(["name", "layers"], [["Nvidia", "accelerators"], ["xAI", "ai-models"]], width=None))
     name    layers
     ------  ------------
     Nvidia  accelerators
     xAI     ai-models
+    >>> print(aligned_table(["name", "quote"], [["Nvidia", "Nvidia invested $1 billion in Nokia"]], width=30))
+    name    quote
+    ------  ----------------------
+    Nvidia  Nvidia invested $1 bi…
+    (… = cut to fit the terminal; --format csv or json: whole values)
     """
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    if width == -1:
+        width = table_width()
     headers = [neutralise(h) for h in headers]
     rows = [[neutralise(c) for c in row] for row in rows]
-    widths = [len(h) for h in headers]
+    widths = [cell_len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):
-            widths[i] = max(widths[i], len(cell))
-    lines = ["  ".join(h.ljust(widths[i]) for i, h in enumerate(headers)).rstrip()]
+            widths[i] = max(widths[i], cell_len(cell))
+    cut = False
+    budget = None if width is None else width - 2 * (len(widths) - 1)
+    if budget is not None and sum(widths) > budget:
+        floors = [min(w, max(cell_len(h), _MIN_COLUMN)) for w, h in zip(widths, headers, strict=True)]
+        if sum(floors) > budget:  # too narrow to keep the headers whole: cut them too
+            floors = [min(w, 3) for w in widths]
+        # the largest cap for which the columns fit: each column at most the cap, at least its floor
+        cap = max(widths)
+        while cap > 0 and sum(min(w, max(cap, f)) for w, f in zip(widths, floors, strict=True)) > budget:
+            cap -= 1
+        widths = [min(w, max(cap, f)) for w, f in zip(widths, floors, strict=True)]
+
+    def fit(cell: str, size: int) -> str:
+        nonlocal cut
+        if cell_len(cell) <= size:
+            return cell + " " * (size - cell_len(cell))
+        cut = True
+        text = Text(cell)
+        text.truncate(size, overflow="ellipsis", pad=True)
+        return text.plain
+
+    lines = ["  ".join(fit(h, widths[i]) for i, h in enumerate(headers)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(widths[i]) for i, c in enumerate(row)).rstrip() for row in rows]
+    lines += ["  ".join(fit(c, widths[i]) for i, c in enumerate(row)).rstrip() for row in rows]
+    if cut:
+        lines.append("(… = cut to fit the terminal; --format csv or json: whole values)")
     return "\n".join(lines)
 
 

@@ -261,3 +261,23 @@ def test_import_report_on_standard_output(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["issues"] is not None and out.read_bytes().startswith(b"@prefix")
     assert "Wrote " in result.stderr
+
+
+# -- tables fit the terminal ----------------------------------------------------------------------------------------
+
+
+def test_tables_fit_the_terminal_and_csv_keeps_values_whole() -> None:
+    narrow = CliRunner().invoke(main, ["query", "uncertain-deals"], env={"COLUMNS": "70"})
+    assert narrow.exit_code == 0, narrow.output
+    table = narrow.stdout.splitlines()
+    rule = next(i for i, line in enumerate(table) if set(line) <= {"-", " "} and line)
+    assert all(len(line) <= 70 for line in table[: rule + 5])
+    assert "…" in narrow.stdout and "(… = cut to fit the terminal; --format csv or json: whole values)" in narrow.stdout
+    whole = CliRunner().invoke(main, ["query", "uncertain-deals", "--format", "csv"], env={"COLUMNS": "70"})
+    assert "…" not in whole.stdout and max(len(line) for line in whole.stdout.splitlines()) > 70
+    # the what-if report's tables too (its notes are prose, left whole)
+    report = CliRunner().invoke(main, ["whatif", "spacex-acquires-nokia"], env={"COLUMNS": "80"})
+    ties = report.stdout.split("Ties that come along\n---")[1].split("\n\n")[0].splitlines()
+    assert [line for line in ties if line.startswith("SpaceX")] and all(
+        len(line) <= 80 for line in ties if line.startswith(("group", "SpaceX", "---"))
+    )
