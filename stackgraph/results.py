@@ -24,11 +24,12 @@ from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-from stackgraph.display import neutralise
+from stackgraph.display import TABLE_FORMATS, neutralise
 from stackgraph.errors import InputError, QueryError
 
 __all__ = [
     "FORMATS",
+    "TABLE_FORMATS",
     "TABLE_ROW_LIMIT",
     "Written",
     "aligned_table",
@@ -36,12 +37,13 @@ __all__ = [
     "csv_options",
     "format_result",
     "format_rows",
+    "markdown_table",
     "table_width",
     "term_text",
     "write_result",
 ]
 
-FORMATS = ("table", "csv", "tsv", "json")
+FORMATS = TABLE_FORMATS
 
 #: The most rows the ``table`` format shows: a table needs every row in memory to size its columns (a 10-million
 #: row result would take gigabytes); CSV, TSV and JSON stream any number of rows.
@@ -186,6 +188,28 @@ def aligned_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: 
     return "\n".join(lines)
 
 
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Return rows as a Markdown (GitHub) table, text from the data escaped (:func:`stackgraph.display.markdown`),
+    ``-`` for a missing value.
+
+    Examples
+    --------
+    >>> print(markdown_table(["name", "layers"], [["Nvidia", "accelerators"], ["<b>x</b>", None]]))
+    | name | layers |
+    |---|---|
+    | Nvidia | accelerators |
+    | &lt;b&gt;x&lt;/b&gt; | - |
+    """
+    from stackgraph.display import markdown
+
+    def cell(value: Any) -> str:
+        return "-" if value is None or value == "" else markdown(str(value))
+
+    lines = ["| " + " | ".join(cell(h) for h in headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines.extend("| " + " | ".join(cell(v) for v in row) + " |" for row in rows)
+    return "\n".join(lines)
+
+
 def _table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, more: bool = False) -> str:
     count = len(rows)
     if more:
@@ -296,7 +320,10 @@ def write_result(
         names = [v.value for v in result.variables]
         rows = [[term_text(solution[name], prefixes) for name in names] for solution in islice(result, max_rows + 1)]
         more = len(rows) > max_rows
-        sink.write(_table(names, rows[:max_rows], more=more).encode("utf-8"))
+        if fmt == "markdown":
+            sink.write((markdown_table(names, rows[:max_rows]) + "\n").encode("utf-8"))
+        else:
+            sink.write(_table(names, rows[:max_rows], more=more).encode("utf-8"))
         return Written(len(rows[:max_rows]), more, sink.size)
     except (SyntaxError, ValueError, RuntimeError) as error:
         raise QueryError(f"the query failed while its results were written: {error}") from None
@@ -340,7 +367,7 @@ def format_result(result: Any, fmt: str = "table", *, prefixes: Mapping[str, str
 
 
 def format_rows(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table") -> bytes:
-    """Format plain rows (e.g. the entity list) as an aligned table, CSV, TSV or JSON (a list of objects).
+    """Format plain rows (e.g. the entity list) as an aligned table, CSV, TSV, JSON (a list of objects) or Markdown.
 
     Examples
     --------
@@ -356,6 +383,8 @@ def format_rows(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str 
     text = [["" if cell is None else str(cell) for cell in row] for row in rows]
     if fmt == "table":
         return _table(headers, text).encode("utf-8")
+    if fmt == "markdown":
+        return (markdown_table(headers, text) + "\n").encode("utf-8")
     out = io.StringIO()
     writer = csv.writer(out, **csv_options(fmt))
     writer.writerow(headers)

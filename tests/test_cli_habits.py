@@ -136,6 +136,25 @@ def _format_choices(command: click.Command) -> tuple[str, ...]:
     return ()
 
 
+#: Commands whose --format is not the table set, and why.
+OWN_FORMATS = {
+    "export": "RDF and graph-file formats (turtle, graphml, gexf, csv edge list, ...)",
+    "extract": "the review table's formats (markdown, csv, json) or none",
+    "whatif": "a report of several sections: table, markdown or json (one CSV holds one table)",
+}
+
+
+@pytest.mark.parametrize("path", sorted(COMMANDS))
+def test_the_same_format_set_wherever_rows_are_printed(path: str) -> None:
+    from stackgraph.display import TABLE_FORMATS
+
+    choices = _format_choices(COMMANDS[path])
+    if path in OWN_FORMATS:
+        assert choices, path
+    elif choices:
+        assert choices == TABLE_FORMATS, f"`stackgraph {path} --format` offers {choices}"
+
+
 @pytest.mark.parametrize("path", sorted(p for p, c in COMMANDS.items() if "csv" in _format_choices(c)))
 def test_csv_lines_end_with_crlf(path: str, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
@@ -281,3 +300,18 @@ def test_tables_fit_the_terminal_and_csv_keeps_values_whole() -> None:
     assert [line for line in ties if line.startswith("SpaceX")] and all(
         len(line) <= 80 for line in ties if line.startswith(("group", "SpaceX", "---"))
     )
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "tsv"])
+@pytest.mark.parametrize("path", sorted(p for p, c in COMMANDS.items() if p not in OWN_FORMATS and _format_choices(c)))
+def test_markdown_and_tsv_tables(path: str, fmt: str, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    args = [a for a in invocation(path, tmp_path) if a not in ("-o", "-")]
+    result = CliRunner().invoke(main, [*args, "--format", fmt])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout_bytes.decode().split("\n")
+    if fmt == "markdown":
+        head = next(i for i, line in enumerate(lines) if line.startswith("| "))
+        assert lines[head + 1].startswith("|---"), lines[: head + 2]
+    else:
+        assert "\t" in lines[0] and b"\r" not in result.stdout_bytes

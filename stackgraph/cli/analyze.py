@@ -7,10 +7,8 @@ the README, section "Analysis").
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import functools
-import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -28,8 +26,7 @@ from stackgraph.cli._common import (
     store_options,
     write_output,
 )
-from stackgraph.display import neutralise
-from stackgraph.results import csv_options
+from stackgraph.display import TABLE_FORMATS, neutralise
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -38,7 +35,7 @@ __all__ = ["analyze"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_FORMATS = ("table", "json", "csv")
+_FORMATS = TABLE_FORMATS
 _DEFAULT_TOP = 20
 
 
@@ -107,15 +104,6 @@ def _resolve(G: nx.MultiDiGraph, name: str) -> str:
     return resolve_entity(G, name)
 
 
-def _csv(headers: list[str], rows: list[list[Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, **csv_options("csv"))
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
-    return buffer.getvalue()
-
-
 def _emit(
     result: Any,
     fmt: str,
@@ -125,13 +113,15 @@ def _emit(
     G: nx.MultiDiGraph,
     notes: list[str] | None = None,
 ) -> None:
-    """Print ``result`` as JSON (``to_dict()``), CSV or an aligned table with a heading and notes."""
+    """Print ``result`` as JSON (``to_dict()``), CSV, TSV, Markdown or an aligned table with a heading and notes."""
     if fmt == "json":
         write_output(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n", output)
         return
     headers, rows = result.table()
-    if fmt == "csv":
-        write_output(_csv(headers, rows), output)
+    if fmt != "table":
+        from stackgraph.results import format_rows
+
+        write_output(format_rows(headers, rows, fmt), output)
         return
     from stackgraph.analysis import left_out, view_of
     from stackgraph.vocabulary.rules import basis_label, undated_note

@@ -20,11 +20,12 @@ from stackgraph.cli._common import (
     store_options,
     write_output,
 )
+from stackgraph.display import TABLE_FORMATS
 from stackgraph.outputs import Input
 
 __all__ = ["entities", "query"]
 
-_FORMATS = ("table", "csv", "tsv", "json")
+_FORMATS = TABLE_FORMATS
 _QUESTION_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 
 

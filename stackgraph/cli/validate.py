@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from stackgraph.cli._common import StoreOptions, UsageFailure, check_outputs, handle_errors, store_options, write_output
-from stackgraph.display import neutralise
+from stackgraph.display import TABLE_FORMATS, neutralise
 from stackgraph.validation import MAX_TRIPLES, ValidationReport, check_file_sizes
 from stackgraph.validation import validate as run_validation
 
@@ -45,10 +45,10 @@ def format_report(report: ValidationReport) -> str:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json"]),
+    type=click.Choice(TABLE_FORMATS),
     default="table",
     show_default=True,
-    help="Report as readable text grouped by node, or as JSON.",
+    help="Report as readable text grouped by node, JSON, or one row per broken rule (csv, tsv, markdown).",
 )
 @click.option(
     "--max-triples",
@@ -92,7 +92,14 @@ def validate(
     report = run_validation(store, max_triples=max_triples, notify=lambda text: click.echo(f"note: {text}", err=True))
     if fmt == "json":
         write_output(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", output)
-    else:
+    elif fmt == "table":
         write_output(format_report(report) + "\n", output)
+    else:
+        from stackgraph.results import format_rows
+
+        headers = ["focus", "label", "path", "message", "value", "severity"]
+        rows = [[v.focus_iri, v.focus_label, v.path, v.message, v.value, v.severity] for v in report.violations]
+        write_output(format_rows(headers, rows, fmt), output)
+        click.echo(report.summary(), err=True)
     if not report.conforms:
         raise click.exceptions.Exit(1)

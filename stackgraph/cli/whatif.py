@@ -20,11 +20,12 @@ from stackgraph.cli._common import (
     write_output,
     write_outputs,
 )
+from stackgraph.display import REPORT_FORMATS, TABLE_FORMATS
 from stackgraph.outputs import Input
 
 __all__ = ["screen", "whatif"]
 
-_FORMATS = click.Choice(["table", "markdown", "json"])
+_FORMATS = click.Choice(REPORT_FORMATS)
 
 
 def _pair(option: str, value: str) -> tuple[str, str]:
@@ -210,7 +211,9 @@ def _render_html(result: Any) -> str:
 )
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True, help="How many targets to list.")
 @click.option("--as-of", "as_of", default=None, metavar="DATE", help="Day of the graph (YYYY[-MM[-DD]]).")
-@click.option("--format", "fmt", type=_FORMATS, default="table", show_default=True, help="Output format.")
+@click.option(
+    "--format", "fmt", type=click.Choice(TABLE_FORMATS), default="table", show_default=True, help="Output format."
+)
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write the ranking to a file.")
 @undated_option
 @evidence_option

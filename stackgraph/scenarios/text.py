@@ -11,8 +11,9 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
-from stackgraph.display import markdown, neutralise
+from stackgraph.display import REPORT_FORMATS, TABLE_FORMATS, markdown, neutralise
 from stackgraph.errors import InputError
+from stackgraph.results import format_rows, markdown_table
 from stackgraph.scenarios.sections import Cell, Section, report_sections
 from stackgraph.vocabulary.rules import basis_label, undated_note
 
@@ -34,24 +35,18 @@ class _Ranking(Protocol):
     def to_dict(self, top: int | None = None) -> dict[str, Any]: ...
 
 
-__all__ = ["FORMATS", "format_report", "format_screening"]
+__all__ = ["FORMATS", "SCREENING_FORMATS", "format_report", "format_screening"]
 
-FORMATS: tuple[str, ...] = ("table", "markdown", "json")
+#: The formats of a what-if report: one document of several sections (CSV and TSV hold one table).
+FORMATS: tuple[str, ...] = REPORT_FORMATS
+#: The formats of a screening: one ranking, so every table format.
+SCREENING_FORMATS: tuple[str, ...] = TABLE_FORMATS
 
 
 def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     from stackgraph.results import aligned_table
 
     return aligned_table(headers, [[("-" if v is None or v == "" else str(v)) for v in row] for row in rows])
-
-
-def _markdown_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    def cell(value: Any) -> str:
-        return "-" if value is None or value == "" else markdown(str(value))
-
-    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    lines.extend("| " + " | ".join(cell(v) for v in row) + " |" for row in rows)
-    return "\n".join(lines)
 
 
 def _render(sections: Sequence[Section], fmt: str) -> str:
@@ -69,7 +64,7 @@ def _render(sections: Sequence[Section], fmt: str) -> str:
             if section.notes and i != 0:
                 out.append("")
             if rows or not section.notes:
-                out.append(_markdown_table(section.headers, rows) if rows else "No change.")
+                out.append(markdown_table(section.headers, rows) if rows else "No change.")
         else:
             title = neutralise(section.title)
             out.append(title)
@@ -103,12 +98,12 @@ def format_report(report: Mapping[str, Any], fmt: str = "table") -> str:
 
 
 def format_screening(screening: _Ranking, fmt: str = "table", *, top: int | None = 10) -> str:
-    """Return a screening (from :func:`stackgraph.scenarios.screen_targets`) as ``table``, ``markdown`` or
-    ``json`` text, the first ``top`` candidates."""
+    """Return a screening (from :func:`stackgraph.scenarios.screen_targets`) as ``table``, ``markdown``, ``csv``,
+    ``tsv`` or ``json`` text, the first ``top`` candidates."""
     if fmt == "json":
         return json.dumps(screening.to_dict(top=top), indent=2, ensure_ascii=False) + "\n"
-    if fmt not in FORMATS:
-        raise InputError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if fmt not in SCREENING_FORMATS:
+        raise InputError(f"unknown format {fmt!r}; use one of {', '.join(SCREENING_FORMATS)}")
     rows = [
         [
             i,
@@ -119,6 +114,9 @@ def format_screening(screening: _Ranking, fmt: str = "table", *, top: int | None
         ]
         for i, c in enumerate(screening.top(top), start=1)
     ]
+    headers = ("rank", "target", "score", "why", "merger screens")
+    if fmt in ("csv", "tsv"):
+        return format_rows(headers, rows, fmt).decode("utf-8")
     title = f"Acquisition targets for {screening.label} by {screening.objective}"
     notes = [
         f"{len(screening.candidates)} candidates evaluated ({screening.method}); as of {screening.as_of}",
@@ -129,7 +127,6 @@ def format_screening(screening: _Ranking, fmt: str = "table", *, top: int | None
     if screening.undated:
         notes.append(undated_note(screening.undated["rule"], screening.undated["deals"]))
     notes.append(f"ties rest on: {basis_label(screening.basis)}")
-    headers = ("rank", "target", "score", "why", "merger screens")
     cells = tuple(tuple(Cell(str(v)) for v in row) for row in rows)
     return _render([Section("screening", title, headers, cells, tuple(notes))], fmt)
 
