@@ -18,6 +18,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, BinaryIO
@@ -28,6 +29,7 @@ from stackgraph.display import TABLE_FORMATS, neutralise
 from stackgraph.errors import InputError, QueryError
 
 __all__ = [
+    "FIT_TABLES",
     "FORMATS",
     "TABLE_FORMATS",
     "TABLE_ROW_LIMIT",
@@ -111,9 +113,16 @@ def term_text(term: Any, prefixes: Mapping[str, str]) -> str:
     return str(term)
 
 
+#: Whether tables are fitted to the terminal at all: the CLI sets it to ``False`` while a command writes its
+#: table to a file (``-o FILE``), which keeps every value whole.
+FIT_TABLES: ContextVar[bool] = ContextVar("stackgraph_fit_tables", default=True)
+
+
 def table_width() -> int | None:
     """The width tables are fitted to: ``$COLUMNS`` when set, else the terminal's when standard output is one, else
-    ``None`` (a pipe or a file gets whole values)."""
+    ``None`` (a pipe or a file gets whole values; so does any table while :data:`FIT_TABLES` is false)."""
+    if not FIT_TABLES.get():
+        return None
     columns = os.environ.get("COLUMNS", "")
     if columns.isdigit() and int(columns) > 0:
         return int(columns)

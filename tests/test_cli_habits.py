@@ -315,3 +315,13 @@ def test_markdown_and_tsv_tables(path: str, fmt: str, tmp_path: Path, monkeypatc
         assert lines[head + 1].startswith("|---"), lines[: head + 2]
     else:
         assert "\t" in lines[0] and b"\r" not in result.stdout_bytes
+
+
+def test_a_table_written_to_a_file_keeps_values_whole(tmp_path: Path) -> None:
+    out = tmp_path / "deals.txt"
+    result = CliRunner().invoke(main, ["query", "uncertain-deals", "-o", str(out)], env={"COLUMNS": "60"})
+    assert result.exit_code == 0, result.output
+    assert "…" not in out.read_text() and max(len(line) for line in out.read_text().splitlines()) > 60
+    # and the next command on the terminal is fitted again
+    again = CliRunner().invoke(main, ["query", "uncertain-deals"], env={"COLUMNS": "60"})
+    assert "…" in again.stdout

@@ -18,6 +18,7 @@ import click
 
 from stackgraph.cli._common import (
     PolicyOptions,
+    Progress,
     StoreOptions,
     check_outputs,
     format_table,
@@ -61,8 +62,11 @@ def _view_options(function: F) -> F:
         **kwargs: Any,
     ) -> Any:
         check_outputs({"-o": output}, store_opts)
-        kwargs["view"] = _View(policy_opts, top, fmt, output, store_opts)
-        return function(*args, **kwargs)
+        view = _View(policy_opts, top, fmt, output, store_opts)
+        try:
+            return function(*args, view=view, **kwargs)
+        finally:
+            view.progress.close()
 
     return wrapper  # type: ignore[return-value]
 
@@ -76,6 +80,8 @@ class _View:
     fmt: str
     output: Path | None
     store_opts: StoreOptions
+    #: from the projection to the answer (the analysis itself can take a while on a big graph); ended by emit
+    progress: Progress = dataclasses.field(default_factory=lambda: Progress("Analysing"))
 
     def graph(self, *needs: str) -> nx.MultiDiGraph:
         """Project the store under the policy the options give. When the data lacks what the command ``needs``
@@ -85,7 +91,9 @@ class _View:
         from stackgraph.errors import NothingToAnalyseError
         from stackgraph.projection import project
 
-        G = project(self.store_opts.open(), self.policy_opts.policy(), provenance=False)
+        store = self.store_opts.open()
+        self.progress.start()
+        G = project(store, self.policy_opts.policy(), provenance=False)
         G.graph["needs"] = needs
         reasons = missing(G, needs)
         if reasons:
@@ -95,6 +103,7 @@ class _View:
         return G
 
     def emit(self, result: Any, G: nx.MultiDiGraph, title: str, notes: list[str] | None = None) -> None:
+        self.progress.close()
         _emit(result, self.fmt, self.output, title=title, G=G, notes=notes)
 
 

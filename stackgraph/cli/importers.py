@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
-import sys
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +18,7 @@ import click
 
 from stackgraph.atomic import Payload
 from stackgraph.cli._common import (
+    Progress,
     StoreOptions,
     UsageFailure,
     check_outputs,
@@ -37,28 +36,6 @@ if TYPE_CHECKING:
 __all__ = ["import_group"]
 
 _OUTPUT_HELP = "RDF file to write (.ttl or .nt), atomically."
-
-
-@contextmanager
-def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
-    """A click progress bar (on standard error) driven by the importers' ``progress(done, total)`` callback."""
-    state: dict[str, object] = {}
-
-    def update(done: int, total: int) -> None:
-        bar = state.get("bar")
-        if bar is None:
-            bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr)
-            bar.__enter__()
-            state["bar"], state["done"] = bar, 0
-        bar.update(done - int(state["done"]))  # type: ignore[attr-defined]
-        state["done"] = done
-
-    try:
-        yield update
-    finally:
-        bar = state.get("bar")
-        if bar is not None:
-            bar.__exit__(None, None, None)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -231,7 +208,7 @@ def crunchbase(
 
     options.check(directory, mapping)
     store = options.against()
-    with _progress("Importing Crunchbase") as progress:
+    with Progress("Importing Crunchbase") as progress:
         result = read_crunchbase(
             directory,
             mapping=mapping,
@@ -271,7 +248,7 @@ def csv_command(file: Path | None, mapping: Path, options: _Options) -> None:
 
     options.check(file, mapping)
     store = options.against()
-    with _progress(f"Importing {(file or mapping).name}") as progress:
+    with Progress(f"Importing {(file or mapping).name}") as progress:
         result = read_csv(file, mapping, against=store, matches=options.matches, progress=progress)
     options.finish(result, store)
 
@@ -330,6 +307,6 @@ def wikidata(
         )
     else:
         assert file is not None
-        with _progress(f"Importing {file.name}") as progress:
+        with Progress(f"Importing {file.name}") as progress:
             result = read_wikidata(file, property=prop, against=store, matches=options.matches, progress=progress)
     options.finish(result, store)

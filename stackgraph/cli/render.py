@@ -166,12 +166,17 @@ def render(
             result = run_scenario(
                 store, scenario, as_of=as_of, progress=progress, undated=undated, evidence=evidence or None
             )
-        view = diff_view(result.before, result.after, result.report, title=title, size_by=size_by, **selection)
+        with Progress("Drawing the diff view"):
+            view = diff_view(result.before, result.after, result.report, title=title, size_by=size_by, **selection)
+            page = view.html()
     else:
         policy = ProjectionPolicy(as_of, chosen_statuses or VIEW_STATUSES, undated=undated, evidence=evidence or None)
-        G = project(store, policy)
-        view = graph_view(select(G, **selection), title=title, size_by=size_by, aggregate_by=aggregate_by)
-    write_output(view.html(), output)
+        with Progress("Projecting the graph"):
+            G = project(store, policy)
+        with Progress("Drawing the view"):
+            view = graph_view(select(G, **selection), title=title, size_by=size_by, aggregate_by=aggregate_by)
+            page = view.html()
+    write_output(page, output)
     for note in view.notes:
         click.echo(f"note: {note}", err=True)
     where = "standard output" if str(output) == "-" else output

@@ -9,7 +9,15 @@ from pathlib import Path
 
 import click
 
-from stackgraph.cli._common import StoreOptions, UsageFailure, check_outputs, handle_errors, store_options, write_output
+from stackgraph.cli._common import (
+    Progress,
+    StoreOptions,
+    UsageFailure,
+    check_outputs,
+    handle_errors,
+    store_options,
+    write_output,
+)
 from stackgraph.display import TABLE_FORMATS, neutralise
 from stackgraph.validation import MAX_TRIPLES, ValidationReport, check_file_sizes
 from stackgraph.validation import validate as run_validation
@@ -89,7 +97,10 @@ def validate(
     check_outputs({"-o": output}, options)
     check_file_sizes(options.graphs, max_triples)
     store = options.open()
-    report = run_validation(store, max_triples=max_triples, notify=lambda text: click.echo(f"note: {text}", err=True))
+    with Progress("Checking the shapes"):
+        report = run_validation(
+            store, max_triples=max_triples, notify=lambda text: click.echo(f"note: {text}", err=True)
+        )
     if fmt == "json":
         write_output(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", output)
     elif fmt == "table":

@@ -176,7 +176,8 @@ def whatif(
     text = format_report(result.report, fmt)
     page = None
     if html is not None:
-        page = _render_html(result)
+        with Progress("Drawing the diff view"):
+            page = _render_html(result)
     # everything is computed: only now write the files, all or none
     files: list[tuple[Path | None, Any]] = []
     if save is not None:
@@ -245,9 +246,10 @@ def screen(
 
     check_outputs({"-o": output}, store_opts)
     store = store_opts.open()
-    ranking = screen_targets(
-        store, acquirer, objective=objective, as_of=as_of, undated=undated, evidence=evidence or None
-    )
+    with Progress(f"Screening targets for {acquirer}"):
+        ranking = screen_targets(
+            store, acquirer, objective=objective, as_of=as_of, undated=undated, evidence=evidence or None
+        )
     if fmt == "json":
         text = json.dumps(ranking.to_dict(top=top), indent=2, ensure_ascii=False) + "\n"
     else:
