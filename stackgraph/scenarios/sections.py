@@ -116,7 +116,7 @@ def report_sections(report: Mapping[str, Any]) -> list[Section]:
     ...                              "hhi_after": 2000.0, "delta_hhi": 0.0, "highly_concentrated": True}]}
     >>> sections = report_sections(report)
     >>> [s.title for s in sections][:2], sections[-2].changed, sections[-2].notes
-    (['What if: Nothing', 'Control groups'], False, ('HHI unchanged in every market with known shares',))
+    (['What if: Nothing', 'Control groups'], False, ('HHI unchanged in every market with known shares: Layer A',))
     """
     layers: Mapping[str, str] = report.get("layers") or {}
 
@@ -400,7 +400,10 @@ def _concentration(report: Mapping[str, Any]) -> Section:
                 "shares marked editorial estimate are approximate: check them before citing a figure built on them"
             )
     elif report.get("concentration"):
-        notes.append("HHI unchanged in every market with known shares")
+        markets = [
+            m["label"] + (f" ({basis_label(m['basis'])})" if m.get("basis") else "") for m in report["concentration"]
+        ]
+        notes.append(f"HHI unchanged in every market with known shares: {', '.join(markets)}")
     else:
         notes.append("no market with known shares")
     headers = ["market", "year", "HHI before", "HHI after", "ΔHHI", "flags"]
