@@ -8,7 +8,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from render_fixtures import PAYLOADS, deal, graph, node, page_data, scenario, stack
+from render_fixtures import PAYLOADS, deal, graph, node, page_data, rank_move, scenario, stack
 
 from stackgraph.errors import InputError
 from stackgraph.render import (
@@ -289,22 +289,12 @@ def test_diff_panel_rank_moves_and_step_status() -> None:
     described as completed, not as a dashed hypothetical deal."""
     before, after = scenario()
 
-    def move(label: str, rank_before: int, rank_after: int) -> dict:
-        entity = {"iri": label.lower(), "label": label}
-        return {
-            "entity": entity,
-            "rank_before": rank_before,
-            "rank_after": rank_after,
-            "pagerank_before": 0.1,
-            "pagerank_after": 0.1,
-        }
-
     report = {
         "scenario": {"name": "Ranks"},
         "steps": [{"summary": "SpaceX buys OpenAI", "status": "completed", "added": ["x1"]}],
         "centrality": {
             "top": 10,
-            "moves": [move("Nokia", 2, 1), move("SpaceX", 7, 17), move("xAI", 3, 3)],
+            "moves": [rank_move("Nokia", 2, 1), rank_move("SpaceX", 7, 17), rank_move("xAI", 3, 3)],
             "groups": [],
         },
     }

@@ -9,7 +9,7 @@ from typing import Any
 
 import networkx as nx
 from render_browser_fixtures import BROWSER, browser_fixture, hover_node, open_view_fixture  # noqa: F401 (fixtures)
-from render_fixtures import deal, graph, node, scenario, stack
+from render_fixtures import deal, graph, node, rank_move, scenario, stack
 
 from stackgraph.render import diff_view, graph_view
 from stackgraph.scenarios.sections import report_sections
@@ -176,20 +176,10 @@ def test_diff_panel_colours_rank_moves_the_right_way(open_view: Any) -> None:
     """Nokia rising 2 -> 1 is green, SpaceX falling 7 -> 17 red; an unchanged section says "unchanged" once."""
     before, after = scenario()
 
-    def move(label: str, rank_before: int, rank_after: int) -> dict[str, Any]:
-        entity = {"iri": label.lower(), "label": label}
-        return {
-            "entity": entity,
-            "rank_before": rank_before,
-            "rank_after": rank_after,
-            "pagerank_before": 0.1,
-            "pagerank_after": 0.1,
-        }
-
     report: dict[str, Any] = {
         "scenario": {"name": "Ranks"},
         "steps": [],
-        "centrality": {"top": 10, "moves": [move("Nokia", 2, 1), move("SpaceX", 7, 17)], "groups": []},
+        "centrality": {"top": 10, "moves": [rank_move("Nokia", 2, 1), rank_move("SpaceX", 7, 17)], "groups": []},
     }
     report["sections"] = [section.to_dict() for section in report_sections(report)]
     s = open_view(diff_view(before, after, report))
