@@ -8,6 +8,7 @@ terminal controls shown as ``[U+202E]``) and escaped in Markdown (HTML and Markd
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
@@ -49,6 +50,14 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return aligned_table(headers, [[("-" if v is None or v == "" else str(v)) for v in row] for row in rows])
 
 
+def _wrapped(note: str) -> str:
+    """A note wrapped to the terminal's width, as tables are fitted to it (whole where no width applies)."""
+    from stackgraph.results import table_width
+
+    width = table_width()
+    return note if width is None else textwrap.fill(note, width, subsequent_indent="  ", break_on_hyphens=False)
+
+
 def _render(sections: Sequence[Section], fmt: str) -> str:
     out: list[str] = []
     for i, section in enumerate(sections):
@@ -70,9 +79,9 @@ def _render(sections: Sequence[Section], fmt: str) -> str:
             out.append(title)
             out.append("=" * len(title) if i == 0 else "-" * len(title))
             if not section.changed:
-                out.extend([neutralise(section.notes[0] if section.notes else "unchanged"), ""])
+                out.extend([_wrapped(neutralise(section.notes[0] if section.notes else "unchanged")), ""])
                 continue
-            out.extend(neutralise(note) for note in section.notes)
+            out.extend(_wrapped(neutralise(note)) for note in section.notes)
             if rows or not section.notes:
                 out.append(_table(section.headers, rows) if rows else "(no change)")
         out.append("")
