@@ -8,6 +8,7 @@ import click
 
 from stackgraph.cli._common import (
     PolicyOptions,
+    Progress,
     StoreOptions,
     check_outputs,
     handle_errors,
@@ -58,13 +59,14 @@ def export(
 
     check_outputs({"-o": output}, store_opts)
     store = store_opts.open()
-    if fmt in RDF_FORMATS:
-        data = export_rdf(store, fmt, derived=not no_derived)
-    else:
-        from stackgraph.projection import project
+    with Progress(f"Exporting ({fmt})"):
+        if fmt in RDF_FORMATS:
+            data = export_rdf(store, fmt, derived=not no_derived)
+        else:
+            from stackgraph.projection import project
 
-        G = project(store, policy_opts.policy())
-        data = export_graph(G, fmt)
+            G = project(store, policy_opts.policy())
+            data = export_graph(G, fmt)
         if G.graph.get("undated") is not None:
             from stackgraph.vocabulary.rules import undated_note
 
