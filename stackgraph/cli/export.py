@@ -59,6 +59,7 @@ def export(
 
     check_outputs({"-o": output}, store_opts)
     store = store_opts.open()
+    undated = None
     with Progress(f"Exporting ({fmt})"):
         if fmt in RDF_FORMATS:
             data = export_rdf(store, fmt, derived=not no_derived)
@@ -67,10 +68,11 @@ def export(
 
             G = project(store, policy_opts.policy())
             data = export_graph(G, fmt)
-        if G.graph.get("undated") is not None:
-            from stackgraph.vocabulary.rules import undated_note
+            undated = G.graph.get("undated")
+    if undated is not None:
+        from stackgraph.vocabulary.rules import undated_note
 
-            click.echo(f"note: {undated_note(G.graph['undated']['rule'], G.graph['undated']['deals'])}", err=True)
+        click.echo(f"note: {undated_note(undated['rule'], undated['deals'])}", err=True)
     write_output(data, output)
     if output is not None and str(output) != "-":
         click.echo(f"wrote {output} ({fmt}, {len(data):,} bytes)", err=True)

@@ -338,6 +338,8 @@ def _centrality(report: Mapping[str, Any]) -> Section:
 
 def _exposure(report: Mapping[str, Any], layer: Any, layer_list: Any) -> Section:
     exposure = report.get("vertical_exposure") or {}
+    changes = [(e, "new") for e in exposure.get("exposures", ()) if e["new"]]
+    changes += [(e, "ended") for e in exposure.get("ended", ())]
     rows = [
         [
             _name(e["group"]),
@@ -345,21 +347,9 @@ def _exposure(report: Mapping[str, Any], layer: Any, layer_list: Any) -> Section
             layer_list(e["shared_layers"]),
             _name(e["supplier"]),
             layer(e.get("input_layer")),
-            "new",
+            change,
         ]
-        for e in exposure.get("exposures", ())
-        if e["new"]
-    ]
-    rows += [
-        [
-            _name(e["group"]),
-            _name(e["rival"]),
-            layer_list(e["shared_layers"]),
-            _name(e["supplier"]),
-            layer(e.get("input_layer")),
-            "ended",
-        ]
-        for e in exposure.get("ended", ())
+        for e, change in changes
     ]
     headers = ["group", "rival", "shared layers", "buys from", "input", "change"]
     return _section(
