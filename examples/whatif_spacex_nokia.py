@@ -30,16 +30,28 @@ def main(argv: list[str] | None = None) -> dict:
     result = plan.run(store)
     report = result.report
 
+    layer = report["layers"]  # layer key -> label
     spacex = next(c for c in report["coverage"] if c["group"]["label"] == "SpaceX")
-    print(f"SpaceX group gains: {', '.join(spacex['gained']) or 'nothing'}")
-    print(f"coverage {spacex['score_before']:.3f} -> {spacex['score_after']:.3f}")
+    print(f"SpaceX group gains: {', '.join(layer[k] for k in spacex['gained']) or 'nothing'}")
+    scale = "0 = no layer of the stack held, 1 = all"
+    print(f"coverage ({scale}): {spacex['score_before']:.3f} -> {spacex['score_after']:.3f}")
     for tie in report["ties"]:
-        print(f"comes along: {tie['other']['label']} {tie['relation']} {tie['member']['label']}")
+        ends = (tie["member"], tie["other"]) if tie["direction"] == "out" else (tie["other"], tie["member"])
+        quote = tie["quotes"][0] if tie["quotes"] else "no quoted sentence"
+        print(f"comes along: {ends[0]['label']} {tie['relation'].replace('_', ' ')} {ends[1]['label']} ({quote})")
     for dep in report["dependencies"]:
+        left = set(dep["no_supplier_left"])
         for removed in dep["removed"]:
-            print(f"{dep['group']['label']} no longer depends on {removed['supplier']['label']} for {removed['layer']}")
+            group, supplier, key = dep["group"]["label"], removed["supplier"]["label"], removed["layer"]
+            if key in left:
+                print(f"{group} loses {supplier} and has no supplier left for {layer[key]}")
+            else:
+                print(f"{group} no longer buys {layer[key]} from {supplier} (other suppliers remain)")
     for market in report["concentration"]:
-        print(f"{market['label']}: HHI {market['hhi_before']:.0f} -> {market['hhi_after']:.0f}")
+        if market["delta_hhi"]:
+            print(f"{market['label']}: HHI {market['hhi_before']:.0f} -> {market['hhi_after']:.0f}")
+        else:
+            print(f"{market['label']}: HHI unchanged ({market['hhi_after']:.0f})")
     if args.save:
         result.save(args.save)
         print(f"scenario graph written to {args.save}")

@@ -18,7 +18,13 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["BIDI_CONTROLS", "markdown", "neutralise", "visible"]
+__all__ = ["BIDI_CONTROLS", "REPORT_FORMATS", "TABLE_FORMATS", "markdown", "neutralise", "visible"]
+
+#: The formats of every command that prints rows (``--format``): the same set everywhere. CSV is RFC 4180 with
+#: CRLF line endings, TSV ends lines with LF (:func:`stackgraph.results.csv_options`).
+TABLE_FORMATS: tuple[str, ...] = ("table", "csv", "tsv", "json", "markdown")
+#: The formats of a report of several sections (a what-if report): one table per section does not fit one CSV.
+REPORT_FORMATS: tuple[str, ...] = ("table", "markdown", "json")
 
 #: Unicode's bidirectional formatting characters (embeddings, overrides, isolates and marks).
 BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

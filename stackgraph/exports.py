@@ -17,6 +17,7 @@ from typing import Any
 import networkx as nx
 
 from stackgraph.errors import InputError
+from stackgraph.results import csv_options
 
 __all__ = [
     "CSV_COLUMNS",
@@ -143,7 +144,7 @@ def to_csv_edges(G: nx.MultiDiGraph) -> str:
     urn:a,A,urn:b,,acquires,,,,,2700000000,,,urn:d,X;Y
     """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, **csv_options("csv"))
     writer.writerow(CSV_COLUMNS)
     edges = sorted(G.edges(keys=True, data=True), key=lambda e: (str(e[0]), str(e[1]), str(e[2])))
     for u, v, key, data in edges:

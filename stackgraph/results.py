@@ -2,7 +2,9 @@
 
 ``table`` is aligned text with IRIs shortened to prefixed names (``sgid:SpaceX``); ``json`` is the W3C SPARQL 1.1
 Query Results JSON format and ``csv``/``tsv`` the W3C SPARQL 1.1 CSV/TSV formats, all three written by
-pyoxigraph's own serializers. ASK answers ``true``/``false`` (JSON: the boolean results document); CONSTRUCT
+pyoxigraph's own serializers. ASK answers ``true``/``false`` (JSON: the boolean results document; CSV and TSV,
+which the W3C defines for solutions only: one column ``_askResult`` and one row, as Apache Jena writes them, which
+SPARQL clients such as rdflib read as a one-row result); CONSTRUCT
 and DESCRIBE give Turtle (``json``: JSON-LD). :func:`write_result` streams every format but ``table`` to a file
 in constant memory; a table shows at most :data:`TABLE_ROW_LIMIT` rows and says when there are more.
 """
@@ -12,29 +14,38 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import shutil
+import sys
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
-from stackgraph.display import neutralise
+from stackgraph.display import TABLE_FORMATS, neutralise
 from stackgraph.errors import InputError, QueryError
 
 __all__ = [
+    "FIT_TABLES",
     "FORMATS",
+    "TABLE_FORMATS",
     "TABLE_ROW_LIMIT",
     "Written",
     "aligned_table",
     "compact",
+    "csv_options",
     "format_result",
     "format_rows",
+    "markdown_table",
+    "table_width",
     "term_text",
     "write_result",
 ]
 
-FORMATS = ("table", "csv", "tsv", "json")
+FORMATS = TABLE_FORMATS
 
 #: The most rows the ``table`` format shows: a table needs every row in memory to size its columns (a 10-million
 #: row result would take gigabytes); CSV, TSV and JSON stream any number of rows.
@@ -45,6 +56,21 @@ _RESULT_FORMATS = {
     "csv": ox.QueryResultsFormat.CSV,
     "tsv": ox.QueryResultsFormat.TSV,
 }
+
+
+def csv_options(fmt: str = "csv") -> dict[str, str]:
+    r"""The one convention for delimited text stackgraph writes: ``csv`` is RFC 4180 with CRLF line endings (as
+    the W3C SPARQL 1.1 CSV results format pyoxigraph writes), ``tsv`` is tab-separated with LF line endings (as the
+    W3C SPARQL 1.1 TSV results format). Pass as ``csv.writer(out, **csv_options(fmt))``.
+
+    Examples
+    --------
+    >>> csv_options("csv"), csv_options("tsv")
+    ({'delimiter': ',', 'lineterminator': '\r\n'}, {'delimiter': '\t', 'lineterminator': '\n'})
+    """
+    if fmt not in ("csv", "tsv"):
+        raise InputError(f"unknown delimited format {fmt!r}; use csv or tsv")
+    return {"delimiter": ",", "lineterminator": "\r\n"} if fmt == "csv" else {"delimiter": "\t", "lineterminator": "\n"}
 
 
 def compact(iri: str, prefixes: Mapping[str, str]) -> str:
@@ -87,28 +113,109 @@ def term_text(term: Any, prefixes: Mapping[str, str]) -> str:
     return str(term)
 
 
-def aligned_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+#: Whether tables are fitted to the terminal at all: the CLI sets it to ``False`` while a command writes its
+#: table to a file (``-o FILE``), which keeps every value whole.
+FIT_TABLES: ContextVar[bool] = ContextVar("stackgraph_fit_tables", default=True)
+
+
+def table_width() -> int | None:
+    """The width tables are fitted to: ``$COLUMNS`` when set, else the terminal's when standard output is one, else
+    ``None`` (a pipe or a file gets whole values; so does any table while :data:`FIT_TABLES` is false)."""
+    if not FIT_TABLES.get():
+        return None
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
+
+
+#: The narrowest a column is cut to (its header and shorter values stay whole).
+_MIN_COLUMN = 8
+
+
+def aligned_table(headers: Sequence[str], rows: Sequence[Sequence[str]], width: int | None = -1) -> str:
     """Return text cells as a plain-text table: columns padded to their widest cell, a dashed rule under the
     header, no trailing spaces. Bidirectional and terminal control characters from the data are shown as
     ``[U+202E]`` (:func:`stackgraph.display.neutralise`), never acted on.
 
+    When the table is wider than ``width`` (default: :func:`table_width`, the terminal's; ``None``: no limit) the
+    widest columns are cut, values ending in an ellipsis, and a last line says so; CSV, TSV and JSON keep every value
+    whole. Widths are measured in terminal cells (a CJK character takes two), by rich.
+
     Examples
     --------
-    >>> print(aligned_table(["name", "layers"], [["Nvidia", "accelerators"], ["xAI", "ai-models"]]))
+    >>> print(aligned_table(["name", "layers"], [["Nvidia", "accelerators"], ["xAI", "ai-models"]], width=None))
     name    layers
     ------  ------------
     Nvidia  accelerators
     xAI     ai-models
+    >>> print(aligned_table(["name", "quote"], [["Nvidia", "Nvidia invested $1 billion in Nokia"]], width=30))
+    name    quote
+    ------  ----------------------
+    Nvidia  Nvidia invested $1 bi…
+    (… = cut to fit the terminal; --format csv or json: whole values)
     """
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    if width == -1:
+        width = table_width()
     headers = [neutralise(h) for h in headers]
     rows = [[neutralise(c) for c in row] for row in rows]
-    widths = [len(h) for h in headers]
+    widths = [cell_len(h) for h in headers]
     for row in rows:
         for i, cell in enumerate(row):
-            widths[i] = max(widths[i], len(cell))
-    lines = ["  ".join(h.ljust(widths[i]) for i, h in enumerate(headers)).rstrip()]
+            widths[i] = max(widths[i], cell_len(cell))
+    cut = False
+    budget = None if width is None else width - 2 * (len(widths) - 1)
+    if budget is not None and sum(widths) > budget:
+        floors = [min(w, max(cell_len(h), _MIN_COLUMN)) for w, h in zip(widths, headers, strict=True)]
+        if sum(floors) > budget:  # too narrow to keep the headers whole: cut them too
+            floors = [min(w, 3) for w in widths]
+        # the largest cap for which the columns fit: each column at most the cap, at least its floor
+        cap = max(widths)
+        while cap > 0 and sum(min(w, max(cap, f)) for w, f in zip(widths, floors, strict=True)) > budget:
+            cap -= 1
+        widths = [min(w, max(cap, f)) for w, f in zip(widths, floors, strict=True)]
+
+    def fit(cell: str, size: int) -> str:
+        nonlocal cut
+        if cell_len(cell) <= size:
+            return cell + " " * (size - cell_len(cell))
+        cut = True
+        text = Text(cell)
+        text.truncate(size, overflow="ellipsis", pad=True)
+        return text.plain
+
+    lines = ["  ".join(fit(h, widths[i]) for i, h in enumerate(headers)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(widths[i]) for i, c in enumerate(row)).rstrip() for row in rows]
+    lines += ["  ".join(fit(c, widths[i]) for i, c in enumerate(row)).rstrip() for row in rows]
+    if cut:
+        lines.append("(… = cut to fit the terminal; --format csv or json: whole values)")
+    return "\n".join(lines)
+
+
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """Return rows as a Markdown (GitHub) table, text from the data escaped (:func:`stackgraph.display.markdown`),
+    ``-`` for a missing value.
+
+    Examples
+    --------
+    >>> print(markdown_table(["name", "layers"], [["Nvidia", "accelerators"], ["<b>x</b>", None]]))
+    | name | layers |
+    |---|---|
+    | Nvidia | accelerators |
+    | &lt;b&gt;x&lt;/b&gt; | - |
+    """
+    from stackgraph.display import markdown
+
+    def cell(value: Any) -> str:
+        return "-" if value is None or value == "" else markdown(str(value))
+
+    lines = ["| " + " | ".join(cell(h) for h in headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines.extend("| " + " | ".join(cell(v) for v in row) + " |" for row in rows)
     return "\n".join(lines)
 
 
@@ -191,10 +298,15 @@ def write_result(
     sink = _Counting(out, progress)
     try:
         if isinstance(result, ox.QueryBoolean):
+            answer = b"true" if bool(result) else b"false"
             if fmt == "json":
                 sink.write(result.serialize(format=ox.QueryResultsFormat.JSON) + b"\n")
+            elif fmt == "csv":  # the W3C CSV/TSV results formats have no boolean form: one column, one row
+                sink.write(b"_askResult\r\n" + answer + b"\r\n")
+            elif fmt == "tsv":
+                sink.write(b"?_askResult\n" + answer + b"\n")
             else:
-                sink.write(b"true\n" if bool(result) else b"false\n")
+                sink.write(answer + b"\n")
             return Written(None, False, sink.size)
         if not isinstance(result, ox.QuerySolutions):  # CONSTRUCT/DESCRIBE: QueryTriples, or triples from an endpoint
             if fmt in ("csv", "tsv"):
@@ -217,7 +329,10 @@ def write_result(
         names = [v.value for v in result.variables]
         rows = [[term_text(solution[name], prefixes) for name in names] for solution in islice(result, max_rows + 1)]
         more = len(rows) > max_rows
-        sink.write(_table(names, rows[:max_rows], more=more).encode("utf-8"))
+        if fmt == "markdown":
+            sink.write((markdown_table(names, rows[:max_rows]) + "\n").encode("utf-8"))
+        else:
+            sink.write(_table(names, rows[:max_rows], more=more).encode("utf-8"))
         return Written(len(rows[:max_rows]), more, sink.size)
     except (SyntaxError, ValueError, RuntimeError) as error:
         raise QueryError(f"the query failed while its results were written: {error}") from None
@@ -261,7 +376,7 @@ def format_result(result: Any, fmt: str = "table", *, prefixes: Mapping[str, str
 
 
 def format_rows(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str = "table") -> bytes:
-    """Format plain rows (e.g. the entity list) as an aligned table, CSV, TSV or JSON (a list of objects).
+    """Format plain rows (e.g. the entity list) as an aligned table, CSV, TSV, JSON (a list of objects) or Markdown.
 
     Examples
     --------
@@ -277,8 +392,10 @@ def format_rows(headers: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str 
     text = [["" if cell is None else str(cell) for cell in row] for row in rows]
     if fmt == "table":
         return _table(headers, text).encode("utf-8")
+    if fmt == "markdown":
+        return (markdown_table(headers, text) + "\n").encode("utf-8")
     out = io.StringIO()
-    writer = csv.writer(out, delimiter="," if fmt == "csv" else "\t", lineterminator="\r\n" if fmt == "csv" else "\n")
+    writer = csv.writer(out, **csv_options(fmt))
     writer.writerow(headers)
     writer.writerows(text)
     return out.getvalue().encode("utf-8")

@@ -102,3 +102,15 @@ def page_data(page: str) -> dict[str, Any]:
     data = json.loads(match.group(1))
     ids = _column(data["nodes"]["columns"]["id"], []) if data["nodes"]["length"] else []
     return {**data, "nodes": _records(data["nodes"], ids), "edges": _records(data["edges"], ids)}
+
+
+def rank_move(label: str, rank_before: int, rank_after: int) -> dict[str, Any]:
+    """A centrality move of a what-if report (dense PageRank ranks), for the diff panel's tests."""
+    entity = {"iri": label.lower(), "label": label}
+    return {
+        "entity": entity,
+        "rank_before": rank_before,
+        "rank_after": rank_after,
+        "pagerank_before": 0.1,
+        "pagerank_after": 0.1,
+    }

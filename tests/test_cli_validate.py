@@ -122,7 +122,7 @@ def test_missing_file_exits_2_with_one_line():
     assert result.output.strip() == f"Error: {FIXTURES / 'nope.ttl'}: no such file"
 
 
-@pytest.mark.parametrize("fmt", ["yaml", "csv"])
+@pytest.mark.parametrize("fmt", ["yaml", "xml"])
 def test_unknown_format_is_a_usage_error(fmt):
     result = run("--format", fmt)
     assert result.exit_code == 2
@@ -166,3 +166,12 @@ def test_a_long_check_says_how_long_it_takes(tmp_path: Path, monkeypatch) -> Non
     result = run("--no-shipped", str(VALID))
     assert result.exit_code == 0, result.output
     assert "note: checking 37 triples against the SHACL shapes takes about 0 seconds" in result.output
+
+
+def test_csv_lists_one_row_per_broken_rule():
+    result = run("--no-shipped", str(FIXTURES / "broken" / "stake_140.ttl"), "--format", "csv")
+    assert result.exit_code == 1
+    header, row = result.stdout_bytes.decode().split("\r\n")[:2]
+    assert header == "focus,label,path,message,value,severity"
+    assert row.startswith("https://example.org/fixture/acquisition,acquisition Acme → Widgets Inc,sg:stakePercent,")
+    assert "does not conform: 1 result on 1 node" in result.stderr

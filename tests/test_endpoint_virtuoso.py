@@ -138,4 +138,4 @@ def test_query_cli_against_virtuoso(virtuoso: str) -> None:
         main, ["query", "--endpoint", virtuoso, "--format", "csv", "ASK { sgid:SpaceX sg:acquires sgid:xAI }"]
     )
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "true"
+    assert result.stdout.splitlines() == ["_askResult", "true"]

@@ -8,7 +8,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
-from render_fixtures import PAYLOADS, deal, graph, node, page_data, scenario, stack
+from render_fixtures import PAYLOADS, deal, graph, node, page_data, rank_move, scenario, stack
 
 from stackgraph.errors import InputError
 from stackgraph.render import (
@@ -20,6 +20,7 @@ from stackgraph.render import (
     scenario_diff_html,
     select,
 )
+from stackgraph.scenarios.sections import report_sections
 
 
 def _data_block(page: str) -> dict[str, Any]:
@@ -235,7 +236,7 @@ def test_diff_view_highlights_and_panel() -> None:
     before, after = scenario()
     report = {
         "scenario": {"name": "SpaceX buys <OpenAI>", "description": "A what-if.", "as_of": "2026-07-01"},
-        "steps": [{"summary": "SpaceX acquires OpenAI"}],
+        "steps": [{"summary": "SpaceX acquires OpenAI", "status": None, "added": ["x1"]}],
         "changed": ["groups"],
         "groups": [
             {
@@ -258,6 +259,7 @@ def test_diff_view_highlights_and_panel() -> None:
             }
         ],
     }
+    report["sections"] = [section.to_dict() for section in report_sections(report)]
     view = diff_view(before, after, report)
     edges = {e["sg_deal"]: e for e in view.network.edges}
     assert edges["x1"]["sg_change"] == "added" and edges["x1"]["width"] == 4
@@ -265,18 +267,45 @@ def test_diff_view_highlights_and_panel() -> None:
     nodes = {n["id"]: n for n in view.network.nodes}
     assert nodes["openai"]["borderWidth"] == 4 and "control group: OpenAI → SpaceX" in nodes["openai"]["title"]
     panel = view.meta["diff"]
-    assert view.title == "What if: SpaceX buys <OpenAI>" and panel["steps"] == ["SpaceX acquires OpenAI"]
-    graph_rows = {r["label"]: (r["before"], r["after"]) for r in panel["sections"][0]["rows"]}
-    assert graph_rows["ties"] == (5, 5)  # one supply removed, one acquisition added
-    assert graph_rows["ties: acquires"] == (1, 2) and graph_rows["ties: supplies"] == (2, 1)
-    assert graph_rows["entities changing control group"] == ("", 2)
-    sections = {s["title"]: s["rows"] for s in panel["sections"]}
-    assert sections["Control groups"][0]["before"] == 1 and sections["Control groups"][0]["after"] == 3
-    assert sections["Concentration (HHI)"][0]["note"] == "ΔHHI 600.0 · highly concentrated"
+    assert view.title == "What if: SpaceX buys <OpenAI>"
+    assert panel["steps"] == ["SpaceX acquires OpenAI (status: hypothetical, in effect in the scenario)"]
+    graph_rows = {r[0]["text"]: (r[1]["text"], r[2]["text"]) for r in panel["sections"][0]["rows"]}
+    assert graph_rows["ties"] == ("5", "5")  # one supply removed, one acquisition added
+    assert graph_rows["ties: acquires"] == ("1", "2") and graph_rows["ties: supplies"] == ("2", "1")
+    assert graph_rows["entities changing control group"] == ("–", "2")
+    # the report's own sections follow, as the text report words them (one model)
+    assert panel["sections"][1:] == report["sections"][1:]
+    sections = {s["key"]: s for s in panel["sections"]}
+    assert [c["text"] for c in sections["groups"]["rows"][0]] == ["SpaceX", "changed", "1", "3", "joined: OpenAI"]
+    assert [c["text"] for c in sections["concentration"]["rows"][0]][:5] == ["AI models", "-", "2,000", "2,600", "+600"]
     change = next(f for f in view.meta["filters"] if f["field"] == "sg_change")
     assert {i["key"]: i["count"] for i in change["items"]} == {"added": 1, "removed": 1, "same": 4}
     page = scenario_diff_html(before, after, report)
     assert "<OpenAI>" not in page and "SpaceX buys &lt;OpenAI&gt;" in page
+
+
+def test_diff_panel_rank_moves_and_step_status() -> None:
+    """A rise to a better rank is good (green), a fall bad (red); ties are no move; a completed step is drawn and
+    described as completed, not as a dashed hypothetical deal."""
+    before, after = scenario()
+
+    report = {
+        "scenario": {"name": "Ranks"},
+        "steps": [{"summary": "SpaceX buys OpenAI", "status": "completed", "added": ["x1"]}],
+        "centrality": {
+            "top": 10,
+            "moves": [rank_move("Nokia", 2, 1), rank_move("SpaceX", 7, 17), rank_move("xAI", 3, 3)],
+            "groups": [],
+        },
+    }
+    report["sections"] = [section.to_dict() for section in report_sections(report)]
+    view = diff_view(before, after, report)
+    centrality = next(s for s in view.meta["diff"]["sections"] if s["key"] == "centrality")
+    moves = {row[0]["text"]: row[3] for row in centrality["rows"]}
+    assert moves == {"Nokia": {"text": "up 1", "tone": "good"}, "SpaceX": {"text": "down 10", "tone": "bad"}}
+    edge = next(e for e in view.network.edges if e["sg_deal"] == "x1")
+    assert "dashes" not in edge and "status: completed" in edge["title"]
+    assert view.meta["diff"]["steps"] == ["SpaceX buys OpenAI (status: completed)"]
 
 
 def test_diff_view_can_focus() -> None:

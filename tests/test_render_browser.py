@@ -9,9 +9,10 @@ from typing import Any
 
 import networkx as nx
 from render_browser_fixtures import BROWSER, browser_fixture, hover_node, open_view_fixture  # noqa: F401 (fixtures)
-from render_fixtures import deal, graph, node, scenario, stack
+from render_fixtures import deal, graph, node, rank_move, scenario, stack
 
 from stackgraph.render import diff_view, graph_view
+from stackgraph.scenarios.sections import report_sections
 
 pytestmark = BROWSER
 
@@ -169,6 +170,25 @@ def test_diff_view_in_the_browser(open_view: Any) -> None:
     )
     assert visible == ["added", "removed"]
     assert s.errors == [] and s.outgoing == []
+
+
+def test_diff_panel_colours_rank_moves_the_right_way(open_view: Any) -> None:
+    """Nokia rising 2 -> 1 is green, SpaceX falling 7 -> 17 red; an unchanged section says "unchanged" once."""
+    before, after = scenario()
+
+    report: dict[str, Any] = {
+        "scenario": {"name": "Ranks"},
+        "steps": [],
+        "centrality": {"top": 10, "moves": [rank_move("Nokia", 2, 1), rank_move("SpaceX", 7, 17)], "groups": []},
+    }
+    report["sections"] = [section.to_dict() for section in report_sections(report)]
+    s = open_view(diff_view(before, after, report))
+    assert s.js("[...document.querySelectorAll('#sg-diff td.sg-up')].map(td => td.textContent)") == ["up 1"]
+    assert s.js("[...document.querySelectorAll('#sg-diff td.sg-down')].map(td => td.textContent)") == ["down 10"]
+    unchanged = [x["title"] for x in report["sections"][1:] if not x["changed"] and not x["notes"]]
+    assert "Control groups" in unchanged and "Chokepoints" in unchanged
+    assert s.page.text_content("#sg-diff").count("unchanged") == len(unchanged)  # once per section, no rows
+    assert s.errors == []
 
 
 def test_large_view_is_drawn_without_physics(open_view: Any) -> None:

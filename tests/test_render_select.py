@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -213,34 +212,6 @@ def test_cli_bad_input(fixture_file: Path, tmp_path: Path) -> None:
     result = _run(fixture_file, "-o", str(out), "--scenario", "combined", "--aggregate", "groups")
     assert result.exit_code == 2 and "--aggregate cannot be combined with --scenario" in result.output
     assert not out.exists()
-
-
-README = Path(__file__).resolve().parent.parent / "README.md"
-README_RENDER_LINES = [
-    line.split(" #", 1)[0].strip()
-    for block in re.findall(r"```bash\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
-    for line in block.splitlines()
-    # a line reading a --graph file made by an earlier step of its walkthrough (extract, import) is left to the
-    # README test that runs whole blocks in order
-    if line.startswith("stackgraph render ") and "--graph" not in line
-]
-
-
-def test_the_readme_shows_render_examples() -> None:
-    assert len(README_RENDER_LINES) >= 5
-
-
-@pytest.mark.parametrize("line", README_RENDER_LINES)
-def test_readme_render_example_draws_something(line: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import shlex
-
-    monkeypatch.chdir(tmp_path)
-    args = shlex.split(line)[1:]
-    result = CliRunner().invoke(main, args)
-    assert result.exit_code == 0, result.output
-    written = Path(args[args.index("-o") + 1])
-    data = _data_block(written.read_text(encoding="utf-8"))
-    assert data["nodes"] and "wrote " in result.output
 
 
 def test_cli_scenario_diff(tmp_path: Path) -> None:

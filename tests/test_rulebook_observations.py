@@ -153,7 +153,8 @@ def test_the_ran_hhi_says_it_rests_on_an_editorial_estimate() -> None:
 
     result = run_scenario(KnowledgeStore.with_shipped_graphs(), load_scenario(scenario_path("spacex-acquires-nokia")))
     page = scenario_diff_html(result.before, result.after, result.report)
-    assert "ΔHHI 0.0 · highly concentrated · editorial estimate" in page
+    # unchanged: said once, with what the shares rest on (no "highly concentrated" line in every report)
+    assert "HHI unchanged in every market with known shares: Terrestrial RAN (editorial estimate)" in page
 
 
 def test_editorial_facts_about_article_entities_are_credited_to_the_editorial_source() -> None:

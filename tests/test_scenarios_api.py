@@ -16,9 +16,12 @@ def test_example_script_runs(tmp_path, capsys) -> None:
     namespace = runpy.run_path(str(EXAMPLE), run_name="example")
     report = namespace["main"](["--save", str(saved)])
     out = capsys.readouterr().out
-    assert "SpaceX group gains: terrestrial-ran" in out
-    assert "comes along: Nvidia invests_in Nokia" in out
-    assert "SpaceX no longer depends on Nvidia for accelerators" in out
+    assert "SpaceX group gains: Terrestrial RAN" in out
+    assert "comes along: Nvidia invests in Nokia (In October 2025, Nvidia invested $1 billion in Nokia" in out
+    # cutting Nvidia's supply leaves SpaceX with no accelerator supplier at all: said so, not "no longer depends"
+    assert "SpaceX loses Nvidia and has no supplier left for Accelerators" in out
+    assert "no longer depends" not in out
+    assert "Terrestrial RAN: HHI unchanged (2116)" in out
     assert report["schema"] == "stackgraph.whatif/1"
     assert saved.read_bytes().startswith(b"@prefix")
 

@@ -120,7 +120,15 @@ def test_shipped_spacex_acquires_nokia(shipped) -> None:
     ran = next(m for m in report["concentration"] if m["market"] == "terrestrial-ran")
     assert ran["hhi_before"] == ran["hhi_after"]  # SpaceX held no RAN share: no change in concentration
     text = format_report(report, "table")
-    assert "<- invests_in <-" in text and "Nvidia" in text
+    # labels, not keys: the tie reads from the member's side, the layer by its label
+    assert "invested in by  Nvidia" in text and "<- invests_in <-" not in text
+    assert "Terrestrial RAN" in text and "terrestrial-ran" not in text
+    # each tie that comes along cites its quote
+    assert 'Nokia invested in by Nvidia: "In October 2025, Nvidia invested $1 billion in Nokia' in text
+    assert "coverage: the share of the stack's 15 layers a group holds, from 0 (none) to 1 (all)" in text
+    # an unchanged market is said once, not as a "highly concentrated" line in every report
+    assert "HHI unchanged in every market with known shares: Terrestrial RAN (editorial estimate)" in text
+    assert "highly concentrated (HHI" not in text
 
 
 def test_shipped_cursor_completes(shipped) -> None:
@@ -128,6 +136,9 @@ def test_shipped_cursor_completes(shipped) -> None:
     spacex = next(c for c in report["coverage"] if c["group"]["label"] == "SpaceX")
     assert spacex["gained"] == ["developer-tooling"]
     assert report["steps"][0]["superseded"] == [ID + "deal-spacex-cursor-talks"]
+    assert report["steps"][0]["status"] == "completed"  # the step's real status, not "hypothetical"
+    [step] = report["sections"][0]["rows"]
+    assert [cell["text"] for cell in step][-1] == "completed"
 
 
 def test_shipped_nvidia_cut(shipped) -> None:
@@ -135,6 +146,11 @@ def test_shipped_nvidia_cut(shipped) -> None:
     spacex = next(d for d in report["dependencies"] if d["group"]["label"] == "SpaceX")
     assert [(d["layer"], d["supplier"]["label"]) for d in spacex["removed"]] == [("accelerators", "Nvidia")]
     assert spacex["single_source_before"] == ["accelerators"] and spacex["single_source_after"] == []
+    # fewer dependencies is not the story: SpaceX has no accelerator supplier at all any more
+    assert spacex["no_supplier_left"] == ["accelerators"]
+    text = format_report(report, "table")
+    assert "SpaceX: no supplier left for Accelerators, inside the group or outside it" in text
+    assert "no supplier left  Accelerators  Nvidia" in text
 
 
 def test_every_example_runs(shipped) -> None:
@@ -147,10 +163,10 @@ def test_every_example_runs(shipped) -> None:
 
 # The documented JSON shape (README "What-if scenarios"): top-level keys and each section's item keys.
 SHAPE = {
-    "top": ["schema", "scenario", "view", "steps", "focus", "changed", *REPORT_SECTIONS],
+    "top": ["schema", "scenario", "view", "layers", "steps", "focus", "changed", *REPORT_SECTIONS, "sections"],
     "view": ["statuses", "evidence", "undated", "basis_before", "basis_after"],
     "scenario": ["name", "slug", "description", "as_of", "graph", "source"],
-    "steps": ["index", "kind", "summary", "added", "superseded", "parties"],
+    "steps": ["index", "kind", "summary", "status", "added", "superseded", "parties"],
     "groups": ["parent", "status", "size_before", "size_after", "joined", "left", "absorbed_by"],
     "coverage": [
         "group",
@@ -181,8 +197,20 @@ SHAPE = {
         "currency",
         "stake",
         "purpose",
+        "basis",
+        "quotes",
+        "sources",
     ],
-    "dependencies": ["group", "before", "after", "added", "removed", "single_source_before", "single_source_after"],
+    "dependencies": [
+        "group",
+        "before",
+        "after",
+        "added",
+        "removed",
+        "single_source_before",
+        "single_source_after",
+        "no_supplier_left",
+    ],
     "dependency": ["layer", "supplier", "customers", "deals"],
     "chokepoints": ["top", "before", "after", "added", "removed", "changed"],
     "chokepoint": [
@@ -221,6 +249,8 @@ SHAPE = {
     "screen_market": ["market", "label", "year", "concerned", "why", "lines"],
     "screen_line": ["test", "subject", "before", "value", "formula", "result", "rests_on", "missing"],
     "evidence": ["kind", "ref", "text", "basis", "source"],
+    "section": ["key", "title", "headers", "rows", "notes", "changed"],
+    "cell": ["text", "tone"],
 }
 
 
@@ -248,6 +278,10 @@ def test_json_shape_is_pinned(shipped) -> None:
     markets = [m for s in report["merger_screens"] for m in s["markets"]]
     assert all(list(m) == SHAPE["screen_market"] for m in markets)
     assert all(list(line) == SHAPE["screen_line"] for m in markets for line in m["lines"])
+    assert report["layers"]["terrestrial-ran"] == "Terrestrial RAN"
+    assert [s["key"] for s in report["sections"]] == ["scenario", *REPORT_SECTIONS]
+    assert all(list(s) == SHAPE["section"] for s in report["sections"])
+    assert all(list(c) == SHAPE["cell"] for s in report["sections"] for row in s["rows"] for c in row)
     assert all(list(e) == SHAPE["evidence"] for m in markets for line in m["lines"] for e in line["rests_on"])
     assert set(report["changed"]) <= set(REPORT_SECTIONS)
 

@@ -11,7 +11,7 @@ import contextlib
 import functools
 import os
 import sys
-import time
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -77,7 +77,13 @@ class StoreOptions:
             return SparqlEndpoint(self.endpoint)  # type: ignore[return-value]  # same query interface
         from stackgraph.store import open_store
 
-        store = open_store(self.graphs, path=self.store_dir, include_shipped=self.include_shipped)
+        with Progress("Loading the graphs") as progress:
+            store = open_store(
+                self.graphs,
+                path=self.store_dir,
+                include_shipped=self.include_shipped,
+                progress=lambda file, done, size: progress(done, size, f"bytes of {file.name}"),
+            )
         for notice in store.notices:
             click.echo(f"note: {notice}", err=True)
         return store
@@ -178,12 +184,28 @@ def check_outputs(
 
     ``outputs`` maps each output option (``"-o"``, ``"--save"``, ...) to the path given; the inputs are the
     store options' files and folder plus ``inputs`` (a scenario file, a query file, import sources ...). One
-    helper for every command: :func:`stackgraph.outputs.check_outputs`.
+    helper for every command: :func:`stackgraph.outputs.check_outputs`. ``-`` is standard output for every output
+    option, and ``-o`` when not given; at most one output may go there.
     """
     from stackgraph.outputs import check_outputs as check
+    from stackgraph.outputs import is_stdout
 
+    to_stdout = [name for name, path in outputs.items() if (str(path) == "-" if name != "-o" else is_stdout(path))]
+    if len(to_stdout) > 1:
+        raise UsageFailure(
+            f"{' and '.join(to_stdout)} would all write to standard output: give all but one of them a file"
+            + (" (-o writes there when not given)" if "-o" in to_stdout and outputs["-o"] is None else "")
+        )
     with cli_errors():
         check(outputs, [*(store_opts.inputs() if store_opts is not None else ()), *inputs])
+    if "-o" in outputs and not is_stdout(outputs["-o"]):
+        # the command's table goes to a file: every value whole, whatever the terminal's width
+        from stackgraph.results import FIT_TABLES
+
+        token = FIT_TABLES.set(False)
+        context = click.get_current_context(silent=True)
+        if context is not None:
+            context.call_on_close(lambda: FIT_TABLES.reset(token))
 
 
 def write_output(data: Payload, output: Path | None) -> None:
@@ -223,11 +245,15 @@ def write_outputs(files: Sequence[tuple[Path | None, Payload]]) -> None:
 
 
 class Progress:
-    """Progress of long work on standard error, one updating line: ``label: 120/800 what happened last``.
+    """Progress of long work on standard error: a spinner with what is being done, the count and the last step
+    when there are some (``label  120/800  what happened last  0:00:03``), drawn by rich and erased when done.
 
-    Silent unless standard error is a terminal (so logs and pipes stay clean) and the work has run for
-    ``delay`` seconds; redrawn at most ``interval`` times a second. Call it as ``progress(done, total, note)``
-    (``total`` may be None); :meth:`close` ends the line. ``force`` shows it anyway (for tests).
+    The one progress mechanism of the CLI: every step that can take more than a couple of seconds (loading the
+    graphs, checking the shapes, playing a scenario, screening, projecting, drawing, importing, writing results)
+    runs inside one. Silent unless standard error is a terminal (so logs and pipes stay clean); shown only once the
+    work has run ``delay`` seconds; a step without counts still shows the spinner and the time taken. Call it as
+    ``progress(done, total, note)`` (``total`` may be None); :meth:`close` (or leaving the ``with`` block) ends it.
+    ``force`` shows it anyway, on ``stream`` (for tests).
     """
 
     def __init__(
@@ -236,30 +262,64 @@ class Progress:
         self.label = label
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = force or bool(getattr(self.stream, "isatty", lambda: False)())
-        self.delay, self.interval = delay, interval
-        self.started = time.monotonic()
-        self.last = 0.0
-        self.shown = False
+        self.delay = delay
+        self._bar: Any = None
+        self._timer: threading.Timer | None = None
+        self._started = False
+        if self.enabled:
+            from rich.console import Console
+            from rich.progress import Progress as Bar
+            from rich.progress import SpinnerColumn, TextColumn, TimeElapsedColumn
+
+            console = Console(file=self.stream, force_terminal=force or None, highlight=False)
+            self._bar = Bar(
+                SpinnerColumn(),
+                TextColumn("{task.description}", markup=False),
+                TextColumn("{task.fields[count]}", markup=False),
+                TextColumn("{task.fields[note]}", markup=False),
+                TimeElapsedColumn(),
+                console=console,
+                transient=True,
+                refresh_per_second=max(1.0, 1 / interval) if interval > 0 else 10,
+            )
+            self._task = self._bar.add_task(neutralise(label), total=None, count="", note="")
 
     def __call__(self, done: int, total: int | None = None, note: str = "") -> None:
-        now = time.monotonic()
-        if not self.enabled or now - self.started < self.delay or now - self.last < self.interval:
+        if self._bar is None:
             return
-        self.last = now
         count = f"{done:,}/{total:,}" if total else f"{done:,}"
-        line = neutralise(f"{self.label}: {count} {note}".rstrip())[:100]
-        self.stream.write("\r" + line.ljust(100))
-        self.stream.flush()
-        self.shown = True
+        self._bar.update(self._task, count=count, note=neutralise(str(note))[:60])
+        if not self._started and self._timer is None:
+            self.start()
+
+    def start(self) -> None:
+        """Show the line once ``delay`` seconds have passed (a step done sooner shows nothing)."""
+        if self._bar is None or self._started or self._timer is not None:
+            return
+        if self.delay <= 0:
+            self._show()
+            return
+        self._timer = threading.Timer(self.delay, self._show)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _show(self) -> None:
+        if self._bar is not None and not self._started:
+            self._started = True
+            self._bar.start()
 
     def close(self) -> None:
-        """End the progress line (if one was shown)."""
-        if self.shown:
-            self.stream.write("\n")
-            self.stream.flush()
-            self.shown = False
+        """End the progress line (erased from the terminal)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self._bar is not None and self._started:
+            self._bar.refresh()
+            self._bar.stop()
+            self._started = False
 
     def __enter__(self) -> Progress:
+        self.start()
         return self
 
     def __exit__(self, *exc: object) -> None:

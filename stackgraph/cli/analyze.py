@@ -7,10 +7,8 @@ the README, section "Analysis").
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import functools
-import io
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +18,7 @@ import click
 
 from stackgraph.cli._common import (
     PolicyOptions,
+    Progress,
     StoreOptions,
     check_outputs,
     format_table,
@@ -28,7 +27,7 @@ from stackgraph.cli._common import (
     store_options,
     write_output,
 )
-from stackgraph.display import neutralise
+from stackgraph.display import TABLE_FORMATS, neutralise
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -37,7 +36,7 @@ __all__ = ["analyze"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_FORMATS = ("table", "json", "csv")
+_FORMATS = TABLE_FORMATS
 _DEFAULT_TOP = 20
 
 
@@ -63,8 +62,11 @@ def _view_options(function: F) -> F:
         **kwargs: Any,
     ) -> Any:
         check_outputs({"-o": output}, store_opts)
-        kwargs["view"] = _View(policy_opts, top, fmt, output, store_opts)
-        return function(*args, **kwargs)
+        view = _View(policy_opts, top, fmt, output, store_opts)
+        try:
+            return function(*args, view=view, **kwargs)
+        finally:
+            view.progress.close()
 
     return wrapper  # type: ignore[return-value]
 
@@ -78,6 +80,8 @@ class _View:
     fmt: str
     output: Path | None
     store_opts: StoreOptions
+    #: from the projection to the answer (the analysis itself can take a while on a big graph); ended by emit
+    progress: Progress = dataclasses.field(default_factory=lambda: Progress("Analysing"))
 
     def graph(self, *needs: str) -> nx.MultiDiGraph:
         """Project the store under the policy the options give. When the data lacks what the command ``needs``
@@ -87,7 +91,9 @@ class _View:
         from stackgraph.errors import NothingToAnalyseError
         from stackgraph.projection import project
 
-        G = project(self.store_opts.open(), self.policy_opts.policy(), provenance=False)
+        store = self.store_opts.open()
+        self.progress.start()
+        G = project(store, self.policy_opts.policy(), provenance=False)
         G.graph["needs"] = needs
         reasons = missing(G, needs)
         if reasons:
@@ -97,6 +103,7 @@ class _View:
         return G
 
     def emit(self, result: Any, G: nx.MultiDiGraph, title: str, notes: list[str] | None = None) -> None:
+        self.progress.close()
         _emit(result, self.fmt, self.output, title=title, G=G, notes=notes)
 
 
@@ -104,15 +111,6 @@ def _resolve(G: nx.MultiDiGraph, name: str) -> str:
     from stackgraph.projection import resolve_entity
 
     return resolve_entity(G, name)
-
-
-def _csv(headers: list[str], rows: list[list[Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow(["" if value is None else value for value in row])
-    return buffer.getvalue()
 
 
 def _emit(
@@ -124,13 +122,15 @@ def _emit(
     G: nx.MultiDiGraph,
     notes: list[str] | None = None,
 ) -> None:
-    """Print ``result`` as JSON (``to_dict()``), CSV or an aligned table with a heading and notes."""
+    """Print ``result`` as JSON (``to_dict()``), CSV, TSV, Markdown or an aligned table with a heading and notes."""
     if fmt == "json":
         write_output(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n", output)
         return
     headers, rows = result.table()
-    if fmt == "csv":
-        write_output(_csv(headers, rows), output)
+    if fmt != "table":
+        from stackgraph.results import format_rows
+
+        write_output(format_rows(headers, rows, fmt), output)
         return
     from stackgraph.analysis import left_out, view_of
     from stackgraph.vocabulary.rules import basis_label, undated_note
@@ -190,6 +190,11 @@ def groups(view: _View) -> None:
     controllers are listed after the table. The last column lists what each group (and each holder that heads no
     group) owns part of without controlling it: its integrated stake through every chain (see `analyze
     ownership`).
+
+    \b
+    Examples:
+      stackgraph analyze groups
+      stackgraph analyze groups --as-of 2020 --format csv -o groups.csv
     """
     from stackgraph.analysis import control_groups, group_stakes
 
@@ -241,6 +246,11 @@ def ownership(entity: str | None, threshold: float, holders: tuple[str, ...], vi
     through the holder again (integrated ownership, (I - W)^-1 with the cycle correction). Each owner is tested
     for a majority chain (every stake above --threshold) and for aggregate ownership (--threshold or more held by
     it and entities it so owns). Without ENTITY, top-level holders are ranked by what they own.
+
+    \b
+    Examples:
+      stackgraph analyze ownership xAI
+      stackgraph analyze ownership --top 5 --format json
     """
     from stackgraph.analysis import aggregate_owned, entity_ownership, ownership_analysis
 
@@ -282,6 +292,11 @@ def coverage(
     A group holds the layers of its members; holding a narrower layer covers its broader layer partially. The
     score is the mean credit over the whole layer scheme; the depth is the longest chain of held layers along
     the stack's "feeds" order. ENTITY may be a label, alias, local name or IRI.
+
+    \b
+    Examples:
+      stackgraph analyze coverage SpaceX
+      stackgraph analyze coverage --status completed,active,in-talks
     """
     from stackgraph.analysis import coverage_ranking, group_coverage
 
@@ -307,7 +322,13 @@ def coverage(
 @_view_options
 @handle_errors
 def dependencies(entity: str, by: str, view: _View) -> None:
-    """Upstream supply chain of ENTITY's group: outside suppliers per input layer and single-source inputs."""
+    """Upstream supply chain of ENTITY's group: outside suppliers per input layer and single-source inputs.
+
+    \b
+    Examples:
+      stackgraph analyze dependencies SpaceX
+      stackgraph analyze dependencies SpaceX --by group --format json
+    """
     from stackgraph.analysis import dependencies as find_dependencies
 
     G = view.graph("deals", "supplies")
@@ -334,6 +355,11 @@ def dependents(entity: str, by: str, view: _View) -> None:
     """Who depends on ENTITY's group: the customers of its members (tier 1), their customers (tier 2), ...
 
     A company supplies through its products and subsidiaries: the whole group headed by ENTITY counts.
+
+    \b
+    Examples:
+      stackgraph analyze dependents Nvidia
+      stackgraph analyze dependents TSMC --format csv -o tsmc.csv
     """
     from stackgraph.analysis import dependents as find_dependents
 
@@ -356,6 +382,11 @@ def chokepoints(entity: str | None, by: str, view: _View) -> None:
     names the first of them; "articulation" marks suppliers whose removal splits the supply network. With
     ENTITY, the outside suppliers that can cut its group off (they dominate a member). Markets with known
     shares get their HHI.
+
+    \b
+    Examples:
+      stackgraph analyze chokepoints
+      stackgraph analyze chokepoints SpaceX --by group
     """
     from stackgraph.analysis import chokepoints as find_chokepoints
     from stackgraph.analysis import left_out
@@ -426,6 +457,11 @@ def centrality(
     investee to its investor, a product to its developer. Betweenness is exact while the work fits a time
     budget, else estimated from sampled sources with a standard error; the output states which. With ENTITY,
     the rows of its group's members (or of its group, with --by group), ranked among all.
+
+    \b
+    Examples:
+      stackgraph analyze centrality --top 10
+      stackgraph analyze centrality --format csv -o centrality.csv
     """
     from stackgraph.analysis import centrality as compute
 

@@ -8,6 +8,7 @@ import click
 
 from stackgraph.cli._common import (
     PolicyOptions,
+    Progress,
     StoreOptions,
     check_outputs,
     handle_errors,
@@ -58,17 +59,20 @@ def export(
 
     check_outputs({"-o": output}, store_opts)
     store = store_opts.open()
-    if fmt in RDF_FORMATS:
-        data = export_rdf(store, fmt, derived=not no_derived)
-    else:
-        from stackgraph.projection import project
+    undated = None
+    with Progress(f"Exporting ({fmt})"):
+        if fmt in RDF_FORMATS:
+            data = export_rdf(store, fmt, derived=not no_derived)
+        else:
+            from stackgraph.projection import project
 
-        G = project(store, policy_opts.policy())
-        data = export_graph(G, fmt)
-        if G.graph.get("undated") is not None:
-            from stackgraph.vocabulary.rules import undated_note
+            G = project(store, policy_opts.policy())
+            data = export_graph(G, fmt)
+            undated = G.graph.get("undated")
+    if undated is not None:
+        from stackgraph.vocabulary.rules import undated_note
 
-            click.echo(f"note: {undated_note(G.graph['undated']['rule'], G.graph['undated']['deals'])}", err=True)
+        click.echo(f"note: {undated_note(undated['rule'], undated['deals'])}", err=True)
     write_output(data, output)
     if output is not None and str(output) != "-":
         click.echo(f"wrote {output} ({fmt}, {len(data):,} bytes)", err=True)

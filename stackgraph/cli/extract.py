@@ -6,8 +6,16 @@ from pathlib import Path
 
 import click
 
-from stackgraph.cli._common import StoreOptions, UsageFailure, check_outputs, handle_errors, store_options, write_output
-from stackgraph.outputs import Input
+from stackgraph.cli._common import (
+    StoreOptions,
+    UsageFailure,
+    check_outputs,
+    handle_errors,
+    store_options,
+    write_output,
+    write_outputs,
+)
+from stackgraph.outputs import Input, is_stdout
 
 __all__ = ["extract"]
 
@@ -79,14 +87,19 @@ def extract(
     from the article as a source with exactly the facts given (--title, --publisher, --date, --url). Writes the
     candidates graph (-o, Turtle; load it with --graph) and a review table; mark each row accept, reject or
     correct, then run `stackgraph extract --review TABLE -o accepted.ttl`. Nothing is written on an error.
+
+    \b
+    Examples:
+      stackgraph extract article.html --title 'AI deals' --date 2026-01 -o candidates.ttl
+      stackgraph extract --review candidates.review.csv -o accepted.ttl
     """
     from stackgraph.extract.workflow import (
         article_files,
+        candidate_files,
         default_candidates,
         extract_files,
         review_file,
         table_format,
-        write_candidates,
     )
 
     if review is not None:
@@ -118,6 +131,10 @@ def extract(
         raise UsageFailure("give -o/--output: the candidates graph to write (.ttl)")
     from stackgraph.extract.extractor import Source
 
+    if is_stdout(output) and table is None:
+        raise UsageFailure(
+            "-o - writes the candidates graph to standard output: give the review table a file (--table)"
+        )
     table_path = table or output.with_name(output.stem + ".review.csv")
     table_format(table_path)
     files = article_files(articles)
@@ -136,8 +153,9 @@ def extract(
             err=True,
         )
         return
-    count, triples = write_candidates(extractions, output, table_path)
-    if fmt != "none":
+    files, count, triples = candidate_files(extractions, output, table_path)
+    write_outputs(files)  # both or neither; the graph on standard output with -o -
+    if fmt != "none" and not is_stdout(output):
         from stackgraph.extract.review import review_rows, write_review
 
         click.echo(write_review(review_rows(extractions), fmt), nl=False)
@@ -145,4 +163,5 @@ def extract(
     message = f"{count} candidate deals from {sentences} sentences in {len(extractions)} article(s)"
     if left_out:
         message += f"; {left_out} negated or denied left out"
-    click.echo(f"{message}; wrote {output} ({triples} triples) and the review table {table_path}", err=True)
+    where = "standard output" if is_stdout(output) else output
+    click.echo(f"{message}; wrote {where} ({triples} triples) and the review table {table_path}", err=True)

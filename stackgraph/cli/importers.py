@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
-import sys
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +18,7 @@ import click
 
 from stackgraph.atomic import Payload
 from stackgraph.cli._common import (
+    Progress,
     StoreOptions,
     UsageFailure,
     check_outputs,
@@ -28,7 +27,7 @@ from stackgraph.cli._common import (
     local_store_options,
     write_outputs,
 )
-from stackgraph.outputs import Input
+from stackgraph.outputs import Input, is_stdout
 
 if TYPE_CHECKING:
     from stackgraph.importers import ImportResult
@@ -37,28 +36,6 @@ if TYPE_CHECKING:
 __all__ = ["import_group"]
 
 _OUTPUT_HELP = "RDF file to write (.ttl or .nt), atomically."
-
-
-@contextmanager
-def _progress(label: str) -> Iterator[Callable[[int, int], None]]:
-    """A click progress bar (on standard error) driven by the importers' ``progress(done, total)`` callback."""
-    state: dict[str, object] = {}
-
-    def update(done: int, total: int) -> None:
-        bar = state.get("bar")
-        if bar is None:
-            bar = click.progressbar(length=max(total, 1), label=label, file=sys.stderr)
-            bar.__enter__()
-            state["bar"], state["done"] = bar, 0
-        bar.update(done - int(state["done"]))  # type: ignore[attr-defined]
-        state["done"] = done
-
-    try:
-        yield update
-    finally:
-        bar = state.get("bar")
-        if bar is not None:
-            bar.__exit__(None, None, None)  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -75,45 +52,55 @@ class _Options:
     def check(self, *sources: Path | None) -> None:
         """Before any work: the output's format, and no output over a source, the mapping, a loaded graph, the
         review decisions or into the store."""
-        from stackgraph.importers import ImportResult
 
+        if is_stdout(self.output) and self.loaded.store_dir is not None:
+            raise UsageFailure("--store loads the import from its file: give -o FILE (.ttl or .nt), not -o -")
         with cli_errors():
-            ImportResult.output_format(self.output)
+            self.rdf_format()
         inputs = [Input(path, "a source this import reads") for path in _files_of((*sources, self.matches))]
         outputs = {"-o": self.output, "--report": self.report_file, "--review-file": self.review_file}
         check_outputs(outputs, self.loaded, inputs)
+
+    def rdf_format(self) -> str:
+        """The RDF format of the output: by its suffix, Turtle on standard output (``-o -``)."""
+        from stackgraph.importers import ImportResult
+
+        return "turtle" if is_stdout(self.output) else ImportResult.output_format(self.output)
 
     def against(self) -> KnowledgeStore:
         """What is loaded: the store the parties are resolved against."""
         return self.loaded.open()
 
     def finish(self, result: ImportResult, store: KnowledgeStore) -> None:
-        from stackgraph.importers import ImportResult
-
+        """Write the outputs (all or none; ``-`` is standard output), then the report and messages on standard
+        error."""
         report = result.report
-        files: list[tuple[Path | None, Payload]] = [
-            (self.output, result.serialize(ImportResult.output_format(self.output)))
-        ]
+        files: list[tuple[Path | None, Payload]] = [(self.output, result.serialize(self.rdf_format()))]
         if self.report_file is not None:
             files.append((self.report_file, json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"))
         if self.review_file is not None:
             files.append((self.review_file, report.review_csv()))
         write_outputs(files)  # the RDF, the report and the review file: all or none
-        click.echo(report.summary())
-        click.echo(f"Wrote {self.output}")
-        if self.report_file is not None:
-            click.echo(f"Wrote the full report ({len(report.issues)} issues) to {self.report_file}")
+        click.echo(report.summary(), err=True)
+        if not is_stdout(self.output):
+            click.echo(f"Wrote {self.output}", err=True)
+        if self.report_file is not None and not is_stdout(self.report_file):
+            click.echo(f"Wrote the full report ({len(report.issues)} issues) to {self.report_file}", err=True)
         if self.review_file is not None:
+            where = "standard output" if is_stdout(self.review_file) else self.review_file
             click.echo(
-                f"Wrote {len(report.review)} names to review to {self.review_file}: write accept (or new) in the "
-                f"decision column and pass it with --matches on the next run"
+                f"Wrote {len(report.review)} names to review to {where}: write accept (or new) in the "
+                f"decision column and pass it with --matches on the next run",
+                err=True,
             )
         if self.loaded.store_dir is not None:
             store.load_file(self.output)
             store.ensure_derived()
             store.flush()
             where = self.loaded.store_dir
-            click.echo(f"Loaded into the store {where}: reopen it with --store {where} ({len(store):,} quads)")
+            click.echo(
+                f"Loaded into the store {where}: reopen it with --store {where} ({len(store):,} quads)", err=True
+            )
         if self.strict and (report.skipped() or report.review):
             raise click.ClickException(
                 f"{report.skipped()} rows skipped, {len(report.review)} names left for review (--strict)"
@@ -211,12 +198,17 @@ def crunchbase(
     Companies become organisations (categories -> stack layers through the mapping file), acquisitions completed
     deals with dates and prices, funding rounds investments with their investors; dates after the export date
     are reported and dropped; the export is the source of every fact.
+
+    \b
+    Examples:
+      stackgraph import crunchbase crunchbase-2013/ -o cb.ttl --report cb-report.json
+      stackgraph import crunchbase crunchbase-2013/ -o cb.ttl --store cbstore
     """
     from stackgraph.importers import read_crunchbase
 
     options.check(directory, mapping)
     store = options.against()
-    with _progress("Importing Crunchbase") as progress:
+    with Progress("Importing Crunchbase") as progress:
         result = read_crunchbase(
             directory,
             mapping=mapping,
@@ -246,12 +238,17 @@ def csv_command(file: Path | None, mapping: Path, options: _Options) -> None:
 
     See the README, section "Importing data", for the mapping language (a worked example per feature) and
     stackgraph/importers/mapping.schema.json for its JSON Schema.
+
+    \b
+    Examples:
+      stackgraph import csv supplies.csv --mapping supplies.toml -o supplies.ttl
+      stackgraph import csv --mapping chips.toml -o chips.ttl --review-file matches.csv
     """
     from stackgraph.importers import read_csv
 
     options.check(file, mapping)
     store = options.against()
-    with _progress(f"Importing {(file or mapping).name}") as progress:
+    with Progress(f"Importing {(file or mapping).name}") as progress:
         result = read_csv(file, mapping, against=store, matches=options.matches, progress=progress)
     options.finish(result, store)
 
@@ -282,6 +279,10 @@ def wikidata(
 
     Give a results FILE (offline), or --endpoint URL with --query FILE to fetch them. Items are linked
     to loaded entities by Q-id, then by label; an item typed human (?itemType/?valueType wd:Q5) is a person.
+
+    \b
+    Examples:
+      stackgraph import wikidata results.json --property P127 -o owners.ttl
     """
     from stackgraph.importers.wikidata import fetch_wikidata, read_wikidata
 
@@ -306,6 +307,6 @@ def wikidata(
         )
     else:
         assert file is not None
-        with _progress(f"Importing {file.name}") as progress:
+        with Progress(f"Importing {file.name}") as progress:
             result = read_wikidata(file, property=prop, against=store, matches=options.matches, progress=progress)
     options.finish(result, store)

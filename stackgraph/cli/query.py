@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 from typing import BinaryIO
 
@@ -19,11 +20,12 @@ from stackgraph.cli._common import (
     store_options,
     write_output,
 )
+from stackgraph.display import TABLE_FORMATS
 from stackgraph.outputs import Input
 
 __all__ = ["entities", "query"]
 
-_FORMATS = ("table", "csv", "tsv", "json")
+_FORMATS = TABLE_FORMATS
 _QUESTION_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]*$")
 
 
@@ -54,7 +56,13 @@ def _list_questions() -> str:
 
 @click.command()
 @click.argument("query_text", required=False, metavar="[QUERY | QUESTION]")
-@click.option("-f", "--file", "query_file", type=click.Path(path_type=Path), help="Read the SPARQL query from a file.")
+@click.option(
+    "-f",
+    "--file",
+    "query_file",
+    type=click.Path(path_type=Path),
+    help="Read the SPARQL query from a file (- reads standard input).",
+)
 @click.option("--name", "question_name", metavar="QUESTION", help="Run a question of the library by name.")
 @click.option("--list", "list_only", is_flag=True, help="List the questions of the library and exit.")
 @click.option(
@@ -114,13 +122,14 @@ def query(
       stackgraph query group --bind entity=SpaceX --as-of 2020
       stackgraph query uncertain-deals --format json
       stackgraph query 'SELECT ?t WHERE { ?d a sg:Acquisition ; sg:target ?t }'
+      stackgraph query -f - < my-question.rq
     """
     from stackgraph.queries import bind_parameters, load_question, run_question
     from stackgraph.results import Written, write_result
 
-    check_outputs(
-        {"-o": output}, store_opts, [Input(query_file, "the query file this command reads (-f)")] if query_file else []
-    )
+    from_stdin = query_file is not None and str(query_file) == "-"
+    reads = [Input(query_file, "the query file this command reads (-f)")] if query_file and not from_stdin else []
+    check_outputs({"-o": output}, store_opts, reads)
     if list_only:
         write_output(_list_questions(), output)
         return
@@ -133,6 +142,8 @@ def query(
     question = None
     if question_name is not None:
         question = load_question(question_name)
+    elif from_stdin:
+        sparql = sys.stdin.read().removeprefix("\ufeff")
     elif query_file is not None:
         if not query_file.is_file():
             raise UsageFailure(f"{query_file}: no such file")
@@ -225,6 +236,11 @@ def entities(kind: str | None, layer: str | None, fmt: str, output: Path | None,
     """List the entities (organisations, people, products, facilities) with their kind and layers.
 
     JSON output is a list of objects {iri, label, kind, layers}; CSV/TSV have the same columns.
+
+    \b
+    Examples:
+      stackgraph entities --type organization
+      stackgraph entities --layer ai-models --format csv -o models.csv
     """
     from stackgraph.entities import list_entities
     from stackgraph.results import compact, format_rows

@@ -42,7 +42,7 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
     "--output",
     required=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="The HTML file to write (atomically).",
+    help="The HTML file to write (atomically); - writes the page to standard output.",
 )
 @click.option("--focus", metavar="ENTITY", default=None, help="Ego view around this entity (name, alias or IRI).")
 @click.option(
@@ -166,12 +166,18 @@ def render(
             result = run_scenario(
                 store, scenario, as_of=as_of, progress=progress, undated=undated, evidence=evidence or None
             )
-        view = diff_view(result.before, result.after, result.report, title=title, size_by=size_by, **selection)
+        with Progress("Drawing the diff view"):
+            view = diff_view(result.before, result.after, result.report, title=title, size_by=size_by, **selection)
+            page = view.html()
     else:
         policy = ProjectionPolicy(as_of, chosen_statuses or VIEW_STATUSES, undated=undated, evidence=evidence or None)
-        G = project(store, policy)
-        view = graph_view(select(G, **selection), title=title, size_by=size_by, aggregate_by=aggregate_by)
-    write_output(view.html(), output)
+        with Progress("Projecting the graph"):
+            G = project(store, policy)
+        with Progress("Drawing the view"):
+            view = graph_view(select(G, **selection), title=title, size_by=size_by, aggregate_by=aggregate_by)
+            page = view.html()
+    write_output(page, output)
     for note in view.notes:
         click.echo(f"note: {note}", err=True)
-    click.echo(f"wrote {output}: {view.meta['stats']}")
+    where = "standard output" if str(output) == "-" else output
+    click.echo(f"wrote {where}: {view.meta['stats']}", err=True)

@@ -9,8 +9,16 @@ from pathlib import Path
 
 import click
 
-from stackgraph.cli._common import StoreOptions, UsageFailure, handle_errors, store_options
-from stackgraph.display import neutralise
+from stackgraph.cli._common import (
+    Progress,
+    StoreOptions,
+    UsageFailure,
+    check_outputs,
+    handle_errors,
+    store_options,
+    write_output,
+)
+from stackgraph.display import TABLE_FORMATS, neutralise
 from stackgraph.validation import MAX_TRIPLES, ValidationReport, check_file_sizes
 from stackgraph.validation import validate as run_validation
 
@@ -45,10 +53,10 @@ def format_report(report: ValidationReport) -> str:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json"]),
+    type=click.Choice(TABLE_FORMATS),
     default="table",
     show_default=True,
-    help="Report as readable text grouped by node, or as JSON.",
+    help="Report as readable text grouped by node, JSON, or one row per broken rule (csv, tsv, markdown).",
 )
 @click.option(
     "--max-triples",
@@ -58,25 +66,51 @@ def format_report(report: ValidationReport) -> str:
     help="Refuse to check more triples than this (the check holds them in memory, about 2.5 KB each, and "
     "takes about a second per 1,000).",
 )
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the report to a file (atomically); default or -: standard output.",
+)
 @store_options
 @handle_errors
-def validate(files: tuple[Path, ...], fmt: str, max_triples: int, store_opts: StoreOptions) -> None:
+def validate(
+    files: tuple[Path, ...], fmt: str, max_triples: int, output: Path | None, store_opts: StoreOptions
+) -> None:
     """Check the graphs against stackgraph's SHACL shapes (ontology/shapes.ttl).
 
     FILES are RDF files to check together with the shipped graphs (add --no-shipped to check them alone).
     Prints each offending node's label, the property path and what is wrong. Exit status: 0 when the graphs
     conform, 1 on violations, 2 on unreadable input (the file, line and column of a Turtle syntax error) or
     input too large to check (more than --max-triples; files are measured before they are parsed).
+
+    \b
+    Examples:
+      stackgraph validate
+      stackgraph validate my-deals.ttl
+      stackgraph validate my-deals.ttl --no-shipped --format json
     """
     if store_opts.endpoint is not None:
         raise UsageFailure("validate checks local graphs; it cannot read a remote --endpoint")
     options = replace(store_opts, graphs=(*store_opts.graphs, *files))
+    check_outputs({"-o": output}, options)
     check_file_sizes(options.graphs, max_triples)
     store = options.open()
-    report = run_validation(store, max_triples=max_triples, notify=lambda text: click.echo(f"note: {text}", err=True))
+    with Progress("Checking the shapes"):
+        report = run_validation(
+            store, max_triples=max_triples, notify=lambda text: click.echo(f"note: {text}", err=True)
+        )
     if fmt == "json":
-        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+        write_output(json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n", output)
+    elif fmt == "table":
+        write_output(format_report(report) + "\n", output)
     else:
-        click.echo(format_report(report))
+        from stackgraph.results import format_rows
+
+        headers = ["focus", "label", "path", "message", "value", "severity"]
+        rows = [[v.focus_iri, v.focus_label, v.path, v.message, v.value, v.severity] for v in report.violations]
+        write_output(format_rows(headers, rows, fmt), output)
+        click.echo(report.summary(), err=True)
     if not report.conforms:
         raise click.exceptions.Exit(1)

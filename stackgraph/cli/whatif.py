@@ -20,11 +20,12 @@ from stackgraph.cli._common import (
     write_output,
     write_outputs,
 )
+from stackgraph.display import REPORT_FORMATS, TABLE_FORMATS
 from stackgraph.outputs import Input
 
 __all__ = ["screen", "whatif"]
 
-_FORMATS = click.Choice(["table", "markdown", "json"])
+_FORMATS = click.Choice(REPORT_FORMATS)
 
 
 def _pair(option: str, value: str) -> tuple[str, str]:
@@ -108,8 +109,18 @@ def _describe(step: dict[str, Any]) -> str:
 @click.option("--format", "fmt", type=_FORMATS, default="table", show_default=True, help="Report format.")
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True, help="Centrality ranks compared.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write the report to a file.")
-@click.option("--save", type=click.Path(path_type=Path), default=None, help="Write the scenario graph (Turtle).")
-@click.option("--html", type=click.Path(path_type=Path), default=None, help="Write an HTML before/after diff view.")
+@click.option(
+    "--save",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write the scenario graph (Turtle); - for standard output (then give the report -o FILE).",
+)
+@click.option(
+    "--html",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Write an HTML before/after diff view; - for standard output (then give the report -o FILE).",
+)
 @undated_option
 @evidence_option
 @store_options
@@ -145,6 +156,12 @@ def whatif(
     The baseline graphs are never modified; --save writes the scenario's own graph. Nothing is written when the
     scenario is invalid. Undated deals count in both views unless --undated exclude (a scenario is played on what
     is known now); --evidence leaves out deals and market shares resting on other kinds of evidence.
+
+    \b
+    Examples:
+      stackgraph whatif spacex-acquires-nokia
+      stackgraph whatif --acquire SpaceX:Nokia --cut-supply Nvidia:SpaceX --format markdown
+      stackgraph whatif combined --html diff.html --save scenario.ttl -o report.txt
     """
     from stackgraph.scenarios import format_report, run_scenario
 
@@ -159,7 +176,8 @@ def whatif(
     text = format_report(result.report, fmt)
     page = None
     if html is not None:
-        page = _render_html(result)
+        with Progress("Drawing the diff view"):
+            page = _render_html(result)
     # everything is computed: only now write the files, all or none
     files: list[tuple[Path | None, Any]] = []
     if save is not None:
@@ -194,7 +212,9 @@ def _render_html(result: Any) -> str:
 )
 @click.option("--top", type=click.IntRange(1), default=10, show_default=True, help="How many targets to list.")
 @click.option("--as-of", "as_of", default=None, metavar="DATE", help="Day of the graph (YYYY[-MM[-DD]]).")
-@click.option("--format", "fmt", type=_FORMATS, default="table", show_default=True, help="Output format.")
+@click.option(
+    "--format", "fmt", type=click.Choice(TABLE_FORMATS), default="table", show_default=True, help="Output format."
+)
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write the ranking to a file.")
 @undated_option
 @evidence_option
@@ -216,14 +236,20 @@ def screen(
     Each candidate is scored incrementally from its own control group (it brings its subsidiaries along), without
     replaying the whole analysis per candidate; the explanation says what it would add, and the merger-screen
     column where a 2023 US presumption would be met (US), the EU safe harbour left (EU) or a share is missing (?).
+
+    \b
+    Examples:
+      stackgraph screen SpaceX
+      stackgraph screen SpaceX --objective dependencies --top 5 --format json
     """
     from stackgraph.scenarios import format_screening, screen_targets
 
     check_outputs({"-o": output}, store_opts)
     store = store_opts.open()
-    ranking = screen_targets(
-        store, acquirer, objective=objective, as_of=as_of, undated=undated, evidence=evidence or None
-    )
+    with Progress(f"Screening targets for {acquirer}"):
+        ranking = screen_targets(
+            store, acquirer, objective=objective, as_of=as_of, undated=undated, evidence=evidence or None
+        )
     if fmt == "json":
         text = json.dumps(ranking.to_dict(top=top), indent=2, ensure_ascii=False) + "\n"
     else:

@@ -35,7 +35,7 @@ from stackgraph.extract.lexicon import STATUS_TERMS
 from stackgraph.extract.linking import Mention
 from stackgraph.extract.output import DEAL_CLASSES, deal_iri, deal_label, partial_date
 from stackgraph.resolution import EntityIndex
-from stackgraph.results import compact
+from stackgraph.results import compact, csv_options
 from stackgraph.vocabulary.names import local_name
 from stackgraph.vocabulary.terms import ID_IRI, SG, SG_IRI
 
@@ -145,7 +145,7 @@ def write_review(rows: Sequence[Mapping[str, str]], fmt: str) -> str:
     """The review table as ``csv``, ``json`` or ``markdown`` text."""
     if fmt == "csv":
         out = io.StringIO()
-        writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(out, fieldnames=COLUMNS, **csv_options("csv"))
         writer.writeheader()
         writer.writerows(rows)
         return out.getvalue()

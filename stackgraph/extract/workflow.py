@@ -25,6 +25,7 @@ from stackgraph.extract.review import LoadedNames, accepted_graph, read_review, 
 __all__ = [
     "ReviewOutcome",
     "article_files",
+    "candidate_files",
     "extract_files",
     "review_file",
     "table_format",
@@ -120,18 +121,31 @@ def table_format(path: str | Path) -> str:
     return fmt
 
 
-def write_candidates(extractions: Sequence[Extraction], output: str | Path, table: str | Path) -> tuple[int, int]:
-    """Write the candidates graph (Turtle) and the review table; returns ``(candidates, triples)``."""
-    target, table_path = Path(output), Path(table)
-    if target.suffix.lower() not in (".ttl", ".turtle"):
-        raise InputError(f"{target}: write the candidates as Turtle (.ttl)")
-    if target.resolve() == table_path.resolve():
-        raise InputError(f"{target}: the candidates graph and the review table need two different files")
+def candidate_files(
+    extractions: Sequence[Extraction], output: str | Path, table: str | Path
+) -> tuple[list[tuple[str | Path, bytes | str]], int, int]:
+    """The candidates graph (Turtle) and the review table as ``[(path, content), ...]`` to write all or none,
+    with the numbers of candidates and triples. ``output`` ``-`` stands for standard output (the caller writes
+    it there); the review table always needs a file.
+    """
+    table_path = Path(table)
+    if str(output) != "-":
+        target = Path(output)
+        if target.suffix.lower() not in (".ttl", ".turtle"):
+            raise InputError(f"{target}: write the candidates as Turtle (.ttl)")
+        if target.resolve() == table_path.resolve():
+            raise InputError(f"{target}: the candidates graph and the review table need two different files")
     fmt = table_format(table_path)
     triples = candidates_graph(extractions)
     rows = review_rows(extractions)
-    atomic_write_all([(target, serialize(triples)), (table_path, write_review(rows, fmt))])  # both or neither
-    return len(rows), len(triples)
+    return [(output, serialize(triples)), (table_path, write_review(rows, fmt))], len(rows), len(triples)
+
+
+def write_candidates(extractions: Sequence[Extraction], output: str | Path, table: str | Path) -> tuple[int, int]:
+    """Write the candidates graph (Turtle) and the review table; returns ``(candidates, triples)``."""
+    files, count, triples = candidate_files(extractions, output, table)
+    atomic_write_all(files)  # both or neither
+    return count, triples
 
 
 def default_candidates(review: str | Path) -> Path:

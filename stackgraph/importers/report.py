@@ -17,6 +17,7 @@ from typing import Any
 
 from stackgraph.atomic import atomic_write
 from stackgraph.resolution import Candidate
+from stackgraph.results import csv_options
 
 __all__ = ["ACTIONS", "ImportReport", "ReviewItem", "RowIssue"]
 
@@ -212,7 +213,7 @@ class ImportReport:
         pass the file with ``--matches`` on the next run (:func:`stackgraph.resolution.load_decisions`).
         """
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv.writer(out, **csv_options("csv"))
         writer.writerow(["name", "kind", "decision", "entity", "label", "entity_kind", "score", "reason", "where"])
         for item in self.review:
             for candidate in item.candidates or (None,):

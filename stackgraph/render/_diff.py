@@ -9,17 +9,20 @@ from typing import Any
 import networkx as nx
 
 from stackgraph.render._aggregate import group_of
-from stackgraph.vocabulary.rules import basis_label
 
-__all__ = ["diff_figures", "merge_diff"]
+__all__ = ["diff_figures", "merge_diff", "step_statuses"]
 
 
-def merge_diff(before: nx.MultiDiGraph, after: nx.MultiDiGraph) -> nx.MultiDiGraph:
+def merge_diff(
+    before: nx.MultiDiGraph, after: nx.MultiDiGraph, statuses: Mapping[str, str] | None = None
+) -> nx.MultiDiGraph:
     """Return the union of ``before`` and ``after`` with what changed marked on every node and edge.
 
     Edges (same endpoints and key) get ``change`` = ``"added"`` (only after), ``"removed"`` (only before) or
     ``"same"``. Nodes get ``change`` likewise, plus ``group_before`` / ``group_after`` (labels of their control
-    groups) and ``group_changed``. Attributes come from ``after`` where an item is in both.
+    groups) and ``group_changed``. Attributes come from ``after`` where an item is in both. ``statuses`` (deal ->
+    status key, :func:`step_statuses`) gives scenario deals the status their step states: a deal a scenario
+    completes is drawn and described as completed, not as hypothetical.
 
     Examples
     --------
@@ -47,25 +50,27 @@ def merge_diff(before: nx.MultiDiGraph, after: nx.MultiDiGraph) -> nx.MultiDiGra
         data["group_after"] = group_label(after, now) if now is not None else None
         data["group_changed"] = was is not None and now is not None and was != now
         D.add_node(node, **data)
+    statuses = statuses or {}
     for u, v, key, data in after.edges(keys=True, data=True):
-        D.add_edge(u, v, key=key, **{**data, "change": "same" if before.has_edge(u, v, key) else "added"})
+        data = {**data, "change": "same" if before.has_edge(u, v, key) else "added"}
+        if key in statuses:
+            data["status"] = statuses[key]
+        D.add_edge(u, v, key=key, **data)
     for u, v, key, data in before.edges(keys=True, data=True):
         if not after.has_edge(u, v, key):
             D.add_edge(u, v, key=key, **{**data, "change": "removed"})
     return D
 
 
-def _entity(value: Any) -> str:
-    if isinstance(value, Mapping):
-        return str(value.get("label") or value.get("iri") or "")
-    return str(value)
+def _cell(value: Any, tone: str | None = None) -> dict[str, Any]:
+    return {
+        "text": "–" if value is None or value == "" else f"{value:,}" if isinstance(value, int) else str(value),
+        "tone": tone,
+    }
 
 
-def _row(label: str, before: Any, after: Any, note: str = "") -> dict[str, Any]:
-    return {"label": label, "before": before, "after": after, "note": note}
-
-
-def _graph_rows(D: nx.MultiDiGraph) -> list[dict[str, Any]]:
+def _graph_section(D: nx.MultiDiGraph) -> dict[str, Any]:
+    """Entities, ties per relation and group moves before and after, as a section of the report model."""
     count: Counter[tuple[str, str]] = Counter()
     partnerships: set[tuple[Any, frozenset[Any]]] = set()
     for u, v, key, data in D.edges(keys=True, data=True):
@@ -85,136 +90,63 @@ def _graph_rows(D: nx.MultiDiGraph) -> list[dict[str, Any]]:
                 count[(side, "")] += 1
     nodes_before = sum(1 for _, c in D.nodes(data="change") if c != "added")
     nodes_after = sum(1 for _, c in D.nodes(data="change") if c != "removed")
-    rows = [_row("entities", nodes_before, nodes_after), _row("ties", count[("before", "")], count[("after", "")])]
-    relations = sorted({r for _, r in count if r})
-    rows += [_row(f"ties: {r.replace('_', ' ')}", count[("before", r)], count[("after", r)]) for r in relations]
-    moved = sum(1 for _, c in D.nodes(data="group_changed") if c)
-    rows.append(_row("entities changing control group", "", moved))
-    return rows
+    rows = [("entities", nodes_before, nodes_after), ("ties", count[("before", "")], count[("after", "")])]
+    rows += [
+        (f"ties: {r.replace('_', ' ')}", count[("before", r)], count[("after", r)])
+        for r in sorted({r for _, r in count if r})
+    ]
+    rows.append(("entities changing control group", None, sum(1 for _, c in D.nodes(data="group_changed") if c)))
+    return {
+        "key": "graph",
+        "title": "Graph",
+        "headers": ["", "before", "after"],
+        "rows": [[_cell(label), _cell(before), _cell(after)] for label, before, after in rows],
+        "notes": [],
+        "changed": True,
+    }
 
 
-def _report_sections(report: Mapping[str, Any]) -> list[dict[str, Any]]:
-    sections: list[dict[str, Any]] = []
-
-    def add(title: str, rows: list[dict[str, Any]]) -> None:
-        if rows:
-            sections.append({"title": title, "rows": rows})
-
-    add(
-        "Control groups",
-        [
-            _row(
-                _entity(g.get("parent")),
-                g.get("size_before"),
-                g.get("size_after"),
-                "; ".join(
-                    part
-                    for part in (
-                        str(g.get("status") or ""),
-                        ("joined: " + ", ".join(_entity(m) for m in g.get("joined") or [])) if g.get("joined") else "",
-                        ("left: " + ", ".join(_entity(m) for m in g.get("left") or [])) if g.get("left") else "",
-                    )
-                    if part
-                ),
-            )
-            for g in report.get("groups") or []
-            if isinstance(g, Mapping)
-        ],
-    )
-    coverage_rows = []
-    for c in report.get("coverage") or []:
-        if not isinstance(c, Mapping):
-            continue
-        name = _entity(c.get("group"))
-        gained, lost = c.get("gained") or [], c.get("lost") or []
-        note = "; ".join(
-            p for p in ("+" + ", ".join(gained) if gained else "", "−" + ", ".join(lost) if lost else "") if p
-        )
-        coverage_rows.append(
-            _row(f"{name}: layers held", len(c.get("held_before") or []), len(c.get("held_after") or []), note)
-        )
-        coverage_rows.append(_row(f"{name}: coverage score", c.get("score_before"), c.get("score_after")))
-        coverage_rows.append(_row(f"{name}: integration depth", c.get("depth_before"), c.get("depth_after")))
-    add("Stack coverage", coverage_rows)
-    add(
-        "External dependencies",
-        [
-            _row(_entity(d.get("group")), d.get("before"), d.get("after"))
-            for d in report.get("dependencies") or []
-            if isinstance(d, Mapping)
-        ],
-    )
-    centrality = report.get("centrality")
-    if isinstance(centrality, Mapping):
-        rows = [
-            _row(f"{_entity(g.get('group'))}: group degree", g.get("degree_before"), g.get("degree_after"))
-            for g in centrality.get("groups") or []
-            if isinstance(g, Mapping)
-        ]
-        rows += [
-            _row(f"{_entity(m.get('entity'))}: PageRank rank", m.get("rank_before"), m.get("rank_after"))
-            for m in centrality.get("moves") or []
-            if isinstance(m, Mapping) and m.get("rank_before") != m.get("rank_after")
-        ]
-        add("Centrality", rows)
-    chokepoints = report.get("chokepoints")
-    if isinstance(chokepoints, Mapping):
-        rows = [
-            _row(_entity(c.get("supplier")), c.get("rank_before"), c.get("rank_after"), "chokepoint rank")
-            for name in ("added", "removed", "changed")
-            for c in chokepoints.get(name) or []
-            if isinstance(c, Mapping)
-        ]
-        add("Chokepoints", rows)
-    add(
-        "Concentration (HHI)",
-        [
-            _row(
-                str(m.get("label") or m.get("market")),
-                m.get("hhi_before"),
-                m.get("hhi_after"),
-                f"ΔHHI {m.get('delta_hhi')}"
-                + (" · highly concentrated" if m.get("highly_concentrated") else "")
-                + (f" · {basis_label(m['basis'])}" if m.get("basis") else ""),
-            )
-            for m in report.get("concentration") or []
-            if isinstance(m, Mapping)
-        ],
-    )
-    exposure = report.get("vertical_exposure")
-    if isinstance(exposure, Mapping):
-        new = [e for e in exposure.get("exposures") or [] if isinstance(e, Mapping) and e.get("new")]
-        ended = exposure.get("ended") or []
-        if new or ended:
-            add("Vertical exposure", [_row("rivals buying from a focus group", len(ended), len(new), "new vs ended")])
-    return sections
+def step_statuses(report: Mapping[str, Any] | None) -> dict[str, str]:
+    """The status each step of a what-if report gives the deals it adds (``{deal IRI: status key}``; steps
+    without one add hypothetical deals)."""
+    found: dict[str, str] = {}
+    for step in (report or {}).get("steps") or ():
+        if isinstance(step, Mapping) and step.get("status"):
+            found.update((str(deal), str(step["status"])) for deal in step.get("added") or ())
+    return found
 
 
 def diff_figures(D: nx.MultiDiGraph, report: Mapping[str, Any] | Any | None = None) -> dict[str, Any]:
-    """Return the panel of a diff view: a title, the scenario's description and before/after rows by section.
+    """Return the panel of a diff view: a title, the scenario's description, its steps and the report's sections.
 
-    ``D`` is a graph from :func:`merge_diff`; ``report`` an optional what-if report (``WhatIf.report`` or
-    ``to_dict()``), whose sections (groups, coverage, dependencies, centrality, chokepoints, concentration) add
-    rows. Values are plain numbers or strings.
+    ``D`` is a graph from :func:`merge_diff`; ``report`` an optional what-if report (``WhatIf.report``), whose
+    ``sections`` (the report model of :mod:`stackgraph.scenarios.sections`: the text and Markdown reports read the
+    same) follow a first section of graph figures. Each section: ``title``, ``headers``, ``rows`` of
+    ``{"text", "tone"}`` cells (``tone`` ``good`` or ``bad`` for a move), ``notes`` and ``changed``.
 
     Examples
     --------
     >>> B = nx.MultiDiGraph(); B.add_node("A", label="A"); B.add_node("N", label="N")
     >>> A = B.copy(); _ = A.add_edge("A", "N", key="d", relation="acquires", status="hypothetical", stake=None)
     >>> panel = diff_figures(merge_diff(B, A))
-    >>> panel["sections"][0]["rows"][1]
-    {'label': 'ties', 'before': 0, 'after': 1, 'note': ''}
+    >>> [cell["text"] for cell in panel["sections"][0]["rows"][1]]
+    ['ties', '0', '1']
     """
     if report is not None and not isinstance(report, Mapping) and hasattr(report, "to_dict"):
         report = report.to_dict()  # a report object rather than its dict
     report = dict(report or {})
     scenario = report.get("scenario") if isinstance(report.get("scenario"), Mapping) else {}
-    steps = [str(s.get("summary")) for s in report.get("steps") or [] if isinstance(s, Mapping) and s.get("summary")]
+    steps = [
+        f"{s['summary']} (status: {s.get('status') or 'hypothetical, in effect in the scenario'})"
+        for s in report.get("steps") or []
+        if isinstance(s, Mapping) and s.get("summary")
+    ]
+    sections = [s for s in report.get("sections") or [] if isinstance(s, Mapping) and s.get("key") != "scenario"]
     return {
         "title": str(scenario.get("name") or "Before / after"),
         "description": str(scenario.get("description") or ""),
         "as_of": scenario.get("as_of"),
         "steps": steps,
         "changed": [str(c) for c in report.get("changed") or []],
-        "sections": [{"title": "Graph", "rows": _graph_rows(D)}, *_report_sections(report)],
+        "sections": [_graph_section(D), *sections],
     }

@@ -18,7 +18,7 @@ import networkx as nx
 from stackgraph.errors import InputError
 from stackgraph.projection import STATUS_KEYS
 from stackgraph.render._aggregate import AGGREGATES, aggregate
-from stackgraph.render._diff import diff_figures, merge_diff
+from stackgraph.render._diff import diff_figures, merge_diff, step_statuses
 from stackgraph.render._encode import (
     EDGE_LABEL_LIMIT,
     HUB_LABELS,
@@ -251,10 +251,12 @@ def diff_view(
     >>> A = B.copy()
     >>> _ = A.add_edge("S", "N", key="x", relation="acquires", status="hypothetical", stake=None)
     >>> view = diff_view(B, A)
-    >>> view.network.edges[0]["sg_change"], view.meta["diff"]["sections"][0]["rows"][1]["after"]
-    ('added', 1)
+    >>> view.network.edges[0]["sg_change"], view.meta["diff"]["sections"][0]["rows"][1][2]["text"]
+    ('added', '1')
     """
-    D = merge_diff(before, after)
+    if report is not None and not isinstance(report, Mapping) and hasattr(report, "report"):
+        report = report.report  # a WhatIf rather than its report
+    D = merge_diff(before, after, step_statuses(report))
     figures = diff_figures(D, report)
     if focus is not None or layers or relations or statuses:
         D = select(

@@ -18,6 +18,7 @@ from stackgraph.scenarios.model import STEP_FIELDS, STEP_KINDS, Scenario, Step, 
 from stackgraph.scenarios.overlay import MAX_STEPS, Overlay, StepEffect, apply_scenario
 from stackgraph.scenarios.report import REPORT_SCHEMA, REPORT_SECTIONS, WhatIf, compare, run_scenario
 from stackgraph.scenarios.screening import OBJECTIVES, Candidate, Screening, screen_naive, screen_targets
+from stackgraph.scenarios.sections import Cell, Section, report_sections
 from stackgraph.scenarios.text import format_report, format_screening
 
 __all__ = [
@@ -28,10 +29,12 @@ __all__ = [
     "STEP_FIELDS",
     "STEP_KINDS",
     "Candidate",
+    "Cell",
     "Overlay",
     "Scenario",
     "ScenarioBuilder",
     "Screening",
+    "Section",
     "Step",
     "StepEffect",
     "WhatIf",
@@ -43,6 +46,7 @@ __all__ = [
     "format_screening",
     "load_scenario",
     "parse_scenario",
+    "report_sections",
     "run_scenario",
     "scenario_path",
     "screen_naive",

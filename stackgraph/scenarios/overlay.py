@@ -104,6 +104,8 @@ class StepEffect:
     added: tuple[str, ...] = ()
     superseded: tuple[str, ...] = ()
     parties: tuple[str, ...] = ()
+    #: the status the step gives its deals (set-status); ``None``: hypothetical, in effect in the "after" view
+    status: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Return the effect as plain data."""
@@ -111,6 +113,7 @@ class StepEffect:
             "index": self.index,
             "kind": self.kind,
             "summary": self.summary,
+            "status": self.status,
             "added": list(self.added),
             "superseded": list(self.superseded),
             "parties": list(self.parties),
@@ -708,7 +711,8 @@ class _Player:
                 }
             )
         )
-        return StepEffect(step.index, step.kind, f"{deal_label} becomes {status}", (new.value,), (old,), parties)
+        summary = f"{deal_label} becomes {status}"
+        return StepEffect(step.index, step.kind, summary, (new.value,), (old,), parties, status=status)
 
     def _deal_label(self, deal: str) -> str:
         rows = self.store.select("SELECT ?deal ?label WHERE { ?deal rdfs:label ?label }", {"deal": deal}, graphs=None)

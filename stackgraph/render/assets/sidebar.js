@@ -270,24 +270,27 @@
       META.diff.steps.forEach(function (s) { steps.appendChild(el("li", null, s)); });
       panel.appendChild(steps);
     }
+    // the sections of the report model (stackgraph.scenarios.sections): the text report reads the same
     META.diff.sections.forEach(function (section) {
       panel.appendChild(el("h3", null, section.title));
+      if (section.changed === false) {
+        panel.appendChild(el("p", "sg-note", (section.notes && section.notes[0]) || "unchanged"));
+        return;
+      }
+      (section.notes || []).forEach(function (note) { panel.appendChild(el("p", "sg-note", note)); });
+      if (!section.rows.length) { return; }
       var table = el("table");
       var head = el("tr");
-      ["", "before", "after"].forEach(function (h) { head.appendChild(el("th", null, h)); });
+      section.headers.forEach(function (h) { head.appendChild(el("th", null, h)); });
       table.appendChild(head);
       section.rows.forEach(function (row) {
         var tr = el("tr");
-        var name = el("td", null, row.label);
-        if (row.note) { name.appendChild(el("div", "sg-note", row.note)); }
-        tr.appendChild(name);
-        var b = el("td", "sg-num", row.before === null || row.before === undefined ? "–" : row.before);
-        var a = el("td", "sg-num", row.after === null || row.after === undefined ? "–" : row.after);
-        if (typeof row.before === "number" && typeof row.after === "number" && row.before !== row.after) {
-          a.className += row.after > row.before ? " sg-up" : " sg-down";
-        }
-        tr.appendChild(b);
-        tr.appendChild(a);
+        row.forEach(function (cell) {
+          var td = el("td", null, cell.text);
+          if (cell.tone === "good") { td.className = "sg-up"; }
+          if (cell.tone === "bad") { td.className = "sg-down"; }
+          tr.appendChild(td);
+        });
         table.appendChild(tr);
       });
       panel.appendChild(table);

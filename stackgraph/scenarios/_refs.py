@@ -1,0 +1,27 @@
+"""How a what-if report names an entity: ``{"iri", "label"}``, sorted by label."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import networkx as nx
+
+from stackgraph.analysis import label_of
+
+__all__ = ["entity_label", "ref", "refs", "sorted_nodes"]
+
+
+def ref(G: nx.Graph, node: str) -> dict[str, str]:
+    return {"iri": node, "label": label_of(G, node)}
+
+
+def refs(G: nx.Graph, nodes: Iterable[str]) -> list[dict[str, str]]:
+    return [ref(G, n) for n in sorted_nodes(G, nodes)]
+
+
+def sorted_nodes(G: nx.Graph, nodes: Iterable[str]) -> list[str]:
+    return sorted(set(nodes), key=lambda n: (label_of(G, n).casefold(), n))
+
+
+def entity_label(before: nx.Graph, after: nx.Graph, node: str) -> dict[str, str]:
+    return ref(after if node in after else before, node)
