@@ -46,7 +46,7 @@ from stackgraph.analysis.concentration import (
 )
 from stackgraph.analysis.control import control_graph, control_group, ultimate_parents
 from stackgraph.analysis.coverage import GroupCoverage, group_coverage, layer_scheme
-from stackgraph.analysis.dependencies import dependencies
+from stackgraph.analysis.dependencies import dependencies, supply_graph
 from stackgraph.analysis.mergers import MergerContext, merger_screen
 from stackgraph.scenarios.model import Scenario
 
@@ -251,7 +251,10 @@ def compare(
     >>> report["groups"][0]["joined"], report["coverage"][0]["gained"]
     ([{'iri': 'Y', 'label': 'Y'}], ['b'])
     """
+    # the control and supply graphs of each view, built once and handed to every section
     C_before, C_after = control_graph(before), control_graph(after)
+    S_before, S_after = supply_graph(before), supply_graph(after)
+    shared = {"control": (C_before, C_after), "supply": (S_before, S_after)}
     groups = _groups(before, after, C_before, C_after)
     parents: list[str] = []
     for node in focus:
@@ -274,11 +277,11 @@ def compare(
         "groups": groups,
         "coverage": coverage,
         "ties": _ties(after, groups, C_after),
-        "dependencies": _dependencies(before, after, parents),
-        "chokepoints": _chokepoints(before, after),
+        "dependencies": _dependencies(before, after, parents, **shared),
+        "chokepoints": _chokepoints(before, after, **shared),
         "centrality": _centrality(before, after, top, parents, C_before, C_after),
         "vertical_exposure": _vertical_exposure(before, after, parents, C_before, C_after),
-        "concentration": _concentration(before, after),
+        "concentration": _concentration(before, after, control=shared["control"]),
         "merger_screens": _merger_screens(before, after, parents, C_before, C_after),
     }
     changed = []
@@ -448,13 +451,24 @@ def _ties(after: nx.MultiDiGraph, groups: Sequence[Mapping[str, Any]], C: nx.DiG
     return rows
 
 
-def _dependencies(before: nx.MultiDiGraph, after: nx.MultiDiGraph, parents: Sequence[str]) -> list[dict[str, Any]]:
-    """External dependencies (tier-1 outside suppliers per input layer) of each focus group, before and after."""
+_Pair = tuple[nx.DiGraph, nx.DiGraph] | tuple[None, None]
+
+
+def _dependencies(
+    before: nx.MultiDiGraph,
+    after: nx.MultiDiGraph,
+    parents: Sequence[str],
+    control: _Pair = (None, None),
+    supply: _Pair = (None, None),
+) -> list[dict[str, Any]]:
+    """External dependencies (tier-1 outside suppliers per input layer) of each focus group, before and after
+    (``control``/``supply``: each view's control and supply graphs, when the caller has them)."""
 
     def pairs(G: nx.MultiDiGraph, parent: str) -> tuple[dict[tuple[str, str], dict[str, Any]], set[str]]:
         if parent not in G:
             return {}, set()
-        report = dependencies(G, parent)
+        i = 0 if G is before else 1
+        report = dependencies(G, parent, control=control[i], supply=supply[i])
         found = {}
         for layer in report.external:
             for supplier in layer.suppliers:
@@ -484,11 +498,18 @@ def _dependencies(before: nx.MultiDiGraph, after: nx.MultiDiGraph, parents: Sequ
     return rows
 
 
-def _chokepoints(before: nx.MultiDiGraph, after: nx.MultiDiGraph, top: int = 20) -> dict[str, Any]:
+def _chokepoints(
+    before: nx.MultiDiGraph,
+    after: nx.MultiDiGraph,
+    top: int = 20,
+    control: _Pair = (None, None),
+    supply: _Pair = (None, None),
+) -> dict[str, Any]:
     """Suppliers that became or stopped being chokepoints (top ``top`` of the analysis), or whose scores moved."""
 
     def rows(G: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
-        ranked = chokepoints(G, top=top).rows
+        i = 0 if G is before else 1
+        ranked = chokepoints(G, top=top, control=control[i], supply=supply[i]).rows
         return {
             r.entity: {"rank": i, "dominated": r.dominated, "articulation": r.articulation, "customers": r.customers}
             for i, r in enumerate(ranked, start=1)
@@ -592,7 +613,13 @@ def group_degree(G: nx.MultiDiGraph, parent: str, *, control: nx.DiGraph | None 
     members = control_group(G, parent, control=control).member_ids()
     if len(members) >= G.number_of_nodes():
         return 0.0
-    return float(nx.group_degree_centrality(nx.Graph(G.to_undirected(as_view=True)), members))
+    # as networkx.group_degree_centrality on the undirected graph, read from the adjacency without converting it
+    tied: set[str] = set()
+    for member in members:
+        if member in G:
+            tied.update(G.succ[member])
+            tied.update(G.pred[member])
+    return len(tied - members) / (G.number_of_nodes() - len(members))
 
 
 def _org_layers(G: nx.MultiDiGraph, node: str) -> set[str]:
@@ -643,11 +670,13 @@ def _vertical_exposure(
     return {"exposures": rows, "ended": ended}
 
 
-def _concentration(before: nx.MultiDiGraph, after: nx.MultiDiGraph) -> list[dict[str, Any]]:
+def _concentration(
+    before: nx.MultiDiGraph, after: nx.MultiDiGraph, control: _Pair = (None, None)
+) -> list[dict[str, Any]]:
     """HHI per market with known shares, shares summed per control group, before and after (2023 US Merger
     Guidelines: HHI above 1,800 is highly concentrated; a change above 100 points is significant)."""
-    old = {m.market: m for m in market_concentration(before)}
-    new = {m.market: m for m in market_concentration(after)}
+    old = {m.market: m for m in market_concentration(before, control=control[0])}
+    new = {m.market: m for m in market_concentration(after, control=control[1])}
     rows = []
     for market in sorted(old.keys() | new.keys()):
         a = {s.holder: s.share for s in old[market].shares} if market in old else {}
