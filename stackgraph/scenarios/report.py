@@ -282,7 +282,7 @@ def compare(
         "centrality": _centrality(before, after, top, parents, C_before, C_after),
         "vertical_exposure": _vertical_exposure(before, after, parents, C_before, C_after),
         "concentration": _concentration(before, after, control=shared["control"]),
-        "merger_screens": _merger_screens(before, after, parents, C_before, C_after),
+        "merger_screens": _merger_screens(before, after, parents, C_before, C_after, supply=shared["supply"]),
     }
     changed = []
     for name in REPORT_SECTIONS:
@@ -710,12 +710,14 @@ def _merger_screens(
     parents: Sequence[str],
     C_before: nx.DiGraph,
     C_after: nx.DiGraph,
+    supply: _Pair = (None, None),
 ) -> list[dict[str, Any]]:
     """The merger screens of each focus group (:func:`stackgraph.analysis.mergers.merger_screen`): its members
     after, split into the groups they belonged to before (the merging parties, the focus group's own first)."""
     if not parents:
         return []
-    ctx_before, ctx_after = MergerContext(before, control=C_before), MergerContext(after, control=C_after)
+    ctx_before = MergerContext(before, control=C_before, supply=supply[0])
+    ctx_after = MergerContext(after, control=C_after, supply=supply[1])
     screens = []
     for parent in parents:
         if parent not in after:
