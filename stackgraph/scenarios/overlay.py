@@ -291,8 +291,12 @@ def apply_scenario(
             f"{scenario.origin}: the store already holds a scenario graph {scenario.graph_iri}; "
             "give the scenario another name (or slug)"
         )
-    overlay = Overlay(scenario, store.copy(), baseline_graphs, day)
-    _Player(overlay).play(progress)
+    overlay = Overlay(scenario, store.branch([scenario.graph_iri]), baseline_graphs, day)
+    try:
+        _Player(overlay).play(progress)
+    except BaseException:
+        overlay.store.close()  # the baseline's engine keeps nothing of a scenario that failed
+        raise
     return overlay
 
 
