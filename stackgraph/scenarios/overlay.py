@@ -300,6 +300,15 @@ def apply_scenario(
     return overlay
 
 
+def _iri_term(iri: str) -> str:
+    """``iri`` as a SPARQL IRI term (``<...>``), checked by pyoxigraph: text that is not an IRI (and so could not be
+    written into a query safely) is refused with a :class:`ScenarioError`."""
+    try:
+        return str(ox.NamedNode(iri))
+    except ValueError as error:
+        raise ScenarioError(f"{iri!r} is not an IRI: {error}") from None
+
+
 def _end_of(iso: str) -> str:
     from stackgraph.scenarios.model import _full_date
 
@@ -447,25 +456,39 @@ class _Player:
         partnerships), in the overlay so far, with whether each counts now."""
         state = self.state()
         counting = {key for _, _, key in state.edges(keys=True)}
+        # The parties are written into the query as IRI constants (validated and serialised by pyoxigraph), so
+        # that the engine starts from them through its indexes; as substituted variables it scanned every deal.
+        one = _iri_term(actor)
         if counterparty is None:
-            pattern = "?deal ?role ?actor . ?role rdfs:subPropertyOf* sg:party ."
+            pattern = f"?deal ?role {one} . ?role rdfs:subPropertyOf* sg:party ."
         else:
-            pattern = """{ ?deal ?ar ?actor . ?ar rdfs:subPropertyOf* sg:actor .
-                           ?deal ?cr ?other . ?cr rdfs:subPropertyOf* sg:counterparty . }
-                         UNION { ?deal sg:partner ?actor, ?other . FILTER(?actor != ?other) }"""
+            other = _iri_term(counterparty)
+            partners = f"UNION {{ ?deal sg:partner {one}, {other} . }}" if actor != counterparty else ""
+            pattern = f"""{{ ?deal ?ar {one} . ?ar rdfs:subPropertyOf* sg:actor .
+                           ?deal ?cr {other} . ?cr rdfs:subPropertyOf* sg:counterparty . }} {partners}"""
+        # deal nodes only: the derived direct properties are not read (nor derived for the overlay)
         rows = self.store.select(
-            f"""SELECT DISTINCT ?deal ?type ?status ?ended ?actor {"?other" if counterparty else ""} WHERE {{
+            f"""SELECT DISTINCT ?deal ?type ?status ?ended WHERE {{
                   ?deal a ?type . {pattern}
                   OPTIONAL {{ ?deal sg:status ?status }}
                   OPTIONAL {{ ?deal sg:endDate ?ended }}
                 }}""",
-            {"actor": actor, **({"other": counterparty} if counterparty else {})},
             graphs=list(self.overlay.after_graphs),
+            derived=False,
         )
         wanted = {SG + c for c in classes}
-        superseded = {
-            r["older"] for r in self.store.select("SELECT ?older WHERE { ?newer sg:supersedes ?older }", graphs=None)
-        }
+        found_deals = " ".join(sorted({_iri_term(row["deal"]) for row in rows if row["type"] in wanted}))
+        superseded = (
+            {
+                r["older"]
+                for r in self.store.select(
+                    f"SELECT ?older WHERE {{ VALUES ?older {{ {found_deals} }} ?newer sg:supersedes ?older }}",
+                    derived=False,
+                )
+            }
+            if found_deals
+            else set()
+        )
         found = []
         for row in rows:
             if row["type"] not in wanted:
