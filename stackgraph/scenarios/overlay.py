@@ -151,6 +151,8 @@ class Overlay:
     baseline_graphs: tuple[str, ...]
     as_of: str
     effects: list[StepEffect] = field(default_factory=list)
+    # the "before" view under the default statuses: the baseline does not change, so it is projected once
+    _before: nx.MultiDiGraph | None = field(default=None, repr=False, compare=False)
 
     @property
     def graph_iri(self) -> str:
@@ -163,11 +165,17 @@ class Overlay:
         return (*self.baseline_graphs, self.graph_iri)
 
     def project(self, *, after: bool = True, statuses: Iterable[str] | None = None) -> nx.MultiDiGraph:
-        """Project the "after" (default) or "before" view at the scenario's as-of date."""
+        """Project the "after" (default) or "before" view at the scenario's as-of date. The "before" view under
+        the default statuses is projected once and the same graph returned after (do not modify it)."""
         from stackgraph.projection import ProjectionPolicy, project
 
+        if not after and statuses is None and self._before is not None:
+            return self._before
         policy = ProjectionPolicy(as_of=self.as_of) if statuses is None else ProjectionPolicy(self.as_of, statuses)
-        return project(self.store, policy, graphs=list(self.after_graphs if after else self.baseline_graphs))
+        G = project(self.store, policy, graphs=list(self.after_graphs if after else self.baseline_graphs))
+        if not after and statuses is None:
+            self._before = G
+        return G
 
     def turtle(self) -> bytes:
         """Return the scenario graph alone as Turtle (what ``--save`` writes)."""
@@ -351,6 +359,7 @@ class _Player:
             self._add(source, _DCT + "description", ox.Literal(self.scenario.description))
         self._add(source, _DCT + "date", _date_literal(overlay.as_of))
         self._flush()
+        self._pristine = True  # no step has written the scenario graph yet
 
     # -- bookkeeping --------------------------------------------------------------------------------------
 
@@ -375,6 +384,7 @@ class _Player:
         """Bring the store's scenario graph up to date: only the triples added or removed since the last flush
         are written, so a step costs the same whatever the number of steps before it."""
         added, removed = self._since_flush(), self._unflushed_removals
+        self._pristine = False
         blank = any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in added + removed)
         if not self._flushed or blank:  # the first time, or blank nodes (a DATA block cannot name them): reload
             out = io.BytesIO()
@@ -393,9 +403,10 @@ class _Player:
         self._state = None
 
     def state(self) -> nx.MultiDiGraph:
-        """The "after" view of the steps applied so far."""
+        """The "after" view of the steps applied so far (before the first step's triples are written, the
+        "before" view: the scenario graph holds only its source, which adds no entity, deal or position)."""
         if self._state is None:
-            self._state = self.overlay.project(after=True)
+            self._state = self.overlay.project(after=not self._pristine)
         return self._state
 
     def names(self) -> dict[str, tuple[str, ...]]:
