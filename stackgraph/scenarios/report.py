@@ -89,8 +89,6 @@ HHI_SIGNIFICANT_CHANGE = SIGNIFICANT_CHANGE
 _FEW_GROUPS = 4
 # the analysis layer's coverage of a given group (shares the caller's control graph); group_coverage otherwise
 _coverage_of_group = getattr(_coverage_module, "_coverage", None)
-_EXACT_BETWEENNESS_NODES = 1000
-_BETWEENNESS_SAMPLES = 16
 _TIE_RELATIONS = ("supplies", "invests_in", "partners_with", "acquires", "controls")
 
 
@@ -565,10 +563,9 @@ def _centrality(
         for parent in parents
     ]
     try:
-        # the report ranks by PageRank only: betweenness (not reported) is sampled on larger graphs to stay cheap
-        samples = None if after.number_of_nodes() <= _EXACT_BETWEENNESS_NODES else _BETWEENNESS_SAMPLES
-        old = centrality(before, sort="pagerank", samples=samples)
-        new = centrality(after, sort="pagerank", samples=samples)
+        # the report ranks by PageRank only: betweenness and eigenvector centrality are not computed
+        old = centrality(before, sort="pagerank", measures=("pagerank",))
+        new = centrality(after, sort="pagerank", measures=("pagerank",))
     except (nx.NetworkXException, ArithmeticError, TypeError, ValueError) as error:
         # one failing measure must not sink the whole report: say so in the section
         message = f"centrality could not be computed: {type(error).__name__}: {error}"
