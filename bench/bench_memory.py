@@ -49,11 +49,11 @@ def rss() -> int:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
-def deep_size(root: Any, seen: set[int]) -> int:
-    """Bytes of ``root`` and everything it holds (dicts, lists, tuples, sets, scalars), objects in ``seen`` not
+def deep_size(*roots: Any, seen: set[int]) -> int:
+    """Bytes of ``roots`` and everything they hold (dicts, lists, tuples, sets, scalars), objects in ``seen`` not
     counted again (and added to it)."""
     total = 0
-    stack = [root]
+    stack = list(roots)
     while stack:
         obj = stack.pop()
         if id(obj) in seen:
@@ -69,13 +69,23 @@ def deep_size(root: Any, seen: set[int]) -> int:
 
 
 def graph_bytes(G: Any) -> dict[str, int]:
-    """The projection's Python objects split into the entities' part, the deals' part and ``G.graph``."""
+    """The projection's Python objects, each counted once where first met: the entities' part (``G._node``), the
+    deals' part split into the adjacency maps (successor and predecessor maps, key dicts), the edges' attribute
+    dicts (containers alone), their values and the edge keys (deal IRIs), and ``G.graph``."""
     seen: set[int] = set()
-    return {
-        "entities": deep_size(G._node, seen),
-        "deals": deep_size(G._succ, seen) + deep_size(G._pred, seen),
-        "graph": deep_size(G.graph, seen),
-    }
+    parts = {"entities": deep_size(G._node, seen=seen)}
+    maps = [G._succ, G._pred, *G._succ.values(), *G._pred.values()]
+    keydicts = [keys for side in (G._succ, G._pred) for nbrs in side.values() for keys in nbrs.values()]
+    edge_dicts = [data for keys in keydicts for data in keys.values()]
+    parts["adjacency"] = sum(sys.getsizeof(m) for m in {id(m): m for m in [*maps, *keydicts]}.values())
+    seen.update(id(m) for m in [*maps, *keydicts])
+    parts["edge dicts"] = sum(sys.getsizeof(d) for d in {id(d): d for d in edge_dicts}.values())
+    seen.update(id(d) for d in edge_dicts)
+    parts["edge values"] = deep_size(*(v for d in edge_dicts for v in d.values()), seen=seen)
+    parts["edge keys"] = deep_size(*(k for keys in keydicts for k in keys), seen=seen)
+    parts["deals"] = parts["adjacency"] + parts["edge dicts"] + parts["edge values"] + parts["edge keys"]
+    parts["graph"] = deep_size(G.graph, seen=seen)
+    return parts
 
 
 def per_item(orgs: int, path: Path) -> None:
@@ -98,8 +108,10 @@ def per_item(orgs: int, path: Path) -> None:
     print(f"projection (as analyze runs it): {nodes:,} entities, {edges:,} deal edges, {seconds:.2f} s CPU")
     print(f"  entities' part   {parts['entities'] / 2**20:9.1f} MiB  {parts['entities'] / nodes:7.0f} bytes per entity")
     print(f"  deals' part      {parts['deals'] / 2**20:9.1f} MiB  {parts['deals'] / edges:7.0f} bytes per deal edge")
+    for name in ("adjacency", "edge dicts", "edge values", "edge keys"):
+        print(f"    {name:<14} {parts[name] / 2**20:9.1f} MiB  {parts[name] / edges:7.0f} bytes per deal edge")
     print(f"  G.graph          {parts['graph'] / 2**20:9.1f} MiB")
-    total = sum(parts.values())
+    total = parts["entities"] + parts["deals"] + parts["graph"]
     print(f"  Python objects   {total / 2**20:9.1f} MiB  ({total / size:.2f}x the Turtle file)")
     grown = (after - before) / 2**20
     print(f"  resident memory  {before / 2**20:9.1f} MiB before, {after / 2**20:.1f} MiB after (+{grown:.1f})")

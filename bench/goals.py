@@ -384,8 +384,9 @@ def measure_goals(
     steps: list[tuple[str, Callable[[Path], list[Goal]]]] = [
         ("start-up", lambda _folder: startup_goals(max(5, 3 * repeat))),
         *[(f"what-if at {n:,} orgs", lambda folder, n=n: whatif_goals(n, folder, repeat)) for n in whatif_sizes],
-        ("store", lambda folder: store_goals(store_triples, folder, repeat, with_rdflib)),
     ]
+    if store_triples:
+        steps.append(("store", lambda folder: store_goals(store_triples, folder, repeat, with_rdflib)))
     if centrality_orgs:
         steps.append(("centrality", lambda folder: centrality_goals(centrality_orgs, folder)))
     if view_entities:
