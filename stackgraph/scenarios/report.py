@@ -722,7 +722,7 @@ def _merger_screens(
         focus = control_group(after, parent, control=C_after).member_ids()
         own = control_group(before, parent, control=C_before).member_ids() if parent in before else frozenset()
         parties: dict[Any, set[str]] = {parent: set()}
-        for member in focus:
+        for member in sorted(focus):  # in a fixed order: the parties are listed as first met
             # a member of the focus group before stays in its party (even if another group also claims it)
             head = parent if member in own or member not in before else ctx_before.groups.get(member, member)
             parties.setdefault(head, set()).add(member)
