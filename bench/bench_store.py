@@ -301,12 +301,11 @@ def profile_derivation(path: Path, repeat: int) -> list[tuple[str, float, int]]:
     """
     import pyoxigraph as ox
 
-    from stackgraph.resources import queries_dir
     from stackgraph.storage.derivation import insert_from_construct
-    from stackgraph.store import PREFIXES
+    from stackgraph.store import PREFIXES, derivation_query
 
     graph = ox.NamedNode("urn:bench:data")
-    rule = (queries_dir() / "derive_direct.rq").read_text(encoding="utf-8")
+    rule = derivation_query()  # the template written for the default policy as of today
     where = "SELECT * " + rule[re.search(r"\bWHERE\b", rule).start() :]  # type: ignore[union-attr]
     without_not_exists = re.sub(r"FILTER NOT EXISTS \{[^{}]*\}", "", where)
 

@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from stackgraph.errors import InputError, UnknownEntityError
-from stackgraph.namespace import ID_IRI, SG_IRI, SOURCE_IRI
-from stackgraph.naming import concept_key, resolve_name
 from stackgraph.resources import queries_dir
+from stackgraph.vocabulary import terms
+from stackgraph.vocabulary.names import concept_key, resolve_name
+from stackgraph.vocabulary.sparql import fill
+from stackgraph.vocabulary.terms import ID_IRI, SG_IRI, SOURCE_IRI
 
 __all__ = [
     "KINDS",
@@ -31,13 +33,8 @@ __all__ = [
     "resolve_entity",
 ]
 
-#: Entity kind key -> class IRI.
-KINDS: dict[str, str] = {
-    "organization": SG_IRI + "Organization",
-    "person": SG_IRI + "Person",
-    "product": SG_IRI + "Product",
-    "facility": SG_IRI + "Facility",
-}
+#: Entity kind key -> class IRI (the ontology's entity kinds).
+KINDS: dict[str, str] = {kind.key: kind.iri for kind in terms.ENTITY_KINDS}
 
 #: The name indexes :func:`name_index` builds: what a parameter of that kind may name.
 NAME_INDEXES = ("entity", "layer", "status", "deal")
@@ -67,7 +64,7 @@ class Entity:
 
 
 def _internal_query(name: str) -> str:
-    return (queries_dir() / f"{name}.rq").read_text(encoding="utf-8")
+    return fill((queries_dir() / f"{name}.rq").read_text(encoding="utf-8"))
 
 
 def list_entities(store: SelectStore, *, kind: str | None = None, layer: str | None = None) -> list[Entity]:

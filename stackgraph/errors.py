@@ -13,6 +13,7 @@ __all__ = [
     "EndpointError",
     "ImportFormatError",
     "InputError",
+    "NothingToAnalyseError",
     "ParseError",
     "QueryError",
     "ScenarioError",
@@ -84,6 +85,11 @@ class UnknownQuestionError(UnknownEntityError):
 
     def __init__(self, name: str, suggestions: Sequence[str] = (), known: Sequence[str] = ()) -> None:
         super().__init__(name, suggestions, what="question", known=known)
+
+
+class NothingToAnalyseError(StackgraphError):
+    """The loaded data lacks what an analysis needs (deals, layers, supply ties); the message says which and where
+    to read how to map other data into stackgraph's vocabulary. A finding, not bad input: the CLI exits with 1."""
 
 
 class ValidationError(StackgraphError):

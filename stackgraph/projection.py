@@ -11,34 +11,34 @@ walks triples in Python.
 
 Which deals count
 -----------------
-A deal is *in view* under a policy when it has taken place by ``as_of`` (its effective date, or else its announced
-date, is not after ``as_of``; undated deals are in view) and its status is one of ``statuses`` -- or it comes from
-a ``sg:ScenarioSource``, whatever its status. It *counts* (becomes an edge) when it is in view, has not ended on or
-before ``as_of``, and no deal supersedes it that is itself in view or terminated by ``as_of`` (a termination ends
-what it supersedes even when terminated deals are not shown).
+The rules live in :mod:`stackgraph.vocabulary.rules` (one home for statuses, dates as periods, undated deals,
+evidence, supersession and control): :class:`ProjectionPolicy` is its :class:`~stackgraph.vocabulary.rules.DealPolicy`.
+The projection applies them set-wise -- dates are few, deals many -- and the agreement test checks it answers as
+the SPARQL rendering of the same rules does.
 
-Partial dates compare as periods: a deal dated ``2025-10`` starts on 2025-10-01 and one that ended in ``2025``
-ends on 2025-12-31, so a deal counts on every day it may have been in effect; a partial ``as_of`` means the last
-day of its period (``as_of="2025"`` is the state at the end of 2025).
+Every edge carries ``basis``: the sorted evidence kinds (``dataset``, ``editorial``, ``quoted``, ``scenario``) of
+its deal's sources (``()`` when it has none); every market position too. ``G.graph["undated"]`` says what the
+policy did with deals that have no date and how many such deals it counted or left out.
 """
 
 from __future__ import annotations
 
-import calendar
 import functools
 import gc
-import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from stackgraph.errors import InputError
-from stackgraph.naming import concept_key, local_name, resolve_name
 from stackgraph.resources import queries_dir
 from stackgraph.tsv import tsv_columns, tsv_rows
+from stackgraph.vocabulary import rules, terms
+from stackgraph.vocabulary.names import concept_key, local_name, resolve_name
+from stackgraph.vocabulary.rules import DEFAULT_STATUSES, STATUS_KEYS, DealPolicy, parse_date, parse_statuses
+from stackgraph.vocabulary.sparql import fill
+from stackgraph.vocabulary.terms import SG
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -58,171 +58,24 @@ __all__ = [
     "resolve_entity",
 ]
 
-#: Every deal status key, in the order of the status scheme.
-STATUS_KEYS: tuple[str, ...] = (
-    "rumoured",
-    "in-talks",
-    "announced",
-    "pending",
-    "completed",
-    "active",
-    "terminated",
-    "hypothetical",
-)
-
-#: The statuses that count by default: deals that took place or are in effect.
-DEFAULT_STATUSES: frozenset[str] = frozenset({"completed", "active"})
-
 #: Edge relations, one per deal class (ownership deals are ``controls``).
-RELATIONS: tuple[str, ...] = ("acquires", "controls", "invests_in", "supplies", "partners_with", "develops")
+RELATIONS: tuple[str, ...] = rules.relations()
 
 #: Node kinds, one per entity class.
-KINDS: tuple[str, ...] = ("organization", "person", "product", "facility")
+KINDS: tuple[str, ...] = tuple(kind.key for kind in terms.ENTITY_KINDS)
 
-SG_NS = "https://w3id.org/stackgraph/ns#"
+#: Which deals count in a projection: the rulebook's deal policy (as-of, statuses, undated, evidence).
+ProjectionPolicy = DealPolicy
+
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-
-_RELATION_OF_TYPE = {
-    "Acquisition": "acquires",
-    "Ownership": "controls",
-    "Investment": "invests_in",
-    "Supply": "supplies",
-    "Partnership": "partners_with",
-    "Development": "develops",
-}
-
-_DATE = re.compile(r"^\s*(-?\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+_PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+_STATUS_KEY = {status.iri: status.key for status in terms.STATUSES}
 
 
-def parse_date(text: str | date | None, *, end: bool = False) -> date | None:
-    """Return the first (or, with ``end=True``, the last) day of a full or partial ISO date.
-
-    Parameters
-    ----------
-    text : str, datetime.date or None
-        ``YYYY-MM-DD`` (time and time-zone suffixes are ignored), ``YYYY-MM`` or ``YYYY``.
-    end : bool
-        Return the last day of the period instead of the first.
-
-    Returns
-    -------
-    datetime.date or None
-        ``None`` when ``text`` is ``None`` or not a date.
-
-    Examples
-    --------
-    >>> parse_date("2025-10"), parse_date("2025-10", end=True), parse_date("2025", end=True)
-    (datetime.date(2025, 10, 1), datetime.date(2025, 10, 31), datetime.date(2025, 12, 31))
-    """
-    if text is None:
-        return None
-    if isinstance(text, date):
-        return text
-    match = _DATE.match(str(text))
-    if not match:
-        return None
-    year = int(match.group(1))
-    month_text, day_text = match.group(2), match.group(3)
-    try:
-        if day_text is not None:
-            return date(year, int(month_text), int(day_text))
-        if month_text is not None:
-            month = int(month_text)
-            return date(year, month, calendar.monthrange(year, month)[1] if end else 1)
-        return date(year, 12, 31) if end else date(year, 1, 1)
-    except ValueError:
-        return None
-
-
-def parse_statuses(values: Iterable[str] | str | None) -> frozenset[str]:
-    """Return the status keys named in ``values`` (repeated and/or comma-separated); ``None`` gives the default.
-
-    Raises
-    ------
-    InputError
-        A value is not a status key; the message lists the valid ones.
-
-    Examples
-    --------
-    >>> sorted(parse_statuses(["completed,active", "in-talks"]))
-    ['active', 'completed', 'in-talks']
-    """
-    if values is None:
-        return DEFAULT_STATUSES
-    if isinstance(values, str):
-        values = [values]
-    chosen: set[str] = set()
-    for value in values:
-        for part in str(value).split(","):
-            key = part.strip().lower().replace("_", "-").replace(" ", "-")
-            if not key:
-                continue
-            if key == "intalks":
-                key = "in-talks"
-            if key not in STATUS_KEYS:
-                raise InputError(f"unknown status {part.strip()!r}; use one of {', '.join(STATUS_KEYS)}")
-            chosen.add(key)
-    if not chosen:
-        raise InputError(f"no status given; use one or more of {', '.join(STATUS_KEYS)}")
-    return frozenset(chosen)
-
-
-@dataclass(frozen=True)
-class ProjectionPolicy:
-    """Which deals count in a projection.
-
-    Parameters
-    ----------
-    as_of : str, datetime.date or None
-        The day the graph shows (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; a partial date means the end of its
-        period). ``None`` means today.
-    statuses : iterable of str
-        Status keys (see :data:`STATUS_KEYS`) of the deals that count. Deals from a what-if scenario count
-        whatever their status.
-
-    Examples
-    --------
-    >>> policy = ProjectionPolicy(as_of="2025-10", statuses={"completed", "active", "in-talks"})
-    >>> policy.as_of_date().isoformat(), sorted(policy.statuses)
-    ('2025-10-31', ['active', 'completed', 'in-talks'])
-    """
-
-    as_of: str | date | None = None
-    statuses: frozenset[str] = field(default=DEFAULT_STATUSES)
-
-    def __post_init__(self) -> None:
-        statuses = self.statuses
-        if isinstance(statuses, str) or not isinstance(statuses, frozenset):
-            statuses = parse_statuses(statuses)
-        unknown = sorted(set(statuses) - set(STATUS_KEYS))
-        if unknown:
-            raise InputError(f"unknown status {unknown[0]!r}; use one of {', '.join(STATUS_KEYS)}")
-        object.__setattr__(self, "statuses", frozenset(statuses))
-        if self.as_of is not None and not isinstance(self.as_of, date):
-            text = str(self.as_of).strip()
-            if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text) or parse_date(text) is None:
-                raise InputError(f"invalid date {self.as_of!r}; use YYYY-MM-DD, YYYY-MM or YYYY")
-            object.__setattr__(self, "as_of", text)
-
-    def as_of_date(self) -> date:
-        """Return the day the policy shows: the last day of ``as_of``'s period, or today."""
-        if self.as_of is None:
-            return date.today()
-        resolved = parse_date(self.as_of, end=True)
-        assert resolved is not None  # checked in __post_init__
-        return resolved
-
-    def in_view(self, status: str | None, start: str | None, *, scenario: bool = False) -> bool:
-        """Return whether a deal with this status and start date (effective, else announced) is in view."""
-        return _in_view(self, self.as_of_date(), status, start, scenario)
-
-    def ended(self, end: str | None) -> bool:
-        """Return whether a deal that ended at ``end`` (full or partial date) has ended by ``as_of``."""
-        return _ended(end, self.as_of_date())
-
-
+@functools.lru_cache(maxsize=32)
 def _query_text(name: str) -> str:
-    return (queries_dir() / "projection" / f"{name}.rq").read_text(encoding="utf-8")
+    """A projection query, its rules written in (they depend on the vocabulary only): read once per process."""
+    return fill((queries_dir() / "projection" / f"{name}.rq").read_text(encoding="utf-8"))
 
 
 class _Queries:
@@ -360,22 +213,27 @@ def _project(
     G.graph["as_of"] = as_of.isoformat()
     G.graph["statuses"] = tuple(s for s in STATUS_KEYS if s in policy.statuses)
     G.graph["graphs"] = None if graphs is None else tuple(graphs)
+    G.graph["policy"] = policy.describe()
     with _Queries(store, graphs) as queries:
         role_sides = _role_sides(queries.rows("roles"))
         # Every other query is queued now, in the order its rows are read, so that the engine keeps ahead of the
-        # folding: the entity scans on a second lane, beside the first deal scans, while there is nothing to fold
-        # yet; then the values that decide which deals count, then the others, so that the attribute dicts of the
-        # deals that count are complete when the parties arrive; the parties one relation at a time, so that the
-        # edges of one go in while the engine reads the next.
+        # folding: the entity scans and the sources on a second lane, beside the first deal scans, while there is
+        # nothing to fold yet; then the values that decide which deals count, then the others, so that the
+        # attribute dicts of the deals that count are complete when the parties arrive; the parties one relation
+        # at a time, so that the edges of one go in while the engine reads the next.
         layers = queries.submit("layers")
         entities = [queries.submit("entity_kinds", lane=1)] + [
             queries.submit("property_values", property_iri=f"<{iri}>", lane=1)
-            for iri in (_RDFS_LABEL, SG_NS + "alias", SG_NS + "inLayer")
+            for iri in (_RDFS_LABEL, SG.alias, SG.inLayer)
         ]
-        timing = {name: queries.submit("property_values", property_iri=f"<{SG_NS}{name}>") for name in _TIMING}
+        source_kinds = queries.submit("source_kinds", lane=1)
+        # the sources of every deal, for its basis: read beside the deal scans, folded at the end (before the
+        # deals are chosen only when the policy restricts the evidence)
+        derived_from = queries.submit("derived_from", lane=1)
         scenario = queries.submit("scenario_deals")
+        timing = {name: queries.submit("property_values", property_iri=f"<{iri}>") for name, iri in _TIMING.items()}
         supersedes = queries.submit("supersedes")
-        values = {name: queries.submit("property_values", property_iri=f"<{SG_NS}{name}>") for name in _VALUES}
+        values = {name: queries.submit("property_values", property_iri=f"<{iri}>") for name, iri in _VALUE_IRIS.items()}
         parties = {
             relation: {side: queries.submit("deal_roles", block) for side, block in sides.items()}
             for relation, sides in role_sides.items()
@@ -385,13 +243,17 @@ def _project(
 
         G.graph["layers"] = _layers(tsv_rows(layers.result()), keys)
         _add_entities(G, *(tsv_columns(future.result()) for future in entities), keys=keys)
+        kind_of = _source_kinds(tsv_rows(source_kinds.result()))
+        basis = _basis(tsv_rows(derived_from.result()), kind_of) if policy.evidence is not None else None
         view = _View(
             policy,
             as_of,
-            status=_first_values(timing["status"].result(), keys.__getitem__),
+            # a status outside the scheme keeps a key of its own (it counts only when a scenario brings the deal)
+            status=_first_values(timing["status"].result(), lambda iri: _STATUS_KEY.get(iri) or keys[iri]),
             announced=_first_values(timing["announcedDate"].result()),
             effective=_first_values(timing["effectiveDate"].result()),
             ended=_first_values(timing["endDate"].result()),
+            basis=basis or {},
             scenario={row[0] for row in tsv_rows(scenario.result()) if row[0] is not None},
         )
         superseding = [(newer, older) for newer, older in tsv_rows(supersedes.result()) if newer and older]
@@ -402,41 +264,16 @@ def _project(
             edges.fill_in(attribute, tsv_columns(future.result()), converters[kind])
         for relation, sides in parties.items():
             edges.add(relation, _pairs({side: tsv_columns(future.result()) for side, future in sides.items()}))
-        edges.hide({older for newer, older in superseding if view.supersedes_visibly(newer, edges.relation)})
+        hidden = {older for newer, older in superseding if view.hides(newer)}
+        edges.hide(hidden)
         if provenance is not None:
             edges.fill_in_provenance(_provenance(tsv_rows(provenance.result())))
+        edges.fill_in_basis(basis if basis is not None else _basis(tsv_rows(derived_from.result()), kind_of))
         edges.add_deferred()
-        G.graph["market_positions"] = _market_positions(tsv_rows(positions.result()), as_of, keys)
+        G.graph["undated"] = view.undated(edges.relation, hidden)
+        G.graph["deal_nodes"] = dict(edges.counts)
+        G.graph["market_positions"] = _market_positions(tsv_rows(positions.result()), policy, keys, kind_of)
     return G
-
-
-@functools.lru_cache(maxsize=4096)
-def _start(text: str | None) -> date | None:
-    return parse_date(text)
-
-
-@functools.lru_cache(maxsize=4096)
-def _finish(text: str | None) -> date | None:
-    return parse_date(text, end=True)
-
-
-def _in_view(policy: ProjectionPolicy, as_of: date, status: str | None, start: str | None, scenario: bool) -> bool:
-    if not (scenario or (status is not None and status in policy.statuses)):
-        return False
-    return _begun(start, as_of)
-
-
-def _begun(start: str | None, as_of: date) -> bool:
-    """Whether a deal that started at ``start`` (full or partial date; undated counts) took place by ``as_of``."""
-    begun = _start(start)
-    return begun is None or begun <= as_of
-
-
-def _ended(end: str | None, as_of: date) -> bool:
-    if end is None:
-        return False
-    finished = _finish(end)
-    return finished is not None and finished <= as_of
 
 
 def _layers(rows: Iterable[Sequence[str | None]], keys: _Keys) -> dict[str, dict[str, Any]]:
@@ -539,16 +376,16 @@ def _role_sides(rows: Iterable[Sequence[str | None]]) -> dict[str, dict[str, str
 
     side_roles: dict[str, dict[str, set[str]]] = {}
     for side, role, domain in rows:
-        if side is None or role is None or domain is None or not domain.startswith(SG_NS):
+        if side is None or role is None or domain is None:
             continue
-        if domain[len(SG_NS) :] in _RELATION_OF_TYPE:
+        if rules.relation_of(domain) is not None:
             side_roles.setdefault(domain, {}).setdefault(local_name(side), set()).add(role)
     relations: dict[str, dict[str, str]] = {}
     for domain, sides in side_roles.items():
         if not ("partner" in sides or ("actor" in sides and "counterparty" in sides)):
             continue  # no pair of parties to draw an edge between
         # Each IRI passes through the engine's own term type, so the block is well-formed whatever the store held.
-        relations[_RELATION_OF_TYPE[domain[len(SG_NS) :]]] = {
+        relations[rules.relation_of(domain)] = {  # type: ignore[index]
             side: "VALUES ?role { " + " ".join(str(ox.NamedNode(role)) for role in sorted(roles)) + " }"
             for side, roles in sorted(sides.items())
         }
@@ -604,8 +441,13 @@ def _grouped(keys: Sequence[str | None], values: Sequence[str | None]) -> dict[s
     return grouped
 
 
-#: The values that decide whether a deal counts (``sg:`` local names), read before the others.
-_TIMING: tuple[str, ...] = ("status", "announcedDate", "effectiveDate", "endDate")
+#: The values that decide whether a deal counts, read before the others.
+_TIMING: dict[str, str] = {
+    "status": SG.status,
+    "announcedDate": SG.announcedDate,
+    "effectiveDate": SG.effectiveDate,
+    "endDate": SG.endDate,
+}
 
 #: The other values a deal's edges carry: ``sg:`` local name -> (edge attribute, kind of value): a number, a
 #: concept (its key) or text.
@@ -616,6 +458,7 @@ _VALUES: dict[str, tuple[str, str]] = {
     "inputLayer": ("input_layer", "concept"),
     "purpose": ("purpose", "text"),
 }
+_VALUE_IRIS: dict[str, str] = {name: getattr(SG, name) for name in _VALUES}
 
 
 def _first_values(data: bytes, convert: Any = None) -> dict[str, Any]:
@@ -637,7 +480,8 @@ def _converted(values: list[str | None], convert: Any) -> list[Any]:
 
 
 class _View:
-    """Which deals a policy shows: from their status, dates and scenario origin (see the module docstring)."""
+    """Which deals a policy shows, from their status, dates, sources and scenario origin: the rules of
+    :mod:`stackgraph.vocabulary.rules`, applied set-wise (dates are few, deals many)."""
 
     def __init__(
         self,
@@ -648,56 +492,88 @@ class _View:
         announced: dict[str, str],
         effective: dict[str, str],
         ended: dict[str, str],
+        basis: Mapping[str, tuple[str, ...]],
         scenario: set[str],
     ) -> None:
         self.policy, self.as_of = policy, as_of
-        self.status, self.announced, self.effective, self.ended, self.scenario = (
+        self.status, self.announced, self.effective, self.ended, self.basis = (
             status,
             announced,
             effective,
             ended,
-            scenario,
+            basis,
         )
+        self.scenario = scenario
+        self.undated_included = policy.undated_rule == "include"
+        self.allowed = None if policy.evidence is None else {d for d, kinds in basis.items() if policy.allows(kinds)}
 
     def start(self, deal: str) -> str | None:
         """The date the deal took place: its effective date, else its announced date."""
         return self.effective.get(deal) or self.announced.get(deal)
 
-    def in_view(self, deal: str) -> bool:
-        """Whether the deal's status counts (or it comes from a scenario) and it has taken place by ``as_of``."""
-        if deal not in self.scenario and self.status.get(deal) not in self.policy.statuses:
-            return False
-        return _begun(self.start(deal), self.as_of)
+    def hides(self, newer: str) -> bool:
+        """Whether a deal hides the deals it supersedes (see :meth:`DealPolicy.hides`)."""
+        return self.policy.hides(
+            self.status.get(newer), self.start(newer), scenario=newer in self.scenario, basis=self.basis.get(newer)
+        )
 
     def candidates(self) -> list[tuple[str, str | None]]:
         """The deals in view that have not ended by ``as_of``, with their status (whether they have parties is
         not known here). Set-wise rather than deal by deal: dates are few, deals many."""
         statuses, scenario, status = self.policy.statuses, self.scenario, self.status
-        effective, announced, ended, as_of = self.effective, self.announced, self.ended, self.as_of
         deals = [(deal, key) for deal, key in status.items() if key in statuses]
         deals += [(deal, status.get(deal)) for deal in scenario if status.get(deal) not in statuses]
-        # left out: deals that start after as_of (by their effective date, else by their announced one) or ended
-        late_effective = {text for text in set(effective.values()) if not _begun(text, as_of)}
-        late_announced = {text for text in set(announced.values()) if not _begun(text, as_of)}
+        left_out = self._not_begun()
+        gone = {text for text in set(self.ended.values()) if rules.ended(text, self.as_of)}
+        left_out.update(deal for deal, text in self.ended.items() if text in gone)
+        if self.allowed is not None:
+            left_out.update(deal for deal, _ in deals if deal not in self.allowed)
+        if not left_out:
+            return deals
+        return [(deal, key) for deal, key in deals if deal not in left_out]
+
+    def _not_begun(self) -> set[str]:
+        """The deals that had not taken place by ``as_of`` (by their effective date, else by their announced
+        one), and those without either date when the policy leaves undated deals out."""
+        as_of, effective, announced = self.as_of, self.effective, self.announced
+        late_effective = {text for text in set(effective.values()) if not rules.begun(text, as_of)}
+        late_announced = {text for text in set(announced.values()) if not rules.begun(text, as_of)}
         left_out = {deal for deal, text in effective.items() if text in late_effective} if late_effective else set()
         if late_announced:
             left_out.update(
                 deal for deal, text in announced.items() if text in late_announced and not effective.get(deal)
             )
-        gone = {text for text in set(ended.values()) if _ended(text, as_of)}
-        left_out.update(deal for deal, text in ended.items() if text in gone)
-        if not left_out:
-            return deals
-        return [(deal, key) for deal, key in deals if deal not in left_out]
+        if not self.undated_included:
+            left_out.update(deal for deal in self.undated_deals())
+        return left_out
 
-    def supersedes_visibly(self, newer: str, deals: Mapping[str, str]) -> bool:
-        """Whether a deal (one of ``deals``, those with parties) hides the deals it supersedes: when it is in
-        view, or when it is a termination that took place."""
-        if newer not in deals:
-            return False
-        if self.in_view(newer):
-            return True
-        return self.status.get(newer) == "terminated" and _begun(self.start(newer), self.as_of)
+    def undated_deals(self) -> set[str]:
+        """The deals with a status or a scenario origin but no start date: neither an effective nor an announced
+        date, or one that is not a date (the effective date, else the announced one). Set-wise: dates are few."""
+        effective, announced = self.effective, self.announced
+        deals = self.status.keys() | self.scenario if self.scenario else self.status.keys()
+        undated = deals - effective.keys() - announced.keys()
+        bad = {text for text in {*effective.values(), *announced.values()} if rules.date_period(text) is None}
+        if bad:  # a start that is not a date: the effective date's, else (none given) the announced date's
+            starts = {**announced, **effective}
+            undated.update(deal for deal in deals if starts.get(deal) in bad)
+        return undated
+
+    def undated(self, with_parties: Mapping[str, str], hidden: set[str]) -> dict[str, Any]:
+        """What the policy did with undated deals: ``{"rule": "include"|"exclude", "default": bool, "deals": n}``
+        where ``n`` counts the undated deals with parties that count (``include``) or would count if they were
+        dated (``exclude``)."""
+        policy, scenario = self.policy, self.scenario
+        count = sum(
+            1
+            for deal in self.undated_deals()
+            if deal in with_parties
+            and deal not in hidden
+            and (deal in scenario or self.status.get(deal) in policy.statuses)
+            and (self.allowed is None or deal in self.allowed)
+            and not rules.ended(self.ended.get(deal), self.as_of)
+        )
+        return {"rule": policy.undated_rule, "default": policy.undated is None, "deals": count}
 
 
 class _DealEdges:
@@ -714,6 +590,7 @@ class _DealEdges:
     ) -> None:
         self.G = G
         self.relation: dict[str, str] = {}  # every deal with parties, counted or not -> its (first) relation
+        self.counts: dict[str, int] = {}  # relation -> how many deals with parties draw it, counted or not
         self._deferred_deals = deferred
         self._deferred: list[tuple[str, str, str]] = []
         self._hidden: set[str] = set()
@@ -737,6 +614,7 @@ class _DealEdges:
                 "sources": (),
                 "source_iris": (),
                 "scenario": deal in scenario if scenario else False,
+                "basis": (),
             }
             for deal, status in candidates
         }
@@ -749,7 +627,9 @@ class _DealEdges:
         known = self.relation
         in_chunk = set(deals)
         earlier = in_chunk.intersection(known)  # also under an earlier relation: an error in the data
-        known.update(dict.fromkeys(in_chunk.difference(known), relation))
+        new = in_chunk.difference(known)
+        known.update(dict.fromkeys(new, relation))
+        self.counts[relation] = self.counts.get(relation, 0) + len(new)
         deferred_deals, deferred = self._deferred_deals, self._deferred
         attributes, copies = self.attributes, self._copies
         succ, pred, new_key_dict = self.G._succ, self.G._pred, self.G.edge_key_dict_factory
@@ -821,6 +701,15 @@ class _DealEdges:
                 for each in (data, *copies.get(deal, ())):
                     each["sources"], each["quotes"], each["source_iris"] = sources, quotes, source_iris
 
+    def fill_in_basis(self, basis: Mapping[str, tuple[str, ...]]) -> None:
+        """Set each counted deal's ``basis`` (the evidence kinds of its sources; ``()`` when it has none)."""
+        attributes, copies = self.attributes, self._copies
+        for deal in attributes.keys() & basis.keys():
+            kinds = basis[deal]
+            attributes[deal]["basis"] = kinds
+            for each in copies.get(deal, ()) if copies else ():
+                each["basis"] = kinds
+
     def add_deferred(self) -> None:
         """Add the deferred edges whose deal is not hidden."""
         hidden, deferred = self._hidden, self._deferred
@@ -856,7 +745,40 @@ def _provenance(
     return result
 
 
-def _market_positions(rows: Iterable[Sequence[str | None]], as_of: date, keys: _Keys) -> list[dict[str, Any]]:
+def _source_kinds(rows: Iterable[Sequence[str | None]]) -> dict[str, str]:
+    """Each typed source with its evidence kind, from source_kinds.rq's (source, source class) rows."""
+    classes: dict[str, set[str]] = {}
+    for source, cls in rows:
+        if source is not None and cls is not None:
+            classes.setdefault(source, set()).add(cls)
+    return {source: rules.evidence_kind(found) for source, found in classes.items()}
+
+
+def _basis(rows: Iterable[Sequence[str | None]], kind_of: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+    """Each subject with a ``prov:wasDerivedFrom`` and the sorted evidence kinds of its sources (an untyped source
+    counts as a document: ``quoted``), from derived_from.rq's (source, space-separated subjects) rows. Sources are
+    few: one dict per source, merged where subjects have several."""
+    basis: dict[str, tuple[str, ...]] = {}
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for source, text in rows:
+        if source is None or not text:
+            continue
+        kind = kind_of.get(source, "quoted")
+        subjects = text.split(" ")
+        earlier = {subject: basis[subject] for subject in basis.keys() & subjects} if basis else {}
+        basis.update(dict.fromkeys(subjects, shared.setdefault((kind,), (kind,))))
+        for subject, before in earlier.items():  # also derived from an earlier source: every kind, once
+            kinds = tuple(sorted({*before, kind}))
+            basis[subject] = shared.setdefault(kinds, kinds)
+    return basis
+
+
+def _market_positions(
+    rows: Iterable[Sequence[str | None]], policy: ProjectionPolicy, keys: _Keys, kind_of: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """The market positions dated no later than ``as_of`` whose evidence the policy allows, each with its source
+    title and ``basis`` (the evidence kinds of its sources)."""
+    as_of = policy.as_of_date()
     positions: dict[tuple[str, float], dict[str, Any]] = {}
     for position, holder, market, year_text, share_text, source, title in rows:
         assert position is not None and holder is not None and market is not None
@@ -867,17 +789,21 @@ def _market_positions(rows: Iterable[Sequence[str | None]], as_of: date, keys: _
         key = (position, share)  # two shares on one position are two entries: the share checks report them
         entry = positions.get(key)
         if entry is None:
-            positions[key] = {
+            entry = positions[key] = {
                 "holder": holder,
                 "market": keys[market],
                 "year": year_start.year if year_start is not None else None,
                 "share": share,
                 "source": title or source,
                 "position": position,
+                "basis": (),
             }
         elif title is not None:
             entry["source"] = title
-    return sorted(positions.values(), key=lambda p: (p["market"], -(p["year"] or 0), -p["share"], p["holder"]))
+        if source is not None:
+            entry["basis"] = tuple(sorted({*entry["basis"], kind_of.get(source, "quoted")}))
+    found = [entry for entry in positions.values() if policy.allows(entry["basis"])]
+    return sorted(found, key=lambda p: (p["market"], -(p["year"] or 0), -p["share"], p["holder"]))
 
 
 def entity_names(G: nx.Graph) -> dict[str, tuple[str, ...]]:

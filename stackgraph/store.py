@@ -30,6 +30,7 @@ import pyoxigraph as ox
 from stackgraph.errors import InputError, QueryError, StoreBusyError, StoreError
 from stackgraph.resources import ontology_path, queries_dir, shipped_graph_paths
 from stackgraph.storage.dataset import Dataset
+from stackgraph.storage.derivation import insert_from_construct
 from stackgraph.storage.folder import StoreFolder
 from stackgraph.storage.records import (
     DERIVED_GRAPH,
@@ -53,9 +54,12 @@ from stackgraph.storage.sparql import (
 if TYPE_CHECKING:
     import rdflib
 
+    from stackgraph.vocabulary.rules import DealPolicy
+
 __all__ = [
     "DERIVED_GRAPH",
     "ONTOLOGY_GRAPH",
+    "POLICY_GRAPH",
     "PREFIXES",
     "KnowledgeStore",
     "file_graph_iri",
@@ -79,9 +83,21 @@ def file_graph_iri(path: str | Path) -> str:
     return file_graph(Path(path))[0]
 
 
-def _derivation_query() -> str:
-    """The rule of the derived direct properties, as a CONSTRUCT (the one place the store reads it from)."""
-    return (queries_dir() / "derive_direct.rq").read_text(encoding="utf-8")
+#: Where the direct properties derived under a policy other than the default are put for one query.
+POLICY_GRAPH = "urn:stackgraph:graph:derived-policy"
+
+
+def derivation_query(policy: DealPolicy | None = None) -> str:
+    """The rule of the derived direct properties, as a CONSTRUCT (the one place the store reads it from): the
+    template ``derive_direct.rq`` written for ``policy``, by default the default deal policy as of today (so the
+    rule's text, and the digest a store keeps of it, changes with the day)."""
+    from datetime import date
+
+    from stackgraph.vocabulary.rules import DealPolicy
+    from stackgraph.vocabulary.sparql import fill
+
+    text = (queries_dir() / "derive_direct.rq").read_text(encoding="utf-8")
+    return fill(text, policy if policy is not None else DealPolicy(as_of=date.today().isoformat()))
 
 
 class KnowledgeStore:
@@ -115,7 +131,8 @@ class KnowledgeStore:
                 f"the store {self.path} had no manifest.json (a first load was interrupted, or the file was "
                 "deleted): it starts afresh"
             )
-        self._data = Dataset(folder, _derivation_query)
+        self._data = Dataset(folder, lambda: derivation_query())  # looked up when derived: the day's rule
+        self._derived_rule: str | None = None
         if check_files:
             self.refresh()
 
@@ -320,6 +337,7 @@ class KnowledgeStore:
         graphs: Sequence[str] | None = None,
         derived: bool = True,
         with_ontology: bool = False,
+        policy: DealPolicy | None = None,
     ) -> Any:
         """Run a SPARQL query and return pyoxigraph's result (solutions, boolean or triples).
 
@@ -328,12 +346,45 @@ class KnowledgeStore:
         loaded graphs (or of ``graphs``) and the derived direct properties, brought up to date first; the
         ontology only with ``with_ontology=True``. ``derived=False`` leaves the derived properties out (and
         does not wait for them): for queries that read only the deal nodes, such as the projection's.
+        ``policy`` (a :class:`~stackgraph.vocabulary.rules.DealPolicy`) shows the direct properties derived
+        under that policy instead of the default one: derived for this query into a scratch graph (of an
+        in-memory copy when the store is on disk, which a query never writes), then dropped.
         """
+        from stackgraph.vocabulary.rules import DealPolicy
+
+        if policy is not None and derived and policy.key() != DealPolicy().key():
+            target = self if self.path is None else self.copy()
+            return target._query_under(policy, sparql, bindings, graphs, with_ontology)
         if derived:
             self.ensure_derived()
+        kwargs = self._dataset(graphs, derived, with_ontology)
+        return self._run(sparql, bindings, kwargs)
+
+    def _query_under(
+        self,
+        policy: DealPolicy,
+        sparql: str,
+        bindings: Mapping[str, Any] | None,
+        graphs: Sequence[str] | None,
+        with_ontology: bool,
+    ) -> Any:
+        store = self._data.store
+        sources = [g for g in self._data.manifest.sources if g != ONTOLOGY_GRAPH]
+        if sources:
+            rule = insert_from_construct(derivation_query(policy), POLICY_GRAPH, sources)
+            store.update(rule, prefixes=PREFIXES)
+        try:
+            chosen = {*(sources if graphs is None else graphs), POLICY_GRAPH}
+            if with_ontology and ONTOLOGY_GRAPH in self._data.manifest.sources:
+                chosen.add(ONTOLOGY_GRAPH)
+            return self._run(sparql, bindings, {"default_graph": [ox.NamedNode(g) for g in sorted(chosen)]})
+        finally:
+            store.remove_graph(ox.NamedNode(POLICY_GRAPH))
+
+    def _run(self, sparql: str, bindings: Mapping[str, Any] | None, dataset: Mapping[str, Any]) -> Any:
+        """Run ``sparql`` on the engine with ``bindings`` over ``dataset`` (its default graph), mapping errors."""
         substitutions = {ox.Variable(name): as_term(value) for name, value in (bindings or {}).items()}
-        kwargs: dict[str, Any] = {"prefixes": PREFIXES, "substitutions": substitutions or None}
-        kwargs.update(self._dataset(graphs, derived, with_ontology))
+        kwargs: dict[str, Any] = {"prefixes": PREFIXES, "substitutions": substitutions or None, **dataset}
         try:
             return self._data.store.query(sparql, **kwargs)
         except SyntaxError as error:
@@ -356,9 +407,10 @@ class KnowledgeStore:
         graphs: Sequence[str] | None = None,
         derived: bool = True,
         with_ontology: bool = False,
+        policy: DealPolicy | None = None,
     ) -> list[dict[str, Any]]:
         """Run a SELECT (see :meth:`query`) and return its rows as dicts of plain values (unbound ones omitted)."""
-        rows = self.query(sparql, bindings, graphs=graphs, derived=derived, with_ontology=with_ontology)
+        rows = self.query(sparql, bindings, graphs=graphs, derived=derived, with_ontology=with_ontology, policy=policy)
         return solution_rows(rows)
 
     def update(self, sparql: str) -> None:
@@ -368,8 +420,13 @@ class KnowledgeStore:
             self._data.update(sparql)
 
     def ensure_derived(self) -> None:
-        """Bring the derived direct properties (acquires, controls, ...) up to date if the data changed."""
+        """Bring the derived direct properties (acquires, controls, ...) up to date if the data changed, or if
+        the day did: they are derived under the default deal policy as of the day derived."""
+        rule = derivation_query()
+        if self._derived_rule is not None and rule != self._derived_rule:
+            self._data.derived_fresh = False  # derived on another day
         self._data.ensure_derived()
+        self._derived_rule = rule
 
     # -- export -------------------------------------------------------------------------------------------
 

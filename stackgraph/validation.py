@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from stackgraph.errors import InputError, ValidationError
-from stackgraph.namespace import GRAPH_IRI, ID_IRI, SG_IRI, SOURCE_IRI
-from stackgraph.naming import local_name
 from stackgraph.resources import ontology_path, shapes_path
+from stackgraph.vocabulary.names import local_name
+from stackgraph.vocabulary.terms import GRAPH_IRI, ID_IRI, SG_IRI, SOURCE_IRI
 
 if TYPE_CHECKING:
     import rdflib

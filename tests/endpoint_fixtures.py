@@ -31,6 +31,7 @@ QUESTIONS = {
     "deals-of": {"entity": "SpaceX"},
     "dependents": {"supplier": "Nvidia"},
     "entities-by-layer": {"layer": "compute"},
+    "entity-facts": {"entity": "Elon Musk"},
     "financials": {"entity": "SpaceX"},
     "group": {"entity": "SpaceX"},
     "investments": {},

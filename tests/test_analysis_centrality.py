@@ -241,7 +241,7 @@ def test_by_group_rolls_products_into_their_maker() -> None:
 def test_rankings_and_json_shape() -> None:
     report = centrality(path_graph(), top=2, sort="betweenness")
     data = report.to_dict()
-    assert list(data) == ["as_of", "statuses", "method", "rankings", "nodes"]
+    assert list(data) == ["as_of", "statuses", "undated", "evidence", "basis", "method", "rankings", "nodes"]
     assert list(data["rankings"]) == ["pagerank", "betweenness", "eigenvector", "degree"]
     assert data["rankings"]["betweenness"][0] == {"rank": 1, "entity": "b", "label": "b", "value": 0.5}
     assert len(data["nodes"]) == 2 and data["nodes"][0]["entity"] == "b"

@@ -116,6 +116,9 @@ def test_an_empty_graph_gives_an_empty_result() -> None:
     assert result.to_dict() == {
         "as_of": "2026-01-01",
         "statuses": ["completed", "active"],
+        "undated": None,
+        "evidence": None,
+        "basis": [],
         "groups": [],
         "cycles": [],
         "conflicts": [],
@@ -129,8 +132,8 @@ def test_an_unknown_entity_raises_with_suggestions() -> None:
 
 def test_the_json_shape_is_stable() -> None:
     data = json.loads(json.dumps(control_groups(ownership_cycle()).to_dict()))
-    assert list(data) == ["as_of", "statuses", "groups", "cycles", "conflicts"]
+    assert list(data) == ["as_of", "statuses", "undated", "evidence", "basis", "groups", "cycles", "conflicts"]
     group = data["groups"][0]
-    assert list(group) == ["parent", "label", "size", "depth", "in_cycle", "ultimate_parents", "members"]
-    assert list(group["members"][1]) == ["entity", "label", "kind", "depth", "controller", "relation", "deal"]
+    assert list(group) == ["parent", "label", "size", "depth", "in_cycle", "ultimate_parents", "basis", "members"]
+    assert list(group["members"][1]) == ["entity", "label", "kind", "depth", "controller", "relation", "deal", "basis"]
     assert data["cycles"] == [["A", "B", "C"]]

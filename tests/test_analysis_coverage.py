@@ -93,6 +93,9 @@ def test_an_empty_graph_ranks_nothing() -> None:
     assert coverage_ranking(graph()).to_dict() == {
         "as_of": "2026-01-01",
         "statuses": ["completed", "active"],
+        "undated": None,
+        "evidence": None,
+        "basis": [],
         "layer_count": 5,
         "groups": [],
     }
@@ -105,6 +108,9 @@ def test_the_json_shapes_are_stable() -> None:
         "label",
         "as_of",
         "statuses",
+        "undated",
+        "evidence",
+        "basis",
         "members",
         "held",
         "partial",
@@ -123,4 +129,5 @@ def test_the_json_shapes_are_stable() -> None:
         "score": 0.8,
         "integration_depth": 3,
         "chain": ["fab", "chips", "models"],
+        "basis": [],
     }

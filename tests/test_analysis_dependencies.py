@@ -118,6 +118,9 @@ def test_an_empty_graph_has_no_chokepoints() -> None:
     assert report.to_dict() == {
         "as_of": "2026-01-01",
         "statuses": ["completed", "active"],
+        "undated": None,
+        "evidence": None,
+        "basis": [],
         "by": "entity",
         "group": None,
         "suppliers": 0,
@@ -134,6 +137,9 @@ def test_the_json_shapes_are_stable() -> None:
         "label",
         "as_of",
         "statuses",
+        "undated",
+        "evidence",
+        "basis",
         "group",
         "external",
         "single_source",
@@ -150,6 +156,7 @@ def test_the_json_shapes_are_stable() -> None:
         "deals",
         "tier",
         "external",
+        "basis",
     ]
     dependent = dependents(two_customers(), "S").to_dict()["dependents"][0]
     assert list(dependent) == ["entity", "label", "tier", "layers", "via", "sole_supplier", "groups"]
@@ -158,6 +165,9 @@ def test_the_json_shapes_are_stable() -> None:
         "label",
         "as_of",
         "statuses",
+        "undated",
+        "evidence",
+        "basis",
         "by",
         "group",
         "dependents",

@@ -218,7 +218,7 @@ def test_the_whole_graph_ranks_top_level_holders_and_names_ultimate_owners() -> 
     }
     assert result.held == 4 and snapshot(G) == before
     data = result.to_dict()
-    assert list(data) == ["as_of", "statuses", "method", "held", "owners", "entities"]
+    assert list(data) == ["as_of", "statuses", "undated", "evidence", "basis", "method", "held", "owners", "entities"]
     assert data["method"]["formula"].startswith("F = D^-1 ((I - W)^-1 - I)")
 
 
@@ -240,3 +240,27 @@ def test_groups_show_what_they_own_without_control() -> None:
     headers, rows = result.table()
     assert headers[-1] == "partly owned (not controlled)"
     assert rows[0][-1] == "C 20 %" and rows[-1] == ["N", 1, 0, "", "", "D 5 %"]
+
+
+def test_an_ended_holding_holds_nothing_whatever_its_relation() -> None:
+    # the rulebook's "ended" statuses (terminated) end every kind of holding, not only acquisitions
+    for relation in ("acquires", "controls", "invests_in", "develops"):
+        assert direct_stake(relation, {"status": "terminated", "stake": 80.0}) == (None, False)
+    assert direct_stake("controls", {"status": "active", "stake": 80.0}) == (0.8, False)
+
+
+def test_ownership_says_what_each_chain_and_the_whole_answer_rest_on() -> None:
+    G = graph()
+    deal(G, "X", "A", "controls", key="xa", stake=60.0, basis=("quoted",))
+    deal(G, "A", "B", "controls", key="ab", stake=70.0, basis=("editorial",))
+    deal(G, "Y", "B", "invests_in", key="yb", stake=10.0, basis=("dataset",))
+    report = entity_ownership(G, "B")
+    chains = {h.holder: h.basis for h in report.owners}
+    assert chains == {"A": ("editorial",), "X": ("quoted", "editorial"), "Y": ("dataset",)}
+    assert report.basis == ("quoted", "dataset", "editorial")
+    data = report.to_dict()
+    assert data["basis"] == ["quoted", "dataset", "editorial"] and data["owners"][0]["basis"]
+    headers, rows = report.table()
+    assert headers[-1] == "basis" and {row[-1] for row in rows} >= {"editorial estimate"}
+    assert ownership_analysis(G).basis == ("quoted", "dataset", "editorial")
+    assert aggregate_owned(G, ["X"]).basis == ("quoted", "dataset", "editorial")

@@ -59,10 +59,9 @@ MaxQueryExecutionTime = 120
 MaxQueryCostEstimationTime = 0
 """
 
-# Queries Virtuoso 7.2 cannot compile: a transitive path with neither end bound, an alternative path under '+'.
+# Queries Virtuoso 7.2 cannot compile: a transitive path with neither end bound.
 VIRTUOSO_LIMITS = {
     "market-shares": "Virtuoso 7.2: 'transitive start not given' (skos:broader* with both ends unbound)",
-    "who-controls": "Virtuoso 7.2: SPARQL compiler internal error on (sg:controls|sg:develops)+",
 }
 
 

@@ -16,8 +16,8 @@ import pytest
 from stackgraph.extract import Extractor, Source, read_article
 from stackgraph.extract.evaluation import load_corpus, score_against_loaded, score_corpus
 from stackgraph.extract.output import DEAL_CLASSES
-from stackgraph.naming import DEAL_STATUSES
 from stackgraph.store import KnowledgeStore
+from stackgraph.vocabulary.rules import STATUS_KEYS
 
 CORPUS = Path(__file__).parent / "extract_corpus"
 SHARED = Path(os.environ.get("STACKGRAPH_SHARED") or Path(__file__).resolve().parents[2] / "shared")
@@ -40,7 +40,7 @@ def test_corpus_covers_every_status_kind_and_no_deal_sentences() -> None:
     sentences = sum(item["text"].count(". ") + 1 for item in items)
     golds = [deal for item in items for deal in item["deals"]]
     assert sentences >= 150
-    assert {d["status"] for d in golds} == set(DEAL_STATUSES)
+    assert {d["status"] for d in golds} == set(STATUS_KEYS)
     assert {d["kind"] for d in golds} == set(DEAL_CLASSES)
     assert sum(1 for item in items if not item["deals"]) >= 30
     assert {d.get("currency") for d in golds} >= {"USD", "EUR", "GBP", "JPY", "CHF"}

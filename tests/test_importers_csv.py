@@ -112,7 +112,7 @@ def test_a_row_naming_a_shipped_entity_links_to_it_and_no_duplicate_appears(file
     report = import_csv(data, mapping, out, against=shipped)
     assert report.matched == {"label": 2}  # Nvidia and xAI
     shipped.load_file(out)
-    G = project(shipped, ProjectionPolicy(as_of="2026-06-01"))
+    G = project(shipped, ProjectionPolicy(as_of="2026-06-01", undated="include"))  # the shipped supply is undated
     nvidia = [n for n, d in G.nodes(data=True) if d["label"].casefold() == "nvidia"]
     assert nvidia == ["https://w3id.org/stackgraph/id/Nvidia"]
     from stackgraph.analysis import dependencies

@@ -27,7 +27,7 @@ def _loaded(result, store: KnowledgeStore | None = None) -> KnowledgeStore:
 def chips():
     store = KnowledgeStore.with_shipped_graphs()
     result = read_csv(None, CHIPS / "chips.toml", against=store)
-    return result, project(_loaded(result, store), ProjectionPolicy(as_of="2025-01-01"))
+    return result, project(_loaded(result, store), ProjectionPolicy(as_of="2025-01-01", undated="include"))
 
 
 def test_the_dataset_layers_join_the_scheme_with_their_order(chips) -> None:

@@ -64,7 +64,7 @@ def test_properties_become_ownerships_and_investments(tmp_path: Path) -> None:
     result.write(out)
     store = KnowledgeStore.with_shipped_graphs(include_shipped=False)
     store.load_file(out)
-    G = project(store, ProjectionPolicy(as_of="2025-01-01"))
+    G = project(store, ProjectionPolicy(as_of="2025-01-01", undated="include"))  # a past view of undated facts
     edges = {
         (G.nodes[u]["label"], G.nodes[v]["label"], d["relation"], d["effective"]) for u, v, d in G.edges(data=True)
     }

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from stackgraph.cli import main
 from stackgraph.errors import QueryError, UnknownEntityError
-from stackgraph.naming import resolve_name
 from stackgraph.store import KnowledgeStore
+from stackgraph.vocabulary.names import resolve_name
 
 BOM = b"\xef\xbb\xbf"
 MINIMAL = Path(__file__).parent / "fixtures" / "valid" / "minimal.ttl"

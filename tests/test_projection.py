@@ -105,7 +105,7 @@ def test_nodes_carry_the_contract_attributes(store: KnowledgeStore) -> None:
 
 
 def test_edges_carry_the_deal_attributes(store: KnowledgeStore) -> None:
-    G = project(store, ProjectionPolicy(as_of="2025-12-31"))
+    G = project(store, ProjectionPolicy(as_of="2025-12-31", undated="include"))  # the supply and others are undated
     data = G.edges[ID + "Acme", ID + "Gamma", ID + "buy"]
     assert data == {
         "relation": "acquires",
@@ -123,6 +123,7 @@ def test_edges_carry_the_deal_attributes(store: KnowledgeStore) -> None:
         "sources": ("The article",),
         "source_iris": ("https://w3id.org/stackgraph/source/article",),
         "scenario": False,
+        "basis": ("quoted",),
     }
     supply = G.edges[ID + "Beta", ID + "Acme", ID + "supply"]
     assert (supply["relation"], supply["input_layer"], supply["quotes"]) == ("supplies", "accelerators", ())
@@ -187,6 +188,7 @@ def test_market_positions_and_layers_fill_the_graph_attributes(store: KnowledgeS
             "share": 40.0,
             "source": "The article",
             "position": ID + "share-a",
+            "basis": ("quoted",),
         }
     ]  # the 2030 position is after as-of
     layers = G.graph["layers"]
@@ -217,8 +219,10 @@ def test_a_superseded_deal_never_counts_where_the_newer_one_is_visible() -> None
     store = store_with(SUPERSEDING)
     wide = {"in-talks", "completed", "active"}
     assert {k for _, _, k in edges_of(project(store, ProjectionPolicy("2025-07", wide)))} == {"close"}
-    # before the completion, the talks still count
-    assert {k for _, _, k in edges_of(project(store, ProjectionPolicy("2025-02", wide)))} == {"talk", "supply"}
+    # before the completion, the talks still count (and the undated supply, where undated deals count)
+    assert {k for _, _, k in edges_of(project(store, ProjectionPolicy("2025-02", wide)))} == {"talk"}
+    before = ProjectionPolicy("2025-02", wide, undated="include")
+    assert {k for _, _, k in edges_of(project(store, before))} == {"talk", "supply"}
     # a termination ends what it supersedes even though terminated deals are not shown
     assert {k for _, _, k in edges_of(project(store, ProjectionPolicy("2025-04")))} == set()
 

@@ -147,7 +147,8 @@ def test_every_example_runs(shipped) -> None:
 
 # The documented JSON shape (README "What-if scenarios"): top-level keys and each section's item keys.
 SHAPE = {
-    "top": ["schema", "scenario", "steps", "focus", "changed", *REPORT_SECTIONS],
+    "top": ["schema", "scenario", "view", "steps", "focus", "changed", *REPORT_SECTIONS],
+    "view": ["statuses", "evidence", "undated", "basis_before", "basis_after"],
     "scenario": ["name", "slug", "description", "as_of", "graph", "source"],
     "steps": ["index", "kind", "summary", "added", "superseded", "parties"],
     "groups": ["parent", "status", "size_before", "size_after", "joined", "left", "absorbed_by"],
@@ -212,6 +213,7 @@ SHAPE = {
         "presumed_to_enhance_market_power",
         "shares_before",
         "shares_after",
+        "basis",
     ],
     "share": ["iri", "label", "share", "entities"],
     "ref": ["iri", "label"],
@@ -227,6 +229,7 @@ def test_json_shape_is_pinned(shipped) -> None:
     assert list(report) == SHAPE["top"]
     assert report["schema"] == "stackgraph.whatif/1"
     assert list(report["scenario"]) == SHAPE["scenario"]
+    assert list(report["view"]) == SHAPE["view"] and report["view"]["undated"]["rule"] == "include"
     assert all(list(s) == SHAPE["steps"] for s in report["steps"])
     assert all(list(r) == SHAPE["ref"] for r in report["focus"])
     for section in ("groups", "coverage", "ties", "dependencies", "concentration"):

@@ -6,7 +6,7 @@ import pytest
 
 from stackgraph.atomic import atomic_write
 from stackgraph.errors import InputError, UnknownEntityError
-from stackgraph.naming import concept_key, local_name, resolve_name, suggest_names
+from stackgraph.vocabulary.names import concept_key, local_name, resolve_name, suggest_names
 
 NAMES = {
     "https://w3id.org/stackgraph/id/SpaceX": ["SpaceX", "Space Exploration Technologies"],

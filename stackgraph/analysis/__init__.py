@@ -15,7 +15,7 @@ dependents), :mod:`~stackgraph.analysis.chokepoints`, :mod:`~stackgraph.analysis
 
 from __future__ import annotations
 
-from stackgraph.analysis._common import money
+from stackgraph.analysis._common import View, basis_of, label_of, money, node_for, view_of
 from stackgraph.analysis.aggregate import AggregateOwnership, aggregate_owned
 from stackgraph.analysis.centrality import CentralityReport, CentralityRow, centrality, deal_network, rank_network
 from stackgraph.analysis.chokepoints import Chokepoint, ChokepointReport, chokepoints
@@ -45,6 +45,7 @@ from stackgraph.analysis.coverage import (
     CoverageRanking,
     GroupCoverage,
     LayerCredit,
+    coverage_of,
     coverage_ranking,
     group_coverage,
     integration_chain,
@@ -78,9 +79,11 @@ from stackgraph.analysis.owners import (
     ownership_analysis,
 )
 from stackgraph.analysis.ownership import IntegratedOwnership, integrated_ownership, stake_graph
+from stackgraph.analysis.readiness import MAPPING_HINT, left_out, missing
 from stackgraph.analysis.rollup import group_map, rolled_up
 
 __all__ = [
+    "MAPPING_HINT",
     "AggregateOwnership",
     "CentralityReport",
     "CentralityRow",
@@ -110,7 +113,9 @@ __all__ = [
     "OwnershipReport",
     "SupplierRef",
     "SupplyLink",
+    "View",
     "aggregate_owned",
+    "basis_of",
     "centrality",
     "chokepoints",
     "compare_concentration",
@@ -119,6 +124,7 @@ __all__ = [
     "control_graph",
     "control_group",
     "control_groups",
+    "coverage_of",
     "coverage_ranking",
     "deal_network",
     "dependencies",
@@ -131,11 +137,15 @@ __all__ = [
     "hhi",
     "integrated_ownership",
     "integration_chain",
+    "label_of",
     "layer_scheme",
+    "left_out",
     "market_concentration",
     "merger_screen",
     "mhhi",
+    "missing",
     "money",
+    "node_for",
     "ownership_analysis",
     "rank_network",
     "rolled_up",
@@ -144,4 +154,5 @@ __all__ = [
     "supply_graph",
     "ultimate_parents",
     "us_presumptions",
+    "view_of",
 ]

@@ -5,14 +5,18 @@ from __future__ import annotations
 import functools
 import gc
 from collections.abc import Callable, Hashable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import networkx as nx
 
-from stackgraph.naming import local_name, resolve_name
+from stackgraph.vocabulary.names import local_name, resolve_name
+from stackgraph.vocabulary.rules import EVIDENCE
 
 __all__ = [
     "Table",
+    "View",
+    "basis_in",
     "basis_of",
     "by_value",
     "dense_ranks",
@@ -24,6 +28,7 @@ __all__ = [
     "percent",
     "readable",
     "rounded",
+    "view_fields",
     "view_of",
 ]
 
@@ -44,7 +49,7 @@ def label_of(G: nx.Graph, node: Hashable) -> str:
 
 def node_for(G: nx.Graph, entity: str) -> str:
     """Return the node ``entity`` designates: the node itself, or the one whose IRI, local name, label or alias
-    matches (see :func:`stackgraph.naming.resolve_name`; unknown names raise ``UnknownEntityError`` with
+    matches (see :func:`stackgraph.vocabulary.names.resolve_name`; unknown names raise ``UnknownEntityError`` with
     suggestions)."""
     if entity in G:
         return entity
@@ -55,8 +60,64 @@ def node_for(G: nx.Graph, entity: str) -> str:
 
 
 def view_of(G: nx.Graph) -> dict[str, Any]:
-    """Return the view a projected graph shows: ``{"as_of": ISO date or None, "statuses": [status keys]}``."""
-    return {"as_of": G.graph.get("as_of"), "statuses": list(G.graph.get("statuses", ()))}
+    """Return the view a projected graph shows: ``{"as_of": ISO date or None, "statuses": [status keys],
+    "undated": {"rule", "default", "deals"} or None, "evidence": [kinds] or None (any)}``."""
+    policy = G.graph.get("policy") or {}
+    return {
+        "as_of": G.graph.get("as_of"),
+        "statuses": list(G.graph.get("statuses", ())),
+        "undated": G.graph.get("undated"),
+        "evidence": policy.get("evidence"),
+    }
+
+
+def basis_of(*kinds: Iterable[str]) -> tuple[str, ...]:
+    """The evidence kinds found in ``kinds`` (edges' or market positions' ``basis``), in the order results list
+    them: quoted, dataset, editorial, scenario.
+
+    Examples
+    --------
+    >>> basis_of(("quoted",), ("editorial", "quoted"), ())
+    ('quoted', 'editorial')
+    """
+    found = {kind for each in kinds for kind in each}
+    return tuple(sorted(found, key=lambda k: (EVIDENCE.index(k) if k in EVIDENCE else len(EVIDENCE), k)))
+
+
+@dataclass(frozen=True, kw_only=True)
+class View:
+    """What a result was computed under and what it rests on: the as-of day and the statuses that counted (the
+    projection's policy), what was done with undated deals (``{"rule", "default", "deals"}``), the evidence kinds
+    allowed (``None``: any) and ``basis``, the evidence kinds of the deals and market shares its figures rest on."""
+
+    as_of: str | None = None
+    statuses: tuple[str, ...] = ()
+    undated: Mapping[str, Any] | None = None
+    evidence: tuple[str, ...] | None = None
+    basis: tuple[str, ...] = ()
+
+    def view_dict(self) -> dict[str, Any]:
+        """``{"as_of", "statuses", "undated", "evidence", "basis"}`` for ``to_dict()``."""
+        return {
+            "as_of": self.as_of,
+            "statuses": list(self.statuses),
+            "undated": dict(self.undated) if self.undated is not None else None,
+            "evidence": list(self.evidence) if self.evidence is not None else None,
+            "basis": list(self.basis),
+        }
+
+
+def view_fields(G: nx.Graph, basis: Iterable[str] = ()) -> dict[str, Any]:
+    """The :class:`View` fields of a result computed on ``G`` and resting on ``basis``."""
+    view = view_of(G)
+    evidence = view["evidence"]
+    return {
+        "as_of": view["as_of"],
+        "statuses": tuple(view["statuses"]),
+        "undated": view["undated"],
+        "evidence": tuple(evidence) if evidence is not None else None,
+        "basis": basis_of(basis),
+    }
 
 
 def rounded(value: float | None, digits: int = 6) -> float | None:
@@ -160,14 +221,14 @@ def names_of(G: nx.Graph, nodes: Iterable[Hashable], limit: int = 3) -> str:
     return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
-def basis_of(data: Mapping[str, Any] | None) -> tuple[str, ...]:
-    """Return the evidence kinds a deal edge or market position rests on (``"quoted"``, ``"dataset"``,
+def basis_in(data: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """Return the evidence kinds one deal edge or market position rests on (``"quoted"``, ``"dataset"``,
     ``"editorial"``, ``"scenario"``), from its ``basis`` attribute; a scenario deal without one is ``scenario``;
     otherwise ``()``: the kind is not recorded (projections made before edges carried a basis).
 
     Examples
     --------
-    >>> basis_of({"basis": ("quoted",)}), basis_of({"scenario": True}), basis_of({})
+    >>> basis_in({"basis": ("quoted",)}), basis_in({"scenario": True}), basis_in({})
     (('quoted',), ('scenario',), ())
     """
     if not data:

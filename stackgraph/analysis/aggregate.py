@@ -13,8 +13,18 @@ from typing import Any
 
 import networkx as nx
 
-from stackgraph.analysis._common import Table, by_value, label_of, node_for, paused_gc, percent, rounded, view_of
-from stackgraph.analysis.ownership import THRESHOLD, IntegratedOwnership, integrated_ownership
+from stackgraph.analysis._common import (
+    Table,
+    View,
+    by_value,
+    label_of,
+    node_for,
+    paused_gc,
+    percent,
+    rounded,
+    view_fields,
+)
+from stackgraph.analysis.ownership import THRESHOLD, IntegratedOwnership, integrated_ownership, stake_basis
 
 __all__ = ["AggregateOwnership", "aggregate_closure", "aggregate_owned"]
 
@@ -65,7 +75,7 @@ def aggregate_closure(
 
 
 @dataclass(frozen=True)
-class AggregateOwnership:
+class AggregateOwnership(View):
     """The entities owned ``threshold`` % or more in the aggregate by ``holders`` (OFAC-style screening)."""
 
     holders: tuple[str, ...]
@@ -73,15 +83,12 @@ class AggregateOwnership:
     owned: tuple[tuple[str, str, float, tuple[str, ...]], ...]
     below: tuple[tuple[str, str, float], ...]
     threshold: float
-    as_of: str | None = None
-    statuses: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"as_of", "statuses", "threshold", "holders": [iri], "owned": [{"entity", "label", "stake",
-        "held_by": [iri]}], "below": [{"entity", "label", "stake"}]}``."""
+        """``{"as_of", "statuses", "undated", "evidence", "basis", "threshold", "holders": [iri], "owned":
+        [{"entity", "label", "stake", "held_by": [iri]}], "below": [{"entity", "label", "stake"}]}``."""
         return {
-            "as_of": self.as_of,
-            "statuses": list(self.statuses),
+            **self.view_dict(),
             "threshold": self.threshold,
             "holders": list(self.holders),
             "owned": [
@@ -123,7 +130,6 @@ def aggregate_owned(G: nx.MultiDiGraph, holders: Iterable[str], *, threshold: fl
         for target, stake in F.direct_holdings(holder).items():
             if target not in inside:
                 partial[target] = partial.get(target, 0.0) + stake
-    view = view_of(G)
     return AggregateOwnership(
         holders=tuple(str(n) for n in nodes),
         labels=tuple(label_of(G, n) for n in nodes),
@@ -133,6 +139,5 @@ def aggregate_owned(G: nx.MultiDiGraph, holders: Iterable[str], *, threshold: fl
         ),
         below=tuple((str(e), label_of(G, e), s) for e, s in sorted(partial.items(), key=by_value(G))),
         threshold=threshold,
-        as_of=view["as_of"],
-        statuses=tuple(view["statuses"]),
+        **view_fields(G, stake_basis(G)),
     )

@@ -38,7 +38,17 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from stackgraph.analysis._common import Table, dense_ranks, label_of, paused_gc, readable, rounded, view_of
+from stackgraph.analysis._common import (
+    Table,
+    View,
+    basis_of,
+    dense_ranks,
+    label_of,
+    paused_gc,
+    readable,
+    rounded,
+    view_fields,
+)
 from stackgraph.analysis.networks import (
     betweenness_sums,
     deal_network,
@@ -136,8 +146,9 @@ class CentralityRow:
 
 
 @dataclass(frozen=True)
-class CentralityReport:
-    """Centrality of every node as arrays (``nodes`` order), with how it was computed.
+class CentralityReport(View):
+    """Centrality of every node as arrays (``nodes`` order), with how it was computed; ``basis`` is what the deal
+    network's ties rest on.
 
     ``rank(measure, top)`` gives rows best first; ``dense_rank(measure)`` every node's rank. ``focus``, when
     set, limits ``to_dict``/``table`` to those nodes (with their ranks among all).
@@ -148,8 +159,6 @@ class CentralityReport:
     method: dict[str, Any] = field(hash=False)
     top: int | None = None
     sort: str = "pagerank"
-    as_of: str | None = None
-    statuses: tuple[str, ...] = ()
     graph: nx.MultiDiGraph | None = field(default=None, hash=False, compare=False, repr=False)
     focus: tuple[str, ...] | None = None
 
@@ -231,8 +240,9 @@ class CentralityReport:
         return tuple(self.row(self.nodes[i]) for i in self._order(measure, top, self.focus))
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"as_of", "statuses", "method": {...}, "rankings": {measure: [{"rank", "entity", "label", "value"}]},
-        "nodes": [row...]}``; rankings and nodes hold the first ``top`` rows (nodes in ``sort`` order)."""
+        """``{"as_of", "statuses", "undated", "evidence", "basis", "method": {...}, "rankings": {measure: [{"rank",
+        "entity", "label", "value"}]}, "nodes": [row...]}``; rankings and nodes hold the first ``top`` rows (nodes in
+        ``sort`` order)."""
         rankings = {}
         for measure in MEASURES:
             rankings[measure] = [
@@ -245,8 +255,7 @@ class CentralityReport:
                 for r in self.rank(measure, self.top)
             ]
         return {
-            "as_of": self.as_of,
-            "statuses": list(self.statuses),
+            **self.view_dict(),
             "method": dict(self.method),
             "rankings": rankings,
             "nodes": [r.to_dict() for r in self.rank(self.sort, self.top)],
@@ -448,9 +457,15 @@ def centrality(
         "edges": len(src),
         "eigenvector_component": int(np.count_nonzero(~np.isnan(eigenvector))) if "eigenvector" in wanted else None,
     }
-    view = view_of(H)
+    basis = basis_of(*(kinds for _, _, kinds in G.edges(data="basis", default=())))
     report = CentralityReport(
-        tuple(str(node) for node in nodes), scores, method, top, sort, view["as_of"], tuple(view["statuses"]), H
+        nodes=tuple(str(node) for node in nodes),
+        scores=scores,
+        method=method,
+        top=top,
+        sort=sort,
+        graph=H,
+        **view_fields(H, basis),
     )
     if error is not None and top:
         shown = report._order("betweenness", top)

@@ -26,7 +26,7 @@ from typing import Any
 
 import networkx as nx
 
-from stackgraph.analysis._common import Table, label_of, node_for, paused_gc, rounded, view_of
+from stackgraph.analysis._common import Table, View, basis_of, label_of, node_for, paused_gc, rounded, view_fields
 from stackgraph.analysis.concentration import MarketConcentration, market_concentration
 from stackgraph.analysis.control import control_graph, control_group
 from stackgraph.analysis.dependencies import supply_graph
@@ -83,25 +83,23 @@ class Chokepoint:
 
 
 @dataclass(frozen=True)
-class ChokepointReport:
-    """The chokepoints of the supply network (or of one group's supply), ranked, and every market's HHI."""
+class ChokepointReport(View):
+    """The chokepoints of the supply network (or of one group's supply), ranked, and every market's HHI;
+    ``basis`` is what the supply network rests on (each market says what its shares rest on)."""
 
     rows: tuple[Chokepoint, ...]
     markets: tuple[MarketConcentration, ...]
     suppliers: int
-    as_of: str | None = None
-    statuses: tuple[str, ...] = ()
     by: str = "entity"
     group: str | None = None
     group_label: str | None = None
     group_size: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"as_of", "statuses", "by", "group", "suppliers", "chokepoints": [chokepoint...], "markets":
-        [market...]}``."""
+        """``{"as_of", "statuses", "undated", "evidence", "basis", "by", "group", "suppliers", "chokepoints":
+        [chokepoint...], "markets": [market...]}``."""
         return {
-            "as_of": self.as_of,
-            "statuses": list(self.statuses),
+            **self.view_dict(),
             "by": self.by,
             "group": self.group,
             "suppliers": self.suppliers,
@@ -241,19 +239,18 @@ def chokepoints(
     if head is not None:
         members = control_group(H, str(head), control=C).member_ids()
     S = supply if supply is not None else supply_graph(H)
-    view = view_of(G)
+    view = view_fields(G, basis_of(*(basis for _, _, basis in S.edges(data="basis", default=()))))
 
     def report(rows: tuple[Chokepoint, ...], suppliers: int) -> ChokepointReport:
         return ChokepointReport(
-            rows,
-            markets,
-            suppliers,
-            view["as_of"],
-            tuple(view["statuses"]),
-            by,
-            None if head is None else str(head),
-            None if head is None else label_of(H, head),
-            None if members is None else len(members),
+            rows=rows,
+            markets=markets,
+            suppliers=suppliers,
+            by=by,
+            group=None if head is None else str(head),
+            group_label=None if head is None else label_of(H, head),
+            group_size=None if members is None else len(members),
+            **view,
         )
 
     if not S.number_of_edges():

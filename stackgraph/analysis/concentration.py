@@ -13,15 +13,17 @@ target), so comparing a graph before and after a what-if deal gives the merger's
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Hashable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 
-from stackgraph.analysis._common import Table, label_of, rounded
+from stackgraph.analysis._common import Table, basis_of, label_of, rounded
 from stackgraph.analysis.control import control_graph, ultimate_parents
 from stackgraph.analysis.shares import graph_share_problems
+from stackgraph.vocabulary.rules import is_estimate
 
 __all__ = [
     "DOMINANT_SHARE",
@@ -133,14 +135,21 @@ class MarketConcentration:
     level: str
     shares: tuple[MarketShare, ...]
     covered: float
+    basis: tuple[str, ...] = ()
+
+    @property
+    def estimate(self) -> bool:
+        """Whether the shares rest on editorial estimates only (then the figure is an estimate, not a finding)."""
+        return is_estimate(self.basis)
 
     def share_of(self, holder: str) -> float:
         """The share of ``holder`` (a group parent or an entity of the group), 0 when absent."""
         return next((s.share for s in self.shares if holder == s.holder or holder in s.entities), 0.0)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"market", "label", "year", "hhi", "level", "covered", "shares": [share...]}``; ``covered`` is the sum
-        of the known shares (the HHI ignores the unknown rest)."""
+        """``{"market", "label", "year", "hhi", "level", "covered", "basis", "estimate", "shares": [share...]}``;
+        ``covered`` is the sum of the known shares (the HHI ignores the unknown rest), ``basis`` the evidence kinds of
+        the shares and ``estimate`` whether they are editorial estimates only."""
         return {
             "market": self.market,
             "label": self.label,
@@ -148,6 +157,8 @@ class MarketConcentration:
             "hhi": rounded(self.hhi, 2),
             "level": self.level,
             "covered": rounded(self.covered, 4),
+            "basis": list(self.basis),
+            "estimate": self.estimate,
             "shares": [s.to_dict() for s in self.shares],
         }
 
@@ -165,10 +176,11 @@ class ConcentrationChange:
     level_after: str
     max_share_after: float
     presumption: bool
+    basis: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """``{"market", "label", "hhi_before", "hhi_after", "delta", "level_before", "level_after",
-        "max_share_after", "presumption"}``."""
+        "max_share_after", "presumption", "basis"}``."""
         return {
             "market": self.market,
             "label": self.label,
@@ -179,6 +191,7 @@ class ConcentrationChange:
             "level_after": self.level_after,
             "max_share_after": rounded(self.max_share_after, 4),
             "presumption": self.presumption,
+            "basis": list(self.basis),
         }
 
 
@@ -357,6 +370,7 @@ def market_concentration(
                 level=concentration_level(value),
                 shares=shares,
                 covered=sum(totals.values()),
+                basis=basis_of(*(position.get("basis", ()) for position in latest_positions.values())),
             )
         )
     return tuple(results)
@@ -390,7 +404,9 @@ def compare_concentration(
         a = {s.holder: s.share for s in old[market].shares} if market in old else {}
         b = {s.holder: s.share for s in new[market].shares} if market in new else {}
         label = (new.get(market) or old[market]).label
-        changes.append(concentration_change(a, b, market=market, label=label))
+        change = concentration_change(a, b, market=market, label=label)
+        basis = basis_of(*(m.basis for m in (old.get(market), new.get(market)) if m is not None))
+        changes.append(dataclasses.replace(change, basis=basis))
     return tuple(changes)
 
 

@@ -1,11 +1,14 @@
 """Control groups: who controls whom, the ultimate parent of each group, its members and depth.
 
-Control is the closure of three kinds of edges of a projected graph (DEVELOPERS.md, projection contract):
+Control is the closure of the edges of a projected graph that give control by the rulebook
+(:func:`stackgraph.vocabulary.rules.gives_control`, from the control rules the ontology states per deal class):
 
 * ``acquires`` -- an acquisition that counts under the projection's policy (completed by default; an in-talks or
-  hypothetical one when the policy includes it), unless ``terminated`` or for a stake of 50 % or less;
+  hypothetical one when the policy includes it), unless for a stake of 50 % or less;
 * ``controls`` -- an ownership deal with no stake given or a stake above 50 %;
-* ``develops`` -- a product or facility belongs to the group of the organisation that develops it.
+* ``develops`` -- a product or facility belongs to the group of the organisation that develops it;
+
+and never a deal whose status means it ended (``terminated``), even when the policy shows such deals.
 
 A group is headed by an *ultimate parent*: an entity nobody controls. Ownership cycles (A controls B controls A)
 and conflicting claims (two different controllers of one entity by ``acquires``/``controls``) are reported, never
@@ -22,7 +25,9 @@ from typing import Any
 
 import networkx as nx
 
-from stackgraph.analysis._common import Table, label_of, node_for, paused_gc, view_of
+from stackgraph.analysis._common import Table, View, basis_of, label_of, node_for, paused_gc, view_fields
+from stackgraph.vocabulary import rules
+from stackgraph.vocabulary.rules import basis_label
 
 __all__ = [
     "CONTROL_RELATIONS",
@@ -37,9 +42,9 @@ __all__ = [
 ]
 
 #: Relations that can carry control (see the module docstring for the conditions).
-CONTROL_RELATIONS: tuple[str, ...] = ("acquires", "controls", "develops")
+CONTROL_RELATIONS: tuple[str, ...] = rules.control_relations()
 
-_CLAIMS = ("acquires", "controls")
+_CLAIMS = rules.claim_relations()
 _CONTROL_SET = frozenset(CONTROL_RELATIONS)
 _ROOT_KINDS = frozenset({"organization", "person", None})
 
@@ -55,9 +60,11 @@ class GroupMember:
     controller: str | None
     relation: str | None
     deal: str | None
+    basis: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"entity", "label", "kind", "depth", "controller", "relation", "deal"}``."""
+        """``{"entity", "label", "kind", "depth", "controller", "relation", "deal", "basis": [kind...]}`` (the
+        evidence kinds of the deals that bring the member in)."""
         return {
             "entity": self.entity,
             "label": self.label,
@@ -66,6 +73,7 @@ class GroupMember:
             "controller": self.controller,
             "relation": self.relation,
             "deal": self.deal,
+            "basis": list(self.basis),
         }
 
 
@@ -86,6 +94,11 @@ class ControlGroup:
     ultimate_parents: tuple[str, ...]
 
     @property
+    def basis(self) -> tuple[str, ...]:
+        """The evidence kinds of the ties that make the group."""
+        return basis_of(*(m.basis for m in self.members))
+
+    @property
     def size(self) -> int:
         """Number of members, the parent included."""
         return len(self.members)
@@ -95,7 +108,7 @@ class ControlGroup:
         return frozenset(m.entity for m in self.members)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"parent", "label", "size", "depth", "in_cycle", "ultimate_parents", "members": [member...]}``."""
+        """``{"parent", "label", "size", "depth", "in_cycle", "ultimate_parents", "basis", "members": [member...]}``."""
         return {
             "parent": self.parent,
             "label": self.label,
@@ -103,6 +116,7 @@ class ControlGroup:
             "depth": self.depth,
             "in_cycle": self.in_cycle,
             "ultimate_parents": list(self.ultimate_parents),
+            "basis": list(self.basis),
             "members": [m.to_dict() for m in self.members],
         }
 
@@ -136,47 +150,42 @@ class ControlConflict:
 
 
 @dataclass(frozen=True)
-class ControlAnalysis:
+class ControlAnalysis(View):
     """All control groups of a graph, with the ownership cycles and conflicting claims found on the way."""
 
     groups: tuple[ControlGroup, ...]
     cycles: tuple[tuple[str, ...], ...]
     conflicts: tuple[ControlConflict, ...]
-    as_of: str | None = None
-    statuses: tuple[str, ...] = ()
 
     def group_of(self, entity: str) -> tuple[ControlGroup, ...]:
         """The groups ``entity`` belongs to (more than one only under a conflicting claim)."""
         return tuple(g for g in self.groups if entity in g.member_ids())
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"as_of", "statuses", "groups": [group...], "cycles": [[iri...]], "conflicts": [conflict...]}``."""
+        """``{"as_of", "statuses", "undated", "evidence", "basis", "groups": [group...], "cycles": [[iri...]],
+        "conflicts": [conflict...]}``."""
         return {
-            "as_of": self.as_of,
-            "statuses": list(self.statuses),
+            **self.view_dict(),
             "groups": [g.to_dict() for g in self.groups],
             "cycles": [list(c) for c in self.cycles],
             "conflicts": [c.to_dict() for c in self.conflicts],
         }
 
     def table(self) -> Table:
-        """One row per group: parent, size, depth, cycle flag and the other members' labels."""
+        """One row per group: parent, size, depth, cycle flag, the other members' labels and what the group's ties
+        rest on."""
         rows = [
-            [g.label, g.size, g.depth, "yes" if g.in_cycle else "", ", ".join(m.label for m in g.members[1:])]
+            [
+                g.label,
+                g.size,
+                g.depth,
+                "yes" if g.in_cycle else "",
+                ", ".join(m.label for m in g.members[1:]),
+                basis_label(g.basis),
+            ]
             for g in self.groups
         ]
-        return ["group", "size", "depth", "cycle", "members"], rows
-
-
-def _controls(relation: str | None, data: dict[str, Any]) -> bool:
-    if relation == "develops":
-        return True
-    if relation not in _CLAIMS:
-        return False
-    if relation == "acquires" and data.get("status") == "terminated":
-        return False
-    stake = data.get("stake")
-    return stake is None or stake > 50
+        return ["group", "size", "depth", "cycle", "members", "basis"], rows
 
 
 @paused_gc
@@ -184,8 +193,9 @@ def control_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
     """Return the control relation of ``G`` as a ``DiGraph`` controller -> controlled.
 
     Each edge carries ``relation`` and ``deal`` of the first qualifying deal (by deal IRI; ``acquires`` and
-    ``controls`` before ``develops``), ``deals`` (all of them) and ``claim`` (``True`` when some deal is an
-    acquisition or ownership rather than a development). Every node of ``G`` is kept, with its attributes.
+    ``controls`` before ``develops``), ``deals`` (all of them), ``claim`` (``True`` when some deal is an
+    acquisition or ownership rather than a development) and ``basis`` (the evidence kinds of its deals). Every node
+    of ``G`` is kept, with its attributes.
 
     Examples
     --------
@@ -200,17 +210,18 @@ def control_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
     C = nx.DiGraph()
     C.add_nodes_from(G.nodes(data=True))
     found: dict[tuple[Hashable, Hashable], list[tuple[int, str, str]]] = {}
-    relations = _CONTROL_SET
+    relations, gives = _CONTROL_SET, rules.gives_control
     for u, neighbours in G.adjacency():
         for v, deals in neighbours.items():
             if u == v:
                 continue
             for key, data in deals.items():
                 relation = data.get("relation")
-                if relation not in relations or not _controls(relation, data):  # cheap test first: most deals fail
-                    continue
-                order = 1 if relation == "develops" else 0
-                found.setdefault((u, v), []).append((order, str(data.get("deal") or key), relation))
+                if relation not in relations or not gives(relation, data.get("status"), data.get("stake")):
+                    continue  # the cheap test first: most deals fail it
+                order = 0 if relation in _CLAIMS else 1
+                deal = str(data.get("deal") or key)
+                found.setdefault((u, v), []).append((order, deal, relation, data.get("basis", ())))
     edges = []
     for (u, v), deals in found.items():
         deals.sort()
@@ -223,6 +234,7 @@ def control_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
                     "deal": deals[0][1],
                     "deals": tuple(d[1] for d in deals),
                     "claim": deals[0][0] == 0,
+                    "basis": deals[0][3] if len(deals) == 1 else tuple(sorted({k for d in deals for k in d[3]})),
                 },
             )
         )
@@ -257,6 +269,7 @@ def _member(G: nx.Graph, C: nx.DiGraph, node: Hashable, depth: int, controller: 
         controller=None if controller is None else str(controller),
         relation=edge.get("relation"),
         deal=edge.get("deal"),
+        basis=edge.get("basis", ()),
     )
 
 
@@ -345,13 +358,11 @@ def control_groups(G: nx.MultiDiGraph, *, min_size: int = 2, control: nx.DiGraph
         if group.size >= min_size:
             groups.append(group)
     groups.sort(key=lambda g: (-g.size, g.label.casefold(), g.parent))
-    view = view_of(G)
     return ControlAnalysis(
         groups=tuple(groups),
         cycles=tuple(sorted(tuple(sorted(map(str, c))) for c in components[0] if len(c) > 1)),
         conflicts=tuple(_conflicts(G, C)),
-        as_of=view["as_of"],
-        statuses=tuple(view["statuses"]),
+        **view_fields(G, basis_of(*(data.get("basis", ()) for _, _, data in C.edges(data=True)))),
     )
 
 

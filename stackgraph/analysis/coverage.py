@@ -25,7 +25,7 @@ from typing import Any
 
 import networkx as nx
 
-from stackgraph.analysis._common import Table, label_of, paused_gc, rounded, view_of
+from stackgraph.analysis._common import Table, View, basis_of, label_of, paused_gc, rounded, view_fields
 from stackgraph.analysis.control import (
     ControlGroup,
     _components,
@@ -40,6 +40,7 @@ __all__ = [
     "CoverageRanking",
     "GroupCoverage",
     "LayerCredit",
+    "coverage_of",
     "coverage_ranking",
     "group_coverage",
     "integration_chain",
@@ -70,8 +71,9 @@ class LayerCredit:
 
 
 @dataclass(frozen=True)
-class GroupCoverage:
-    """The stack coverage of one control group (see the module docstring for the scoring)."""
+class GroupCoverage(View):
+    """The stack coverage of one control group (see the module docstring for the scoring); ``basis`` is what the
+    group's control ties rest on."""
 
     group: str
     label: str
@@ -80,8 +82,6 @@ class GroupCoverage:
     score: float
     integration_depth: int
     chain: tuple[str, ...]
-    as_of: str | None = None
-    statuses: tuple[str, ...] = ()
 
     @property
     def held(self) -> tuple[str, ...]:
@@ -94,13 +94,13 @@ class GroupCoverage:
         return tuple(c.layer for c in self.layers if 0 < c.credit < 1)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"group", "label", "as_of", "statuses", "members": [iri...], "held": [key...], "partial": [key...],
-        "score", "integration_depth", "chain": [key...], "layers": [layer credit...]}``."""
+        """``{"group", "label", "as_of", "statuses", "undated", "evidence", "basis", "members": [iri...],
+        "held": [key...], "partial": [key...], "score", "integration_depth", "chain": [key...],
+        "layers": [layer credit...]}``."""
         return {
             "group": self.group,
             "label": self.label,
-            "as_of": self.as_of,
-            "statuses": list(self.statuses),
+            **self.view_dict(),
             "members": list(self.members),
             "held": list(self.held),
             "partial": list(self.partial),
@@ -112,7 +112,7 @@ class GroupCoverage:
 
     def summary(self) -> dict[str, Any]:
         """The ranking-table entry: ``{"group", "label", "members", "held", "score", "integration_depth",
-        "chain"}`` (``members`` is a count here)."""
+        "chain", "basis"}`` (``members`` is a count here)."""
         return {
             "group": self.group,
             "label": self.label,
@@ -121,6 +121,7 @@ class GroupCoverage:
             "score": rounded(self.score, 4),
             "integration_depth": self.integration_depth,
             "chain": list(self.chain),
+            "basis": list(self.basis),
         }
 
     def table(self) -> Table:
@@ -133,19 +134,17 @@ class GroupCoverage:
 
 
 @dataclass(frozen=True)
-class CoverageRanking:
+class CoverageRanking(View):
     """Control groups ranked by integration depth, then coverage score."""
 
     rows: tuple[GroupCoverage, ...]
     layer_count: int
-    as_of: str | None = None
-    statuses: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"as_of", "statuses", "layer_count", "groups": [summary...]}`` (see :meth:`GroupCoverage.summary`)."""
+        """``{"as_of", "statuses", "undated", "evidence", "basis", "layer_count", "groups": [summary...]}`` (see
+        :meth:`GroupCoverage.summary`)."""
         return {
-            "as_of": self.as_of,
-            "statuses": list(self.statuses),
+            **self.view_dict(),
             "layer_count": self.layer_count,
             "groups": [r.summary() for r in self.rows],
         }
@@ -275,9 +274,11 @@ def _held(G: nx.Graph, group: ControlGroup) -> dict[str, list[str]]:
     return holders
 
 
-def _coverage(
+def coverage_of(
     G: nx.Graph, group: ControlGroup, scheme: Mapping[str, Mapping[str, Any]], scored: _Scored | None = None
 ) -> GroupCoverage:
+    """Return the coverage of ``group`` (a :class:`ControlGroup` the caller has, e.g. from its own control graph)
+    over the layer ``scheme`` (:func:`layer_scheme`); ``scored`` is the scoring when the caller has it already."""
     holders = _held(G, group)
     full_scheme, credit, score, chain = scored if scored is not None else _score(scheme, frozenset(holders))
     credits = []
@@ -293,7 +294,6 @@ def _coverage(
                 held_by_labels=tuple(label_of(G, n) for n in by),
             )
         )
-    view = view_of(G)
     return GroupCoverage(
         group=group.parent,
         label=group.label,
@@ -302,8 +302,7 @@ def _coverage(
         score=score,
         integration_depth=len(chain),
         chain=chain,
-        as_of=view["as_of"],
-        statuses=tuple(view["statuses"]),
+        **view_fields(G, group.basis),
     )
 
 
@@ -327,7 +326,7 @@ def group_coverage(G: nx.MultiDiGraph, entity: str) -> GroupCoverage:
     (('broadband', 'launch'), ('connectivity',), 0.625, ('launch', 'broadband'))
     """
     group = control_group(G, entity)
-    return _coverage(G, group, layer_scheme(G))
+    return coverage_of(G, group, layer_scheme(G))
 
 
 @paused_gc
@@ -374,10 +373,9 @@ def coverage_ranking(
     if top is not None:
         ranked = ranked[:top]
     rows = [
-        _coverage(G, _group(G, C, parent, in_cycle, (str(parent),), keys), scheme, cache[held])
+        coverage_of(G, _group(G, C, parent, in_cycle, (str(parent),), keys), scheme, cache[held])
         for _, parent, in_cycle, held in ranked
     ]
-    view = view_of(G)
     return CoverageRanking(
-        rows=tuple(rows), layer_count=len(scheme), as_of=view["as_of"], statuses=tuple(view["statuses"])
+        rows=tuple(rows), layer_count=len(scheme), **view_fields(G, basis_of(*(r.basis for r in rows)))
     )

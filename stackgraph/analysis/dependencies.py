@@ -17,9 +17,10 @@ from typing import Any
 
 import networkx as nx
 
-from stackgraph.analysis._common import Table, label_of, node_for, paused_gc, view_of
+from stackgraph.analysis._common import Table, View, basis_of, label_of, node_for, paused_gc, view_fields
 from stackgraph.analysis.control import control_graph, control_group, ultimate_parents
 from stackgraph.analysis.rollup import BY_CHOICES, group_map, rolled_up
+from stackgraph.vocabulary.rules import basis_label
 
 __all__ = [
     "DependencyReport",
@@ -47,7 +48,8 @@ def _layer_of(G: nx.Graph, supplier: Hashable, data: dict[str, Any]) -> str:
 @paused_gc
 def supply_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
     """Return the supply network of ``G``: a ``DiGraph`` supplier -> customer with, per edge, ``layers`` (sorted
-    tuple of input layers) and ``deals`` (sorted tuple of deal IRIs). Only entities in some supply appear.
+    tuple of input layers), ``deals`` (sorted tuple of deal IRIs) and ``basis`` (their evidence kinds). Only
+    entities in some supply appear.
 
     Examples
     --------
@@ -58,7 +60,7 @@ def supply_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
     ('accelerators',)
     """
     S = nx.DiGraph()
-    found: dict[tuple[Hashable, Hashable], tuple[set[str], set[str]]] = {}
+    found: dict[tuple[Hashable, Hashable], tuple[set[str], set[str], set[str]]] = {}
     for u, neighbours in G.adjacency():
         for v, deals_between in neighbours.items():
             if u == v:
@@ -71,13 +73,14 @@ def supply_graph(G: nx.MultiDiGraph) -> nx.DiGraph:
                 deal = str(data.get("deal") or key)
                 entry = found.get((u, v))
                 if entry is None:
-                    found[(u, v)] = ({layer}, {deal})
+                    found[(u, v)] = ({layer}, {deal}, set(data.get("basis", ())))
                 else:
                     entry[0].add(layer)
                     entry[1].add(deal)
+                    entry[2].update(data.get("basis", ()))
     S.add_edges_from(
-        (u, v, {"layers": tuple(sorted(layers)), "deals": tuple(sorted(deals))})
-        for (u, v), (layers, deals) in found.items()
+        (u, v, {"layers": tuple(sorted(layers)), "deals": tuple(sorted(deals)), "basis": basis_of(basis)})
+        for (u, v), (layers, deals, basis) in found.items()
     )
     return S
 
@@ -94,9 +97,11 @@ class SupplyLink:
     deals: tuple[str, ...]
     tier: int
     external: bool
+    basis: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"supplier", "supplier_label", "customer", "customer_label", "layers", "deals", "tier", "external"}``."""
+        """``{"supplier", "supplier_label", "customer", "customer_label", "layers", "deals", "tier", "external",
+        "basis"}``."""
         return {
             "supplier": self.supplier,
             "supplier_label": self.supplier_label,
@@ -106,6 +111,7 @@ class SupplyLink:
             "deals": list(self.deals),
             "tier": self.tier,
             "external": self.external,
+            "basis": list(self.basis),
         }
 
 
@@ -154,7 +160,7 @@ class LayerDependency:
 
 
 @dataclass(frozen=True)
-class DependencyReport:
+class DependencyReport(View):
     """The supply dependencies of the group headed by ``entity``."""
 
     entity: str
@@ -163,8 +169,6 @@ class DependencyReport:
     external: tuple[LayerDependency, ...]
     upstream: tuple[SupplyLink, ...]
     internal: tuple[SupplyLink, ...]
-    as_of: str | None = None
-    statuses: tuple[str, ...] = ()
 
     @property
     def single_source(self) -> tuple[str, ...]:
@@ -172,13 +176,13 @@ class DependencyReport:
         return tuple(d.layer for d in self.external if d.single_source)
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"entity", "label", "as_of", "statuses", "group": [iri...], "external": [layer dependency...],
-        "single_source": [key...], "upstream": [link...], "internal": [link...]}``."""
+        """``{"entity", "label", "as_of", "statuses", "undated", "evidence", "basis", "group": [iri...],
+        "external": [layer dependency...], "single_source": [key...], "upstream": [link...],
+        "internal": [link...]}``."""
         return {
             "entity": self.entity,
             "label": self.label,
-            "as_of": self.as_of,
-            "statuses": list(self.statuses),
+            **self.view_dict(),
             "group": list(self.group),
             "external": [d.to_dict() for d in self.external],
             "single_source": list(self.single_source),
@@ -197,10 +201,11 @@ class DependencyReport:
                 ", ".join(link.layers),
                 "external" if link.external else "internal",
                 "yes" if link.tier == 1 and link.external and single.intersection(link.layers) else "",
+                basis_label(link.basis),
             ]
             for link in (*self.upstream, *self.internal)
         ]
-        return ["tier", "supplier", "customer", "layers", "scope", "single source"], rows
+        return ["tier", "supplier", "customer", "layers", "scope", "single source", "basis"], rows
 
 
 @dataclass(frozen=True)
@@ -229,7 +234,7 @@ class Dependent:
 
 
 @dataclass(frozen=True)
-class DependentsReport:
+class DependentsReport(View):
     """Who depends on the group headed by ``supplier``: the customers of its members (tier 1), theirs (tier 2), ...
 
     ``group`` lists the members whose supplies count (the supplier first); ``by`` says whether dependents are
@@ -239,19 +244,17 @@ class DependentsReport:
     supplier: str
     label: str
     dependents: tuple[Dependent, ...]
-    as_of: str | None = None
-    statuses: tuple[str, ...] = ()
     group: tuple[str, ...] = ()
     by: str = "entity"
     group_labels: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"supplier", "label", "as_of", "statuses", "by", "group": [iri...], "dependents": [dependent...]}``."""
+        """``{"supplier", "label", "as_of", "statuses", "undated", "evidence", "basis", "by", "group": [iri...],
+        "dependents": [dependent...]}``."""
         return {
             "supplier": self.supplier,
             "label": self.label,
-            "as_of": self.as_of,
-            "statuses": list(self.statuses),
+            **self.view_dict(),
             "by": self.by,
             "group": list(self.group),
             "dependents": [d.to_dict() for d in self.dependents],
@@ -360,7 +363,9 @@ def dependencies(
 
     def link(u: Hashable, v: Hashable, t: int, external: bool) -> SupplyLink:
         data = S.edges[u, v]
-        return SupplyLink(str(u), label_of(G, u), str(v), label_of(G, v), data["layers"], data["deals"], t, external)
+        return SupplyLink(
+            str(u), label_of(G, u), str(v), label_of(G, v), data["layers"], data["deals"], t, external, data["basis"]
+        )
 
     upstream_links = sorted(
         (link(u, v, t, True) for u, v, t in upstream),
@@ -389,7 +394,6 @@ def dependencies(
         in_house = layer in own_layers
         single = len(suppliers) == 1 and not in_house
         external.append(LayerDependency(layer, _layer_label(G, layer), suppliers, in_house, single))
-    view = view_of(G)
     return DependencyReport(
         entity=str(node),
         label=label_of(G, node),
@@ -397,8 +401,7 @@ def dependencies(
         external=tuple(external),
         upstream=tuple(upstream_links),
         internal=tuple(internal_links),
-        as_of=view["as_of"],
-        statuses=tuple(view["statuses"]),
+        **view_fields(G, basis_of(*(link.basis for link in (*upstream_links, *internal_links)))),
     )
 
 
@@ -481,14 +484,13 @@ def dependents(
             )
         )
     rows.sort(key=lambda d: (d.tier, d.label.casefold(), d.entity))
-    view = view_of(G)
+    basis = basis_of(*(S.edges[via, customer]["basis"] for customer, (_, via) in found.items()))
     return DependentsReport(
-        str(node),
-        label_of(H, node),
-        tuple(rows),
-        view["as_of"],
-        tuple(view["statuses"]),
-        tuple(m.entity for m in group.members),
-        by,
-        tuple(m.label for m in group.members),
+        supplier=str(node),
+        label=label_of(H, node),
+        dependents=tuple(rows),
+        group=tuple(m.entity for m in group.members),
+        by=by,
+        group_labels=tuple(m.label for m in group.members),
+        **view_fields(G, basis),
     )

@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from stackgraph.analysis._common import Table, basis_of, label_of, rounded
+from stackgraph.analysis._common import Table, basis_in, label_of, rounded
 from stackgraph.analysis.concentration import HolderGroups, positions_by_market
 from stackgraph.analysis.coverage import layer_scheme
 from stackgraph.analysis.dependencies import supply_graph
@@ -153,7 +153,7 @@ class MergerContext:
                 str(p.get("position") or f"{h}@{market}"),
                 f"{self.label(h)} {percent_text(float(p['share']))} of {self.layer_label.get(market, market)}"
                 + (f", {year}" if year else ""),
-                basis_of(p),
+                basis_in(p),
                 p.get("source"),
             )
             for h, p in sorted(wanted.items(), key=lambda item: -float(item[1]["share"]))

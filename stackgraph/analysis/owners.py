@@ -15,9 +15,21 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from stackgraph.analysis._common import Table, by_value, label_of, node_for, paused_gc, percent, rounded, view_of
+from stackgraph.analysis._common import (
+    Table,
+    View,
+    basis_of,
+    by_value,
+    label_of,
+    node_for,
+    paused_gc,
+    percent,
+    rounded,
+    view_fields,
+)
 from stackgraph.analysis.aggregate import aggregate_closure
-from stackgraph.analysis.ownership import FLOOR, THRESHOLD, IntegratedOwnership, integrated_ownership
+from stackgraph.analysis.ownership import FLOOR, THRESHOLD, IntegratedOwnership, integrated_ownership, stake_basis
+from stackgraph.vocabulary.rules import basis_label
 
 __all__ = [
     "Holding",
@@ -44,6 +56,7 @@ class Holding:
     top_level: bool
     majority: bool
     aggregate: bool
+    basis: tuple[str, ...] = ()
 
     def chain(self) -> str:
         """The chain as text: ``A -> B -> C``."""
@@ -51,7 +64,8 @@ class Holding:
 
     def to_dict(self) -> dict[str, Any]:
         """``{"holder", "holder_label", "entity", "entity_label", "stake", "direct", "path": [iri],
-        "top_level", "majority", "aggregate"}`` (stakes as fractions)."""
+        "top_level", "majority", "aggregate", "basis"}`` (stakes as fractions; ``basis``: what the chain's deals rest
+        on)."""
         return {
             "holder": self.holder,
             "holder_label": self.holder_label,
@@ -63,6 +77,7 @@ class Holding:
             "top_level": self.top_level,
             "majority": self.majority,
             "aggregate": self.aggregate,
+            "basis": list(self.basis),
         }
 
 
@@ -88,6 +103,7 @@ def _holding(
         top_level=holder in F.tops,
         majority=majority,
         aggregate=aggregate,
+        basis=stake_basis(G, path),
     )
 
 
@@ -124,7 +140,7 @@ def _notes(G: nx.Graph, method: Mapping[str, Any]) -> list[str]:
 
 
 @dataclass(frozen=True)
-class OwnershipReport:
+class OwnershipReport(View):
     """Who owns ``entity`` through every chain, what it owns, and its ultimate owner.
 
     ``traced`` is the part of ``entity`` held by top-level holders (the rest is not in the data);
@@ -141,17 +157,15 @@ class OwnershipReport:
     majority_owner: str | None
     aggregate_owners: tuple[str, ...]
     method: dict[str, Any] = field(hash=False)
-    as_of: str | None = None
-    statuses: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"entity", "label", "as_of", "statuses", "method", "ultimate", "traced", "majority_owner",
+        """``{"entity", "label", "as_of", "statuses", "undated", "evidence", "basis", "method", "ultimate", "traced",
+        "majority_owner",
         "aggregate_owners", "owners": [holding], "holdings": [holding]}``."""
         return {
             "entity": self.entity,
             "label": self.label,
-            "as_of": self.as_of,
-            "statuses": list(self.statuses),
+            **self.view_dict(),
             "method": dict(self.method),
             "ultimate": self.ultimate.to_dict() if self.ultimate else None,
             "traced": rounded(self.traced, 8),
@@ -173,12 +187,13 @@ class OwnershipReport:
                 "yes" if h.majority else "",
                 "yes" if h.aggregate else "",
                 h.chain(),
+                basis_label(h.basis),
             ]
             for side, items in (("owned by", self.owners), ("holds", self.holdings))
             for h in items
         ]
         headers = ["", "entity", "integrated", "direct", f"majority (>{t:g} %)", f"aggregate (>={t:g} %)"]
-        return [*headers, "chain"], rows
+        return [*headers, "chain", "basis"], rows
 
     def notes(self, G: nx.Graph) -> list[str]:
         """The ultimate owner in a sentence, what share of the entity is traced, and how it was computed."""
@@ -227,7 +242,6 @@ def entity_ownership(G: nx.MultiDiGraph, entity: str, *, threshold: float = THRE
         _holding(G, F, node, j, s, node in F.majority_chain(j, threshold)[:-1], j in mine) for j, s in holdings
     )
     top_owners = [h for h in owner_rows if h.top_level]
-    view = view_of(G)
     return OwnershipReport(
         entity=str(node),
         label=label_of(G, node),
@@ -238,8 +252,7 @@ def entity_ownership(G: nx.MultiDiGraph, entity: str, *, threshold: float = THRE
         majority_owner=str(chain[0]) if len(chain) > 1 else None,
         aggregate_owners=tuple(h.holder for h in top_owners if h.aggregate),
         method=_method(F, threshold),
-        as_of=view["as_of"],
-        statuses=tuple(view["statuses"]),
+        **view_fields(G, basis_of(*(h.basis for h in (*owner_rows, *holding_rows)))),
     )
 
 
@@ -271,21 +284,19 @@ class OwnerSummary:
 
 
 @dataclass(frozen=True)
-class OwnershipAnalysis:
+class OwnershipAnalysis(View):
     """Every top-level holder ranked by what it owns, and every held entity's ultimate owner (first ``top``)."""
 
     owners: tuple[OwnerSummary, ...]
     entities: tuple[Holding, ...]
     method: dict[str, Any] = field(hash=False)
     held: int = 0
-    as_of: str | None = None
-    statuses: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """``{"as_of", "statuses", "method", "held", "owners": [summary], "entities": [holding]}``."""
+        """``{"as_of", "statuses", "undated", "evidence", "basis", "method", "held", "owners": [summary],
+        "entities": [holding]}``; ``basis``: what every stake of the graph rests on."""
         return {
-            "as_of": self.as_of,
-            "statuses": list(self.statuses),
+            **self.view_dict(),
             "method": dict(self.method),
             "held": self.held,
             "owners": [o.to_dict() for o in self.owners],
@@ -394,12 +405,10 @@ def ownership_analysis(
         chain = F.majority_chain(entity, threshold)
         aggregate = entity in aggregate_closure(F, [owner], threshold)
         entities.append(_holding(G, F, owner, entity, stake, chain[0] == owner and len(chain) > 1, aggregate))
-    view = view_of(G)
     return OwnershipAnalysis(
         owners=tuple(summaries),
         entities=tuple(entities),
         method=_method(F, threshold),
         held=len(best),
-        as_of=view["as_of"],
-        statuses=tuple(view["statuses"]),
+        **view_fields(G, stake_basis(G)),
     )

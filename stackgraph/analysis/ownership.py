@@ -40,6 +40,7 @@ Ultimate owner and control tests (threshold ``t``, default 50 %)
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -48,8 +49,9 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
-from stackgraph.analysis._common import paused_gc
+from stackgraph.analysis._common import basis_of, paused_gc
 from stackgraph.analysis.leontief import leontief_inverse
+from stackgraph.vocabulary.rules import ended_statuses
 
 __all__ = [
     "FLOOR",
@@ -57,6 +59,7 @@ __all__ = [
     "IntegratedOwnership",
     "direct_stake",
     "integrated_ownership",
+    "stake_basis",
     "stake_graph",
 ]
 
@@ -78,16 +81,38 @@ def direct_stake(relation: str | None, data: Mapping[str, Any]) -> tuple[float |
     >>> direct_stake("invests_in", {"stake": 2.5}), direct_stake("invests_in", {"stake": None})
     ((0.025, False), (None, False))
     """
-    if relation not in _OWNERSHIP:
+    if relation not in _OWNERSHIP or data.get("status") in ended_statuses():  # an ended holding holds nothing
         return None, False
     if relation == "develops":
         return 1.0, False
-    if relation == "acquires" and data.get("status") == "terminated":  # the one status read here (rulebook)
-        return None, False
     stake = data.get("stake")
     if stake is None:
         return (None, False) if relation == "invests_in" else (1.0, relation == "controls")
     return min(max(float(stake), 0.0), 100.0) / 100.0, False
+
+
+def stake_basis(G: nx.MultiDiGraph, path: Iterable[Hashable] | None = None) -> tuple[str, ...]:
+    """Return the evidence kinds of the deals that give stakes in ``G`` (every one, or those along ``path``, a chain
+    of holders ``A, B, C`` read as A -> B -> C); a deal that gives no known stake (ended, or an investment of
+    unknown size) is not something the figures rest on.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> _ = G.add_edge("A", "B", key="d1", relation="acquires", stake=60.0, basis=("quoted",))
+    >>> _ = G.add_edge("B", "C", key="d2", relation="invests_in", stake=10.0, basis=("dataset",))
+    >>> _ = G.add_edge("B", "C", key="d3", relation="supplies", basis=("editorial",))
+    >>> stake_basis(G), stake_basis(G, ["A", "B"])
+    (('quoted', 'dataset'), ('quoted',))
+    """
+    if path is None:
+        edges: Iterable[Mapping[str, Any]] = (data for _, _, data in G.edges(data=True))
+    else:
+        nodes = list(path)
+        edges = (data for u, v in itertools.pairwise(nodes) for data in (G.get_edge_data(u, v) or {}).values())
+    return basis_of(
+        *(data.get("basis", ()) for data in edges if direct_stake(data.get("relation"), data)[0] is not None)
+    )
 
 
 @dataclass

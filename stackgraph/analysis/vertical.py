@@ -13,7 +13,7 @@ import statistics
 from collections.abc import Collection, Hashable, Mapping
 from typing import Any
 
-from stackgraph.analysis._common import basis_of, money
+from stackgraph.analysis._common import basis_in, money
 from stackgraph.analysis.markets import Evidence, MergerContext, ScreenLine, percent_text
 
 __all__ = ["SHOWN", "vertical_lines"]
@@ -28,7 +28,7 @@ def _tie_evidence(ctx: MergerContext, supplier: Hashable, customer: Hashable, ma
             "supply",
             deal,
             f"{ctx.label(supplier)} supplies {ctx.layer_label.get(market, market)} to {ctx.label(customer)}",
-            basis_of(data),
+            basis_in(data),
             (data.get("sources") or (None,))[0],
         )
         for deal, data in ctx.ties(supplier, customer, market)
@@ -257,4 +257,4 @@ def _tie_text(ctx: MergerContext, u: Hashable, v: Hashable, key: str, data: Mapp
         text += f" ({data['stake']:g} %)"
     elif data.get("amount") is not None:
         text += f" ({money(float(data['amount']), data.get('currency'))})"
-    return text, Evidence(relation, key, text, basis_of(data))
+    return text, Evidence(relation, key, text, basis_in(data))

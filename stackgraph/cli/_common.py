@@ -27,18 +27,25 @@ from stackgraph.errors import InputError, QueryError, StackgraphError, UnknownEn
 if TYPE_CHECKING:
     from stackgraph.outputs import Input
     from stackgraph.store import KnowledgeStore
+    from stackgraph.vocabulary.rules import DealPolicy
 
 __all__ = [
+    "PolicyOptions",
     "Progress",
     "StoreOptions",
     "UsageFailure",
+    "as_of_option",
     "check_outputs",
     "cli_errors",
     "echo_table",
+    "evidence_option",
     "format_table",
     "handle_errors",
     "local_store_options",
+    "policy_options",
+    "status_option",
     "store_options",
+    "undated_option",
     "write_output",
     "write_outputs",
 ]
@@ -269,3 +276,88 @@ def format_table(headers: list[str], rows: list[list[Any]]) -> str:
     from stackgraph.results import aligned_table
 
     return aligned_table(headers, [[("-" if v is None else str(v)) for v in row] for row in rows])
+
+
+@dataclass(frozen=True)
+class PolicyOptions:
+    """The options that say which deals count: ``--as-of``, ``--status``, ``--undated``, ``--evidence``."""
+
+    as_of: str | None = None
+    statuses: tuple[str, ...] = ()
+    undated: str | None = None
+    evidence: tuple[str, ...] = ()
+
+    @property
+    def given(self) -> bool:
+        """Whether the user gave any of them."""
+        return bool(self.as_of is not None or self.statuses or self.undated is not None or self.evidence)
+
+    def policy(self, *, undated: str | None = None) -> DealPolicy:
+        """The deal policy the options give; ``undated`` is the command's default when ``--undated`` is not given
+        (``None``: undated deals count in present views and not in past ones)."""
+        from stackgraph.vocabulary.rules import DealPolicy, parse_evidence, parse_statuses
+
+        return DealPolicy(
+            as_of=self.as_of,
+            statuses=parse_statuses(self.statuses or None),
+            undated=self.undated if self.undated is not None else undated,
+            evidence=parse_evidence(self.evidence or None),
+        )
+
+
+#: ``--as-of DATE``: the day a view shows.
+as_of_option = click.option(
+    "--as-of",
+    "as_of",
+    metavar="DATE",
+    default=None,
+    help="Show the world as of this day (YYYY-MM-DD, YYYY-MM or YYYY; default: today).",
+)
+#: ``--status``: the deal statuses that count.
+status_option = click.option(
+    "--status",
+    "statuses",
+    multiple=True,
+    metavar="STATUS[,STATUS]",
+    help="Deal statuses that count (repeatable or comma-separated; default: completed,active). One of: "
+    "rumoured, in-talks, announced, pending, completed, active, terminated, hypothetical.",
+)
+#: ``--undated include|exclude``: whether deals without a date count.
+undated_option = click.option(
+    "--undated",
+    type=click.Choice(["include", "exclude"]),
+    default=None,
+    help="Whether deals with no date count (default: they do as of today or later, where they were reported "
+    "as current, and not in past views, where nothing says they held).",
+)
+#: ``--evidence KIND[,KIND]``: the kinds of evidence that count.
+evidence_option = click.option(
+    "--evidence",
+    "evidence",
+    multiple=True,
+    metavar="KIND[,KIND]",
+    help="Count only deals and market shares resting on these kinds of evidence: quoted, dataset, editorial, "
+    "scenario (repeatable or comma-separated; default: all, unsourced deals included).",
+)
+
+
+def policy_options(function: F) -> F:
+    """Add ``--as-of``, ``--status``, ``--undated`` and ``--evidence``; the command receives ``policy_opts``."""
+
+    @as_of_option
+    @status_option
+    @undated_option
+    @evidence_option
+    @functools.wraps(function)
+    def wrapper(
+        *args: Any,
+        as_of: str | None,
+        statuses: tuple[str, ...],
+        undated: str | None,
+        evidence: tuple[str, ...],
+        **kwargs: Any,
+    ) -> Any:
+        kwargs["policy_opts"] = PolicyOptions(as_of, tuple(statuses), undated, tuple(evidence))
+        return function(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]

@@ -19,10 +19,12 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from stackgraph.cli._common import (
+    PolicyOptions,
     StoreOptions,
     check_outputs,
     format_table,
     handle_errors,
+    policy_options,
     store_options,
     write_output,
 )
@@ -40,42 +42,28 @@ _DEFAULT_TOP = 20
 
 
 def _view_options(function: F) -> F:
-    """Add ``--as-of``, ``--status``, ``--top``, ``--format`` and ``--output`` plus the store options."""
+    """Add the policy options (``--as-of``, ``--status``, ``--undated``, ``--evidence``), ``--top``, ``--format``
+    and ``--output`` plus the store options."""
 
-    @click.option(
-        "--as-of",
-        "as_of",
-        metavar="DATE",
-        default=None,
-        help="Show the world as of this day (YYYY-MM-DD, YYYY-MM or YYYY; default: today).",
-    )
-    @click.option(
-        "--status",
-        "statuses",
-        multiple=True,
-        metavar="STATUS[,STATUS]",
-        help="Deal statuses that count (repeatable or comma-separated; default: completed,active). One of: "
-        "rumoured, in-talks, announced, pending, completed, active, terminated, hypothetical.",
-    )
     @click.option("--top", type=click.IntRange(min=1), default=None, help="Show the first N rows only.")
     @click.option("--format", "fmt", type=click.Choice(_FORMATS), default="table", show_default=True)
     @click.option(
         "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file (atomically)."
     )
+    @policy_options
     @store_options
     @functools.wraps(function)
     def wrapper(
         *args: Any,
-        as_of: str | None,
-        statuses: tuple[str, ...],
         top: int | None,
         fmt: str,
         output: Path | None,
+        policy_opts: PolicyOptions,
         store_opts: StoreOptions,
         **kwargs: Any,
     ) -> Any:
         check_outputs({"-o": output}, store_opts)
-        kwargs["view"] = _View(as_of, statuses, top, fmt, output, store_opts)
+        kwargs["view"] = _View(policy_opts, top, fmt, output, store_opts)
         return function(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
@@ -85,20 +73,25 @@ def _view_options(function: F) -> F:
 class _View:
     """The options every analysis command shares: which deals count, how many rows, which format, where."""
 
-    as_of: str | None
-    statuses: tuple[str, ...]
+    policy_opts: PolicyOptions
     top: int | None
     fmt: str
     output: Path | None
     store_opts: StoreOptions
 
-    def graph(self) -> nx.MultiDiGraph:
-        """Project the store under the policy the options give."""
+    def graph(self, *needs: str) -> nx.MultiDiGraph:
+        """Project the store under the policy the options give. When the data lacks what the command ``needs``
+        (deals, layers, supplies), fail saying which; when the view leaves all of it out, :meth:`emit` says so."""
+        from stackgraph.analysis import MAPPING_HINT, missing
         from stackgraph.analysis.shares import graph_share_problems
-        from stackgraph.projection import ProjectionPolicy, parse_statuses, project
+        from stackgraph.errors import NothingToAnalyseError
+        from stackgraph.projection import project
 
-        policy = ProjectionPolicy(as_of=self.as_of, statuses=parse_statuses(self.statuses or None))
-        G = project(self.store_opts.open(), policy, provenance=False)
+        G = project(self.store_opts.open(), self.policy_opts.policy(), provenance=False)
+        G.graph["needs"] = needs
+        reasons = missing(G, needs)
+        if reasons:
+            raise NothingToAnalyseError(f"nothing to analyse: {'; '.join(reasons)}. {MAPPING_HINT}.")
         for problem in graph_share_problems(G):  # sanity before answers: such a market gets no HHI
             click.echo(f"Warning: {problem.message}; no HHI for it ({', '.join(problem.records[:5])})", err=True)
         return G
@@ -139,11 +132,21 @@ def _emit(
     if fmt == "csv":
         write_output(_csv(headers, rows), output)
         return
-    statuses = ", ".join(G.graph.get("statuses", ()))
-    lines = [f"{title} (as of {G.graph.get('as_of')}; counting {statuses} deals)", ""]
+    from stackgraph.analysis import left_out, view_of
+    from stackgraph.vocabulary.rules import basis_label, undated_note
+
+    view = view_of(G)
+    evidence = "" if view["evidence"] is None else f"; evidence {', '.join(view['evidence'])}"
+    lines = [f"{title} (as of {view['as_of']}; counting {', '.join(view['statuses'])} deals{evidence})", ""]
     lines.append(format_table(headers, rows) if rows else "(none)")
+    notes = [*left_out(G, G.graph.get("needs", ())), *(notes or ())]
     if notes:
         lines += ["", *notes]
+    undated = view["undated"]
+    if undated is not None:
+        lines += ["", undated_note(undated["rule"], undated["deals"])]
+    if hasattr(result, "basis") and rows:
+        lines.append(f"basis: {basis_label(result.basis)}")
     write_output(neutralise("\n".join(lines)) + "\n", output)
 
 
@@ -190,7 +193,7 @@ def groups(view: _View) -> None:
     """
     from stackgraph.analysis import control_groups, group_stakes
 
-    G = view.graph()
+    G = view.graph("deals")
     control = control_groups(G)
     result = group_stakes(G, control)
     if view.top is not None:
@@ -207,7 +210,7 @@ def groups(view: _View) -> None:
 
 
 def _label(G: nx.MultiDiGraph, node: str) -> str:
-    from stackgraph.analysis._common import label_of
+    from stackgraph.analysis import label_of
 
     return label_of(G, node)
 
@@ -241,7 +244,7 @@ def ownership(entity: str | None, threshold: float, holders: tuple[str, ...], vi
     """
     from stackgraph.analysis import aggregate_owned, entity_ownership, ownership_analysis
 
-    G = view.graph()
+    G = view.graph("deals")
     names = [name.strip() for value in holders for name in value.split(",") if name.strip()]
     if names:
         if entity is not None:
@@ -282,7 +285,7 @@ def coverage(
     """
     from stackgraph.analysis import coverage_ranking, group_coverage
 
-    G = view.graph()
+    G = view.graph("deals", "layers")
     if entity is None:
         ranking = coverage_ranking(G, top=view.top or _DEFAULT_TOP)
         view.emit(ranking, G, "Groups ranked by stack integration")
@@ -307,7 +310,7 @@ def dependencies(entity: str, by: str, view: _View) -> None:
     """Upstream supply chain of ENTITY's group: outside suppliers per input layer and single-source inputs."""
     from stackgraph.analysis import dependencies as find_dependencies
 
-    G = view.graph()
+    G = view.graph("deals", "supplies")
     result = find_dependencies(G, _resolve(G, entity), by=by)
     if view.top is not None:
         result = dataclasses.replace(result, upstream=result.upstream[: view.top])
@@ -334,7 +337,7 @@ def dependents(entity: str, by: str, view: _View) -> None:
     """
     from stackgraph.analysis import dependents as find_dependents
 
-    G = view.graph()
+    G = view.graph("deals", "supplies")
     result = find_dependents(G, _resolve(G, entity), by=by)
     if view.top is not None:
         result = dataclasses.replace(result, dependents=result.dependents[: view.top])
@@ -355,16 +358,24 @@ def chokepoints(entity: str | None, by: str, view: _View) -> None:
     shares get their HHI.
     """
     from stackgraph.analysis import chokepoints as find_chokepoints
+    from stackgraph.analysis import left_out
+    from stackgraph.vocabulary.rules import basis_label
 
-    G = view.graph()
+    G = view.graph("deals", "supplies")
     result = find_chokepoints(
         G, top=view.top or _DEFAULT_TOP, entity=None if entity is None else _resolve(G, entity), by=by
     )
-    notes = result.notes() + [
-        f"{m.label} ({m.year}): HHI {m.hhi:.0f}, {m.level}"
-        + (f"; largest {m.shares[0].label} {m.shares[0].share:.1f}%" if m.shares else "")
-        for m in result.markets
-    ]
+    notes = (
+        left_out(G, ["market shares"])
+        + result.notes()
+        + [
+            f"{m.label} ({m.year}): HHI {m.hhi:.0f}, {m.level}"
+            + (f"; largest {m.shares[0].label} {m.shares[0].share:.1f}%" if m.shares else "")
+            + f" -- {basis_label(m.basis)}"
+            + (", not a finding: check before citing" if m.estimate else "")
+            for m in result.markets
+        ]
+    )
     title = "Supply chokepoints" + (f" of the {result.group_label} group" if result.group_label else "")
     view.emit(result, G, title, notes)
 
@@ -425,7 +436,7 @@ def centrality(
     if by in _MEASURES:
         sort, by = sort or by, "entity"
     sort = sort or "pagerank"
-    G = view.graph()
+    G = view.graph("deals")
     result = compute(
         G, backend=backend, samples=samples, exact=exact or None, top=view.top or _DEFAULT_TOP, sort=sort, by=by
     )

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import click
 
-from stackgraph.cli._common import StoreOptions, check_outputs, handle_errors, store_options, write_output
+from stackgraph.cli._common import (
+    PolicyOptions,
+    StoreOptions,
+    check_outputs,
+    handle_errors,
+    policy_options,
+    store_options,
+    write_output,
+)
 
 __all__ = ["export"]
 
@@ -21,25 +29,15 @@ _FORMATS = ("turtle", "ntriples", "nquads", "trig", "json-ld", "graphml", "gexf"
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to FILE (atomically); default: standard output.",
 )
-@click.option(
-    "--as-of", "as_of", default=None, metavar="DATE", help="GraphML/GEXF/CSV: the day shown (YYYY[-MM[-DD]])."
-)
-@click.option(
-    "--status",
-    "statuses",
-    multiple=True,
-    metavar="STATUS",
-    help="GraphML/GEXF/CSV: deal statuses that count (repeatable or comma-separated; default completed,active).",
-)
 @click.option("--no-derived", is_flag=True, help="RDF formats: leave out the derived direct properties.")
+@policy_options
 @store_options
 @handle_errors
 def export(
     fmt: str,
     output: Path | None,
-    as_of: str | None,
-    statuses: tuple[str, ...],
     no_derived: bool,
+    policy_opts: PolicyOptions,
     store_opts: StoreOptions,
 ) -> None:
     """Export the knowledge graph.
@@ -47,7 +45,8 @@ def export(
     RDF formats (turtle, ntriples, nquads, trig, json-ld) write the store's triples; nquads and trig keep one
     named graph per source file, which is how a SPARQL server should be loaded (see --endpoint). GraphML and
     GEXF (Gephi, Cytoscape, yEd) and the CSV edge list write the projected graph: entities as nodes, the deals
-    that count as edges (list-valued attributes are ';'-joined).
+    that count as edges (list-valued attributes are ';'-joined), under --as-of, --status, --undated and
+    --evidence; the RDF formats hold every deal and the direct properties derived as of today.
 
     \b
     Examples:
@@ -62,10 +61,14 @@ def export(
     if fmt in RDF_FORMATS:
         data = export_rdf(store, fmt, derived=not no_derived)
     else:
-        from stackgraph.projection import ProjectionPolicy, parse_statuses, project
+        from stackgraph.projection import project
 
-        policy = ProjectionPolicy(as_of=as_of, statuses=parse_statuses(list(statuses) or None))
-        data = export_graph(project(store, policy), fmt)
+        G = project(store, policy_opts.policy())
+        data = export_graph(G, fmt)
+        if G.graph.get("undated") is not None:
+            from stackgraph.vocabulary.rules import undated_note
+
+            click.echo(f"note: {undated_note(G.graph['undated']['rule'], G.graph['undated']['deals'])}", err=True)
     write_output(data, output)
     if output is not None and str(output) != "-":
         click.echo(f"wrote {output} ({fmt}, {len(data):,} bytes)", err=True)

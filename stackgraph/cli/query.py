@@ -9,11 +9,13 @@ from typing import BinaryIO
 import click
 
 from stackgraph.cli._common import (
+    PolicyOptions,
     Progress,
     StoreOptions,
     UsageFailure,
     check_outputs,
     handle_errors,
+    policy_options,
     store_options,
     write_output,
 )
@@ -77,6 +79,7 @@ def _list_questions() -> str:
 )
 @click.option("--format", "fmt", type=click.Choice(_FORMATS), default="table", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to a file (atomically).")
+@policy_options
 @store_options
 @handle_errors
 def query(
@@ -89,6 +92,7 @@ def query(
     no_derived: bool,
     fmt: str,
     output: Path | None,
+    policy_opts: PolicyOptions,
     store_opts: StoreOptions,
 ) -> None:
     """Run a SPARQL query: inline text, -f FILE, or a question of the shipped library (see --list).
@@ -98,10 +102,16 @@ def query(
     Your query reads the graphs loaded and the derived direct properties, not the ontology (see
     --with-ontology, --no-derived): with --no-shipped --no-derived it sees exactly the triples of your files.
 
+    The direct properties (sg:controls, sg:supplies, ...) are derived from the deals that count: by default
+    completed and active deals as of today. --as-of, --status, --undated and --evidence choose other deals, as
+    for `stackgraph analyze`, for the questions that depend on them (who-controls, group, ...) and for your own
+    queries; a question or query may also name the rulebook's rules, e.g. RULE(deal-counts ?deal).
+
     \b
     Examples:
       stackgraph query --list
       stackgraph query who-controls --bind entity=xAI
+      stackgraph query group --bind entity=SpaceX --as-of 2020
       stackgraph query uncertain-deals --format json
       stackgraph query 'SELECT ?t WHERE { ?d a sg:Acquisition ; sg:target ?t }'
     """
@@ -134,13 +144,35 @@ def query(
         question = load_question(query_text)
     else:
         sparql = query_text or ""
+    from stackgraph.vocabulary.sparql import fill, uses_policy
+
+    policy = policy_opts.policy()
     store = store_opts.open()
     if question is not None:
         from stackgraph.entities import Resolver
 
-        result = run_question(store, question, bind_parameters(question, values, Resolver(store)))
+        if policy_opts.given and not question.depends_on_policy:
+            raise UsageFailure(
+                f"question {question.name!r} does not depend on which deals count; "
+                "--as-of, --status, --undated and --evidence do not apply to it"
+            )
+        dated = question.depends_on_policy
     else:
-        result = store.query(sparql, dict(values) or None, derived=not no_derived, with_ontology=with_ontology)
+        dated = policy_opts.given or uses_policy(sparql)
+    if policy_opts.given and store_opts.endpoint is not None:
+        raise UsageFailure(
+            "--as-of, --status, --undated and --evidence derive the direct properties anew, which a remote "
+            "endpoint cannot do: load the data into a local store (--graph or --store)"
+        )
+    derived_under = {"policy": policy} if policy_opts.given else {}
+    if question is not None:
+        bindings = bind_parameters(question, values, Resolver(store))
+        result = run_question(store, question, bindings, policy=policy if policy_opts.given else None)
+    else:
+        sparql = fill(sparql, policy)
+        result = store.query(
+            sparql, dict(values) or None, derived=not no_derived, with_ontology=with_ontology, **derived_under
+        )
     from stackgraph.store import PREFIXES
 
     written: list[Written] = []
@@ -157,6 +189,24 @@ def query(
             "get them all",
             err=True,
         )
+    if dated:  # a table on the terminal ends with the view it shows; otherwise the line goes to standard error
+        on_terminal = fmt == "table" and (output is None or str(output) == "-")
+        click.echo(_policy_note(store, policy), err=not on_terminal)
+
+
+def _policy_note(store: object, policy: object) -> str:
+    """The line a dated answer ends with: which deals counted and what was done with undated ones."""
+    from stackgraph.queries import count_undated
+    from stackgraph.vocabulary.rules import DealPolicy, undated_note
+
+    assert isinstance(policy, DealPolicy)
+    described = policy.describe()
+    evidence = "" if policy.evidence is None else f", evidence {', '.join(described['evidence'])}"
+    statuses = ", ".join(described["statuses"])
+    return (
+        f"(as of {described['as_of']}, counting {statuses} deals{evidence}: "
+        f"{undated_note(policy.undated_rule, count_undated(store, policy))})"
+    )
 
 
 @click.command()

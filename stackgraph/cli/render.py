@@ -16,9 +16,12 @@ from stackgraph.cli._common import (
     Progress,
     StoreOptions,
     UsageFailure,
+    as_of_option,
     check_outputs,
+    evidence_option,
     handle_errors,
     store_options,
+    undated_option,
     write_output,
 )
 from stackgraph.outputs import Input
@@ -73,9 +76,9 @@ def _split(values: tuple[str, ...]) -> list[str] | None:
     help="Only deals with these statuses (default: all but terminated; uncertain ones are drawn dashed). One of: "
     "rumoured, in-talks, announced, pending, completed, active, terminated, hypothetical.",
 )
-@click.option(
-    "--as-of", "as_of", metavar="DATE", default=None, help="The world as of this day (YYYY[-MM[-DD]]; default: today)."
-)
+@as_of_option
+@undated_option
+@evidence_option
 @click.option(
     "--scenario",
     "scenario_file",
@@ -110,6 +113,8 @@ def render(
     relations: tuple[str, ...],
     statuses: tuple[str, ...],
     as_of: str | None,
+    undated: str | None,
+    evidence: tuple[str, ...],
     scenario_file: str | None,
     title: str | None,
     aggregate_by: str | None,
@@ -158,10 +163,12 @@ def render(
 
         scenario = load_scenario(scenario_path)
         with Progress("Playing the scenario") as progress:
-            result = run_scenario(store, scenario, as_of=as_of, progress=progress)
+            result = run_scenario(
+                store, scenario, as_of=as_of, progress=progress, undated=undated, evidence=evidence or None
+            )
         view = diff_view(result.before, result.after, result.report, title=title, size_by=size_by, **selection)
     else:
-        policy = ProjectionPolicy(as_of=as_of, statuses=chosen_statuses or VIEW_STATUSES)
+        policy = ProjectionPolicy(as_of, chosen_statuses or VIEW_STATUSES, undated=undated, evidence=evidence or None)
         G = project(store, policy)
         view = graph_view(select(G, **selection), title=title, size_by=size_by, aggregate_by=aggregate_by)
     write_output(view.html(), output)

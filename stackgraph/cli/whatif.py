@@ -13,8 +13,10 @@ from stackgraph.cli._common import (
     StoreOptions,
     UsageFailure,
     check_outputs,
+    evidence_option,
     handle_errors,
     store_options,
+    undated_option,
     write_output,
     write_outputs,
 )
@@ -108,6 +110,8 @@ def _describe(step: dict[str, Any]) -> str:
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write the report to a file.")
 @click.option("--save", type=click.Path(path_type=Path), default=None, help="Write the scenario graph (Turtle).")
 @click.option("--html", type=click.Path(path_type=Path), default=None, help="Write an HTML before/after diff view.")
+@undated_option
+@evidence_option
 @store_options
 @handle_errors
 def whatif(
@@ -123,6 +127,8 @@ def whatif(
     output: Path | None,
     save: Path | None,
     html: Path | None,
+    undated: str | None,
+    evidence: tuple[str, ...],
     store_opts: StoreOptions,
 ) -> None:
     """Play a what-if scenario forward and report what changes.
@@ -137,7 +143,8 @@ def whatif(
     HHI per layer, and merger screens per market the deal touches (2023 US presumptions, EU non-horizontal safe
     harbour, ΔMHHI, foreclosure share, input dependence; each with its formula, evidence and what is missing).
     The baseline graphs are never modified; --save writes the scenario's own graph. Nothing is written when the
-    scenario is invalid.
+    scenario is invalid. Undated deals count in both views unless --undated exclude (a scenario is played on what
+    is known now); --evidence leaves out deals and market shares resting on other kinds of evidence.
     """
     from stackgraph.scenarios import format_report, run_scenario
 
@@ -146,7 +153,9 @@ def whatif(
     check_outputs({"--save": save, "--html": html, "-o": output}, store_opts, _scenario_inputs(scenario))
     store = store_opts.open()
     with Progress("Playing the scenario") as progress:
-        result = run_scenario(store, scenario, as_of=as_of, top=top, progress=progress)
+        result = run_scenario(
+            store, scenario, as_of=as_of, top=top, progress=progress, undated=undated, evidence=evidence or None
+        )
     text = format_report(result.report, fmt)
     page = None
     if html is not None:
@@ -187,6 +196,8 @@ def _render_html(result: Any) -> str:
 @click.option("--as-of", "as_of", default=None, metavar="DATE", help="Day of the graph (YYYY[-MM[-DD]]).")
 @click.option("--format", "fmt", type=_FORMATS, default="table", show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None, help="Write the ranking to a file.")
+@undated_option
+@evidence_option
 @store_options
 @handle_errors
 def screen(
@@ -196,6 +207,8 @@ def screen(
     as_of: str | None,
     fmt: str,
     output: Path | None,
+    undated: str | None,
+    evidence: tuple[str, ...],
     store_opts: StoreOptions,
 ) -> None:
     """Rank every possible acquisition target for ACQUIRER by the effect of acquiring it.
@@ -208,7 +221,9 @@ def screen(
 
     check_outputs({"-o": output}, store_opts)
     store = store_opts.open()
-    ranking = screen_targets(store, acquirer, objective=objective, as_of=as_of)
+    ranking = screen_targets(
+        store, acquirer, objective=objective, as_of=as_of, undated=undated, evidence=evidence or None
+    )
     if fmt == "json":
         text = json.dumps(ranking.to_dict(top=top), indent=2, ensure_ascii=False) + "\n"
     else:

@@ -157,7 +157,7 @@ def score_against_loaded(candidates: Sequence[Candidate], store: Any, *, source:
     """
     from stackgraph.extract.lexicon import STATUS_TERMS
     from stackgraph.extract.output import DEAL_CLASSES, loaded_deals
-    from stackgraph.namespace import SG_IRI, SOURCE_IRI
+    from stackgraph.vocabulary.terms import SG_IRI, SOURCE_IRI
 
     wanted = source if ":" in source else SOURCE_IRI + source
     deals = {iri: d for iri, d in loaded_deals(store).items() if wanted in d["sources"]}

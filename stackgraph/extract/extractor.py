@@ -26,6 +26,7 @@ from stackgraph.extract.rules import Discourse, RawDeal, find_deals
 from stackgraph.extract.status import decide_status
 from stackgraph.extract.tokens import Sentence, SentenceReader
 from stackgraph.resolution import Decisions, EntityIndex
+from stackgraph.vocabulary import rules
 
 __all__ = ["Candidate", "Extraction", "Extractor", "Source", "parties_text", "party_separator"]
 
@@ -289,15 +290,13 @@ def _after(iso: str, today: dt.date) -> bool:
 
 
 def _period_start(iso: str) -> dt.date | None:
-    from stackgraph.projection import parse_date
-
-    return parse_date(iso)
+    return rules.parse_date(iso)
 
 
 def _date_role(status: str, future: bool | None) -> str:
-    if status == "terminated":
+    if status in rules.ended_statuses():
         return "end"
-    if status in ("completed", "active") or future:
+    if rules.in_effect(status) or future:
         return "effective"
     return "announced"
 

@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from stackgraph.naming import DEAL_STATUSES
+from stackgraph.vocabulary import terms
+from stackgraph.vocabulary.names import local_name
 
 __all__ = [
     "ALLOWED_BEFORE_OBJECT",
@@ -62,7 +63,7 @@ __all__ = [
 # ---------------------------------------------------------------------------------------------------------------
 
 #: Status key -> local name of its concept in ``sg:DealStatusScheme``: the project's one table of statuses.
-STATUS_TERMS: dict[str, str] = DEAL_STATUSES
+STATUS_TERMS: dict[str, str] = {status.key: local_name(status.iri) for status in terms.STATUSES}
 
 #: Which cue wins when a sentence carries several: lower index wins. A termination ends whatever preceded it;
 #: talks stay talks when hedged ("reportedly in discussions"); a modal verb or condition makes a plan

@@ -19,8 +19,11 @@ import pyoxigraph as ox
 
 from stackgraph.extract.extractor import Candidate, Extraction, Source
 from stackgraph.extract.linking import Mention, new_entity_key
-from stackgraph.namespace import ID_IRI, SG_IRI, SOURCE_IRI
 from stackgraph.resources import queries_dir
+from stackgraph.vocabulary import terms
+from stackgraph.vocabulary.names import local_name
+from stackgraph.vocabulary.sparql import fill
+from stackgraph.vocabulary.terms import ID_IRI, SG_IRI, SOURCE_IRI
 
 __all__ = [
     "DEAL_CLASSES",
@@ -32,17 +35,18 @@ __all__ = [
     "serialize",
 ]
 
-#: Deal kind -> (class local name, actor role, counterparty role); a partnership's parties are all partners.
+#: Deal kind -> (class local name, actor role, counterparty role); a partnership's parties are all partners. Read
+#: from the vocabulary's deal-class table (the classes right below ``sg:Deal``), not written here.
 DEAL_CLASSES: dict[str, tuple[str, str, str | None]] = {
-    "acquisition": ("Acquisition", "acquirer", "target"),
-    "investment": ("Investment", "investor", "investee"),
-    "supply": ("Supply", "supplier", "customer"),
-    "ownership": ("Ownership", "owner", "owned"),
-    "partnership": ("Partnership", "partner", None),
-    "development": ("Development", "developer", "product"),
-    "public-offering": ("PublicOffering", "issuer", None),
+    each.key: (
+        local_name(each.iri),
+        local_name((*each.actor_roles, *each.mutual_roles)[0]),
+        local_name(each.counterparty_roles[0]) if each.counterparty_roles else None,
+    )
+    for each in terms.DEAL_CLASSES
+    if each.parent is None
 }
-_KIND_CLASSES = {"organization": "Organization", "person": "Person", "product": "Product", "facility": "Facility"}
+_KIND_CLASSES = {kind.key: local_name(kind.iri) for kind in terms.ENTITY_KINDS}
 _DATE_PROPERTY = {"announced": "announcedDate", "effective": "effectiveDate", "end": "endDate"}
 _STATUS_TERMS_FROM_KEY: dict[str, str] | None = None
 
@@ -227,14 +231,14 @@ def _roles(candidate: Candidate, actor_role: str, other_role: str | None) -> fro
 
 
 def _key(iri: str) -> str:
-    from stackgraph.naming import concept_key
+    from stackgraph.vocabulary.names import concept_key
 
     return concept_key(iri)
 
 
 def loaded_deals(store: _SelectStore) -> dict[str, dict[str, Any]]:
     """Every loaded deal: ``{iri: {"iri", "class", "status", "amount", "roles": {(role, party)}, "sources"}}``."""
-    query = (queries_dir() / "internal-deal-parties.rq").read_text(encoding="utf-8")
+    query = fill((queries_dir() / "internal-deal-parties.rq").read_text(encoding="utf-8"))
     deals: dict[str, dict[str, Any]] = {}
     for row in store.select(query):
         iri = str(row["deal"])

@@ -34,10 +34,10 @@ from stackgraph.extract.extractor import Extraction, parties_text, party_separat
 from stackgraph.extract.lexicon import STATUS_TERMS
 from stackgraph.extract.linking import Mention
 from stackgraph.extract.output import DEAL_CLASSES, deal_iri, deal_label, partial_date
-from stackgraph.namespace import ID_IRI, SG_IRI
-from stackgraph.naming import local_name
 from stackgraph.resolution import EntityIndex
 from stackgraph.results import compact
+from stackgraph.vocabulary.names import local_name
+from stackgraph.vocabulary.terms import ID_IRI, SG, SG_IRI
 
 __all__ = ["COLUMNS", "DECISIONS", "LoadedNames", "accepted_graph", "read_review", "review_rows", "write_review"]
 
@@ -252,8 +252,8 @@ def accepted_graph(
             text = parties_text(kind, names[SG_IRI + actor_role], names.get(SG_IRI + (other_role or ""), []))
             replaced[_RDFS_LABEL] = deal_label(text, kind, str(row.get("status") or "").strip())
             if changed:  # other parties: the loaded deal it repeated is not this one
-                replaced[SG_IRI + "sameAsLoaded"] = None
-        skip = {*replaced, *parties, SG_IRI + "possibleUpdateOf"}
+                replaced[SG.sameAsLoaded] = None
+        skip = {*replaced, *parties, SG.possibleUpdateOf}
         for quad in triples:
             if quad.predicate.value not in skip:
                 _copy(out, candidates, ox.Triple(quad.subject, quad.predicate, quad.object))
@@ -266,7 +266,7 @@ def accepted_graph(
         older = str(row.get("supersedes") or "").strip()
         if older:
             superseded = loaded.find("deal", older, f"{where}, supersedes")
-            out.setdefault(ox.Triple(deal, ox.NamedNode(SG_IRI + "supersedes"), superseded), None)
+            out.setdefault(ox.Triple(deal, ox.NamedNode(SG.supersedes), superseded), None)
     return list(out), counts
 
 
@@ -355,7 +355,7 @@ def _corrections(row: Mapping[str, str], deal: ox.NamedNode, candidates: ox.Stor
     status = str(row.get("status") or "").strip()
     if status not in STATUS_TERMS:
         raise InputError(f"{where}, status {status!r}: use one of {', '.join(STATUS_TERMS)}")
-    replaced[SG_IRI + "status"] = ox.NamedNode(SG_IRI + STATUS_TERMS[status])
+    replaced[SG.status] = ox.NamedNode(SG_IRI + STATUS_TERMS[status])
     amount = str(row.get("amount") or "").strip().replace(",", "")
     currency = str(row.get("currency") or "").strip().upper()
     if amount:
@@ -365,12 +365,12 @@ def _corrections(row: Mapping[str, str], deal: ox.NamedNode, candidates: ox.Stor
             raise InputError(f"{where}, amount {amount!r}: not a number") from None
         if value < 0 or not re.fullmatch(r"[A-Z]{3}", currency):
             raise InputError(f"{where}: an amount needs a positive number and a three-letter currency such as USD")
-        replaced[SG_IRI + "amount"] = ox.Literal(
+        replaced[SG.amount] = ox.Literal(
             format(value, "f"), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
         )
-        replaced[SG_IRI + "currency"] = ox.Literal(currency)
+        replaced[SG.currency] = ox.Literal(currency)
     else:
-        replaced[SG_IRI + "amount"] = None
+        replaced[SG.amount] = None
     stake = str(row.get("stake") or "").strip().rstrip("%")
     if stake:
         try:
@@ -379,11 +379,11 @@ def _corrections(row: Mapping[str, str], deal: ox.NamedNode, candidates: ox.Stor
             raise InputError(f"{where}, stake {stake!r}: not a number") from None
         if not 0 <= share <= 100:
             raise InputError(f"{where}, stake {stake!r}: a stake is a percentage from 0 to 100")
-        replaced[SG_IRI + "stakePercent"] = ox.Literal(
+        replaced[SG.stakePercent] = ox.Literal(
             format(share, "f"), datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")
         )
     else:
-        replaced[SG_IRI + "stakePercent"] = None
+        replaced[SG.stakePercent] = None
     date = str(row.get("date") or "").strip()
     if date and not _DATE.match(date):
         raise InputError(f"{where}, date {date!r}: use YYYY-MM-DD, YYYY-MM or YYYY")
@@ -396,6 +396,6 @@ def _corrections(row: Mapping[str, str], deal: ox.NamedNode, candidates: ox.Stor
             key = "endDate" if status == "terminated" else "effectiveDate"
             replaced[SG_IRI + key] = partial_date(date)
     purpose = str(row.get("purpose") or "").strip()
-    replaced[SG_IRI + "purpose"] = ox.Literal(purpose) if purpose else None
-    replaced[SG_IRI + "statusCue"] = ox.Literal(f"corrected by review: {status}")
+    replaced[SG.purpose] = ox.Literal(purpose) if purpose else None
+    replaced[SG.statusCue] = ox.Literal(f"corrected by review: {status}")
     return replaced

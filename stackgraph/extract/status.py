@@ -31,6 +31,7 @@ from stackgraph.extract.lexicon import (
 )
 from stackgraph.extract.rules import RawDeal
 from stackgraph.extract.tokens import Match, Sentence
+from stackgraph.vocabulary import rules
 
 __all__ = ["decide_status"]
 
@@ -79,7 +80,7 @@ def decide_status(sentence: Sentence, deal: RawDeal, *, future_date: bool | None
         )
         if deal.tense == "none" and future_date is False:
             cue = f'"{word}", dated before the article'
-    if future_date and status in ("completed", "active"):
+    if future_date and rules.in_effect(status):
         return "announced", f"{cue}; dated after the article"
     return status, cue
 

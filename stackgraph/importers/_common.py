@@ -20,8 +20,8 @@ from stackgraph.atomic import atomic_write
 from stackgraph.errors import ImportFormatError, InputError
 from stackgraph.importers.report import ImportReport, RowIssue
 from stackgraph.importers.values import parse_partial_date
-from stackgraph.namespace import ID_IRI, SG_IRI, SOURCE_IRI
 from stackgraph.store import PREFIXES
+from stackgraph.vocabulary.terms import ID_IRI, SG, SG_IRI, SOURCE_IRI
 
 __all__ = [
     "ImportReport",
@@ -46,9 +46,10 @@ SCHEMA = "https://schema.org/"
 _RDF_OUTPUT = {".ttl": ox.RdfFormat.TURTLE, ".turtle": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES}
 
 
-def sg(name: str) -> ox.NamedNode:
-    """Return the ``sg:`` term ``name`` as a pyoxigraph IRI."""
-    return ox.NamedNode(SG_IRI + name)
+def sg(term: str) -> ox.NamedNode:
+    """Return an ``sg:`` term as a pyoxigraph IRI: ``SG.Acquisition``, or the local name of a term read from a data
+    or mapping file (a layer, a deal class or status the mapping resolved against the ontology)."""
+    return ox.NamedNode(term if term.startswith(SG_IRI) else SG_IRI + term)
 
 
 @dataclass
@@ -94,7 +95,7 @@ class TripleBuilder:
     >>> b = TripleBuilder()
     >>> source = b.dataset_source("demo", "Demo dataset")
     >>> deal = b.node("demo/deal/1")
-    >>> b.add(deal, RDF_TYPE, sg("Acquisition"))
+    >>> b.add(deal, RDF_TYPE, sg(SG.Acquisition))
     >>> b.evidence(deal, source, record="demo.csv row 2")
     >>> len(b.triples)
     9
@@ -129,7 +130,7 @@ class TripleBuilder:
     ) -> ox.NamedNode:
         """Describe a ``sg:DatasetSource`` (``src:<key>``) and return its IRI."""
         source = ox.NamedNode(SOURCE_IRI + quote(key, safe="-._~/"))
-        self.add(source, RDF_TYPE, sg("DatasetSource"))
+        self.add(source, RDF_TYPE, sg(SG.DatasetSource))
         self.add(source, ox.NamedNode(DCTERMS + "title"), ox.Literal(title))
         if publisher:
             self.add(source, ox.NamedNode(DCTERMS + "publisher"), ox.Literal(publisher))
@@ -149,7 +150,7 @@ class TripleBuilder:
     def document_source(self, key: str, title: str, url: str | None = None) -> ox.NamedNode:
         """Describe a plain ``sg:Source`` (a document whose sentences can be quoted) and return its IRI."""
         source = ox.NamedNode(SOURCE_IRI + quote(key, safe="-._~/"))
-        self.add(source, RDF_TYPE, sg("Source"))
+        self.add(source, RDF_TYPE, sg(SG.Source))
         self.add(source, ox.NamedNode(DCTERMS + "title"), ox.Literal(title))
         if url:
             self.add(source, ox.NamedNode(SCHEMA + "url"), ox.Literal(url, datatype=ox.NamedNode(XSD + "anyURI")))
@@ -167,12 +168,12 @@ class TripleBuilder:
         self.add(fact, ox.NamedNode(PROV + "wasDerivedFrom"), source)
         evidence = ox.BlankNode()
         self.add(fact, ox.NamedNode(PROV + "qualifiedDerivation"), evidence)
-        self.add(evidence, RDF_TYPE, sg("Evidence"))
+        self.add(evidence, RDF_TYPE, sg(SG.Evidence))
         self.add(evidence, ox.NamedNode(PROV + "entity"), source)
         if record:
-            self.add(evidence, sg("record"), ox.Literal(record))
+            self.add(evidence, sg(SG.record), ox.Literal(record))
         if quote:
-            self.add(evidence, sg("quote"), ox.Literal(quote))
+            self.add(evidence, sg(SG.quote), ox.Literal(quote))
 
     def label(self, subject: ox.NamedNode, text: str) -> None:
         """Give ``subject`` its ``rdfs:label``."""

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 from stackgraph.importers._common import DCTERMS, RDF_TYPE, SCHEMA, XSD, row_excerpt, sg
 from stackgraph.importers._dataset import DatasetRun
 from stackgraph.importers.values import parse_amount, parse_partial_date, repair_text
+from stackgraph.vocabulary.terms import SG
 
 __all__ = ["PARTY_COLUMNS", "CrunchbaseRun", "permalink_key"]
 
@@ -100,7 +101,7 @@ class CrunchbaseRun:
         b, node = self.run.b, party.node
         assert node is not None
         if party.country:
-            b.add(node, sg("headquarters"), ox.Literal(party.country))
+            b.add(node, sg(SG.headquarters), ox.Literal(party.country))
         page = f"{_CRUNCHBASE_URL}/{'person/' + party.key[7:] if party.kind == 'person' else 'company/' + party.key}"
         b.add(node, ox.NamedNode(SCHEMA + "url"), ox.Literal(page, datatype=ox.NamedNode(XSD + "anyURI")))
         layers: set[str] = set()
@@ -117,7 +118,7 @@ class CrunchbaseRun:
                 continue
             layers.update(mapped)
         for layer in sorted(layers):
-            b.add(node, sg("inLayer"), ox.NamedNode(self.run.layers.iri(layer) or layer))
+            b.add(node, sg(SG.inLayer), ox.NamedNode(self.run.layers.iri(layer) or layer))
         if layers:
             self.report.count("organizations with a layer")
 
@@ -146,8 +147,8 @@ class CrunchbaseRun:
         if problem:
             self.report.add_issue(file, row, f"bad amount: {problem}, amount dropped", "kept", value)
         elif literal is not None:
-            self.run.b.add(deal, sg("amount"), literal)
-            self.run.b.add(deal, sg("currency"), ox.Literal((currency or "USD").strip().upper()))
+            self.run.b.add(deal, sg(SG.amount), literal)
+            self.run.b.add(deal, sg(SG.currency), ox.Literal((currency or "USD").strip().upper()))
 
     def acquisition(self, file: str, row: int, r: Mapping[str, str]) -> None:
         target_key, acquirer_key = permalink_key(r["company_permalink"])[0], permalink_key(r["acquirer_permalink"])[0]
@@ -168,12 +169,12 @@ class CrunchbaseRun:
         key = f"{target_key}--by--{acquirer_key}" + (f"--{date.value}" if date is not None else "")
         deal = self.run.deal_node("acquisition", key.replace("person/", ""))
         b = self.run.b
-        b.add(deal, RDF_TYPE, sg("Acquisition"))
-        b.add(deal, sg("acquirer"), acquirer)
-        b.add(deal, sg("target"), target)
-        b.add(deal, sg("status"), sg("Completed"))
+        b.add(deal, RDF_TYPE, sg(SG.Acquisition))
+        b.add(deal, sg(SG.acquirer), acquirer)
+        b.add(deal, sg(SG.target), target)
+        b.add(deal, sg(SG.status), sg(SG.Completed))
         if date is not None:
-            b.add(deal, sg("effectiveDate"), date)
+            b.add(deal, sg(SG.effectiveDate), date)
         self.money(deal, r.get("price_amount", ""), r.get("price_currency_code", ""), file, row)
         b.evidence(deal, self.run.source, record=f"{file} row {row}")
         self.report.count("acquisitions")
@@ -204,19 +205,19 @@ class CrunchbaseRun:
             company = self.node(r["company_permalink"])
             assert company is not None
             # A round may name no investors; sg:FundingRound says so, sg:Investment keeps plain queries finding it.
-            b.add(deal, RDF_TYPE, sg("FundingRound"))
-            b.add(deal, RDF_TYPE, sg("Investment"))
-            b.add(deal, sg("investee"), company)
-            b.add(deal, sg("status"), sg("Completed"))
-            b.add(deal, sg("purpose"), ox.Literal(f"{kind} funding round"))
+            b.add(deal, RDF_TYPE, sg(SG.FundingRound))
+            b.add(deal, RDF_TYPE, sg(SG.Investment))
+            b.add(deal, sg(SG.investee), company)
+            b.add(deal, sg(SG.status), sg(SG.Completed))
+            b.add(deal, sg(SG.purpose), ox.Literal(f"{kind} funding round"))
             if date is not None:
-                b.add(deal, sg("effectiveDate"), date)
+                b.add(deal, sg(SG.effectiveDate), date)
             self.money(deal, r.get("raised_amount_usd", ""), "USD", file, row)
             self.report.count("investments")
         if investor_key:
             investor = self.node(r["investor_permalink"])
             assert investor is not None
-            b.add(deal, sg("investor"), investor)
+            b.add(deal, sg(SG.investor), investor)
             self.report.count("investors named")
         b.evidence(deal, self.run.source, record=f"{file} row {row}")
 

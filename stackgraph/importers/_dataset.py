@@ -19,10 +19,10 @@ from stackgraph.entities import KINDS
 from stackgraph.importers._common import RDF_TYPE, TripleBuilder, entity_iri, sg
 from stackgraph.importers.layers import LayerCatalogue
 from stackgraph.importers.report import ImportReport, ReviewItem
-from stackgraph.namespace import ID_IRI, SG_IRI
 from stackgraph.resolution import IDENTIFIER_SCHEMES, EntityIndex, load_decisions
 from stackgraph.resources import queries_dir
 from stackgraph.tsv import tsv_rows
+from stackgraph.vocabulary.terms import ID_IRI, SG
 
 __all__ = ["COUNTRY", "DatasetRun", "SelectStore", "open_index", "open_layers", "slug"]
 
@@ -193,7 +193,7 @@ class DatasetRun:
         self.b.label(node, name)
         for alias in aliases:
             if alias and alias != name:
-                self.b.add(node, sg("alias"), ox.Literal(alias))
+                self.b.add(node, sg(SG.alias), ox.Literal(alias))
         self.b.add(node, ox.NamedNode(_PROV + "wasDerivedFrom"), self.source)
         self.identify(node, identifiers)
         self.index.add(
@@ -252,14 +252,14 @@ class DatasetRun:
         """Write the dataset's declared layers: concepts of ``sg:StackLayerScheme`` and of the dataset's scheme."""
         for iri, targets in self.layers.extra_feeds.items():
             for target in targets:
-                self.b.add(ox.NamedNode(iri), sg("feeds"), ox.NamedNode(target))
+                self.b.add(ox.NamedNode(iri), sg(SG.feeds), ox.NamedNode(target))
         if not self.layers.declared and not self.layers.scheme_layers:
             return
         scheme = entity_iri(self.key, "layers")
         self.b.add(scheme, RDF_TYPE, ox.NamedNode(_SKOS + "ConceptScheme"))
         self.b.add(scheme, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal(f"Layers of {title}"))
         self.b.add(scheme, ox.NamedNode(_PROV + "wasDerivedFrom"), self.source)
-        stack = ox.NamedNode(SG_IRI + "StackLayerScheme")
+        stack = ox.NamedNode(SG.StackLayerScheme)
         for iri in self.layers.scheme_layers:
             self.b.add(ox.NamedNode(iri), ox.NamedNode(_SKOS + "inScheme"), stack)
         for entry in self.layers.declared.values():
@@ -273,6 +273,6 @@ class DatasetRun:
             if entry.broader:
                 self.b.add(node, ox.NamedNode(_SKOS + "broader"), ox.NamedNode(entry.broader))
             for target in entry.feeds:
-                self.b.add(node, sg("feeds"), ox.NamedNode(target))
+                self.b.add(node, sg(SG.feeds), ox.NamedNode(target))
             self.b.add(node, ox.NamedNode(_PROV + "wasDerivedFrom"), self.source)
             self.report.count("layers")

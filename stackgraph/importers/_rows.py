@@ -11,6 +11,7 @@ from stackgraph.importers._common import RDF_TYPE, row_excerpt, sg
 from stackgraph.importers._dataset import COUNTRY, DatasetRun, slug
 from stackgraph.importers.mapping import DEAL_KINDS, ENTITY_KINDS, Table, deal_kind, status_concept
 from stackgraph.importers.values import parse_amount, parse_partial_date, parse_percent, split_list
+from stackgraph.vocabulary.terms import SG
 
 __all__ = ["read_row"]
 
@@ -152,14 +153,14 @@ def _entity(cells: _Row) -> None:
         if layer is None:
             cells.note(f"unknown layer: {word!r}; declare it or map it in values.layer; layer dropped", word)
         else:
-            run.b.add(node, sg("inLayer"), ox.NamedNode(layer))
+            run.b.add(node, sg(SG.inLayer), ox.NamedNode(layer))
     country = cells.cell("country") or str(table.defaults.get("country", ""))
     if country:
-        run.b.add(node, sg("headquarters"), ox.Literal(country))
+        run.b.add(node, sg(SG.headquarters), ox.Literal(country))
     if cells.cell("description"):
-        run.b.add(node, sg("description"), ox.Literal(cells.cell("description")))
+        run.b.add(node, sg(SG.description), ox.Literal(cells.cell("description")))
     if developer is not None:
-        _deal(cells, "development", developer, node, status="Active", date=None, shares=None)
+        _deal(cells, "development", developer, node, status=SG.Active, date=None, shares=None)
 
 
 def _relation(cells: _Row, shares: list[dict[str, Any]]) -> None:
@@ -217,7 +218,7 @@ def _deal(
     b.add(deal, RDF_TYPE, sg(cls))
     b.add(deal, sg(actor_role), actor)
     b.add(deal, sg(counter_role), counter)
-    b.add(deal, sg("status"), sg(status))
+    b.add(deal, sg(SG.status), sg(status))
     if date is not None:
         date_role = "announcedDate" if table.defaults.get("date_role") == "announced" else "effectiveDate"
         b.add(deal, sg(date_role), date)
@@ -232,15 +233,15 @@ def _deal(
         if problem or value is None:
             cells.note(f"bad stake: {problem}; dropped", stake)
         else:
-            b.add(deal, sg("stakePercent"), value)
+            b.add(deal, sg(SG.stakePercent), value)
     layer_word = cells.cell("layer") or str(table.defaults.get("layer", ""))
     layer = run.layers.iri(table.value("layer", layer_word)) if layer_word else None
     if layer_word and layer is None:
         cells.note(f"unknown layer: {layer_word!r}; declare it or map it in values.layer; layer dropped", layer_word)
     elif layer is not None and kind == "supply":
-        b.add(deal, sg("inputLayer"), ox.NamedNode(layer))
+        b.add(deal, sg(SG.inputLayer), ox.NamedNode(layer))
     if cells.cell("purpose"):
-        b.add(deal, sg("purpose"), ox.Literal(cells.cell("purpose")))
+        b.add(deal, sg(SG.purpose), ox.Literal(cells.cell("purpose")))
     problem = run.provenance(deal, cells.where, cells.cell("source"), cells.cell("quote"))
     if problem:
         cells.note(problem, cells.cell("quote"))
@@ -263,8 +264,8 @@ def _money(cells: _Row, deal: ox.NamedNode) -> None:
         cells.note(f"bad amount: {problem}; amount dropped", text)
     elif amount is not None:
         currency = cells.cell("currency") or str(cells.table.defaults.get("currency", "USD"))
-        cells.run.b.add(deal, sg("amount"), amount)
-        cells.run.b.add(deal, sg("currency"), ox.Literal(currency.upper()))
+        cells.run.b.add(deal, sg(SG.amount), amount)
+        cells.run.b.add(deal, sg(SG.currency), ox.Literal(currency.upper()))
 
 
 def _shares(cells: _Row, shares: list[dict[str, Any]]) -> None:
@@ -324,12 +325,12 @@ def _position(
         return
     key = f"{slug(holder.value.rsplit('/', 1)[-1])}--{run.layers.key(market)}--{year or 'undated'}"
     position = run.deal_node("share", key)
-    run.b.add(position, RDF_TYPE, sg("MarketPosition"))
-    run.b.add(position, sg("holder"), holder)
-    run.b.add(position, sg("market"), ox.NamedNode(market))
+    run.b.add(position, RDF_TYPE, sg(SG.MarketPosition))
+    run.b.add(position, sg(SG.holder), holder)
+    run.b.add(position, sg(SG.market), ox.NamedNode(market))
     if year:
-        run.b.add(position, sg("year"), ox.Literal(year, datatype=ox.NamedNode(_XSD + "gYear")))
-    run.b.add(position, sg("sharePercent"), value)
+        run.b.add(position, sg(SG.year), ox.Literal(year, datatype=ox.NamedNode(_XSD + "gYear")))
+    run.b.add(position, sg(SG.sharePercent), value)
     problem = run.provenance(position, cells.where, cells.cell("source"), cells.cell("quote"))
     if problem:
         cells.note(problem, cells.cell("quote"))

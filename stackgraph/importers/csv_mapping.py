@@ -176,7 +176,7 @@ def _kept(table: Table, record: Mapping[str, str], row: int, report: ImportRepor
 
 def _check_source(store: SelectStore, spec: DatasetMapping) -> None:
     """One source, one title: a dataset id already loaded under another title is refused."""
-    from stackgraph.namespace import SOURCE_IRI
+    from stackgraph.vocabulary.terms import SOURCE_IRI
 
     rows = store.select(f"SELECT ?title WHERE {{ <{SOURCE_IRI}{spec.id}> dcterms:title ?title }}")
     titles = {str(r["title"]) for r in rows if "title" in r}

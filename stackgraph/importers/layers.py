@@ -20,9 +20,9 @@ from typing import Any
 import pyoxigraph as ox
 
 from stackgraph.errors import ImportFormatError
-from stackgraph.namespace import ID_IRI, SG_IRI
-from stackgraph.naming import concept_key, local_name
 from stackgraph.resources import ontology_path
+from stackgraph.vocabulary.names import concept_key, local_name
+from stackgraph.vocabulary.terms import ID_IRI, SG, SG_IRI
 
 __all__ = ["LayerCatalogue", "load_layer_mapping", "load_toml", "resolve_layer", "stack_layers"]
 
@@ -40,7 +40,7 @@ def stack_layers() -> frozenset[str]:
     >>> {"Software", "ChipFabrication", "AIModels"} <= stack_layers()
     True
     """
-    scheme = ox.NamedNode(SG_IRI + "StackLayerScheme")
+    scheme = ox.NamedNode(SG.StackLayerScheme)
     in_scheme = ox.NamedNode(_SKOS + "inScheme")
     names = set()
     for triple in ox.parse(path=str(ontology_path()), format=ox.RdfFormat.TURTLE):

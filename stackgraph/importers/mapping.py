@@ -19,7 +19,8 @@ from typing import Any
 
 from stackgraph.errors import ImportFormatError
 from stackgraph.importers.layers import load_toml
-from stackgraph.naming import DEAL_STATUSES
+from stackgraph.vocabulary import rules, terms
+from stackgraph.vocabulary.names import local_name
 
 __all__ = [
     "DEAL_KINDS",
@@ -34,34 +35,30 @@ __all__ = [
     "status_concept",
 ]
 
-#: Deal kind -> (ontology class, actor role, counterparty role).
+#: Deal kind -> (ontology class, actor role, counterparty role), local names: the ontology's deal classes that draw a
+#: relation (stackgraph.vocabulary.terms.DEAL_CLASSES).
 DEAL_KINDS: dict[str, tuple[str, str, str]] = {
-    "acquisition": ("Acquisition", "acquirer", "target"),
-    "investment": ("Investment", "investor", "investee"),
-    "supply": ("Supply", "supplier", "customer"),
-    "ownership": ("Ownership", "owner", "owned"),
-    "partnership": ("Partnership", "partner", "partner"),
-    "development": ("Development", "developer", "product"),
+    each.key: (
+        local_name(each.iri),
+        local_name((each.actor_roles or each.mutual_roles)[0]),
+        local_name((each.counterparty_roles or each.mutual_roles)[0]),
+    )
+    for each in terms.DEAL_CLASSES
+    if each.relation and each.parent is None
 }
+# the relation each kind draws (``invests_in``, ``invests in``) and a few words spreadsheets use for it
 _KIND_WORDS = {
-    "acquires": "acquisition",
+    **{
+        word: each.key
+        for each in terms.DEAL_CLASSES
+        if each.relation and each.parent is None
+        for word in (each.relation, each.relation.replace("_", " "))
+    },
     "acquired": "acquisition",
-    "invests_in": "investment",
-    "invests in": "investment",
-    "supplies": "supply",
-    "controls": "ownership",
     "owns": "ownership",
-    "partners_with": "partnership",
-    "partners with": "partnership",
-    "develops": "development",
 }
 #: Entity kinds a mapping may give; ``country`` marks rows that are not entities (reported, left out).
 ENTITY_KINDS = ("organization", "person", "product", "facility", "country")
-_STATUS_WORDS = {
-    **{key: key for key in DEAL_STATUSES},
-    **{key.replace("-", " "): key for key in DEAL_STATUSES},
-    "rumored": "rumoured",
-}
 
 
 def schema_path() -> Path:
@@ -88,8 +85,8 @@ def status_concept(word: str, words: Mapping[str, str] | None = None) -> str | N
     ('InTalks', 'Announced', None)
     """
     folded = _fold(word)
-    key = _STATUS_WORDS.get(_fold((words or {}).get(folded, folded)))
-    return DEAL_STATUSES[key] if key is not None else None
+    key = rules.status_key((words or {}).get(folded, folded))  # the rulebook's status words
+    return local_name(terms.STATUSES[rules.STATUS_KEYS.index(key)].iri) if key is not None else None
 
 
 def deal_kind(word: str, words: Mapping[str, str] | None = None) -> str | None:
@@ -273,7 +270,7 @@ def _check_table(table: Table, where: str) -> None:
         )
     for role, target in ((r, v) for r, words in table.values.items() for v in words.values()):
         if role == "status" and status_concept(target) is None:
-            raise ImportFormatError(f"{where}: values.status maps to {target!r}; use {', '.join(DEAL_STATUSES)}")
+            raise ImportFormatError(f"{where}: values.status maps to {target!r}; use {', '.join(rules.STATUS_KEYS)}")
         if role == "relation" and deal_kind(target) is None:
             raise ImportFormatError(f"{where}: unknown deal kind {target!r}; use {', '.join(DEAL_KINDS)}")
         if role == "kind" and target not in ENTITY_KINDS:
@@ -300,7 +297,7 @@ def _check_table(table: Table, where: str) -> None:
             raise ImportFormatError(f"{where}: unknown deal kind {relation!r}; use {', '.join(DEAL_KINDS)}")
         status = str(table.defaults.get("status", "active"))
         if status_concept(status, table.values.get("status")) is None:
-            raise ImportFormatError(f"{where}: unknown default status {status!r}; use {', '.join(DEAL_STATUSES)}")
+            raise ImportFormatError(f"{where}: unknown default status {status!r}; use {', '.join(rules.STATUS_KEYS)}")
 
 
 def _from_version_1(data: Mapping[str, Any], file: Path) -> dict[str, Any]:

@@ -47,6 +47,7 @@ from stackgraph.importers._common import RDF_TYPE, ImportResult, ProgressCallbac
 from stackgraph.importers._dataset import DatasetRun, SelectStore, open_index, open_layers
 from stackgraph.importers.report import ImportReport
 from stackgraph.importers.values import parse_partial_date
+from stackgraph.vocabulary.terms import SG
 
 __all__ = ["PROPERTIES", "fetch_wikidata", "import_wikidata", "read_wikidata"]
 
@@ -272,11 +273,11 @@ def read_wikidata(
         b.add(deal, RDF_TYPE, sg(cls))
         b.add(deal, sg(actor_role), actor)
         b.add(deal, sg(counter_role), counter)
-        b.add(deal, sg("status"), sg("Terminated" if end_text else "Active"))
+        b.add(deal, sg(SG.status), sg(SG.Terminated if end_text else SG.Active))
         if start is not None:
-            b.add(deal, sg("effectiveDate"), start)
+            b.add(deal, sg(SG.effectiveDate), start)
         if end is not None:
-            b.add(deal, sg("endDate"), end)
+            b.add(deal, sg(SG.endDate), end)
         b.evidence(deal, run.source, record=f"{name} row {index} ({s_qid} {pid} {o_qid})")
         report.count(f"{cls.lower()}s")
     if progress is not None:

@@ -12,6 +12,11 @@ SPARQL engine (pyoxigraph substitutions), never pasted into the query text, so t
 parameter variable. ``derive_direct.rq`` (the CONSTRUCT the store runs) and any file with an ``# internal:``
 line are not questions and are not listed.
 
+A question that encodes a domain rule names it as ``RULE(...)`` (see :mod:`stackgraph.vocabulary.sparql`):
+:meth:`Question.sparql` writes the rules in for a deal policy, so every question counts deals, control and
+evidence as the analyses do. A question *depends on the deal policy* when it names such a rule or reads a direct
+property derived from the deals that count (``sg:controls``, ``sg:supplies``, ...).
+
 Examples
 --------
 >>> question = load_question("who-controls")
@@ -31,12 +36,16 @@ from importlib import resources
 from typing import Any
 
 from stackgraph.errors import InputError, UnknownQuestionError
+from stackgraph.vocabulary import terms
+from stackgraph.vocabulary.rules import DealPolicy
+from stackgraph.vocabulary.sparql import fill, uses_policy
 
 __all__ = [
     "PARAM_KINDS",
     "Param",
     "Question",
     "bind_parameters",
+    "count_undated",
     "list_questions",
     "load_question",
     "parse_question",
@@ -49,6 +58,12 @@ PARAM_KINDS = ("entity", "layer", "status", "deal", "literal")
 # Queries the library itself runs that are not questions (besides any file with an ``# internal:`` line).
 _INTERNAL = frozenset({"derive_direct"})
 
+# The direct properties derived from the deals that count (derive_direct.rq), as the questions write them.
+_DERIVED = re.compile(
+    r"\bsg:(controls|operatesIn|"
+    + "|".join(sorted({each.direct[len(terms.SG_IRI) :] for each in terms.DEAL_CLASSES if each.direct}))
+    + r")\b"
+)
 _HEADER = re.compile(r"^#\s*(?P<key>[A-Za-z_]+)(?:\s+(?P<arg>[A-Za-z_][A-Za-z0-9_]*))?\s*:\s*(?P<value>.*)$")
 _PARAM_VALUE = re.compile(r"^(?P<kind>[a-z]+)(?P<optional>\?)?\s*(?:[—–-]+\s*(?P<help>.*))?$")
 
@@ -78,6 +93,28 @@ class Question:
     def summary(self) -> str:
         """One line for ``stackgraph query --list``: the title, or the description's first sentence."""
         return self.title or self.description.split(". ")[0]
+
+    @property
+    def depends_on_policy(self) -> bool:
+        """Whether the answer depends on which deals count (``--as-of``, ``--status``, ``--undated``,
+        ``--evidence``): the question names a policy rule or reads a derived direct property.
+
+        Examples
+        --------
+        >>> load_question("who-controls").depends_on_policy, load_question("financials").depends_on_policy
+        (True, False)
+        """
+        return uses_policy(self.text) or _DERIVED.search(_without_comments(self.text)) is not None
+
+    def sparql(self, policy: DealPolicy | None = None) -> str:
+        """The question's SPARQL with its rules written in for ``policy`` (default: the default policy, today).
+
+        Examples
+        --------
+        >>> "RULE(" in load_question("who-controls").sparql()
+        False
+        """
+        return fill(self.text, policy if policy is not None else DealPolicy())
 
     def param(self, name: str) -> Param:
         """Return the declared parameter ``name`` or raise :class:`InputError` naming the declared ones."""
@@ -129,6 +166,10 @@ def parse_question(name: str, text: str) -> Question:
         text=text,
         internal=internal or name in _INTERNAL,
     )
+
+
+def _without_comments(text: str) -> str:
+    return "\n".join(line.split("#", 1)[0] if line.lstrip().startswith("#") else line for line in text.split("\n"))
 
 
 def _files() -> dict[str, Any]:
@@ -189,6 +230,21 @@ def load_question(name: str) -> Question:
     return question
 
 
+def count_undated(store: Any, policy: DealPolicy) -> int:
+    """How many undated deals with parties would count under ``policy`` if undated deals counted: the number a dated
+    view says it counted or left out (``internal-undated.rq``; the projection's ``G.graph["undated"]`` says the same).
+
+    Examples
+    --------
+    >>> from stackgraph.store import KnowledgeStore
+    >>> count_undated(KnowledgeStore.with_shipped_graphs(), DealPolicy(as_of="2020")) > 0
+    True
+    """
+    text = fill(_files()["internal-undated"].read_text(encoding="utf-8"), policy)
+    rows = store.select(text)
+    return int(rows[0].get("deals", 0)) if rows else 0
+
+
 def bind_parameters(
     question: Question,
     values: Mapping[str, str],
@@ -239,8 +295,12 @@ def bind_parameters(
     return bindings
 
 
-def run_question(store: Any, question: Question, bindings: Mapping[str, Any] | None = None) -> Any:
-    """Run ``question`` on ``store`` (a knowledge store or a SPARQL endpoint) with engine ``bindings``.
+def run_question(
+    store: Any, question: Question, bindings: Mapping[str, Any] | None = None, *, policy: DealPolicy | None = None
+) -> Any:
+    """Run ``question`` on ``store`` (a knowledge store or a SPARQL endpoint) with engine ``bindings``, its rules
+    written in for ``policy`` (default: the default deal policy as of today; another policy also derives the
+    direct properties for it, which only a local store can do).
 
     The questions are written against the ontology -- its class and property hierarchies and the stack-layer
     scheme -- so they read it beside the data (a plain ``store.query`` of your own SPARQL does not).
@@ -253,4 +313,6 @@ def run_question(store: Any, question: Question, bindings: Mapping[str, Any] | N
     >>> len(list(rows)) > 0
     True
     """
-    return store.query(question.text, bindings or None, with_ontology=True)
+    if policy is None:
+        return store.query(question.sparql(), bindings or None, with_ontology=True)
+    return store.query(question.sparql(policy), bindings or None, with_ontology=True, policy=policy)

@@ -10,21 +10,21 @@ import networkx as nx
 
 from stackgraph.errors import InputError
 from stackgraph.render._style import NO_LAYER
+from stackgraph.vocabulary import rules
 
 __all__ = ["AGGREGATES", "aggregate", "group_of"]
 
 #: What an aggregated view can show as nodes.
 AGGREGATES: tuple[str, ...] = ("layers", "groups")
 _OTHERS = "urn:stackgraph:render:other-groups"
-_IN_EFFECT = frozenset({"completed", "active", "hypothetical", None})
 
 
 def group_of(G: nx.MultiDiGraph) -> dict[Hashable, Hashable]:
     """Return each node's control group, named by the group's ultimate parent (a node heads its own otherwise).
 
-    Groups come from :func:`stackgraph.analysis.control_groups` over the deals in effect (completed, active,
-    hypothetical or from a scenario; a rumoured or pending takeover does not regroup anything); an entity claimed
-    by two groups counts in the larger one.
+    Groups come from :func:`stackgraph.analysis.control_groups` over the deals in effect (a status that means in
+    effect -- completed, active --, no status, or from a scenario; a rumoured, pending or hypothetical takeover does
+    not regroup anything); an entity claimed by two groups counts in the larger one.
 
     Examples
     --------
@@ -43,7 +43,8 @@ def group_of(G: nx.MultiDiGraph) -> dict[Hashable, Hashable]:
     H.add_edges_from(
         (u, v, k, d)
         for u, v, k, d in G.edges(keys=True, data=True)
-        if d.get("relation") in CONTROL_RELATIONS and (bool(d.get("scenario")) or d.get("status") in _IN_EFFECT)
+        if d.get("relation") in CONTROL_RELATIONS
+        and (bool(d.get("scenario")) or d.get("status") is None or rules.in_effect(d.get("status")))
     )
     owner: dict[Hashable, Hashable] = {}
     for group in control_groups(H, min_size=2).groups:  # largest first

@@ -9,6 +9,7 @@ from typing import Any
 import networkx as nx
 
 from stackgraph.render._aggregate import group_of
+from stackgraph.vocabulary.rules import basis_label
 
 __all__ = ["diff_figures", "merge_diff"]
 
@@ -25,7 +26,7 @@ def merge_diff(before: nx.MultiDiGraph, after: nx.MultiDiGraph) -> nx.MultiDiGra
     >>> B = nx.MultiDiGraph()
     >>> B.add_node("A", label="A", kind="organization"); B.add_node("N", label="N", kind="organization")
     >>> A = B.copy()
-    >>> _ = A.add_edge("A", "N", key="d", relation="acquires", status="hypothetical", stake=None)
+    >>> _ = A.add_edge("A", "N", key="d", relation="acquires", status="hypothetical", stake=None, scenario=True)
     >>> D = merge_diff(B, A)
     >>> D.edges["A", "N", "d"]["change"], D.nodes["N"]["group_changed"], D.nodes["N"]["group_after"]
     ('added', True, 'A')
@@ -172,7 +173,9 @@ def _report_sections(report: Mapping[str, Any]) -> list[dict[str, Any]]:
                 str(m.get("label") or m.get("market")),
                 m.get("hhi_before"),
                 m.get("hhi_after"),
-                f"ΔHHI {m.get('delta_hhi')}" + (" · highly concentrated" if m.get("highly_concentrated") else ""),
+                f"ΔHHI {m.get('delta_hhi')}"
+                + (" · highly concentrated" if m.get("highly_concentrated") else "")
+                + (f" · {basis_label(m['basis'])}" if m.get("basis") else ""),
             )
             for m in report.get("concentration") or []
             if isinstance(m, Mapping)

@@ -28,6 +28,7 @@ from stackgraph.render._items import DENSE_EDGES, edge_items, lean_node, node_id
 from stackgraph.render._layout import grid_below, positions
 from stackgraph.render._legend import filters, legend, stats
 from stackgraph.render._style import FOCUS_COLOR, NO_LAYER, counted, layer_colors, node_tooltip
+from stackgraph.vocabulary import rules
 
 if TYPE_CHECKING:
     from pyvis.network import Network
@@ -174,6 +175,9 @@ def build(
     focus = G.graph.get("focus")
     outside = G.graph.get("outside_layers") or frozenset()
     notes = list(notes)
+    undated = G.graph.get("undated")
+    if undated:  # what the view did with undated deals (the ties' basis is in the legend and tooltips)
+        notes.append(rules.undated_note(undated["rule"], undated["deals"]) + ".")
 
     scheme = G.graph.get("layers") or {}
     layer_labels = {key: str(info.get("label") or key) for key, info in scheme.items()}

@@ -23,6 +23,7 @@ from stackgraph.render._style import (
     edge_label,
     edge_tooltip,
 )
+from stackgraph.vocabulary import rules
 
 __all__ = ["DENSE_EDGES", "edge_items", "lean_node", "node_id", "node_item", "short", "size_of"]
 
@@ -168,7 +169,7 @@ def _mark_edge(edge: Item, data: Mapping[str, Any], status: str | None, is_diff:
     edge["_extra"] = []
     if status in UNCERTAIN_STATUSES:
         edge["dashes"] = [8, 5]
-    elif status == "terminated":
+    elif status in rules.ended_statuses():
         edge["dashes"] = [2, 5]
         edge["color"]["opacity"] = 0.4
     if not is_diff:

@@ -23,6 +23,7 @@ from stackgraph.render._style import (
     UNCERTAIN_STATUSES,
     counted,
 )
+from stackgraph.vocabulary import rules
 
 __all__ = ["filters", "legend", "stats"]
 
@@ -102,14 +103,18 @@ def legend(
     )
     if not aggregated:
         statuses = {e["sg_status"] for e in edges}
-        status_items = [{"label": "solid: completed or active", "line": {"color": "#555555"}}]
+        solid = " or ".join(rules.status_keys_meaning("in-effect"))
+        status_items = [{"label": f"solid: {solid}", "line": {"color": "#555555"}}]
         if statuses & UNCERTAIN_STATUSES:
             uncertain = [s.replace("-", " ") for s in STATUS_KEYS if s in statuses & UNCERTAIN_STATUSES]
             status_items.append(
                 {"label": "dashed: " + ", ".join(uncertain), "line": {"color": "#555555", "dashes": True}}
             )
-        if "terminated" in statuses:
-            status_items.append({"label": "faint dots: terminated", "line": {"color": "#bbbbbb", "dashes": True}})
+        ended = [s.replace("-", " ") for s in STATUS_KEYS if s in statuses & rules.ended_statuses()]
+        if ended:
+            status_items.append(
+                {"label": "faint dots: " + ", ".join(ended), "line": {"color": "#bbbbbb", "dashes": True}}
+            )
         sections.append({"title": "Status (tie style)", "items": status_items})
     basis = _basis_counts(edges)
     if basis:

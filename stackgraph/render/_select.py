@@ -8,9 +8,10 @@ from typing import Any
 import networkx as nx
 
 from stackgraph.errors import InputError, StackgraphError, UnknownEntityError
-from stackgraph.naming import resolve_name
 from stackgraph.projection import RELATIONS, STATUS_KEYS, resolve_entity
 from stackgraph.render._style import counted
+from stackgraph.vocabulary import rules
+from stackgraph.vocabulary.names import resolve_name
 
 __all__ = ["EmptySelectionError", "expand_layers", "select"]
 
@@ -29,9 +30,8 @@ def _relation_key(value: str) -> str:
 
 
 def _status_key(value: str) -> str:
-    key = value.strip().lower().replace("_", "-").replace(" ", "-")
-    key = "in-talks" if key == "intalks" else key
-    if key not in STATUS_KEYS:
+    key = rules.status_key(value)
+    if key is None:
         raise InputError(f"unknown status {value!r}; use one of {', '.join(STATUS_KEYS)}")
     return key
 

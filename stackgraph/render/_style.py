@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from stackgraph.vocabulary import rules
+
 __all__ = [
     "ADDED_COLOR",
     "BASIS_LABELS",
@@ -92,15 +94,11 @@ RELATION_ARROWS: dict[str, str | None] = {
     "partners_with": None,
     "develops": "vee",
 }
-#: Statuses drawn dashed: the deal may not happen or has not taken effect.
-UNCERTAIN_STATUSES: frozenset[str] = frozenset({"rumoured", "in-talks", "announced", "pending", "hypothetical"})
-#: What each evidence kind of a tie's ``basis`` is called in tooltips, legend and filters.
-BASIS_LABELS: dict[str, str] = {
-    "quoted": "quoted source",
-    "dataset": "dataset record",
-    "editorial": "editorial estimate",
-    "scenario": "what-if scenario",
-}
+#: Statuses drawn dashed: the deal may not happen or has not taken effect (their ``sg:statusMeaning`` is uncertain).
+UNCERTAIN_STATUSES: frozenset[str] = frozenset(rules.status_keys_meaning("uncertain"))
+#: What each evidence kind of a tie's ``basis`` is called in tooltips, legend and filters (the ontology's
+#: ``sg:basisLabel``).
+BASIS_LABELS: dict[str, str] = {kind: rules.basis_label([kind]) for kind in rules.EVIDENCE}
 #: Marks of a diff or ego view: tie or entity added, tie removed, entity changing group, the focus entity.
 ADDED_COLOR = "#12a150"
 REMOVED_COLOR = "#a9a9a9"
@@ -240,13 +238,14 @@ def edge_tooltip(
     --------
     >>> print(edge_tooltip({"relation": "acquires", "status": "in-talks", "announced": "2026-05",
     ...                     "amount": 2e9, "currency": "USD", "quotes": ("A is in talks to buy B.",),
-    ...                     "sources": ("Daily News",)}, "A", "B", {}))
+    ...                     "sources": ("Daily News",), "basis": ("quoted",)}, "A", "B", {}))
     A acquires B
     status: in talks
     announced: 2026-05
     amount: $2B (2,000,000,000 USD)
     “A is in talks to buy B.”
     — Daily News
+    basis: quoted source
     >>> print(edge_tooltip({"relation": "supplies", "basis": ("dataset", "editorial")}, "A", "B", {}))
     A supplies B
     basis: dataset record, editorial estimate
@@ -280,7 +279,7 @@ def edge_tooltip(
         lines.append("— " + "; ".join(sources))
     basis = [str(kind) for kind in data.get("basis") or ()]
     if basis:
-        lines.append("basis: " + ", ".join(BASIS_LABELS.get(kind, kind) for kind in basis))
+        lines.append("basis: " + rules.basis_label(basis))
     if data.get("scenario") and "scenario" not in basis:
         lines.append("what-if scenario deal")
     lines.extend(extra)

@@ -30,6 +30,7 @@ from stackgraph.render._encode import (
 )
 from stackgraph.render._page import encode_table, page_html
 from stackgraph.render._select import select
+from stackgraph.vocabulary import rules
 
 if TYPE_CHECKING:
     from pyvis.network import Network
@@ -52,7 +53,7 @@ __all__ = [
 #: Above this many entities a view is aggregated (control groups as nodes): more is not usable in a browser.
 MAX_NODES = 25000
 #: Deal statuses a view shows by default: everything but terminated deals (uncertain ones are drawn dashed).
-VIEW_STATUSES: frozenset[str] = frozenset(STATUS_KEYS) - {"terminated"}
+VIEW_STATUSES: frozenset[str] = frozenset(STATUS_KEYS) - rules.ended_statuses()
 
 
 def _options_of(network: Network) -> dict[str, Any]:

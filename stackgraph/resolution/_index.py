@@ -10,20 +10,21 @@ from stackgraph.errors import InputError
 from stackgraph.resolution._decisions import Decisions
 from stackgraph.resolution._names import _fold, _normal_names, has_legal_form, name_key, normalise_name
 from stackgraph.resources import queries_dir
+from stackgraph.vocabulary.sparql import fill
+from stackgraph.vocabulary.terms import SG
 
 __all__ = ["IDENTIFIER_SCHEMES", "NEAR_SCORE", "Candidate", "EntityIndex", "Resolution", "SelectStore"]
 
 #: External identifier schemes an entity may carry (ontology: sub-properties of ``sg:externalId``).
 IDENTIFIER_SCHEMES: dict[str, str] = {
-    "lei": "https://w3id.org/stackgraph/ns#lei",
-    "wikidata": "https://w3id.org/stackgraph/ns#wikidataId",
-    "crunchbase": "https://w3id.org/stackgraph/ns#crunchbasePermalink",
+    "lei": SG.lei,
+    "wikidata": SG.wikidataId,
+    "crunchbase": SG.crunchbasePermalink,
 }
 
 #: The lowest rapidfuzz score (0-100) at which a name is shown as a near match for review.
 NEAR_SCORE = 80.0
 
-_SG = "https://w3id.org/stackgraph/ns#"
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _OWL_SAME_AS = "http://www.w3.org/2002/07/owl#sameAs"
 _WIKIDATA_ENTITY = "http://www.wikidata.org/entity/"
@@ -153,11 +154,11 @@ class EntityIndex:
             return found
 
         index = cls(decisions)
-        kinds = dict(pairs((folder / "entity_kinds.rq").read_text(encoding="utf-8")))
+        kinds = dict(pairs(fill((folder / "entity_kinds.rq").read_text(encoding="utf-8"))))
         labels: dict[str, _Iris] = {}  # one string per entity (a set when it has several labels): no 22k lists
         for subject, label in pairs(scan.replace("#PROPERTY#", f"<{_RDFS_LABEL}>")):
             _put(labels, subject, label)
-        index._load(kinds, labels, values(_SG + "alias"))
+        index._load(kinds, labels, values(SG.alias))
 
         # functions of the index, not closures over it: a cycle would keep the store (and its lock) until a GC
         def identifiers(index: EntityIndex) -> None:
@@ -172,8 +173,8 @@ class EntityIndex:
                         index._identify(iri, {scheme: values_[0]})
 
         def developers(index: EntityIndex) -> None:
-            product_of = values(_SG + "product")
-            for deal, developer in values(_SG + "developer").items():
+            product_of = values(SG.product)
+            for deal, developer in values(SG.developer).items():
                 for product in product_of.get(deal, ()):
                     if product in index._kind:
                         index._developers.setdefault(product, set()).update(developer)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from stackgraph.errors import ScenarioError
-from stackgraph.naming import suggest_names
 from stackgraph.resources import scenario_examples_dir
+from stackgraph.vocabulary.names import suggest_names
 
 __all__ = ["example_names", "find_scenario", "scenario_path"]
 

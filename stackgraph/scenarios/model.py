@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from stackgraph.errors import ScenarioError
-from stackgraph.naming import DEAL_STATUSES
+from stackgraph.errors import InputError, ScenarioError
+from stackgraph.vocabulary import rules, terms
 
 __all__ = [
     "DEAL_TYPES",
@@ -60,22 +60,13 @@ STEP_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 STEP_KINDS: tuple[str, ...] = tuple(STEP_FIELDS)
 
-#: Deal types a ``set-status`` step may name with ``type`` (key -> ontology class local name).
-DEAL_TYPES: dict[str, str] = {
-    "acquisition": "Acquisition",
-    "investment": "Investment",
-    "supply": "Supply",
-    "ownership": "Ownership",
-    "partnership": "Partnership",
-    "development": "Development",
-    "public-offering": "PublicOffering",
-}
+#: Deal types a ``set-status`` step may name with ``type`` (deal class key -> class IRI), from the ontology.
+DEAL_TYPES: dict[str, str] = {each.key: each.iri for each in terms.DEAL_CLASSES}
 
-#: Status keys (kebab case) -> ontology concept local names.
-STATUSES: dict[str, str] = DEAL_STATUSES
+#: Status keys a ``set-status`` step may name, in the order of the status scheme.
+STATUSES: tuple[str, ...] = rules.STATUS_KEYS
 
 _TOP_FIELDS = ("name", "description", "as_of", "slug", "steps")
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
 @dataclass(frozen=True)
@@ -151,12 +142,12 @@ class Scenario:
     @property
     def graph_iri(self) -> str:
         """IRI of the named graph holding the scenario's triples."""
-        return f"urn:stackgraph:graph:scenario-{self.slug}"
+        return f"{terms.GRAPH_IRI}scenario-{self.slug}"
 
     @property
     def source_iri(self) -> str:
         """IRI of the scenario's ``sg:ScenarioSource`` node."""
-        return f"https://w3id.org/stackgraph/source/scenario-{self.slug}"
+        return f"{terms.SOURCE_IRI}scenario-{self.slug}"
 
     def effective_as_of(self, today: _dt.date | None = None) -> str:
         """Return the as-of date of the "after" view (ISO ``YYYY-MM-DD``)."""
@@ -206,30 +197,18 @@ def parse_date(value: Any) -> str:
         return value.isoformat()
     if not isinstance(value, str):
         raise ValueError(f"expected a date such as 2026-06-01, got {type(value).__name__} {value!r}")
-    match = _DATE.match(value.strip())
-    if not match:
-        raise ValueError(f"expected a date YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
-    year, month, day = match.groups()
     try:
-        _dt.date(int(year), int(month or 1), int(day or 1))
-    except ValueError as error:
-        raise ValueError(f"impossible date {value!r}: {error}") from None
-    return value.strip()
+        return rules.checked_date(value)
+    except InputError as error:
+        raise ValueError(str(error)) from None
 
 
 def _full_date(iso: str, *, end: bool) -> str:
-    """Pad a partial ISO date to a full date (the period's last day when ``end``)."""
-    parts = iso.split("-")
-    if len(parts) == 3:
-        return iso
-    year = int(parts[0])
-    if len(parts) == 1:
-        return f"{year:04d}-12-31" if end else f"{year:04d}-01-01"
-    month = int(parts[1])
-    if not end:
-        return f"{year:04d}-{month:02d}-01"
-    following = _dt.date(year + (month == 12), month % 12 + 1, 1)
-    return (following - _dt.timedelta(days=1)).isoformat()
+    """The first (or, with ``end``, the last) day of a full or partial ISO date, as ``YYYY-MM-DD``."""
+    day = rules.parse_date(iso, end=end)
+    if day is None:
+        raise ValueError(f"invalid date {iso!r}")
+    return day.isoformat()
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -376,9 +355,10 @@ def _check_field(step: Step, kind: str, name: str, value: Any) -> Any:
             raise step.error(name, "names an entity twice")
         return tuple(value)
     if name == "status":
-        if not isinstance(value, str) or value.strip().lower().replace("_", "-") not in STATUSES:
+        key = rules.status_key(value) if isinstance(value, str) else None
+        if key is None:
             raise step.error(name, f"unknown status {value!r}; one of {', '.join(STATUSES)}")
-        return value.strip().lower().replace("_", "-")
+        return key
     if name == "type":
         key = value.strip().lower().replace("_", "-") if isinstance(value, str) else None
         if key not in DEAL_TYPES:

@@ -41,8 +41,10 @@ import networkx as nx
 import pyoxigraph as ox
 
 from stackgraph.errors import InputError, ScenarioError, StackgraphError, UnknownEntityError
-from stackgraph.naming import concept_key, local_name, resolve_name
-from stackgraph.scenarios.model import DEAL_TYPES, STATUSES, Scenario, Step, parse_date
+from stackgraph.scenarios.model import DEAL_TYPES, Scenario, Step, parse_date
+from stackgraph.vocabulary import rules, terms
+from stackgraph.vocabulary.names import concept_key, local_name, resolve_name
+from stackgraph.vocabulary.terms import ID_IRI, SG
 
 if TYPE_CHECKING:
     from stackgraph.store import KnowledgeStore
@@ -64,46 +66,32 @@ MAX_STEPS = 1_000
 #: ``progress(done, total, summary)``, called after each step of a scenario.
 StepProgress = Callable[[int, int, str], object]
 
-SG = "https://w3id.org/stackgraph/ns#"
-ID = "https://w3id.org/stackgraph/id/"
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 _RDFS_COMMENT = "http://www.w3.org/2000/01/rdf-schema#comment"
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 _PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 _DCT = "http://purl.org/dc/terms/"
 
-#: Statuses under which a deal is in effect; set-status to any other ends the superseding copy.
-_IN_EFFECT = frozenset({"completed", "active", "hypothetical"})
-
-#: Predicates copied from an old deal onto its superseding copy.
+#: Predicates copied from an old deal onto its superseding copy: its parties (every role property of the deal
+#: classes) and its terms.
 _COPIED = frozenset(
-    SG + name
-    for name in (
-        "acquirer",
-        "target",
-        "investor",
-        "investee",
-        "supplier",
-        "customer",
-        "owner",
-        "owned",
-        "partner",
-        "developer",
-        "product",
-        "issuer",
-        "stakePercent",
-        "amount",
-        "currency",
-        "sharePrice",
-        "inputLayer",
-        "suppliedItem",
-        "purpose",
-        "announcedDate",
-        "effectiveDate",
-    )
+    [
+        *(role for each in terms.DEAL_CLASSES for role in (*each.actor_roles, *each.counterparty_roles)),
+        *(role for each in terms.DEAL_CLASSES for role in each.mutual_roles),
+        SG.stakePercent,
+        SG.amount,
+        SG.currency,
+        SG.sharePrice,
+        SG.inputLayer,
+        SG.suppliedItem,
+        SG.purpose,
+        SG.announcedDate,
+        SG.effectiveDate,
+    ]
 )
-_DEAL_CLASSES = frozenset(SG + name for name in DEAL_TYPES.values())
+_DEAL_CLASSES = frozenset(DEAL_TYPES.values())
+_SCENARIO_STATUS = next(status.iri for status in terms.STATUSES if status.key == terms.SCENARIO_STATUS)
+_FORBIDDEN_UPDATE = re.compile(r"\b(GRAPH|WITH|USING|INTO|LOAD|CLEAR|DROP|CREATE|ADD|MOVE|COPY)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -144,6 +132,12 @@ class Overlay:
         The day both views show (ISO date).
     effects : list of StepEffect
         What each step did, in order.
+    undated : {"include", "exclude"}
+        Whether deals without a date count in both views (by default they do: a scenario is played on what is
+        known now, and undated deals were reported as current).
+    evidence : frozenset of str or None
+        The evidence kinds deals and market positions must rest on (``None``: any); the "after" view always
+        counts the scenario's own deals.
     """
 
     scenario: Scenario
@@ -151,6 +145,8 @@ class Overlay:
     baseline_graphs: tuple[str, ...]
     as_of: str
     effects: list[StepEffect] = field(default_factory=list)
+    undated: str = "include"
+    evidence: frozenset[str] | None = None
     # the "before" view under the default statuses: the baseline does not change, so it is projected once
     _before: nx.MultiDiGraph | None = field(default=None, repr=False, compare=False)
 
@@ -164,14 +160,23 @@ class Overlay:
         """The named graphs of the "after" view: the baseline's plus the scenario's."""
         return (*self.baseline_graphs, self.graph_iri)
 
+    def policy(self, *, after: bool = True, statuses: Iterable[str] | None = None) -> rules.DealPolicy:
+        """The deal policy of the "after" (default) or "before" view: the scenario's as-of date, ``statuses``
+        (default: completed and active), the overlay's undated and evidence choices."""
+        evidence = self.evidence
+        if evidence is not None and after:
+            evidence = evidence | {"scenario"}
+        chosen = rules.parse_statuses(None if statuses is None else list(statuses))
+        return rules.DealPolicy(self.as_of, chosen, undated=self.undated, evidence=evidence)
+
     def project(self, *, after: bool = True, statuses: Iterable[str] | None = None) -> nx.MultiDiGraph:
         """Project the "after" (default) or "before" view at the scenario's as-of date. The "before" view under
         the default statuses is projected once and the same graph returned after (do not modify it)."""
-        from stackgraph.projection import ProjectionPolicy, project
+        from stackgraph.projection import project
 
         if not after and statuses is None and self._before is not None:
             return self._before
-        policy = ProjectionPolicy(as_of=self.as_of) if statuses is None else ProjectionPolicy(self.as_of, statuses)
+        policy = self.policy(after=after, statuses=statuses)
         G = project(self.store, policy, graphs=list(self.after_graphs if after else self.baseline_graphs))
         if not after and statuses is None:
             self._before = G
@@ -236,6 +241,8 @@ def apply_scenario(
     as_of: str | None = None,
     progress: StepProgress | None = None,
     max_steps: int = MAX_STEPS,
+    undated: str | None = None,
+    evidence: Iterable[str] | None = None,
 ) -> Overlay:
     """Play ``scenario`` forward on a copy of ``store`` and return the :class:`Overlay`.
 
@@ -257,6 +264,10 @@ def apply_scenario(
     max_steps : int
         The most steps played (:data:`MAX_STEPS`, 1,000, by default); a longer scenario is refused before any
         work with a :class:`ScenarioError`.
+    undated : {"include", "exclude"}, optional
+        Whether undated deals count (default ``include``: see :class:`Overlay`).
+    evidence : iterable of str, optional
+        The evidence kinds that count (default: any).
 
     Raises
     ------
@@ -299,7 +310,15 @@ def apply_scenario(
             f"{scenario.origin}: the store already holds a scenario graph {scenario.graph_iri}; "
             "give the scenario another name (or slug)"
         )
-    overlay = Overlay(scenario, store.branch([scenario.graph_iri]), baseline_graphs, day)
+    choice = rules.DealPolicy(day, undated=undated or "include", evidence=evidence)  # checks both values
+    overlay = Overlay(
+        scenario,
+        store.branch([scenario.graph_iri]),
+        baseline_graphs,
+        day,
+        undated=choice.undated_rule,
+        evidence=choice.evidence,
+    )
     try:
         _Player(overlay).play(progress)
     except BaseException:
@@ -318,15 +337,11 @@ def _iri_term(iri: str) -> str:
 
 
 def _end_of(iso: str) -> str:
-    from stackgraph.scenarios.model import _full_date
-
-    return _full_date(iso, end=True)
+    return rules.parse_date(iso, end=True).isoformat()  # type: ignore[union-attr]  # checked when parsed
 
 
 def _start_of(iso: str) -> str:
-    from stackgraph.scenarios.model import _full_date
-
-    return _full_date(iso, end=False)
+    return rules.parse_date(iso).isoformat()  # type: ignore[union-attr]  # checked when parsed
 
 
 class _Player:
@@ -353,7 +368,7 @@ class _Player:
         # (acquirer, target) -> the acquisition an acquire step of this scenario created: what a later divest ends
         self._acquired: dict[tuple[str, str], str] = {}
         source = ox.NamedNode(self.scenario.source_iri)
-        self._add(source, _RDF_TYPE, ox.NamedNode(SG + "ScenarioSource"))
+        self._add(source, _RDF_TYPE, ox.NamedNode(SG.ScenarioSource))
         self._add(source, _DCT + "title", ox.Literal(self.scenario.name))
         if self.scenario.description:
             self._add(source, _DCT + "description", ox.Literal(self.scenario.description))
@@ -448,13 +463,14 @@ class _Player:
             raise step.error(field_name, str(error)) from None
 
     def new_deal(self, step: Step, suffix: str = "") -> ox.NamedNode:
-        base = f"{ID}scenario-{self.scenario.slug}-{step.index}-{step.kind}"
+        base = f"{ID_IRI}scenario-{self.scenario.slug}-{step.index}-{step.kind}"
         return ox.NamedNode(base + (f"-{suffix}" if suffix else ""))
 
     def deal_header(self, deal: ox.NamedNode, cls: str, label: str) -> None:
-        self._add(deal, _RDF_TYPE, ox.NamedNode(SG + cls))
+        """Type a new scenario deal (``cls``: its class IRI), label it, give it the scenario status and source."""
+        self._add(deal, _RDF_TYPE, ox.NamedNode(cls))
         self._add(deal, _RDFS_LABEL, ox.Literal(label))
-        self._add(deal, SG + "status", ox.NamedNode(SG + "Hypothetical"))
+        self._add(deal, SG.status, ox.NamedNode(_SCENARIO_STATUS))
         self._add(deal, _PROV_DERIVED, ox.NamedNode(self.scenario.source_iri))
 
     def date_of(self, step: Step) -> str:
@@ -463,7 +479,7 @@ class _Player:
     # -- deals already in the store ------------------------------------------------------------------------
 
     def deals_between(self, actor: str, counterparty: str | None, classes: Iterable[str]) -> list[dict[str, Any]]:
-        """Deals of the given classes where ``actor`` acts towards ``counterparty`` (or takes part, for
+        """Deals of the given classes (IRIs) where ``actor`` acts towards ``counterparty`` (or takes part, for
         partnerships), in the overlay so far, with whether each counts now."""
         state = self.state()
         counting = {key for _, _, key in state.edges(keys=True)}
@@ -487,7 +503,7 @@ class _Player:
             graphs=list(self.overlay.after_graphs),
             derived=False,
         )
-        wanted = {SG + c for c in classes}
+        wanted = set(classes)
         found_deals = " ".join(sorted({_iri_term(row["deal"]) for row in rows if row["type"] in wanted}))
         superseded = (
             {
@@ -507,8 +523,8 @@ class _Player:
             found.append(
                 {
                     "deal": row["deal"],
-                    "type": local_name(row["type"]),
-                    "status": concept_key(row["status"]) if "status" in row else None,
+                    "type": row["type"],
+                    "status": rules.status_key(row["status"]) if "status" in row else None,
                     "ended": row.get("ended"),
                     "counts": row["deal"] in counting,
                     "superseded": row["deal"] in superseded,
@@ -522,13 +538,13 @@ class _Player:
         for quad in self.store.raw.quads_for_pattern(ox.NamedNode(old), None, None, None):
             predicate = quad.predicate.value
             if predicate == _RDF_TYPE and quad.object.value in _DEAL_CLASSES:
-                cls = local_name(quad.object.value)
+                cls = quad.object.value
             elif predicate in _COPIED and not isinstance(quad.object, ox.BlankNode):
                 self.triples[ox.Triple(new, quad.predicate, quad.object)] = None
         if cls is None:
             raise step.error(None, f"{old} is not a deal")
         self.deal_header(new, cls, label)
-        self._add(new, SG + "supersedes", ox.NamedNode(old))
+        self._add(new, SG.supersedes, ox.NamedNode(old))
 
     # -- the steps -----------------------------------------------------------------------------------------
 
@@ -563,18 +579,18 @@ class _Player:
         if acquirer in controlled_by(state, target) and stake > 50:
             raise step.error("target", f"{t_label} controls {a_label}; acquiring it would make a control cycle")
         deal = self.new_deal(step)
-        self.deal_header(deal, "Acquisition", f"Scenario: {a_label} acquires {t_label}")
-        self._add(deal, SG + "acquirer", ox.NamedNode(acquirer))
-        self._add(deal, SG + "target", ox.NamedNode(target))
-        self._add(deal, SG + "stakePercent", _decimal(stake))
-        self._add(deal, SG + "effectiveDate", _date_literal(self.date_of(step)))
+        self.deal_header(deal, SG.Acquisition, f"Scenario: {a_label} acquires {t_label}")
+        self._add(deal, SG.acquirer, ox.NamedNode(acquirer))
+        self._add(deal, SG.target, ox.NamedNode(target))
+        self._add(deal, SG.stakePercent, _decimal(stake))
+        self._add(deal, SG.effectiveDate, _date_literal(self.date_of(step)))
         if step.get("price") is not None:
-            self._add(deal, SG + "amount", _decimal(step.get("price")))
-            self._add(deal, SG + "currency", ox.Literal(step.get("currency", "USD")))
+            self._add(deal, SG.amount, _decimal(step.get("price")))
+            self._add(deal, SG.currency, ox.Literal(step.get("currency", "USD")))
         superseded = []
-        for old in self.deals_between(acquirer, target, ["Acquisition"]):
+        for old in self.deals_between(acquirer, target, [SG.Acquisition]):
             if not old["superseded"]:
-                self._add(deal, SG + "supersedes", ox.NamedNode(old["deal"]))
+                self._add(deal, SG.supersedes, ox.NamedNode(old["deal"]))
                 superseded.append(old["deal"])
         if stake > 50:
             # the target's previous owners lose control from the step's date
@@ -582,7 +598,7 @@ class _Player:
                 if parent != acquirer and is_control_claim(data):
                     copy = self.new_deal(step, f"sold-by-{_slug(local_name(parent))}")
                     self.copy_deal(step, key, copy, f"Scenario: {self.label(parent)} sells {t_label} to {a_label}")
-                    self._add(copy, SG + "endDate", _date_literal(self.date_of(step)))
+                    self._add(copy, SG.endDate, _date_literal(self.date_of(step)))
                     superseded.append(key)
         self._acquired[(acquirer, target)] = deal.value
         text = f"{a_label} acquires {t_label} ({_pct(stake)} stake)"
@@ -593,7 +609,7 @@ class _Player:
         target = self.resolve(step, "target")
         h_label, t_label = self.label(holder), self.label(target)
         deals = [
-            d for d in self.deals_between(holder, target, ["Acquisition", "Ownership", "Investment"]) if d["counts"]
+            d for d in self.deals_between(holder, target, [SG.Acquisition, SG.Ownership, SG.Investment]) if d["counts"]
         ]
         created = self._acquired.get((holder, target))
         if any(d["deal"] == created for d in deals):
@@ -612,18 +628,21 @@ class _Player:
         for n, old in enumerate(deals, start=1):
             new = self.new_deal(step, str(n) if len(deals) > 1 else "")
             self.copy_deal(step, old["deal"], new, f"Scenario: {h_label} divests {t_label}")
-            self._add(new, SG + "endDate", _date_literal(self.date_of(step)))
+            self._add(new, SG.endDate, _date_literal(self.date_of(step)))
             added.append(new.value)
         text = f"{h_label} divests {t_label} ({len(deals)} deal{'s' * (len(deals) != 1)} ended)"
         return StepEffect(step.index, step.kind, text, tuple(added), tuple(d["deal"] for d in deals), (holder, target))
 
     def new_two_party_deal(
-        self, step: Step, deal_class: str, actor_role: str, counterparty_role: str, verb: str, refusal: str
+        self, step: Step, deal_class: str, verb: str, refusal: str
     ) -> tuple[ox.NamedNode, str, str, str]:
-        """Start a scenario deal of ``deal_class`` between the entities the step names in ``actor_role`` and
-        ``counterparty_role`` (also the ``sg:`` role properties), effective at the step's date; returns the deal,
-        both entities and the label "Scenario: <actor> <verb> <counterparty>". An entity facing itself is refused
-        with "<actor> cannot <refusal> itself"."""
+        """Start a scenario deal of ``deal_class`` (an IRI) between the entities the step names in the fields named
+        after the class's role properties (``investor``/``investee``, ``supplier``/``customer``), effective at the
+        step's date; returns the deal, both entities and the label "Scenario: <actor> <verb> <counterparty>". An
+        entity facing itself is refused with "<actor> cannot <refusal> itself"."""
+        cls = rules.deal_class(deal_class)
+        actor_property, counterparty_property = cls.actor_roles[0], cls.counterparty_roles[0]
+        actor_role, counterparty_role = local_name(actor_property), local_name(counterparty_property)
         actor = self.resolve(step, actor_role)
         counterparty = self.resolve(step, counterparty_role)
         if actor == counterparty:
@@ -631,20 +650,18 @@ class _Player:
         deal = self.new_deal(step)
         label = f"Scenario: {self.label(actor)} {verb} {self.label(counterparty)}"
         self.deal_header(deal, deal_class, label)
-        self._add(deal, SG + actor_role, ox.NamedNode(actor))
-        self._add(deal, SG + counterparty_role, ox.NamedNode(counterparty))
-        self._add(deal, SG + "effectiveDate", _date_literal(self.date_of(step)))
+        self._add(deal, actor_property, ox.NamedNode(actor))
+        self._add(deal, counterparty_property, ox.NamedNode(counterparty))
+        self._add(deal, SG.effectiveDate, _date_literal(self.date_of(step)))
         return deal, actor, counterparty, label
 
     def step_invest(self, step: Step) -> StepEffect:
-        deal, investor, investee, label = self.new_two_party_deal(
-            step, "Investment", "investor", "investee", "invests in", "invest in"
-        )
+        deal, investor, investee, label = self.new_two_party_deal(step, SG.Investment, "invests in", "invest in")
         if step.get("amount") is not None:
-            self._add(deal, SG + "amount", _decimal(step.get("amount")))
-            self._add(deal, SG + "currency", ox.Literal(step.get("currency", "USD")))
+            self._add(deal, SG.amount, _decimal(step.get("amount")))
+            self._add(deal, SG.currency, ox.Literal(step.get("currency", "USD")))
         if step.get("stake") is not None:
-            self._add(deal, SG + "stakePercent", _decimal(step.get("stake")))
+            self._add(deal, SG.stakePercent, _decimal(step.get("stake")))
         return StepEffect(
             step.index, step.kind, label.removeprefix("Scenario: "), (deal.value,), (), (investor, investee)
         )
@@ -656,27 +673,25 @@ class _Player:
         deal = self.new_deal(step)
         labels = [self.label(p) for p in partners]
         label = f"Scenario: {' and '.join(labels)} partner"
-        self.deal_header(deal, "Partnership", label)
+        self.deal_header(deal, SG.Partnership, label)
         for partner in partners:
-            self._add(deal, SG + "partner", ox.NamedNode(partner))
+            self._add(deal, SG.partner, ox.NamedNode(partner))
         if step.get("purpose"):
-            self._add(deal, SG + "purpose", ox.Literal(step.get("purpose")))
-        self._add(deal, SG + "effectiveDate", _date_literal(self.date_of(step)))
+            self._add(deal, SG.purpose, ox.Literal(step.get("purpose")))
+        self._add(deal, SG.effectiveDate, _date_literal(self.date_of(step)))
         return StepEffect(step.index, step.kind, label.removeprefix("Scenario: "), (deal.value,), (), tuple(partners))
 
     def step_add_supply(self, step: Step) -> StepEffect:
-        deal, supplier, customer, label = self.new_two_party_deal(
-            step, "Supply", "supplier", "customer", "supplies", "supply"
-        )
+        deal, supplier, customer, label = self.new_two_party_deal(step, SG.Supply, "supplies", "supply")
         layer = None
         if step.get("layer"):
             layer = self.layer(step, "layer")
-            self._add(deal, SG + "inputLayer", ox.NamedNode(layer))
+            self._add(deal, SG.inputLayer, ox.NamedNode(layer))
         if step.get("item"):
             item = self.resolve(step, "item")
             if self._kinds.get(item) != "product":
                 raise step.error("item", f"{step.get('item')!r} is a {self._kinds.get(item)}, not a product")
-            self._add(deal, SG + "suppliedItem", ox.NamedNode(item))
+            self._add(deal, SG.suppliedItem, ox.NamedNode(item))
         text = label.removeprefix("Scenario: ") + (f" ({concept_key(layer)})" if layer else "")
         return StepEffect(step.index, step.kind, text, (deal.value,), (), (supplier, customer))
 
@@ -687,8 +702,8 @@ class _Player:
         layer = self.layer(step, "layer") if step.get("layer") else None
         deals = [
             d
-            for d in self.deals_between(supplier, customer, ["Supply"])
-            if not d["superseded"] and d["status"] != "terminated" and not d["ended"]
+            for d in self.deals_between(supplier, customer, [SG.Supply])
+            if not d["superseded"] and d["status"] not in rules.ended_statuses() and not d["ended"]
         ]
         if layer is not None:
             layered = []
@@ -706,7 +721,7 @@ class _Player:
         for n, old in enumerate(deals, start=1):
             new = self.new_deal(step, str(n) if len(deals) > 1 else "")
             self.copy_deal(step, old["deal"], new, f"Scenario: {s_label} stops supplying {c_label}")
-            self._add(new, SG + "endDate", _date_literal(self.date_of(step)))
+            self._add(new, SG.endDate, _date_literal(self.date_of(step)))
             added.append(new.value)
         text = f"{s_label} stops supplying {c_label} ({len(deals)} supply deal{'s' * (len(deals) != 1)} ended)"
         return StepEffect(
@@ -720,11 +735,11 @@ class _Player:
         deal_label = self._deal_label(old)
         self.copy_deal(step, old, new, f"Scenario: {deal_label} becomes {status}")
         # the step's date replaces the old effective date: the deal takes effect (or stops) then
-        self._discard(t for t in self._since_flush() if t.subject == new and t.predicate.value == SG + "effectiveDate")
-        self._add(new, SG + "effectiveDate", _date_literal(self.date_of(step)))
-        self._add(new, _RDFS_COMMENT, ox.Literal(f"set-status: {STATUSES[status]} in this scenario"))
-        if status not in _IN_EFFECT:
-            self._add(new, SG + "endDate", _date_literal(self.date_of(step)))
+        self._discard(t for t in self._since_flush() if t.subject == new and t.predicate.value == SG.effectiveDate)
+        self._add(new, SG.effectiveDate, _date_literal(self.date_of(step)))
+        self._add(new, _RDFS_COMMENT, ox.Literal(f"set-status: {status} in this scenario"))
+        if not rules.in_effect_in_scenario(status):
+            self._add(new, SG.endDate, _date_literal(self.date_of(step)))
         parties = tuple(
             sorted(
                 {
@@ -765,7 +780,7 @@ class _Player:
             rows = self.store.select(
                 """SELECT DISTINCT ?deal ?type ?party
                    WHERE { ?deal a ?type ; ?role ?party . ?role rdfs:subPropertyOf* sg:party }""",
-                {"type": SG + cls, "party": party},
+                {"type": cls, "party": party},
                 graphs=list(self.overlay.after_graphs),
             )
             found = {r["deal"] for r in rows}
@@ -832,13 +847,11 @@ class _Player:
             have |= {q.predicate.value for q in self.store.raw.quads_for_pattern(subject, None, None, None)}
             if _PROV_DERIVED not in have:
                 self._add(subject, _PROV_DERIVED, ox.NamedNode(self.scenario.source_iri))
-            if SG + "status" not in have:
-                self._add(subject, SG + "status", ox.NamedNode(SG + "Hypothetical"))
+            if SG.status not in have:
+                self._add(subject, SG.status, ox.NamedNode(_SCENARIO_STATUS))
             new_deals.append(subject.value)
         superseded = tuple(
-            t.object.value
-            for t in added
-            if t.predicate.value == SG + "supersedes" and isinstance(t.object, ox.NamedNode)
+            t.object.value for t in added if t.predicate.value == SG.supersedes and isinstance(t.object, ox.NamedNode)
         )
         summary = f"SPARQL update: {len(added)} triple(s) added, {len(removed)} removed"
         return StepEffect(step.index, step.kind, summary, tuple(new_deals), superseded, ())
@@ -846,19 +859,19 @@ class _Player:
 
 def is_control_claim(data: Mapping[str, Any]) -> bool:
     """Return whether a projected edge is an acquisition or ownership that gives control (what a controlling
-    acquisition ends for the target's previous owners).
+    acquisition ends for the target's previous owners): a claim by stake that gives control by the rulebook.
 
     Examples
     --------
     >>> is_control_claim({"relation": "controls", "stake": 60.0})
     True
-    >>> is_control_claim({"relation": "acquires", "stake": 30.0})
+    >>> is_control_claim({"relation": "acquires", "stake": 30.0}), is_control_claim({"relation": "develops"})
+    (False, False)
+    >>> is_control_claim({"relation": "controls", "status": "terminated", "stake": None})
     False
     """
-    if data.get("relation") not in ("acquires", "controls") or data.get("status") == "terminated":
-        return False
-    stake = data.get("stake")
-    return stake is None or stake > 50
+    relation = data.get("relation")
+    return relation in rules.claim_relations() and rules.gives_control(relation, data.get("status"), data.get("stake"))
 
 
 def _ntriples(triples: Iterable[ox.Triple]) -> str:
@@ -869,15 +882,14 @@ def _ntriples(triples: Iterable[ox.Triple]) -> str:
 
 
 def _date_literal(iso: str) -> ox.Literal:
-    kind = {1: "gYear", 2: "gYearMonth", 3: "date"}[len(iso.split("-"))]
-    return ox.Literal(iso, datatype=ox.NamedNode(_XSD + kind))
+    return ox.Literal(iso, datatype=ox.NamedNode(rules.date_datatype(iso)))
 
 
 def _decimal(value: float | int) -> ox.Literal:
     text = f"{value:.6f}".rstrip("0").rstrip(".") if isinstance(value, float) else str(int(value))
     if "." not in text:
         text += ".0"
-    return ox.Literal(text, datatype=ox.NamedNode(_XSD + "decimal"))
+    return ox.Literal(text, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal"))
 
 
 def _pct(value: float) -> str:

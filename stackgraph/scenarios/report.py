@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from stackgraph.analysis import coverage as _coverage_module
+from stackgraph.analysis import basis_of
 from stackgraph.analysis.centrality import centrality
 from stackgraph.analysis.chokepoints import chokepoints
 from stackgraph.analysis.concentration import (
@@ -45,7 +45,7 @@ from stackgraph.analysis.concentration import (
     market_concentration,
 )
 from stackgraph.analysis.control import control_graph, control_group, ultimate_parents
-from stackgraph.analysis.coverage import GroupCoverage, group_coverage, layer_scheme
+from stackgraph.analysis.coverage import GroupCoverage, coverage_of, layer_scheme
 from stackgraph.analysis.dependencies import dependencies, supply_graph
 from stackgraph.analysis.mergers import MergerContext, merger_screen
 from stackgraph.scenarios.model import Scenario
@@ -86,9 +86,6 @@ HHI_HIGHLY_CONCENTRATED = HIGHLY_CONCENTRATED
 #: market power.
 HHI_SIGNIFICANT_CHANGE = SIGNIFICANT_CHANGE
 
-_FEW_GROUPS = 4
-# the analysis layer's coverage of a given group (shares the caller's control graph); group_coverage otherwise
-_coverage_of_group = getattr(_coverage_module, "_coverage", None)
 _TIE_RELATIONS = ("supplies", "invests_in", "partners_with", "acquires", "controls")
 
 
@@ -140,6 +137,8 @@ def run_scenario(
     as_of: str | None = None,
     top: int = 10,
     progress: StepProgress | None = None,
+    undated: str | None = None,
+    evidence: Iterable[str] | None = None,
 ) -> WhatIf:
     """Play ``scenario`` forward on ``store`` (which is not modified) and compare before and after.
 
@@ -156,6 +155,12 @@ def run_scenario(
         How many centrality ranks to compare.
     progress : callable, optional
         ``progress(done, total, summary)`` after each step (see :func:`~stackgraph.scenarios.apply_scenario`).
+    undated : {"include", "exclude"}, optional
+        Whether undated deals count in both views (default ``include``: a scenario is played on what is known
+        now, and undated deals were reported as current).
+    evidence : iterable of str, optional
+        The evidence kinds deals and market positions must rest on (default: any); scenario deals always count
+        in the "after" view.
 
     Examples
     --------
@@ -168,7 +173,7 @@ def run_scenario(
     """
     from stackgraph.scenarios.overlay import apply_scenario
 
-    overlay = apply_scenario(store, scenario, as_of=as_of, progress=progress)
+    overlay = apply_scenario(store, scenario, as_of=as_of, progress=progress, undated=undated, evidence=evidence)
     before = overlay.project(after=False)
     after = overlay.project(after=True)
     focus = [party for effect in overlay.effects for party in effect.parties]
@@ -183,6 +188,7 @@ def run_scenario(
             "graph": overlay.graph_iri,
             "source": scenario.source_iri,
         },
+        "view": _view(before, after),
         "steps": [effect.to_dict() for effect in overlay.effects],
         **report,
     }
@@ -194,8 +200,28 @@ def run_scenario(
 # ---------------------------------------------------------------------------------------------------------------
 
 
+def _view(before: nx.MultiDiGraph, after: nx.MultiDiGraph) -> dict[str, Any]:
+    """What both views counted: ``{"statuses", "evidence", "undated": {"rule", "before", "after"}, "basis_before",
+    "basis_after"}`` (undated deals counted or left out in each view; the evidence kinds each view's ties rest on)."""
+    from stackgraph.analysis import view_of
+
+    views = view_of(before), view_of(after)
+    undated = [view["undated"] or {} for view in views]
+    return {
+        "statuses": views[1]["statuses"],
+        "evidence": views[1]["evidence"],
+        "undated": {
+            "rule": undated[1].get("rule"),
+            "before": undated[0].get("deals"),
+            "after": undated[1].get("deals"),
+        },
+        "basis_before": list(basis_of(*(kinds for _, _, kinds in before.edges(data="basis", default=())))),
+        "basis_after": list(basis_of(*(kinds for _, _, kinds in after.edges(data="basis", default=())))),
+    }
+
+
 def _ref(G: nx.Graph, node: str) -> dict[str, str]:
-    from stackgraph.analysis._common import label_of
+    from stackgraph.analysis import label_of
 
     return {"iri": node, "label": label_of(G, node)}
 
@@ -205,7 +231,7 @@ def _refs(G: nx.Graph, nodes: Iterable[str]) -> list[dict[str, str]]:
 
 
 def _sorted(G: nx.Graph, nodes: Iterable[str]) -> list[str]:
-    from stackgraph.analysis._common import label_of
+    from stackgraph.analysis import label_of
 
     return sorted(set(nodes), key=lambda n: (label_of(G, n).casefold(), n))
 
@@ -368,10 +394,8 @@ def _coverage(
     def lookup(G: nx.MultiDiGraph, C: nx.DiGraph, scheme: Mapping[str, Any], parent: str) -> GroupCoverage | None:
         if parent not in G:
             return None
-        if len(parents) <= _FEW_GROUPS or _coverage_of_group is None:
-            return group_coverage(G, parent)
-        # many groups: share one control graph instead of rebuilding it per group
-        return _coverage_of_group(G, control_group(G, parent, control=C), scheme)
+        # the view's control graph, shared by every group (group_coverage would build it again per group)
+        return coverage_of(G, control_group(G, parent, control=C), scheme)
 
     rows = []
     for parent in parents:
@@ -696,6 +720,7 @@ def _concentration(
                 "presumed_to_enhance_market_power": change.presumption,
                 "shares_before": _shares(before, old.get(market)),
                 "shares_after": _shares(after, new.get(market)),
+                "basis": list(basis_of(*(m.basis for m in (old.get(market), new.get(market)) if m is not None))),
             }
         )
     return rows

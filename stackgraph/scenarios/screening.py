@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from stackgraph.analysis._common import label_of, node_for
+from stackgraph.analysis import basis_of, label_of, node_for
 from stackgraph.analysis.control import control_graph, control_group, ultimate_parents
 from stackgraph.analysis.coverage import group_coverage
 from stackgraph.analysis.dependencies import dependencies, supply_graph
@@ -92,6 +92,8 @@ class Screening:
     candidates: tuple[Candidate, ...]
     as_of: str | None = None
     method: str = "incremental"
+    undated: Mapping[str, Any] | None = None
+    basis: tuple[str, ...] = ()
     screens: Any = field(default=None, compare=False, repr=False)
 
     def top(self, n: int | None = None) -> tuple[Candidate, ...]:
@@ -109,13 +111,16 @@ class Screening:
         return [c.target for c in self.candidates]
 
     def to_dict(self, top: int | None = None) -> dict[str, Any]:
-        """``{"acquirer": {"iri", "label"}, "group", "objective", "as_of", "method", "evaluated",
-        "candidates": [candidate...]}`` (the first ``top`` candidates)."""
+        """``{"acquirer": {"iri", "label"}, "group", "objective", "as_of", "undated", "basis", "method",
+        "evaluated", "candidates": [candidate...]}`` (the first ``top`` candidates; ``undated``: what the view did
+        with undated deals; ``basis``: the evidence kinds its ties rest on)."""
         return {
             "acquirer": {"iri": self.acquirer, "label": self.label},
             "group": self.group,
             "objective": self.objective,
             "as_of": self.as_of,
+            "undated": dict(self.undated) if self.undated is not None else None,
+            "basis": list(self.basis),
             "method": self.method,
             "evaluated": len(self.candidates),
             "candidates": [c.to_dict() for c in self.top(top)],
@@ -154,8 +159,13 @@ def screen_targets(
     *,
     objective: str = "coverage",
     as_of: str | None = None,
+    undated: str | None = None,
+    evidence: Iterable[str] | None = None,
 ) -> Screening:
     """Project ``store`` once and rank every candidate target of ``acquirer`` (see :func:`screen_graph`).
+
+    Undated deals count unless ``undated="exclude"`` (as in a what-if scenario: candidates are weighed on what is
+    known now); ``evidence`` restricts the kinds of evidence that count (default: any).
 
     Examples
     --------
@@ -167,7 +177,7 @@ def screen_targets(
     from stackgraph.projection import ProjectionPolicy, project
 
     _check_objective(objective)
-    G = project(store, ProjectionPolicy(as_of=as_of))
+    G = project(store, ProjectionPolicy(as_of=as_of, undated=undated or "include", evidence=evidence))
     return screen_graph(G, acquirer, objective=objective)
 
 
@@ -214,7 +224,17 @@ def screen_graph(G: nx.MultiDiGraph, acquirer: str, *, objective: str = "coverag
     rows = [score(c, closures[c]) for c in candidates]
     rows.sort(key=Candidate.sort_key)
     screens = _Screens(G, C, members)
-    return Screening(node, label_of(G, node), parent, objective, tuple(rows), G.graph.get("as_of"), screens=screens)
+    return Screening(
+        node,
+        label_of(G, node),
+        parent,
+        objective,
+        tuple(rows),
+        G.graph.get("as_of"),
+        undated=G.graph.get("undated"),
+        basis=basis_of(*(kinds for _, _, kinds in G.edges(data="basis", default=()))),
+        screens=screens,
+    )
 
 
 class _Screens:
@@ -433,6 +453,8 @@ def screen_naive(
     as_of: str | None = None,
     candidates: Sequence[str] | None = None,
     full_report: bool = True,
+    undated: str | None = None,
+    evidence: Iterable[str] | None = None,
 ) -> Screening:
     """Rank candidates the slow way: for each, run the real ``acquire`` scenario on an overlay of ``store`` and
     the analyses (the whole before/after report when ``full_report``), then score from the analysis results.
@@ -445,7 +467,8 @@ def screen_naive(
     from stackgraph.scenarios.report import run_scenario
 
     _check_objective(objective)
-    before = project(store, ProjectionPolicy(as_of=as_of))
+    undated = undated or "include"
+    before = project(store, ProjectionPolicy(as_of=as_of, undated=undated, evidence=evidence))
     node = node_for(before, acquirer)
     C = control_graph(before)
     parent = _group_parent(before, node, C)
@@ -461,10 +484,10 @@ def screen_naive(
             }
         )
         if full_report:
-            result = run_scenario(store, scenario)
+            result = run_scenario(store, scenario, undated=undated, evidence=evidence)
             old, new = result.before, result.after
         else:
-            overlay = apply_scenario(store, scenario)
+            overlay = apply_scenario(store, scenario, undated=undated, evidence=evidence)
             old, new = overlay.project(after=False), overlay.project(after=True)
         score, secondary = naive_score(old, new, parent, objective)
         closure = control_group(old, target).member_ids()

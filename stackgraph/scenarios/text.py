@@ -9,14 +9,30 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from stackgraph.analysis import money
 from stackgraph.display import markdown, neutralise
 from stackgraph.errors import InputError
+from stackgraph.vocabulary.rules import basis_label, is_estimate, undated_note
 
-if TYPE_CHECKING:
-    from stackgraph.scenarios.screening import Screening
+
+class _Ranking(Protocol):
+    """What :func:`format_screening` reads of a :class:`~stackgraph.scenarios.screening.Screening` (a protocol, so
+    that this module imports neither the screening nor the report it formats: no import cycle)."""
+
+    objective: str
+    label: str
+    method: str
+    as_of: str | None
+    candidates: Sequence[Any]
+    undated: Mapping[str, Any] | None
+    basis: Sequence[str]
+
+    def top(self, n: int | None = None) -> Sequence[Any]: ...
+
+    def to_dict(self, top: int | None = None) -> dict[str, Any]: ...
+
 
 __all__ = ["FORMATS", "format_report", "format_screening"]
 
@@ -38,6 +54,13 @@ def _blocks(report: Mapping[str, Any]) -> list[_Block]:
     notes.append(
         f"as of {scenario.get('as_of')}; sections that changed: {', '.join(report.get('changed', ())) or 'none'}"
     )
+    view = report.get("view") or {}
+    undated = view.get("undated") or {}
+    if undated.get("rule") is not None:
+        notes.append(
+            f"{undated_note(undated['rule'], undated.get('after') or 0)}; ties rest on: "
+            f"{basis_label(view.get('basis_after') or ())}"
+        )
     blocks.append((f"What if: {scenario.get('name', '')}", ["step", "kind", "what"], steps, notes))
 
     rows = []
@@ -163,8 +186,12 @@ def _blocks(report: Mapping[str, Any]) -> list[_Block]:
     blocks.append(("Vertical exposure (rivals buying from the group)", headers, rows, []))
 
     rows = []
+    estimates = False
     for m in report.get("concentration", ()):
-        flags = []
+        basis = m.get("basis") or []
+        estimate = is_estimate(basis)
+        estimates = estimates or estimate
+        flags = [basis_label(basis) + (" (not a finding)" if estimate else "")] if basis else []
         if m["highly_concentrated"]:
             flags.append("highly concentrated (HHI > 1,800)")
         if m["significant_change"]:
@@ -182,6 +209,10 @@ def _blocks(report: Mapping[str, Any]) -> list[_Block]:
             ]
         )
     notes = ["thresholds: 2023 US Merger Guidelines; shares summed per control group"] if rows else []
+    if estimates:
+        notes.append(
+            "shares marked editorial estimate are approximate: check them before citing a figure built on them"
+        )
     blocks.append(
         ("Concentration (HHI per layer)", ["market", "year", "HHI before", "HHI after", "ΔHHI", "flags"], rows, notes)
     )
@@ -293,7 +324,7 @@ def format_report(report: Mapping[str, Any], fmt: str = "table") -> str:
     return _render(_blocks(report), fmt)
 
 
-def format_screening(screening: Screening, fmt: str = "table", *, top: int | None = 10) -> str:
+def format_screening(screening: _Ranking, fmt: str = "table", *, top: int | None = 10) -> str:
     """Return a screening (from :func:`stackgraph.scenarios.screen_targets`) as ``table``, ``markdown`` or
     ``json`` text, the first ``top`` candidates."""
     if fmt == "json":
@@ -317,6 +348,9 @@ def format_screening(screening: Screening, fmt: str = "table", *, top: int | Non
         "each other): US = a 2023 US Merger Guidelines presumption met; EU = outside the EU non-horizontal safe "
         "harbour; ? = cannot tell (a share is missing); run `stackgraph whatif --acquire` for the full screen",
     ]
+    if screening.undated:
+        notes.append(undated_note(screening.undated["rule"], screening.undated["deals"]))
+    notes.append(f"ties rest on: {basis_label(screening.basis)}")
     return _render([(title, ["rank", "target", "score", "why", "merger screens"], rows, notes)], fmt)
 
 
