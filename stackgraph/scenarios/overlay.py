@@ -147,8 +147,10 @@ class Overlay:
     effects: list[StepEffect] = field(default_factory=list)
     undated: str = "include"
     evidence: frozenset[str] | None = None
-    # the "before" view under the default statuses: the baseline does not change, so it is projected once
+    # the "before" view under the default statuses and its control graph: the baseline does not change, so they
+    # are built once
     _before: nx.MultiDiGraph | None = field(default=None, repr=False, compare=False)
+    _before_control: nx.DiGraph | None = field(default=None, repr=False, compare=False)
 
     @property
     def graph_iri(self) -> str:
@@ -181,6 +183,14 @@ class Overlay:
         if not after and statuses is None:
             self._before = G
         return G
+
+    def before_control(self) -> nx.DiGraph:
+        """The control graph (:func:`stackgraph.analysis.control.control_graph`) of the "before" view, built once."""
+        from stackgraph.analysis.control import control_graph
+
+        if self._before_control is None:
+            self._before_control = control_graph(self.project(after=False))
+        return self._before_control
 
     def turtle(self) -> bytes:
         """Return the scenario graph alone as Turtle (what ``--save`` writes)."""
@@ -359,6 +369,7 @@ class _Player:
         self._flushed_len = 0
         self._unflushed_removals: list[ox.Triple] = []
         self._state: nx.MultiDiGraph | None = None
+        self._control: nx.DiGraph | None = None
         # entity names, kinds, labels and layers: the same after every step (only a sparql-update may add some),
         # so steps that need no control check never wait for a new projection
         self._names: dict[str, tuple[str, ...]] | None = None
@@ -416,6 +427,7 @@ class _Player:
         self._flushed_len = len(self.triples)
         self._unflushed_removals = []
         self._state = None
+        self._control = None
 
     def state(self) -> nx.MultiDiGraph:
         """The "after" view of the steps applied so far (before the first step's triples are written, the
@@ -423,6 +435,15 @@ class _Player:
         if self._state is None:
             self._state = self.overlay.project(after=not self._pristine)
         return self._state
+
+    def control(self) -> nx.DiGraph:
+        """The control graph of :meth:`state`, built once per state (the "before" view's is the overlay's)."""
+        if self._control is None:
+            from stackgraph.analysis.control import control_graph
+
+            state = self.state()
+            self._control = self.overlay.before_control() if self._pristine else control_graph(state)
+        return self._control
 
     def names(self) -> dict[str, tuple[str, ...]]:
         if self._names is None:
@@ -570,13 +591,13 @@ class _Player:
         if acquirer == target:
             raise step.error("target", f"self-acquisition: {a_label} cannot acquire itself")
         state = self.state()
-        held = controlled_by(state, acquirer)
+        held = controlled_by(state, acquirer, control=self.control())
         stake = step.get("stake", 100.0)
         if target in held:
             via = held[target]
             how = "directly" if via == acquirer else f"through {self.label(via)}"
             raise step.error("target", f"{a_label} already controls {t_label} ({how})")
-        if acquirer in controlled_by(state, target) and stake > 50:
+        if acquirer in controlled_by(state, target, control=self.control()) and stake > 50:
             raise step.error("target", f"{t_label} controls {a_label}; acquiring it would make a control cycle")
         deal = self.new_deal(step)
         self.deal_header(deal, SG.Acquisition, f"Scenario: {a_label} acquires {t_label}")
@@ -616,7 +637,7 @@ class _Player:
             # divesting what this scenario acquired ends that acquisition only, not the holder's earlier stakes
             deals = [d for d in deals if d["deal"] == created]
         if not deals:
-            held = controlled_by(self.state(), holder)
+            held = controlled_by(self.state(), holder, control=self.control())
             if target in held:
                 raise step.error(
                     "target",

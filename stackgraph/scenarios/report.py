@@ -177,7 +177,7 @@ def run_scenario(
     before = overlay.project(after=False)
     after = overlay.project(after=True)
     focus = [party for effect in overlay.effects for party in effect.parties]
-    report = compare(before, after, focus=focus, top=top)
+    report = compare(before, after, focus=focus, top=top, control_before=overlay.before_control())
     report = {
         "schema": REPORT_SCHEMA,
         "scenario": {
@@ -246,6 +246,7 @@ def compare(
     *,
     focus: Iterable[str] = (),
     top: int = 10,
+    control_before: nx.DiGraph | None = None,
 ) -> dict[str, Any]:
     """Compare two projected views of the same graph and return the report sections (plain data).
 
@@ -257,6 +258,8 @@ def compare(
         Entities the scenario is about (step parties); their ultimate parents' groups are always reported.
     top : int
         How many centrality ranks to compare.
+    control_before : networkx.DiGraph, optional
+        ``control_graph(before)``, when the caller has it already.
 
     Returns
     -------
@@ -276,7 +279,8 @@ def compare(
     ([{'iri': 'Y', 'label': 'Y'}], ['b'])
     """
     # the control and supply graphs of each view, built once and handed to every section
-    C_before, C_after = control_graph(before), control_graph(after)
+    C_before = control_before if control_before is not None else control_graph(before)
+    C_after = control_graph(after)
     S_before, S_after = supply_graph(before), supply_graph(after)
     shared = {"control": (C_before, C_after), "supply": (S_before, S_after)}
     groups = _groups(before, after, C_before, C_after)
