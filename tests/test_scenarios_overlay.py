@@ -282,3 +282,17 @@ def test_saved_scenario_graph_validates_with_the_baseline(tmp_path) -> None:
     report = validate(reloaded)
     assert report.conforms, report.summary() + "\n" + "\n".join(str(v) for v in report.violations)
     assert file_graph_iri(saved) in reloaded.graph_names()
+
+
+def test_the_after_view_shares_what_the_scenario_leaves_alone_with_the_before_view() -> None:
+    from stackgraph.projection import project
+
+    overlay = _run(tiny_store(), {"kind": "acquire", "acquirer": "Alpha", "target": "Beta"})
+    before, after = overlay.project(after=False), overlay.project()
+    fresh = project(overlay.store, overlay.policy(), graphs=list(overlay.after_graphs))
+    assert dict(after.nodes(data=True)) == dict(fresh.nodes(data=True))
+    assert sorted(after.edges(keys=True, data=True), key=repr) == sorted(fresh.edges(keys=True, data=True), key=repr)
+    edges = after.edges(keys=True, data=True)
+    shared = [k for u, v, k, d in edges if before.has_edge(u, v, k) and before[u][v][k] is d]
+    assert shared and len(shared) < after.number_of_edges()  # the scenario's own deal has a dict of its own
+    assert all(after.nodes[n] is before.nodes[n] for n in before if n in after and after.nodes[n] == before.nodes[n])

@@ -182,6 +182,8 @@ class Overlay:
         G = project(self.store, policy, graphs=list(self.after_graphs if after else self.baseline_graphs))
         if not after and statuses is None:
             self._before = G
+        elif after and statuses is None and self._before is not None:
+            _share_attributes(G, self._before)
         return G
 
     def before_control(self) -> nx.DiGraph:
@@ -335,6 +337,29 @@ def apply_scenario(
         overlay.store.close()  # the baseline's engine keeps nothing of a scenario that failed
         raise
     return overlay
+
+
+def _share_attributes(G: nx.MultiDiGraph, base: nx.MultiDiGraph) -> None:
+    """Let the new projection ``G`` hold ``base``'s attribute dicts wherever its own are equal (the entities and
+    the deals a scenario leaves alone): the "after" view then costs little more memory than its adjacency. Both
+    views are read-only to everything that takes them (analyses never modify their input)."""
+    nodes, base_nodes = G._node, base._node
+    for node, data in nodes.items():
+        same = base_nodes.get(node)
+        if same is not None and same == data:
+            nodes[node] = same
+    base_succ = base._succ
+    for u, neighbours in G._succ.items():
+        base_neighbours = base_succ.get(u)
+        if not base_neighbours:
+            continue
+        for v, keys in neighbours.items():  # a key dict is shared by the successor and predecessor maps
+            base_keys = base_neighbours.get(v)
+            if base_keys:
+                for key, data in keys.items():
+                    same = base_keys.get(key)
+                    if same is not None and same == data:
+                        keys[key] = same
 
 
 def _iri_term(iri: str) -> str:
