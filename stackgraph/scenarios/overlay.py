@@ -1,7 +1,9 @@
-"""Play a scenario forward on an overlay: a copy of the store plus ONE named graph holding the scenario's deals.
+"""Play a scenario forward on an overlay: the store's graphs plus ONE named graph holding the scenario's deals.
 
 The baseline store and its source files are never touched: :func:`apply_scenario` works on
-:meth:`KnowledgeStore.copy` and adds the graph ``urn:stackgraph:graph:scenario-<slug>``. In it, every step becomes
+:meth:`KnowledgeStore.branch` (the same engine, nothing copied; the scenario graph is the branch's own, which the
+baseline does not see; a store on disk is copied into memory) and adds the graph
+``urn:stackgraph:graph:scenario-<slug>``. In it, every step becomes
 real deal nodes with status ``sg:Hypothetical``, derived from the scenario (a ``sg:ScenarioSource`` with a title
 and description); the projection counts them in the "after" view whatever their status. Changes to existing
 deals are new deals that ``sg:supersedes`` the old ones:
@@ -119,13 +121,13 @@ class StepEffect:
 
 @dataclass
 class Overlay:
-    """A scenario played forward: the overlay store (a copy of the baseline plus the scenario graph).
+    """A scenario played forward: the overlay store (a branch of the baseline holding the scenario graph).
 
     Attributes
     ----------
     scenario : Scenario
     store : KnowledgeStore
-        The copy holding the baseline graphs and the scenario graph.
+        A branch of the baseline (:meth:`KnowledgeStore.branch`): its graphs and the scenario graph.
     baseline_graphs : tuple of str
         The baseline's named graphs (the "before" view reads these only).
     as_of : str
@@ -256,7 +258,8 @@ def apply_scenario(
     undated: str | None = None,
     evidence: Iterable[str] | None = None,
 ) -> Overlay:
-    """Play ``scenario`` forward on a copy of ``store`` and return the :class:`Overlay`.
+    """Play ``scenario`` forward on a branch of ``store`` (:meth:`~stackgraph.store.KnowledgeStore.branch`) and
+    return the :class:`Overlay`.
 
     Each step is checked against the state the steps before it leave. A step that adds a deal (invest, partner,
     add-supply) costs the same whatever its position; a step that needs the control structure (acquire, divest,
