@@ -11,7 +11,7 @@ Two parts:
   file's size (issue #15: ``analyze`` at 100k <= 8x the file).
 * **``--scale``** (e.g. ``--scale --orgs 1000000``): ``stackgraph analyze coverage`` and ``stackgraph whatif
   --acquire "Org 0:Org 5"`` run as child processes on that graph, each measured whole (``os.wait4``: CPU and wall
-  seconds, peak resident memory), and the steps of an ``analyze`` (load and derive, projection, control graph,
+  seconds, peak resident memory), and the steps of an ``analyze`` (load, projection, control graph,
   groups, coverage ranking, centrality) and of a what-if (overlay, the two projections, the comparison) timed one
   by one in a child process with the resident memory after each. At 1M organisations / 3M deals this writes a
   ~0.8 GB Turtle file and runs for many minutes (tens on a 2-core machine) with up to several GB of memory: do not
@@ -143,7 +143,7 @@ def _steps_child(path: str) -> None:
         return value
 
     store = step("load (parse)", lambda: KnowledgeStore.with_shipped_graphs([Path(path)], include_shipped=False))
-    step("derive direct properties", store.ensure_derived)
+    # no derivation: neither analyze nor whatif reads the derived direct properties (the projection reads deals)
     policy = ProjectionPolicy(as_of=AS_OF)
     views: dict[str, Any] = {}
     views["G"] = step("analyze: projection", lambda: project(store, policy, provenance=False))
