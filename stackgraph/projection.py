@@ -227,8 +227,7 @@ def _project(
             for iri in (_RDFS_LABEL, SG.alias, SG.inLayer)
         ]
         source_kinds = queries.submit("source_kinds", lane=1)
-        # the sources of every deal, for its basis: read beside the deal scans, folded at the end (before the
-        # deals are chosen only when the policy restricts the evidence)
+        # the sources of every deal, for its basis: read beside the deal scans, on the second lane
         derived_from = queries.submit("derived_from", lane=1)
         scenario = queries.submit("scenario_deals")
         timing = {name: queries.submit("property_values", property_iri=f"<{iri}>") for name, iri in _TIMING.items()}
@@ -244,7 +243,7 @@ def _project(
         G.graph["layers"] = _layers(tsv_rows(layers.result()), keys)
         _add_entities(G, *(tsv_columns(future.result()) for future in entities), keys=keys)
         kind_of = _source_kinds(tsv_rows(source_kinds.result()))
-        basis = _basis(tsv_rows(derived_from.result()), kind_of) if policy.evidence is not None else None
+        basis = _basis(tsv_rows(derived_from.result()), kind_of)
         view = _View(
             policy,
             as_of,
@@ -253,7 +252,7 @@ def _project(
             announced=_first_values(timing["announcedDate"].result()),
             effective=_first_values(timing["effectiveDate"].result()),
             ended=_first_values(timing["endDate"].result()),
-            basis=basis or {},
+            basis=basis,
             scenario={row[0] for row in tsv_rows(scenario.result()) if row[0] is not None},
         )
         superseding = [(newer, older) for newer, older in tsv_rows(supersedes.result()) if newer and older]
@@ -268,7 +267,6 @@ def _project(
         edges.hide(hidden)
         if provenance is not None:
             edges.fill_in_provenance(_provenance(tsv_rows(provenance.result())))
-        edges.fill_in_basis(basis if basis is not None else _basis(tsv_rows(derived_from.result()), kind_of))
         edges.add_deferred()
         G.graph["undated"] = view.undated(edges.relation, hidden)
         G.graph["deal_nodes"] = dict(edges.counts)
@@ -596,6 +594,7 @@ class _DealEdges:
         self._hidden: set[str] = set()
         self._copies: dict[str, list[dict[str, Any]]] = {}  # the dicts of deals' further edges
         announced, effective, ended, scenario = view.announced, view.effective, view.ended, view.scenario
+        basis = view.basis
         # the keys in the order of the projection contract
         self.attributes: dict[str, dict[str, Any]] = {
             deal: {
@@ -614,7 +613,7 @@ class _DealEdges:
                 "sources": (),
                 "source_iris": (),
                 "scenario": deal in scenario if scenario else False,
-                "basis": (),
+                "basis": basis.get(deal, ()) if basis else (),
             }
             for deal, status in candidates
         }
@@ -700,15 +699,6 @@ class _DealEdges:
             if data is not None:
                 for each in (data, *copies.get(deal, ())):
                     each["sources"], each["quotes"], each["source_iris"] = sources, quotes, source_iris
-
-    def fill_in_basis(self, basis: Mapping[str, tuple[str, ...]]) -> None:
-        """Set each counted deal's ``basis`` (the evidence kinds of its sources; ``()`` when it has none)."""
-        attributes, copies = self.attributes, self._copies
-        for deal in attributes.keys() & basis.keys():
-            kinds = basis[deal]
-            attributes[deal]["basis"] = kinds
-            for each in copies.get(deal, ()) if copies else ():
-                each["basis"] = kinds
 
     def add_deferred(self) -> None:
         """Add the deferred edges whose deal is not hidden."""
