@@ -163,9 +163,26 @@ def _steps_child(path: str) -> None:
     step("what-if: comparison (report sections)", lambda: compare(before, after, focus=focus))
 
 
-def at_scale(orgs: int, path: Path) -> None:
+def at_scale(orgs: int, path: Path, only: set[str]) -> None:
     size = path.stat().st_size
     print(f"synthetic graph: {orgs:,} organisations, {3 * orgs:,} deals, {size / 2**30:.2f} GiB Turtle")
+    if "steps" in only:
+        steps(path)
+    print("\nwhole commands (child processes, os.wait4):")
+    for label, command in (("analyze coverage", analyze_command(path)), ("whatif --acquire", whatif_command(path))):
+        if label.split()[0] not in only:
+            continue
+        run = run_measured(command)
+        verdict = "ok" if run.returncode == 0 else f"FAILED (exit {run.returncode}): {run.output[-300:]}"
+        print(
+            f"  stackgraph {label:<20} {run.wall:8.1f} s wall {run.cpu:8.1f} s CPU  peak {run.peak / 2**30:6.2f} GiB "
+            f"({run.peak / size:.1f}x the file)  {verdict}",
+            flush=True,
+        )
+    print(f"machine memory: {os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE') / 2**30:.1f} GiB")
+
+
+def steps(path: Path) -> None:
     print("\nsteps, one child process (seconds; resident memory after the step):")
     child = run_measured([sys.executable, __file__, "--steps-child", str(path)])
     for line in child.output.splitlines():
@@ -175,15 +192,6 @@ def at_scale(orgs: int, path: Path) -> None:
         elif line.strip():
             print(f"  {line}")
     print(f"  {'peak resident memory of the child':<42} {child.peak / 2**30:6.2f} GiB (exit {child.returncode})")
-    print("\nwhole commands (child processes, os.wait4):")
-    for label, command in (("analyze coverage", analyze_command(path)), ("whatif --acquire", whatif_command(path))):
-        run = run_measured(command)
-        verdict = "ok" if run.returncode == 0 else f"FAILED (exit {run.returncode}): {run.output[-300:]}"
-        print(
-            f"  stackgraph {label:<20} {run.wall:8.1f} s wall {run.cpu:8.1f} s CPU  peak {run.peak / 2**30:6.2f} GiB "
-            f"({run.peak / size:.1f}x the file)  {verdict}"
-        )
-    print(f"machine memory: {os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE') / 2**30:.1f} GiB")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -198,6 +206,11 @@ def main(argv: list[str] | None = None) -> int:
         help="run analyze and whatif on the graph as child processes, step by step; at --orgs 1000000 this takes "
         "many minutes and several GB: not while other heavy jobs run",
     )
+    parser.add_argument(
+        "--only",
+        default="steps,analyze,whatif",
+        help="with --scale: which runs, of steps (one process, step by step), analyze and whatif (the commands)",
+    )
     parser.add_argument("--keep", type=Path, help="write the synthetic Turtle here (reused when it exists)")
     args = parser.parse_args(argv)
     from synthetic_orgs import write
@@ -209,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
             write(path, args.orgs, 3 * args.orgs)
             print(f"generated {path} in {time.perf_counter() - start:.1f} s", flush=True)
         if args.scale:
-            at_scale(args.orgs, path)
+            at_scale(args.orgs, path, {part.strip() for part in args.only.split(",")})
         else:
             per_item(args.orgs, path)
     return 0
