@@ -256,6 +256,43 @@ def run_cli_store(path: Path, repeat: int, raw: dict[str, Any]) -> list[tuple[st
     return found
 
 
+def default_graph_variants(path: Path, repeat: int) -> list[tuple[str, float]]:
+    """The query suite (summed CPU seconds, medians of alternated runs) on the store as the CLI opens it, read
+    through each way of choosing the default graph: raw pyoxigraph (the file in its default graph), the list of
+    graphs the store passes now (the ontology left out), the engine's union (ontology included: fast, but not
+    what a user query may read), and the union of an engine that holds everything but the ontology (what item 2
+    of #15 would need)."""
+    import pyoxigraph as ox
+
+    from stackgraph.store import DERIVED_GRAPH, ONTOLOGY_GRAPH, KnowledgeStore
+
+    store = KnowledgeStore.with_shipped_graphs([path])
+    store.ensure_derived()
+    engine = store.raw
+    raw = ox.Store()
+    raw.bulk_load(path=str(path), format=ox.RdfFormat.TURTLE)
+    supplies = ox.NamedNode(SUPPLIES)
+    derived = ox.NamedNode(DERIVED_GRAPH)
+    derived_supplies = engine.quads_for_pattern(None, supplies, None, derived)  # as run_pyoxigraph_engines does
+    raw.extend(ox.Quad(q.subject, q.predicate, q.object) for q in derived_supplies)
+    ontology = ox.NamedNode(ONTOLOGY_GRAPH)
+    without = ox.Store()
+    without.extend(q for q in engine if q.graph_name != ontology)
+    listed = [g for g in engine.named_graphs() if g != ontology]
+    variants: dict[str, Callable[[str], Any]] = {
+        "raw pyoxigraph (one default graph)": raw.query,
+        "list of graphs (what the store does now)": partial(engine.query, default_graph=listed),
+        "union, ontology included (not allowed)": partial(engine.query, use_default_graph_as_union=True),
+        "union of an engine without the ontology": partial(without.query, use_default_graph_as_union=True),
+    }
+    runs: dict[str, list[float]] = {name: [] for name in variants}
+    for turn in range(repeat):
+        for name in variants if turn % 2 == 0 else list(variants)[::-1]:
+            query = variants[name]
+            runs[name].append(sum(_timed(lambda q=q, query=query: _consume(query(q)))[0] for q in QUERIES.values()))
+    return [(name, statistics.median(times)) for name, times in runs.items()]
+
+
 def run_persistent(path: Path, folder: Path, repeat: int) -> dict[str, tuple[float, float]]:
     """First load into a store folder, reopening it unchanged, and reloading after the file changed.
 
@@ -435,6 +472,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-store", action="store_true", help="skip the persistent store")
     parser.add_argument("--no-rdflib", action="store_true", help="skip rdflib")
     parser.add_argument("--profile-derivation", action="store_true", help="show where the derivation's time goes")
+    parser.add_argument(
+        "--default-graphs", action="store_true", help="the query suite under each way of choosing the default graph"
+    )
     parser.add_argument("--keep", type=Path, help="write the synthetic Turtle here and keep it")
     args = parser.parse_args(argv)
 
@@ -475,6 +515,11 @@ def main(argv: list[str] | None = None) -> int:
         print("graph is the list of the loaded graphs and the derived one, the ontology left out):")
         for name, seconds, raw_seconds in cli_store:
             print(f"  {name:<30} {seconds:.3f} s   {seconds / raw_seconds:.2f}x raw pyoxigraph")
+        if args.default_graphs:
+            print("\nThe query suite (summed) by default graph, on the store as the CLI opens it (medians):")
+            found = default_graph_variants(path, args.repeat)
+            for label, seconds in found:
+                print(f"  {label:<45} {seconds:7.3f} s  {seconds / found[0][1]:5.2f}x raw")
         if args.profile_derivation:
             print("\nWhere the derivation's time goes (in memory, one named graph, medians):")
             for label, seconds, rows in profile_derivation(path, args.repeat):

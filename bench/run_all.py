@@ -24,10 +24,19 @@ printed after the table; a missing sibling shows as "not available". rdflib base
 time limit (``--rdflib-timeout``) and are skipped above ``--rdflib-max`` triples; a timed-out baseline gives a
 ratio ">= x".
 
+First of all it prints the goals of issue #15 beside their measured ratios (``bench/goals.py``: what-if over its
+in-process floor and over one analyze in memory, analyze memory over the file, user queries and the derivation
+over raw pyoxigraph, PageRank and ``centrality()`` at 100k, the 20k view in Chromium, start-up), measured in this
+run. With the defaults the whole run takes tens of minutes on a 2-core machine (the what-if at 100k organisations
+alone several minutes per repeat); ``--goals-only`` stops after the goals table.
+
 Usage::
 
-    python bench/run_all.py                                   # Crunchbase (if present) + 10k, 100k, 1M
-    python bench/run_all.py --sizes 10000 --crunchbase ''     # quick run
+    python bench/run_all.py                                   # goals, then Crunchbase (if present) + 10k, 100k, 1M
+    python bench/run_all.py --goals-only                      # the goals table of #15 only
+    python bench/run_all.py --goals-only --whatif-sizes 10000 --store-triples 100000 --centrality-orgs 0 \
+        --view-entities 0                                     # quick goals run
+    python bench/run_all.py --no-goals --sizes 10000 --crunchbase ''     # quick run of the step table
 """
 
 from __future__ import annotations
@@ -366,7 +375,34 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rdflib-timeout", type=float, default=120.0, help="rdflib time limit per step, seconds")
     parser.add_argument("--rdflib-max", type=int, default=1_500_000, help="skip rdflib above this many triples")
     parser.add_argument("--no-rdflib", action="store_true", help="skip the rdflib baselines")
+    goals = parser.add_argument_group("goals of #15 (bench/goals.py)")
+    goals.add_argument("--no-goals", action="store_true", help="skip the goals table")
+    goals.add_argument("--goals-only", action="store_true", help="print the goals table only")
+    goals.add_argument("--whatif-sizes", default="10000,100000", help="organisations of the what-if graphs")
+    goals.add_argument("--store-triples", type=int, default=1_000_000, help="triples of the store goals' graph")
+    goals.add_argument("--centrality-orgs", type=int, default=100_000, help="organisations for PageRank (0 skips)")
+    goals.add_argument("--view-entities", type=int, default=20_000, help="entities of the view goal (0 skips)")
     args = parser.parse_args(argv)
+    if not args.no_goals:
+        from bench.goals import measure_goals
+        from bench.goals import table as goals_table
+
+        measured_goals = measure_goals(
+            whatif_sizes=[int(s) for s in args.whatif_sizes.split(",") if s.strip()],
+            store_triples=args.store_triples,
+            centrality_orgs=args.centrality_orgs,
+            view_entities=args.view_entities,
+            repeat=args.repeat,
+            with_rdflib=not args.no_rdflib,
+            progress=lambda line: print(line, file=sys.stderr, flush=True),
+        )
+        print(f"Machine: {machine()}")
+        print(f"Goals of #15, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; repeat {args.repeat} (median)")
+        print(goals_table(measured_goals))
+        print("CPU seconds of whole processes (os.wait4), the two sides of a ratio run in turns.")
+        print()
+        if args.goals_only:
+            return 0
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
 
     rows: list[Row] = []

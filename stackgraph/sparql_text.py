@@ -10,6 +10,7 @@ can hide a keyword from it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -19,8 +20,7 @@ __all__ = ["UPDATE_OPERATIONS", "Token", "keywords", "tokens", "undeclared_prefi
 #: The keywords an update request can start with (after its PREFIX/BASE prologue).
 UPDATE_OPERATIONS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
 
-_LEXEME = re.compile(
-    r"""
+_LEXEME = r"""
     (?P<comment>\#[^\n\r]*)
   | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|$)
              |'''(?:[^'\\]|\\.|'(?!''))*(?:'''|$)
@@ -33,9 +33,13 @@ _LEXEME = re.compile(
             |[A-Za-z_\u00c0-\uffff][\w\-\u00b7\u00c0-\uffff]*)
   | (?P<space>\s+)
   | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+    """
+
+
+@functools.cache
+def _lexeme() -> re.Pattern[str]:
+    """The lexer's pattern, compiled on first use (compiling it takes tens of milliseconds: not at import)."""
+    return re.compile(_LEXEME, re.VERBOSE | re.DOTALL)
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,7 @@ def tokens(text: str) -> Iterator[Token]:
     >>> [(t.kind, t.text) for t in tokens("# a ''' comment\\nLOAD <http://x/> '#'")]
     [('comment', "# a ''' comment"), ('name', 'LOAD'), ('iri', '<http://x/>'), ('string', "'#'")]
     """
-    for match in _LEXEME.finditer(text):
+    for match in _lexeme().finditer(text):
         kind = match.lastgroup or "other"
         if kind != "space":
             yield Token(kind, match.group(), match.start())

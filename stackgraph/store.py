@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -286,8 +287,37 @@ class KnowledgeStore:
         """Return what each loaded graph came from (kind, file, size, SHA-256), by graph IRI."""
         return dict(self._data.manifest.sources)
 
+    def branch(self, graphs: Iterable[str] = ()) -> KnowledgeStore:
+        """Return a store that sees this one's graphs and takes graphs of its own that this one does not see,
+        without copying anything (what a what-if overlay works on): an in-memory store's branch shares its
+        engine; a store on disk, whose engine is read-only, gets an in-memory :meth:`copy`, and so does a store
+        whose engine already holds one of ``graphs``, the graphs the branch is to add (another branch's).
+
+        The branch never changes this store's graphs (it refuses to remove or replace them, and its updates may
+        only write data blocks into graphs of its own); its derived direct properties go to a graph of its own.
+        Its graphs stay in the shared engine until it is closed or garbage-collected.
+
+        Examples
+        --------
+        >>> store = KnowledgeStore.with_shipped_graphs()
+        >>> twig = store.branch()
+        >>> twig.load_data("<urn:x:a> <urn:x:b> <urn:x:c> .", "urn:x:graph", "ntriples")
+        'urn:x:graph'
+        >>> bool(twig.query("ASK { <urn:x:a> ?p ?o }")), bool(store.query("ASK { <urn:x:a> ?p ?o }"))
+        (True, False)
+        >>> "urn:x:graph" in store.graph_names()
+        False
+        """
+        data = self._data.branch()
+        if data is None or any(data.has_graph(graph) for graph in graphs):
+            return self.copy()
+        twig = KnowledgeStore(check_files=False)
+        twig._data = data
+        weakref.finalize(twig, data.close)
+        return twig
+
     def copy(self) -> KnowledgeStore:
-        """Return an in-memory copy (what-if overlays work on a copy so the original is never touched)."""
+        """Return an in-memory copy of every quad (see :meth:`branch` for a store that shares the engine)."""
         clone = KnowledgeStore()
         clone._data.store.extend(self._data.store.quads_for_pattern(None, None, None))
         clone._data.manifest = Manifest(None, dict(self._data.manifest.sources), self._data.manifest.derivation)
@@ -411,7 +441,7 @@ class KnowledgeStore:
             self.ensure_derived()
         chosen = set(graphs) if graphs is not None else set(self.graph_names())
         if derived:
-            chosen.add(DERIVED_GRAPH)
+            chosen.add(self._data.derived_graph)
         quads = [
             q
             for g in sorted(chosen)
@@ -458,10 +488,12 @@ class KnowledgeStore:
         chosen = set(loaded - {ONTOLOGY_GRAPH} if graphs is None else graphs)
         if with_ontology and ONTOLOGY_GRAPH in loaded:
             chosen.add(ONTOLOGY_GRAPH)
+        derived_graph = self._data.derived_graph
         if derived:
-            chosen.add(DERIVED_GRAPH)
-        present = loaded | ({DERIVED_GRAPH} if self._data.has_graph(DERIVED_GRAPH) else set())
-        if chosen >= present:
+            chosen.add(derived_graph)
+        present = loaded | ({derived_graph} if self._data.has_graph(derived_graph) else set())
+        # the engine's union is what is asked only when no other dataset (a branch) keeps graphs in it
+        if chosen >= present and not self._data.elsewhere():
             return {"use_default_graph_as_union": True}
         return {"default_graph": [ox.NamedNode(g) for g in sorted(chosen)]}
 

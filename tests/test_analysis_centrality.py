@@ -4,6 +4,7 @@ rank direction, dense ranks, groups, degree by relation."""
 from __future__ import annotations
 
 import itertools
+import math
 import random
 
 import networkx as nx
@@ -319,3 +320,16 @@ def test_centrality_is_defined_on_any_small_graph(case):
     assert abs(sum(r.pagerank for r in report.rows) - 1.0) < 1e-6
     assert all(r.eigenvector is None or 0.0 <= r.eigenvector <= 1.0 + 1e-9 for r in report.rows)
     assert all(r.ranks["pagerank"] >= 1 for r in report.rows)
+
+
+@pytest.mark.parametrize("backend", ["networkx", "igraph"])
+def test_pagerank_alone_skips_the_other_measures(backend: str) -> None:
+    G = diamond()
+    full = centrality(G, backend=backend)
+    alone = centrality(G, backend=backend, measures=("pagerank",))
+    assert alone.scores["pagerank"].tolist() == full.scores["pagerank"].tolist()
+    assert alone.dense_rank("pagerank") == full.dense_rank("pagerank")
+    assert all(math.isnan(v) for v in alone.scores["betweenness"].tolist() + alone.scores["eigenvector"].tolist())
+    assert alone.method["betweenness"] == "not computed" and alone.method["eigenvector_component"] is None
+    with pytest.raises(ValueError, match="unknown measure"):
+        centrality(G, measures=("closeness",))

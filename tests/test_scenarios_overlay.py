@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 
 import pytest
@@ -11,7 +12,7 @@ from stackgraph.errors import ScenarioError
 from stackgraph.resources import scenario_examples_dir, shipped_graph_paths
 from stackgraph.scenarios.model import load_scenario, parse_scenario
 from stackgraph.scenarios.overlay import apply_scenario, controlled_by
-from stackgraph.store import KnowledgeStore, file_graph_iri
+from stackgraph.store import DERIVED_GRAPH, KnowledgeStore, file_graph_iri
 from stackgraph.validation import validate
 
 SG = "https://w3id.org/stackgraph/ns#"
@@ -21,8 +22,11 @@ def _run(store, *steps, as_of="2026-07-01"):
     return apply_scenario(store, parse_scenario({"name": "T", "as_of": as_of, "steps": list(steps)}))
 
 
-def _quads(store):
-    return sorted(str(q) for q in store.raw.quads_for_pattern(None, None, None))
+def _quads(store, *, engine=False):
+    """The store's quads: of its own graphs and derived graph, or (``engine``) every quad its engine holds."""
+    mine = {*store.graph_names(), DERIVED_GRAPH}
+    quads = store.raw.quads_for_pattern(None, None, None)
+    return sorted(str(q) for q in quads if engine or q.graph_name.value in mine)
 
 
 def _edges(G):
@@ -32,14 +36,21 @@ def _edges(G):
 def test_baseline_store_and_files_unchanged() -> None:
     digests = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in shipped_graph_paths()}
     store = KnowledgeStore.with_shipped_graphs()
-    before = _quads(store)
+    store.ensure_derived()
+    before = _quads(store, engine=True)
     graphs = store.graph_names()
     overlay = apply_scenario(store, load_scenario(scenario_examples_dir() / "combined.toml"))
+    # the overlay shares the store's engine (a branch): the store's graphs are untouched, and the overlay's own
+    # graphs go with the overlay
     assert _quads(store) == before
     assert store.graph_names() == graphs
     assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in shipped_graph_paths()} == digests
     assert overlay.store.graph_names() == sorted([*graphs, overlay.graph_iri])
     assert overlay.graph_iri == "urn:stackgraph:graph:scenario-combined"
+    assert not store.query(f"ASK {{ ?deal prov:wasDerivedFrom <{overlay.scenario.source_iri}> }}")
+    del overlay
+    gc.collect()
+    assert _quads(store, engine=True) == before
 
 
 def test_acquire_adds_one_hypothetical_deal_from_the_scenario() -> None:
@@ -271,3 +282,17 @@ def test_saved_scenario_graph_validates_with_the_baseline(tmp_path) -> None:
     report = validate(reloaded)
     assert report.conforms, report.summary() + "\n" + "\n".join(str(v) for v in report.violations)
     assert file_graph_iri(saved) in reloaded.graph_names()
+
+
+def test_the_after_view_shares_what_the_scenario_leaves_alone_with_the_before_view() -> None:
+    from stackgraph.projection import project
+
+    overlay = _run(tiny_store(), {"kind": "acquire", "acquirer": "Alpha", "target": "Beta"})
+    before, after = overlay.project(after=False), overlay.project()
+    fresh = project(overlay.store, overlay.policy(), graphs=list(overlay.after_graphs))
+    assert dict(after.nodes(data=True)) == dict(fresh.nodes(data=True))
+    assert sorted(after.edges(keys=True, data=True), key=repr) == sorted(fresh.edges(keys=True, data=True), key=repr)
+    edges = after.edges(keys=True, data=True)
+    shared = [k for u, v, k, d in edges if before.has_edge(u, v, k) and before[u][v][k] is d]
+    assert shared and len(shared) < after.number_of_edges()  # the scenario's own deal has a dict of its own
+    assert all(after.nodes[n] is before.nodes[n] for n in before if n in after and after.nodes[n] == before.nodes[n])

@@ -289,3 +289,31 @@ def test_json_shape_is_pinned(shipped) -> None:
 def test_exposure_shape_on_tiny(alpha_buys_beta) -> None:
     exposures = alpha_buys_beta.report["vertical_exposure"]["exposures"]
     assert exposures and all(list(e) == SHAPE["exposure"] for e in exposures)
+
+
+def test_group_degree_is_networkx_group_degree_centrality() -> None:
+    """The report's group degree, read from the adjacency, equals NetworkX's on the undirected simple graph (on
+    random multigraphs with deals both ways, parallel deals and self-ties)."""
+    import random
+
+    import networkx as nx
+
+    from stackgraph.analysis.control import control_group
+    from stackgraph.scenarios.report import group_degree
+
+    rng = random.Random(7)
+    for _ in range(40):
+        G = nx.MultiDiGraph()
+        nodes = [f"n{i}" for i in range(rng.randrange(3, 12))]
+        G.add_nodes_from(nodes, kind="organization")
+        for i in range(rng.randrange(0, 25)):
+            u, v = rng.choice(nodes), rng.choice(nodes)
+            relation = rng.choice(["acquires", "supplies", "invests_in", "partners_with"])
+            G.add_edge(u, v, key=f"d{i}", relation=relation, status="completed", stake=None)
+        parent = rng.choice(nodes)
+        members = control_group(G, parent).member_ids()
+        if len(members) >= len(G):
+            expected = 0.0
+        else:
+            expected = nx.group_degree_centrality(nx.Graph(G.to_undirected(as_view=True)), members)
+        assert group_degree(G, parent) == pytest.approx(expected, abs=0, rel=1e-15)

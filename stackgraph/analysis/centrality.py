@@ -85,6 +85,7 @@ EXACT_SECONDS = 5.0
 DEFAULT_SAMPLES = 100
 #: Batches the betweenness sample is split into to estimate its standard error.
 ERROR_BATCHES = 10
+_SKIPPED = "not computed"
 #: The ranked measures.
 MEASURES: tuple[str, ...] = ("pagerank", "betweenness", "eigenvector", "degree")
 #: Which way rank flows along each relation (the projected edge is turned around for every one of them).
@@ -330,6 +331,7 @@ def centrality(
     by: str = "entity",
     exact_node_limit: int = EXACT_NODE_LIMIT,
     exact_work: float = EXACT_WORK,
+    measures: Iterable[str] = MEASURES,
 ) -> CentralityReport:
     """Compute PageRank, betweenness, eigenvector centrality and degree of every node of ``G``.
 
@@ -351,6 +353,10 @@ def centrality(
         How many rows :meth:`CentralityReport.to_dict` and ``table`` show, in which measure's order.
     by : {"entity", "group"}
         ``group`` rolls every entity up into its control group first.
+    measures : iterable of str
+        The measures to compute (default all of :data:`MEASURES`; degree always is): a caller that ranks by
+        PageRank alone skips betweenness and eigenvector centrality, whose scores are then NaN and whose
+        ``method`` entries say "not computed".
 
     Examples
     --------
@@ -367,6 +373,9 @@ def centrality(
         raise ValueError(f"unknown measure {sort!r}; use one of {', '.join(MEASURES)}")
     if by not in BY_CHOICES:
         raise ValueError(f"unknown grouping {by!r}; use one of {', '.join(BY_CHOICES)}")
+    wanted = set(measures)
+    if not wanted <= set(MEASURES):
+        raise ValueError(f"unknown measure in {sorted(wanted)}; use some of {', '.join(MEASURES)}")
     H = rolled_up(G) if by == "group" else G
     nodes, src, dst, w, in_degree, out_degree = rank_arrays(H)
     n = len(nodes)
@@ -377,13 +386,15 @@ def centrality(
         D = nx.DiGraph()
         D.add_nodes_from(nodes)
         D.add_weighted_edges_from((nodes[a], nodes[b], weight) for a, b, weight in zip(src, dst, w, strict=True))
-        found = nx.pagerank(D, weight="weight", tol=1e-12, max_iter=10_000) if n else {}
-        pagerank = np.array([found[node] for node in nodes])
-        eigenvector = networkx_eigenvector(nodes, D)
+        found = nx.pagerank(D, weight="weight", tol=1e-12, max_iter=10_000) if n and "pagerank" in wanted else {}
+        pagerank = np.array([found[node] for node in nodes]) if found else np.full(n, np.nan)
+        eigenvector = networkx_eigenvector(nodes, D) if "eigenvector" in wanted else np.full(n, np.nan)
     else:
         g = to_igraph(n, src, dst, w)
-        pagerank = np.array(g.pagerank(weights="weight", directed=True, damping=0.85)) if n else np.zeros(0)
-        eigenvector = eigenvector_largest_component(g)
+        pagerank = np.full(n, np.nan)
+        if "pagerank" in wanted:
+            pagerank = np.array(g.pagerank(weights="weight", directed=True, damping=0.85)) if n else np.zeros(0)
+        eigenvector = eigenvector_largest_component(g) if "eigenvector" in wanted else np.full(n, np.nan)
 
     # betweenness: sources with an outgoing edge in the rank network (the others add nothing)
     has_out = np.zeros(n, dtype=bool)
@@ -402,7 +413,10 @@ def centrality(
         k = None
     scale = 1.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
     error: np.ndarray | None = None
-    if k is None:
+    batch_count = 0
+    if "betweenness" not in wanted:
+        betweenness = np.full(n, np.nan)
+    elif k is None:
         betweenness = betweenness_sums(g, None, D, nodes)[0] * scale if candidates else np.zeros(n)
         batch_count = 0
     else:
@@ -425,22 +439,23 @@ def centrality(
     }
     if error is not None:
         scores["betweenness_error"] = error
+    between = "betweenness" in wanted
     method: dict[str, Any] = {
         "backend": chosen,
         "by": by,
         "direction": dict(RANK_FLOW),
-        "pagerank": "networkx" if chosen == "networkx" else "igraph prpack",
-        "betweenness": "exact" if k is None else "sampled",
-        "samples": k,
+        "pagerank": ("networkx" if chosen == "networkx" else "igraph prpack") if "pagerank" in wanted else _SKIPPED,
+        "betweenness": ("exact" if k is None else "sampled") if between else _SKIPPED,
+        "samples": k if between else None,
         "sources": len(candidates),
-        "seed": seed if k is not None else None,
+        "seed": seed if k is not None and between else None,
         "error_batches": batch_count,
         "shown_relative_error": None,
         "work": work,
         "exact_work": exact_work,
         "nodes": n,
         "edges": len(src),
-        "eigenvector_component": int(np.count_nonzero(~np.isnan(eigenvector))),
+        "eigenvector_component": int(np.count_nonzero(~np.isnan(eigenvector))) if "eigenvector" in wanted else None,
     }
     basis = basis_of(*(kinds for _, _, kinds in G.edges(data="basis", default=())))
     report = CentralityReport(

@@ -302,7 +302,7 @@ def _mhhi_line(
 def markets_touched(ctx: MergerContext, members: Collection[Hashable]) -> dict[str, list[str]]:
     """The markets a group touches -- a member is in it, holds a share of it, buys or sells it -- and why."""
     why: dict[str, list[str]] = {}
-    for m in members:
+    for m in sorted(members, key=lambda m: (ctx.label(m).casefold(), str(m))):  # reasons in a fixed order
         for layer in ctx.layers.get(m, ()):
             why.setdefault(layer, []).append(f"{ctx.label(m)} is in it")
         for market in ctx.positions_of.get(m, ()):

@@ -99,7 +99,7 @@ def _foreclosure(
 ) -> list[ScreenLine]:
     label = ctx.layer_label.get(market, market)
     positions = ctx.positions.get(market, (None, {}))[1]
-    ours = [m for m in focus if m in positions]
+    ours = [m for m in sorted(focus, key=str) if m in positions]  # a fixed order: the same float sum every run
     share = sum(float(positions[m]["share"]) for m in ours) if ours else None
     supplied = rivals & ctx.buyers.get(market, set())  # the rivals with a recorded supplier of the market
     rival_ties = [(s, r) for r in supplied for s in ctx.suppliers_of(r, market)]
@@ -175,7 +175,7 @@ def _foreclosure(
 
 def _buying(ctx: MergerContext, market: str, focus: frozenset[Hashable], name: str) -> list[ScreenLine]:
     label = ctx.layer_label.get(market, market)
-    buyers = [m for m in focus if any(s not in focus for s in ctx.suppliers_of(m, market))]
+    buyers = [m for m in sorted(focus, key=str) if any(s not in focus for s in ctx.suppliers_of(m, market))]
     every = {s for m in buyers for s in ctx.suppliers_of(m, market) if s not in focus}
     if not every:
         return []

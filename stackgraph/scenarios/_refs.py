@@ -8,7 +8,10 @@ import networkx as nx
 
 from stackgraph.analysis import label_of
 
-__all__ = ["entity_label", "ref", "refs", "sorted_nodes"]
+__all__ = ["GraphPair", "entity_label", "ref", "refs", "sorted_nodes"]
+
+#: The control (or supply) graphs of the "before" and "after" views, when the caller has them already.
+GraphPair = tuple[nx.DiGraph, nx.DiGraph] | tuple[None, None]
 
 
 def ref(G: nx.Graph, node: str) -> dict[str, str]:

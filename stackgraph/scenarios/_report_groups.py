@@ -9,13 +9,12 @@ from typing import Any
 import networkx as nx
 
 from stackgraph.analysis.control import control_group, ultimate_parents
-from stackgraph.analysis.coverage import GroupCoverage, coverage_of, group_coverage, layer_scheme
+from stackgraph.analysis.coverage import GroupCoverage, coverage_of, layer_scheme
 from stackgraph.analysis.dependencies import dependencies
-from stackgraph.scenarios._refs import entity_label, ref, sorted_nodes
+from stackgraph.scenarios._refs import GraphPair, entity_label, ref, sorted_nodes
 
 __all__ = ["compare_coverage", "compare_dependencies", "compare_groups", "ties_along"]
 
-_FEW_GROUPS = 4
 _TIE_RELATIONS = ("supplies", "invests_in", "partners_with", "acquires", "controls")
 
 
@@ -79,9 +78,7 @@ def compare_coverage(
     def lookup(G: nx.MultiDiGraph, C: nx.DiGraph, scheme: Mapping[str, Any], parent: str) -> GroupCoverage | None:
         if parent not in G:
             return None
-        if len(parents) <= _FEW_GROUPS:
-            return group_coverage(G, parent)
-        # many groups: share one control graph instead of rebuilding it per group
+        # the view's control graph, shared by every group (group_coverage would build it again per group)
         return coverage_of(G, control_group(G, parent, control=C), scheme)
 
     rows = []
@@ -164,16 +161,22 @@ def ties_along(after: nx.MultiDiGraph, groups: Sequence[Mapping[str, Any]], C: n
 
 
 def compare_dependencies(
-    before: nx.MultiDiGraph, after: nx.MultiDiGraph, parents: Sequence[str]
+    before: nx.MultiDiGraph,
+    after: nx.MultiDiGraph,
+    parents: Sequence[str],
+    control: GraphPair = (None, None),
+    supply: GraphPair = (None, None),
 ) -> list[dict[str, Any]]:
-    """External dependencies (tier-1 outside suppliers per input layer) of each focus group, before and after."""
+    """External dependencies (tier-1 outside suppliers per input layer) of each focus group, before and after
+    (``control``/``supply``: each view's control and supply graphs, when the caller has them)."""
 
     def pairs(G: nx.MultiDiGraph, parent: str) -> tuple[dict[tuple[str, str], dict[str, Any]], set[str], set[str]]:
         """Outside suppliers by (layer, supplier), single-source layers, and every input layer with a supplier
         (inside the group or outside)."""
         if parent not in G:
             return {}, set(), set()
-        report = dependencies(G, parent)
+        i = 0 if G is before else 1
+        report = dependencies(G, parent, control=control[i], supply=supply[i])
         supplied = {layer.layer for layer in report.external} | {
             layer for link in report.internal for layer in link.layers
         }

@@ -18,7 +18,7 @@ from stackgraph.analysis.concentration import (
 )
 from stackgraph.analysis.control import control_group
 from stackgraph.analysis.mergers import MergerContext, merger_screen
-from stackgraph.scenarios._refs import entity_label, ref, refs
+from stackgraph.scenarios._refs import GraphPair, entity_label, ref, refs
 
 __all__ = ["compare_concentration", "compare_exposure", "compare_screens", "screen_moved"]
 
@@ -71,11 +71,13 @@ def compare_exposure(
     return {"exposures": rows, "ended": ended}
 
 
-def compare_concentration(before: nx.MultiDiGraph, after: nx.MultiDiGraph) -> list[dict[str, Any]]:
+def compare_concentration(
+    before: nx.MultiDiGraph, after: nx.MultiDiGraph, control: GraphPair = (None, None)
+) -> list[dict[str, Any]]:
     """HHI per market with known shares, shares summed per control group, before and after (2023 US Merger
     Guidelines: HHI above 1,800 is highly concentrated; a change above 100 points is significant)."""
-    old = {m.market: m for m in market_concentration(before)}
-    new = {m.market: m for m in market_concentration(after)}
+    old = {m.market: m for m in market_concentration(before, control=control[0])}
+    new = {m.market: m for m in market_concentration(after, control=control[1])}
     rows = []
     for market in sorted(old.keys() | new.keys()):
         a = {s.holder: s.share for s in old[market].shares} if market in old else {}
@@ -110,12 +112,14 @@ def compare_screens(
     parents: Sequence[str],
     C_before: nx.DiGraph,
     C_after: nx.DiGraph,
+    supply: GraphPair = (None, None),
 ) -> list[dict[str, Any]]:
     """The merger screens of each focus group (:func:`stackgraph.analysis.mergers.merger_screen`): its members
     after, split into the groups they belonged to before (the merging parties, the focus group's own first)."""
     if not parents:
         return []
-    ctx_before, ctx_after = MergerContext(before, control=C_before), MergerContext(after, control=C_after)
+    ctx_before = MergerContext(before, control=C_before, supply=supply[0])
+    ctx_after = MergerContext(after, control=C_after, supply=supply[1])
     screens = []
     for parent in parents:
         if parent not in after:
@@ -123,7 +127,7 @@ def compare_screens(
         focus = control_group(after, parent, control=C_after).member_ids()
         own = control_group(before, parent, control=C_before).member_ids() if parent in before else frozenset()
         parties: dict[Any, set[str]] = {parent: set()}
-        for member in focus:
+        for member in sorted(focus):  # in a fixed order: the parties are listed as first met
             # a member of the focus group before stays in its party (even if another group also claims it)
             head = parent if member in own or member not in before else ctx_before.groups.get(member, member)
             parties.setdefault(head, set()).add(member)

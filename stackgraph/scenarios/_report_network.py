@@ -10,19 +10,23 @@ import networkx as nx
 from stackgraph.analysis.centrality import centrality
 from stackgraph.analysis.chokepoints import chokepoints
 from stackgraph.analysis.control import control_group
-from stackgraph.scenarios._refs import entity_label, sorted_nodes
+from stackgraph.scenarios._refs import GraphPair, entity_label, sorted_nodes
 
 __all__ = ["compare_centrality", "compare_chokepoints", "group_degree"]
 
-_EXACT_BETWEENNESS_NODES = 1000
-_BETWEENNESS_SAMPLES = 16
 
-
-def compare_chokepoints(before: nx.MultiDiGraph, after: nx.MultiDiGraph, top: int = 20) -> dict[str, Any]:
+def compare_chokepoints(
+    before: nx.MultiDiGraph,
+    after: nx.MultiDiGraph,
+    top: int = 20,
+    control: GraphPair = (None, None),
+    supply: GraphPair = (None, None),
+) -> dict[str, Any]:
     """Suppliers that became or stopped being chokepoints (top ``top`` of the analysis), or whose scores moved."""
 
     def rows(G: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
-        ranked = chokepoints(G, top=top).rows
+        i = 0 if G is before else 1
+        ranked = chokepoints(G, top=top, control=control[i], supply=supply[i]).rows
         return {
             r.entity: {"rank": i, "dominated": r.dominated, "articulation": r.articulation, "customers": r.customers}
             for i, r in enumerate(ranked, start=1)
@@ -78,10 +82,9 @@ def compare_centrality(
         for parent in parents
     ]
     try:
-        # the report ranks by PageRank only: betweenness (not reported) is sampled on larger graphs to stay cheap
-        samples = None if after.number_of_nodes() <= _EXACT_BETWEENNESS_NODES else _BETWEENNESS_SAMPLES
-        old = centrality(before, sort="pagerank", samples=samples)
-        new = centrality(after, sort="pagerank", samples=samples)
+        # the report ranks by PageRank only: betweenness and eigenvector centrality are not computed
+        old = centrality(before, sort="pagerank", measures=("pagerank",))
+        new = centrality(after, sort="pagerank", measures=("pagerank",))
     except (nx.NetworkXException, ArithmeticError, TypeError, ValueError) as error:
         # one failing measure must not sink the whole report: say so in the section
         message = f"centrality could not be computed: {type(error).__name__}: {error}"
@@ -126,4 +129,10 @@ def group_degree(G: nx.MultiDiGraph, parent: str, *, control: nx.DiGraph | None 
     members = control_group(G, parent, control=control).member_ids()
     if len(members) >= G.number_of_nodes():
         return 0.0
-    return float(nx.group_degree_centrality(nx.Graph(G.to_undirected(as_view=True)), members))
+    # as networkx.group_degree_centrality on the undirected graph, read from the adjacency without converting it
+    tied: set[str] = set()
+    for member in members:
+        if member in G:
+            tied.update(G.succ[member])
+            tied.update(G.pred[member])
+    return len(tied - members) / (G.number_of_nodes() - len(members))

@@ -1,7 +1,9 @@
-"""Play a scenario forward on an overlay: a copy of the store plus ONE named graph holding the scenario's deals.
+"""Play a scenario forward on an overlay: the store's graphs plus ONE named graph holding the scenario's deals.
 
 The baseline store and its source files are never touched: :func:`apply_scenario` works on
-:meth:`KnowledgeStore.copy` and adds the graph ``urn:stackgraph:graph:scenario-<slug>``. In it, every step becomes
+:meth:`KnowledgeStore.branch` (the same engine, nothing copied; the scenario graph is the branch's own, which the
+baseline does not see; a store on disk is copied into memory) and adds the graph
+``urn:stackgraph:graph:scenario-<slug>``. In it, every step becomes
 real deal nodes with status ``sg:Hypothetical``, derived from the scenario (a ``sg:ScenarioSource`` with a title
 and description); the projection counts them in the "after" view whatever their status. Changes to existing
 deals are new deals that ``sg:supersedes`` the old ones:
@@ -122,13 +124,13 @@ class StepEffect:
 
 @dataclass
 class Overlay:
-    """A scenario played forward: the overlay store (a copy of the baseline plus the scenario graph).
+    """A scenario played forward: the overlay store (a branch of the baseline holding the scenario graph).
 
     Attributes
     ----------
     scenario : Scenario
     store : KnowledgeStore
-        The copy holding the baseline graphs and the scenario graph.
+        A branch of the baseline (:meth:`KnowledgeStore.branch`): its graphs and the scenario graph.
     baseline_graphs : tuple of str
         The baseline's named graphs (the "before" view reads these only).
     as_of : str
@@ -150,6 +152,10 @@ class Overlay:
     effects: list[StepEffect] = field(default_factory=list)
     undated: str = "include"
     evidence: frozenset[str] | None = None
+    # the "before" view under the default statuses and its control graph: the baseline does not change, so they
+    # are built once
+    _before: nx.MultiDiGraph | None = field(default=None, repr=False, compare=False)
+    _before_control: nx.DiGraph | None = field(default=None, repr=False, compare=False)
 
     @property
     def graph_iri(self) -> str:
@@ -171,11 +177,27 @@ class Overlay:
         return rules.DealPolicy(self.as_of, chosen, undated=self.undated, evidence=evidence)
 
     def project(self, *, after: bool = True, statuses: Iterable[str] | None = None) -> nx.MultiDiGraph:
-        """Project the "after" (default) or "before" view at the scenario's as-of date."""
+        """Project the "after" (default) or "before" view at the scenario's as-of date. The "before" view under
+        the default statuses is projected once and the same graph returned after (do not modify it)."""
         from stackgraph.projection import project
 
+        if not after and statuses is None and self._before is not None:
+            return self._before
         policy = self.policy(after=after, statuses=statuses)
-        return project(self.store, policy, graphs=list(self.after_graphs if after else self.baseline_graphs))
+        G = project(self.store, policy, graphs=list(self.after_graphs if after else self.baseline_graphs))
+        if not after and statuses is None:
+            self._before = G
+        elif after and statuses is None and self._before is not None:
+            _share_attributes(G, self._before)
+        return G
+
+    def before_control(self) -> nx.DiGraph:
+        """The control graph (:func:`stackgraph.analysis.control.control_graph`) of the "before" view, built once."""
+        from stackgraph.analysis.control import control_graph
+
+        if self._before_control is None:
+            self._before_control = control_graph(self.project(after=False))
+        return self._before_control
 
     def turtle(self) -> bytes:
         """Return the scenario graph alone as Turtle (what ``--save`` writes)."""
@@ -239,7 +261,8 @@ def apply_scenario(
     undated: str | None = None,
     evidence: Iterable[str] | None = None,
 ) -> Overlay:
-    """Play ``scenario`` forward on a copy of ``store`` and return the :class:`Overlay`.
+    """Play ``scenario`` forward on a branch of ``store`` (:meth:`~stackgraph.store.KnowledgeStore.branch`) and
+    return the :class:`Overlay`.
 
     Each step is checked against the state the steps before it leave. A step that adds a deal (invest, partner,
     add-supply) costs the same whatever its position; a step that needs the control structure (acquire, divest,
@@ -307,10 +330,51 @@ def apply_scenario(
         )
     choice = rules.DealPolicy(day, undated=undated or "include", evidence=evidence)  # checks both values
     overlay = Overlay(
-        scenario, store.copy(), baseline_graphs, day, undated=choice.undated_rule, evidence=choice.evidence
+        scenario,
+        store.branch([scenario.graph_iri]),
+        baseline_graphs,
+        day,
+        undated=choice.undated_rule,
+        evidence=choice.evidence,
     )
-    _Player(overlay).play(progress)
+    try:
+        _Player(overlay).play(progress)
+    except BaseException:
+        overlay.store.close()  # the baseline's engine keeps nothing of a scenario that failed
+        raise
     return overlay
+
+
+def _share_attributes(G: nx.MultiDiGraph, base: nx.MultiDiGraph) -> None:
+    """Let the new projection ``G`` hold ``base``'s attribute dicts wherever its own are equal (the entities and
+    the deals a scenario leaves alone): the "after" view then costs little more memory than its adjacency. Both
+    views are read-only to everything that takes them (analyses never modify their input)."""
+    nodes, base_nodes = G._node, base._node
+    for node, data in nodes.items():
+        same = base_nodes.get(node)
+        if same is not None and same == data:
+            nodes[node] = same
+    base_succ = base._succ
+    for u, neighbours in G._succ.items():
+        base_neighbours = base_succ.get(u)
+        if not base_neighbours:
+            continue
+        for v, keys in neighbours.items():  # a key dict is shared by the successor and predecessor maps
+            base_keys = base_neighbours.get(v)
+            if base_keys:
+                for key, data in keys.items():
+                    same = base_keys.get(key)
+                    if same is not None and same == data:
+                        keys[key] = same
+
+
+def _iri_term(iri: str) -> str:
+    """``iri`` as a SPARQL IRI term (``<...>``), checked by pyoxigraph: text that is not an IRI (and so could not be
+    written into a query safely) is refused with a :class:`ScenarioError`."""
+    try:
+        return str(ox.NamedNode(iri))
+    except ValueError as error:
+        raise ScenarioError(f"{iri!r} is not an IRI: {error}") from None
 
 
 def _end_of(iso: str) -> str:
@@ -336,6 +400,7 @@ class _Player:
         self._flushed_len = 0
         self._unflushed_removals: list[ox.Triple] = []
         self._state: nx.MultiDiGraph | None = None
+        self._control: nx.DiGraph | None = None
         # entity names, kinds, labels and layers: the same after every step (only a sparql-update may add some),
         # so steps that need no control check never wait for a new projection
         self._names: dict[str, tuple[str, ...]] | None = None
@@ -351,6 +416,7 @@ class _Player:
             self._add(source, _DCT + "description", ox.Literal(self.scenario.description))
         self._add(source, _DCT + "date", _date_literal(overlay.as_of))
         self._flush()
+        self._pristine = True  # no step has written the scenario graph yet
 
     # -- bookkeeping --------------------------------------------------------------------------------------
 
@@ -375,6 +441,7 @@ class _Player:
         """Bring the store's scenario graph up to date: only the triples added or removed since the last flush
         are written, so a step costs the same whatever the number of steps before it."""
         added, removed = self._since_flush(), self._unflushed_removals
+        self._pristine = False
         blank = any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in added + removed)
         if not self._flushed or blank:  # the first time, or blank nodes (a DATA block cannot name them): reload
             out = io.BytesIO()
@@ -391,12 +458,23 @@ class _Player:
         self._flushed_len = len(self.triples)
         self._unflushed_removals = []
         self._state = None
+        self._control = None
 
     def state(self) -> nx.MultiDiGraph:
-        """The "after" view of the steps applied so far."""
+        """The "after" view of the steps applied so far (before the first step's triples are written, the
+        "before" view: the scenario graph holds only its source, which adds no entity, deal or position)."""
         if self._state is None:
-            self._state = self.overlay.project(after=True)
+            self._state = self.overlay.project(after=not self._pristine)
         return self._state
+
+    def control(self) -> nx.DiGraph:
+        """The control graph of :meth:`state`, built once per state (the "before" view's is the overlay's)."""
+        if self._control is None:
+            from stackgraph.analysis.control import control_graph
+
+            state = self.state()
+            self._control = self.overlay.before_control() if self._pristine else control_graph(state)
+        return self._control
 
     def names(self) -> dict[str, tuple[str, ...]]:
         if self._names is None:
@@ -457,25 +535,39 @@ class _Player:
         partnerships), in the overlay so far, with whether each counts now."""
         state = self.state()
         counting = {key for _, _, key in state.edges(keys=True)}
+        # The parties are written into the query as IRI constants (validated and serialised by pyoxigraph), so
+        # that the engine starts from them through its indexes; as substituted variables it scanned every deal.
+        one = _iri_term(actor)
         if counterparty is None:
-            pattern = "?deal ?role ?actor . ?role rdfs:subPropertyOf* sg:party ."
+            pattern = f"?deal ?role {one} . ?role rdfs:subPropertyOf* sg:party ."
         else:
-            pattern = """{ ?deal ?ar ?actor . ?ar rdfs:subPropertyOf* sg:actor .
-                           ?deal ?cr ?other . ?cr rdfs:subPropertyOf* sg:counterparty . }
-                         UNION { ?deal sg:partner ?actor, ?other . FILTER(?actor != ?other) }"""
+            other = _iri_term(counterparty)
+            partners = f"UNION {{ ?deal sg:partner {one}, {other} . }}" if actor != counterparty else ""
+            pattern = f"""{{ ?deal ?ar {one} . ?ar rdfs:subPropertyOf* sg:actor .
+                           ?deal ?cr {other} . ?cr rdfs:subPropertyOf* sg:counterparty . }} {partners}"""
+        # deal nodes only: the derived direct properties are not read (nor derived for the overlay)
         rows = self.store.select(
-            f"""SELECT DISTINCT ?deal ?type ?status ?ended ?actor {"?other" if counterparty else ""} WHERE {{
+            f"""SELECT DISTINCT ?deal ?type ?status ?ended WHERE {{
                   ?deal a ?type . {pattern}
                   OPTIONAL {{ ?deal sg:status ?status }}
                   OPTIONAL {{ ?deal sg:endDate ?ended }}
                 }}""",
-            {"actor": actor, **({"other": counterparty} if counterparty else {})},
             graphs=list(self.overlay.after_graphs),
+            derived=False,
         )
         wanted = set(classes)
-        superseded = {
-            r["older"] for r in self.store.select("SELECT ?older WHERE { ?newer sg:supersedes ?older }", graphs=None)
-        }
+        found_deals = " ".join(sorted({_iri_term(row["deal"]) for row in rows if row["type"] in wanted}))
+        superseded = (
+            {
+                r["older"]
+                for r in self.store.select(
+                    f"SELECT ?older WHERE {{ VALUES ?older {{ {found_deals} }} ?newer sg:supersedes ?older }}",
+                    derived=False,
+                )
+            }
+            if found_deals
+            else set()
+        )
         found = []
         for row in rows:
             if row["type"] not in wanted:
@@ -530,13 +622,13 @@ class _Player:
         if acquirer == target:
             raise step.error("target", f"self-acquisition: {a_label} cannot acquire itself")
         state = self.state()
-        held = controlled_by(state, acquirer)
+        held = controlled_by(state, acquirer, control=self.control())
         stake = step.get("stake", 100.0)
         if target in held:
             via = held[target]
             how = "directly" if via == acquirer else f"through {self.label(via)}"
             raise step.error("target", f"{a_label} already controls {t_label} ({how})")
-        if acquirer in controlled_by(state, target) and stake > 50:
+        if acquirer in controlled_by(state, target, control=self.control()) and stake > 50:
             raise step.error("target", f"{t_label} controls {a_label}; acquiring it would make a control cycle")
         deal = self.new_deal(step)
         self.deal_header(deal, SG.Acquisition, f"Scenario: {a_label} acquires {t_label}")
@@ -576,7 +668,7 @@ class _Player:
             # divesting what this scenario acquired ends that acquisition only, not the holder's earlier stakes
             deals = [d for d in deals if d["deal"] == created]
         if not deals:
-            held = controlled_by(self.state(), holder)
+            held = controlled_by(self.state(), holder, control=self.control())
             if target in held:
                 raise step.error(
                     "target",

@@ -44,6 +44,7 @@ import networkx as nx
 from stackgraph.analysis import basis_of
 from stackgraph.analysis.concentration import HIGHLY_CONCENTRATED, SIGNIFICANT_CHANGE
 from stackgraph.analysis.control import control_graph, ultimate_parents
+from stackgraph.analysis.dependencies import supply_graph
 from stackgraph.scenarios._refs import entity_label
 from stackgraph.scenarios._report_groups import compare_coverage, compare_dependencies, compare_groups, ties_along
 from stackgraph.scenarios._report_markets import (
@@ -181,7 +182,7 @@ def run_scenario(
     before = overlay.project(after=False)
     after = overlay.project(after=True)
     focus = [party for effect in overlay.effects for party in effect.parties]
-    report = compare(before, after, focus=focus, top=top)
+    report = compare(before, after, focus=focus, top=top, control_before=overlay.before_control())
     report = {
         "schema": REPORT_SCHEMA,
         "scenario": {
@@ -239,6 +240,7 @@ def compare(
     *,
     focus: Iterable[str] = (),
     top: int = 10,
+    control_before: nx.DiGraph | None = None,
 ) -> dict[str, Any]:
     """Compare two projected views of the same graph and return the report sections (plain data).
 
@@ -250,6 +252,8 @@ def compare(
         Entities the scenario is about (step parties); their ultimate parents' groups are always reported.
     top : int
         How many centrality ranks to compare.
+    control_before : networkx.DiGraph, optional
+        ``control_graph(before)``, when the caller has it already.
 
     Returns
     -------
@@ -268,7 +272,11 @@ def compare(
     >>> report["groups"][0]["joined"], report["coverage"][0]["gained"]
     ([{'iri': 'Y', 'label': 'Y'}], ['b'])
     """
-    C_before, C_after = control_graph(before), control_graph(after)
+    # the control and supply graphs of each view, built once and handed to every section
+    C_before = control_before if control_before is not None else control_graph(before)
+    C_after = control_graph(after)
+    S_before, S_after = supply_graph(before), supply_graph(after)
+    shared = {"control": (C_before, C_after), "supply": (S_before, S_after)}
     groups = compare_groups(before, after, C_before, C_after)
     parents: list[str] = []
     for node in focus:
@@ -291,12 +299,12 @@ def compare(
         "groups": groups,
         "coverage": coverage,
         "ties": ties_along(after, groups, C_after),
-        "dependencies": compare_dependencies(before, after, parents),
-        "chokepoints": compare_chokepoints(before, after),
+        "dependencies": compare_dependencies(before, after, parents, **shared),
+        "chokepoints": compare_chokepoints(before, after, **shared),
         "centrality": compare_centrality(before, after, top, parents, C_before, C_after),
         "vertical_exposure": compare_exposure(before, after, parents, C_before, C_after),
-        "concentration": compare_concentration(before, after),
-        "merger_screens": compare_screens(before, after, parents, C_before, C_after),
+        "concentration": compare_concentration(before, after, control=shared["control"]),
+        "merger_screens": compare_screens(before, after, parents, C_before, C_after, supply=shared["supply"]),
     }
     changed = []
     for name in REPORT_SECTIONS:

@@ -17,6 +17,7 @@ triples.
 from __future__ import annotations
 
 import hashlib
+import itertools
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from stackgraph.errors import QueryError, StoreError
+from stackgraph.sparql_text import tokens
 from stackgraph.storage.derivation import insert_from_construct
 from stackgraph.storage.folder import StoreFolder
 from stackgraph.storage.generations import Generations
@@ -37,6 +39,10 @@ __all__ = ["Dataset"]
 # removal grows slower than linearly. When a graph to be replaced weighs (in source bytes) at least half of what
 # stays, the next generation is rebuilt from the graphs that stay instead; a derived triple counts this many bytes.
 _DERIVED_BYTES_PER_TRIPLE = 40
+
+_BRANCHES = itertools.count(1)
+#: What a branch's updates may say: data blocks written into (or deleted from) graphs named by their IRIs.
+_BRANCH_KEYWORDS = frozenset({"PREFIX", "BASE", "INSERT", "DELETE", "DATA", "GRAPH"})
 
 
 class Dataset:
@@ -59,8 +65,60 @@ class Dataset:
         self.manifest = Manifest()
         #: Whether the derived graph matches the source graphs and the rule.
         self.derived_fresh = True
+        #: Where the direct properties are derived to (a branch has a graph of its own).
+        self.derived_graph = DERIVED_GRAPH
+        self._updates_graph = UPDATES_GRAPH
+        # Graphs on this engine that belong to another dataset (the branches' graphs, for the dataset they branch
+        # from; the trunk's derived graph and the other branches' graphs, for a branch): never adopted by update().
+        self._lent: set[str] = set()  # shared between a dataset and its branches: every branch's own graphs
+        self._own: set[str] | None = None  # a branch's own graphs (None: not a branch)
         if self._disk is not None:
             self._adopt(self._disk.open())
+
+    def branch(self) -> Dataset | None:
+        """A dataset on the same in-memory engine that sees this one's graphs and records new graphs of its own,
+        which this one does not see: what a what-if overlay needs, without copying the store. ``None`` for a
+        store on disk (its engine is read-only: copy it instead).
+
+        The branch never writes this dataset's graphs: it removes or replaces only graphs it added, derives into
+        a graph of its own, and takes updates of data blocks into its own graphs only (``INSERT DATA`` /
+        ``DELETE DATA``). Its graphs stay in the engine until :meth:`close`; meanwhile queries of this dataset
+        that ask for all its graphs list them instead of reading the union of the engine's graphs.
+        """
+        if self._disk is not None or self._own is not None:
+            return None
+        twig = Dataset.__new__(Dataset)
+        twig._rule = self._rule
+        twig._memory = self._memory
+        twig._disk = None
+        twig._depth = 0
+        twig.manifest = Manifest(None, dict(self.manifest.sources), self.manifest.derivation)
+        twig.derived_fresh = False
+        number = next(_BRANCHES)
+        twig.derived_graph = f"{DERIVED_GRAPH}-branch-{number}"
+        twig._updates_graph = f"{UPDATES_GRAPH}-branch-{number}"
+        twig._lent = self._lent
+        twig._own = set()
+        return twig
+
+    def elsewhere(self) -> set[str]:
+        """The graphs in the engine that belong to another dataset on it (a branch's, or the trunk's)."""
+        return {g for g in self._foreign() if self.has_graph(g)}
+
+    def _foreign(self) -> set[str]:
+        """The graphs of the engine that belong to another dataset."""
+        if self._own is None:
+            return set(self._lent)
+        return {DERIVED_GRAPH, UPDATES_GRAPH, *(self._lent - self._own)}
+
+    def _claim(self, graph: str) -> None:
+        """A branch takes ``graph`` as its own (refusing a graph of the dataset it branches from)."""
+        if self._own is None or graph in self._own:
+            return
+        if graph in self.manifest.sources or graph in self._foreign():
+            raise StoreError(f"a branch of a store cannot change the graph {graph} it shares with the store")
+        self._own.add(graph)
+        self._lent.add(graph)
 
     @property
     def persistent(self) -> bool:
@@ -113,6 +171,8 @@ class Dataset:
 
     def record(self, source: Source) -> None:
         """Record what a graph was loaded from (its content changed: the derived graph is stale)."""
+        if self._own is not None and source.graph not in self._own:
+            raise StoreError(f"a branch of a store cannot record the graph {source.graph} it did not add")
         self.manifest.sources[source.graph] = source
         self.derived_fresh = False
 
@@ -122,6 +182,7 @@ class Dataset:
         whole unpublished generation is thrown away)."""
         target = ox.NamedNode(graph)
         store = self.writable()
+        self._claim(graph)
         if fmt.supports_datasets:
             # Quad formats: parse into a scratch store first (the file's own graph names fold into one graph).
             scratch = ox.Store()
@@ -154,7 +215,9 @@ class Dataset:
     def remove(self, graph: str) -> None:
         """Remove a graph's triples (its record stays): in memory at once; on disk quad by quad, or by rebuilding
         the generation being written from the other graphs when that is cheaper."""
-        self.derived_fresh = self.derived_fresh and graph == DERIVED_GRAPH
+        self.derived_fresh = self.derived_fresh and graph == self.derived_graph
+        if self._own is not None and graph != self.derived_graph and graph not in self._own:
+            raise StoreError(f"a branch of a store cannot remove the graph {graph} it shares with the store")
         if not self.has_graph(graph):
             return
         node = ox.NamedNode(graph)
@@ -174,6 +237,8 @@ class Dataset:
     def update(self, sparql: str) -> None:
         """Run a SPARQL Update; triples it writes to no named graph go to ``urn:stackgraph:graph:updates``."""
         store = self.writable()
+        if self._own is not None:
+            self._check_branch_update(sparql)
         try:
             store.update(sparql, prefixes=PREFIXES)
         except SyntaxError as error:
@@ -182,10 +247,14 @@ class Dataset:
             raise QueryError(f"update failed: {error}") from None
         loose = list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
         if loose:
-            store.extend(ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(UPDATES_GRAPH)) for q in loose)
+            if self._own is not None:
+                self._claim(self._updates_graph)
+            target = ox.NamedNode(self._updates_graph)
+            store.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in loose)
             store.remove_graph(ox.DefaultGraph())
-        present = {g.value for g in store.named_graphs()} - {DERIVED_GRAPH}
+        present = {g.value for g in store.named_graphs()} - {self.derived_graph} - self._foreign()
         for graph in present - set(self.manifest.sources):
+            self._claim(graph)
             self.record(Source(graph, "data", None))
         for graph in set(self.manifest.sources) - present:
             del self.manifest.sources[graph]
@@ -202,21 +271,43 @@ class Dataset:
             raise StoreError(f"{error}; its derived direct properties need recomputing") from None
 
     def close(self) -> None:
-        """Throw away unpublished changes and let go of the store and its locks."""
+        """Throw away unpublished changes and let go of the store and its locks (a branch drops its graphs)."""
         if self._disk is not None:
             self._disk.close()
+        if self._own is not None:
+            for graph in [*self._own, self.derived_graph]:
+                self._memory.remove_graph(ox.NamedNode(graph))
+                self._lent.discard(graph)
+            self._own.clear()
         self._memory = ox.Store()
+
+    def _check_branch_update(self, sparql: str) -> None:
+        """Refuse an update that could reach beyond the branch's own graphs."""
+        words = list(tokens(sparql))
+        for i, token in enumerate(words):
+            if token.kind == "name" and ":" not in token.text and token.text.upper() not in _BRANCH_KEYWORDS:
+                raise StoreError(
+                    f"a branch of a store takes only INSERT DATA / DELETE DATA updates (found {token.text!r})"
+                )
+            if token.kind == "name" and token.text.upper() == "GRAPH":
+                target = words[i + 1] if i + 1 < len(words) else None
+                if target is None or target.kind != "iri":
+                    shown = target.text if target is not None else "nothing"
+                    raise StoreError(f"a branch of a store writes only graphs named by their IRI, not {shown}")
+                self._claim(target.text[1:-1])
 
     # -- internals ----------------------------------------------------------------------------------------
 
     def _derive(self) -> None:
         store = self.writable()
-        self.remove(DERIVED_GRAPH)
+        self.remove(self.derived_graph)
         rule = self._rule()
         sources = [g for g in self.manifest.sources if g != ONTOLOGY_GRAPH]
         if sources:
-            store.update(insert_from_construct(rule, DERIVED_GRAPH, sources), prefixes=PREFIXES)
-        count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{DERIVED_GRAPH}> {{ ?s ?p ?o }} }}"
+            store.update(insert_from_construct(rule, self.derived_graph, sources), prefixes=PREFIXES)
+            if self._own is not None:
+                self._lent.add(self.derived_graph)
+        count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{self.derived_graph}> {{ ?s ?p ?o }} }}"
         self.manifest.derived_triples = int(next(iter(store.query(count)))["n"].value)
         self.manifest.derivation = _digest(rule)
         self.derived_fresh = True
