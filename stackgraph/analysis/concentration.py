@@ -42,6 +42,7 @@ __all__ = [
     "eu_safe_harbour",
     "hhi",
     "market_concentration",
+    "market_pairs",
     "positions_by_market",
     "us_presumptions",
 ]
@@ -397,17 +398,33 @@ def compare_concentration(
     >>> [(c.market, c.delta, c.presumption) for c in compare_concentration(before, after)]
     [('chips', 1600.0, True)]
     """
-    old = {m.market: m for m in market_concentration(before, year=year)}
-    new = {m.market: m for m in market_concentration(after, year=year)}
-    changes = []
+    return tuple(change for _, _, change in market_pairs(before, after, year=year))
+
+
+def market_pairs(
+    before: nx.MultiDiGraph,
+    after: nx.MultiDiGraph,
+    *,
+    year: int | None = None,
+    control: tuple[nx.DiGraph | None, nx.DiGraph | None] = (None, None),
+) -> tuple[tuple[MarketConcentration | None, MarketConcentration | None, ConcentrationChange], ...]:
+    """Return, per market with shares in either graph (sorted by key), its concentration before and after
+    (``None`` where it has no shares) and the change between them, with the basis of both.
+
+    ``control`` holds ``control_graph(before)`` and ``control_graph(after)`` when the caller has them already.
+    :func:`compare_concentration` gives the changes alone.
+    """
+    old = {m.market: m for m in market_concentration(before, year=year, control=control[0])}
+    new = {m.market: m for m in market_concentration(after, year=year, control=control[1])}
+    pairs = []
     for market in sorted(old.keys() | new.keys()):
         a = {s.holder: s.share for s in old[market].shares} if market in old else {}
         b = {s.holder: s.share for s in new[market].shares} if market in new else {}
         label = (new.get(market) or old[market]).label
         change = concentration_change(a, b, market=market, label=label)
         basis = basis_of(*(m.basis for m in (old.get(market), new.get(market)) if m is not None))
-        changes.append(dataclasses.replace(change, basis=basis))
-    return tuple(changes)
+        pairs.append((old.get(market), new.get(market), dataclasses.replace(change, basis=basis)))
+    return tuple(pairs)
 
 
 def concentration_table(markets: Iterable[MarketConcentration]) -> Table:

@@ -8,14 +8,7 @@ from typing import Any
 
 import networkx as nx
 
-from stackgraph.analysis import basis_of
-from stackgraph.analysis.concentration import (
-    HIGHLY_CONCENTRATED,
-    SIGNIFICANT_CHANGE,
-    MarketConcentration,
-    concentration_change,
-    market_concentration,
-)
+from stackgraph.analysis.concentration import HIGHLY_CONCENTRATED, SIGNIFICANT_CHANGE, MarketConcentration, market_pairs
 from stackgraph.analysis.control import control_group
 from stackgraph.analysis.mergers import MergerContext, merger_screen
 from stackgraph.scenarios._refs import GraphPair, entity_label, ref, refs
@@ -76,20 +69,13 @@ def compare_concentration(
 ) -> list[dict[str, Any]]:
     """HHI per market with known shares, shares summed per control group, before and after (2023 US Merger
     Guidelines: HHI above 1,800 is highly concentrated; a change above 100 points is significant)."""
-    old = {m.market: m for m in market_concentration(before, control=control[0])}
-    new = {m.market: m for m in market_concentration(after, control=control[1])}
     rows = []
-    for market in sorted(old.keys() | new.keys()):
-        a = {s.holder: s.share for s in old[market].shares} if market in old else {}
-        b = {s.holder: s.share for s in new[market].shares} if market in new else {}
-        label = (new.get(market) or old[market]).label
-        change = concentration_change(a, b, market=market, label=label)
-        year = (new.get(market) or old[market]).year
+    for old, new, change in market_pairs(before, after, control=control):
         rows.append(
             {
-                "market": market,
-                "label": label,
-                "year": year,
+                "market": change.market,
+                "label": change.label,
+                "year": next(m.year for m in (new, old) if m is not None),
                 "hhi_before": round(change.hhi_before, 2),
                 "hhi_after": round(change.hhi_after, 2),
                 "delta_hhi": round(change.delta, 2),
@@ -98,9 +84,9 @@ def compare_concentration(
                 "highly_concentrated": change.hhi_after > HIGHLY_CONCENTRATED,
                 "significant_change": change.delta > SIGNIFICANT_CHANGE,
                 "presumed_to_enhance_market_power": change.presumption,
-                "shares_before": _shares(before, old.get(market)),
-                "shares_after": _shares(after, new.get(market)),
-                "basis": list(basis_of(*(m.basis for m in (old.get(market), new.get(market)) if m is not None))),
+                "shares_before": _shares(before, old),
+                "shares_after": _shares(after, new),
+                "basis": list(change.basis),
             }
         )
     return rows
