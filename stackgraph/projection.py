@@ -227,7 +227,7 @@ def _project(
             for iri in (_RDFS_LABEL, SG.alias, SG.inLayer)
         ]
         source_kinds = queries.submit("source_kinds", lane=1)
-        # the sources of every deal, for its basis: read beside the deal scans, on the second lane
+        # the sources of every deal, for its basis (and provenance): read beside the deal scans, on the second lane
         derived_from = queries.submit("derived_from", lane=1)
         scenario = queries.submit("scenario_deals")
         timing = {name: queries.submit("property_values", property_iri=f"<{iri}>") for name, iri in _TIMING.items()}
@@ -243,7 +243,8 @@ def _project(
         G.graph["layers"] = _layers(tsv_rows(layers.result()), keys)
         _add_entities(G, *(tsv_columns(future.result()) for future in entities), keys=keys)
         kind_of = _source_kinds(tsv_rows(source_kinds.result()))
-        basis = _basis(tsv_rows(derived_from.result()), kind_of)
+        derived = _derived(tsv_rows(derived_from.result()))
+        basis = _basis(derived, kind_of)
         view = _View(
             policy,
             as_of,
@@ -266,7 +267,7 @@ def _project(
         hidden = {older for newer, older in superseding if view.hides(newer)}
         edges.hide(hidden)
         if provenance is not None:
-            edges.fill_in_provenance(_provenance(tsv_rows(provenance.result())))
+            edges.fill_in_provenance(_provenance(derived, tsv_rows(provenance.result())))
         edges.add_deferred()
         G.graph["undated"] = view.undated(edges.relation, hidden)
         G.graph["deal_nodes"] = dict(edges.counts)
@@ -709,29 +710,38 @@ class _DealEdges:
             self.add(relation, list(zip(*rows, strict=True)) if rows else [])
 
 
+def _derived(rows: Iterable[Sequence[str | None]]) -> list[tuple[str, list[str]]]:
+    """derived_from.rq's (source, space-separated subjects) rows as (source, subjects), read once for the basis and
+    the provenance."""
+    return [(source, text.split(" ")) for source, text in rows if source is not None and text]
+
+
 def _provenance(
-    rows: Iterable[Sequence[str | None]],
+    derived: Sequence[tuple[str, Sequence[str]]], rows: Iterable[Sequence[str | None]]
 ) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]]:
-    """Return, per subject, its source titles, quoted sentences and source IRIs (equal tuples shared)."""
-    sources: dict[str, dict[str, str]] = {}
+    """Return, per subject, its source titles, quoted sentences and source IRIs (equal tuples shared), from the
+    subjects of each source (:func:`_derived`) and provenance.rq's (source, title) and (subject, quote) rows: the
+    sources are few, so the subjects are not read a second time."""
+    titles: dict[str, str] = {}
     quotes: dict[str, list[str]] = {}
-    for subject, source, title, quote in rows:
-        assert subject is not None
-        if quote is not None:
+    for source, title, subject, quote in rows:
+        if quote is not None and subject is not None:
             quotes.setdefault(subject, []).append(quote)
-        elif source is not None:
-            by_subject = sources.get(subject)
-            if by_subject is None:
-                sources[subject] = {source: title or source}
-            elif title is not None or source not in by_subject:
-                by_subject[source] = title or source
+        elif source is not None and title is not None:
+            titles.setdefault(source, title)
     interned: dict[Any, Any] = {}
-    result = {}
-    for subject, by_subject in sources.items():
-        entry = (tuple(by_subject.values()), tuple(dict.fromkeys(quotes.pop(subject, ()))), tuple(by_subject))
-        result[subject] = interned.setdefault(entry, entry)
+    result: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
+    for source, subjects in derived:
+        title = titles.get(source, source)
+        single = ((title,), (), (source,))
+        earlier = {subject: result[subject] for subject in result.keys() & subjects} if result else {}
+        result.update(dict.fromkeys(subjects, interned.setdefault(single, single)))
+        for subject, (named, _, iris) in earlier.items():  # also derived from an earlier source
+            entry = (named, (), iris) if source in iris else ((*named, title), (), (*iris, source))
+            result[subject] = interned.setdefault(entry, entry)
     for subject, said in quotes.items():
-        result[subject] = ((), tuple(dict.fromkeys(said)), ())
+        named, _, iris = result.get(subject, ((), (), ()))
+        result[subject] = (named, tuple(dict.fromkeys(said)), iris)
     return result
 
 
@@ -744,17 +754,14 @@ def _source_kinds(rows: Iterable[Sequence[str | None]]) -> dict[str, str]:
     return {source: rules.evidence_kind(found) for source, found in classes.items()}
 
 
-def _basis(rows: Iterable[Sequence[str | None]], kind_of: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+def _basis(derived: Sequence[tuple[str, Sequence[str]]], kind_of: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
     """Each subject with a ``prov:wasDerivedFrom`` and the sorted evidence kinds of its sources (an untyped source
-    counts as a document: ``quoted``), from derived_from.rq's (source, space-separated subjects) rows. Sources are
-    few: one dict per source, merged where subjects have several."""
+    counts as a document: ``quoted``), from the subjects of each source (:func:`_derived`). Sources are few: one
+    dict per source, merged where subjects have several."""
     basis: dict[str, tuple[str, ...]] = {}
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for source, text in rows:
-        if source is None or not text:
-            continue
+    for source, subjects in derived:
         kind = kind_of.get(source, "quoted")
-        subjects = text.split(" ")
         earlier = {subject: basis[subject] for subject in basis.keys() & subjects} if basis else {}
         basis.update(dict.fromkeys(subjects, shared.setdefault((kind,), (kind,))))
         for subject, before in earlier.items():  # also derived from an earlier source: every kind, once
