@@ -15,7 +15,7 @@ dependents), :mod:`~stackgraph.analysis.chokepoints`, :mod:`~stackgraph.analysis
 
 from __future__ import annotations
 
-from stackgraph.analysis._common import View, basis_of, label_of, money, node_for, view_of
+from stackgraph.analysis._common import View, basis_of, graph_basis, label_of, money, node_for, view_of
 from stackgraph.analysis.aggregate import AggregateOwnership, aggregate_owned
 from stackgraph.analysis.centrality import CentralityReport, CentralityRow, centrality, deal_network, rank_network
 from stackgraph.analysis.chokepoints import Chokepoint, ChokepointReport, chokepoints
@@ -131,6 +131,7 @@ __all__ = [
     "dependents",
     "entity_ownership",
     "eu_safe_harbour",
+    "graph_basis",
     "group_coverage",
     "group_map",
     "group_stakes",

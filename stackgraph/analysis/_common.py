@@ -20,6 +20,7 @@ __all__ = [
     "basis_of",
     "by_value",
     "dense_ranks",
+    "graph_basis",
     "label_of",
     "money",
     "names_of",
@@ -82,6 +83,31 @@ def basis_of(*kinds: Iterable[str]) -> tuple[str, ...]:
     """
     found = {kind for each in kinds for kind in each}
     return tuple(sorted(found, key=lambda k: (EVIDENCE.index(k) if k in EVIDENCE else len(EVIDENCE), k)))
+
+
+def graph_basis(G: nx.Graph) -> tuple[str, ...]:
+    """The evidence kinds the edges of ``G`` rest on (their ``basis``), as :func:`basis_of` lists them.
+
+    Read from the adjacency, once per distinct ``basis`` value (the projection shares one tuple among the deals of
+    a kind), not edge by edge through an edge view: on 300k deals a fifth of a centrality run went to that.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> _ = G.add_edge("A", "B", basis=("editorial",)); _ = G.add_edge("A", "B", basis=("quoted",))
+    >>> _ = G.add_edge("B", "C")
+    >>> graph_basis(G)
+    ('quoted', 'editorial')
+    """
+    if G.is_multigraph():
+        values = [data.get("basis", ()) for nbrs in G._adj.values() for keys in nbrs.values() for data in keys.values()]
+    else:
+        values = [data.get("basis", ()) for nbrs in G._adj.values() for data in nbrs.values()]
+    try:
+        distinct: Iterable[Iterable[str]] = set(values)
+    except TypeError:  # a hand-built graph with list-valued basis: compare as tuples
+        distinct = {tuple(value) for value in values}
+    return basis_of(*distinct)
 
 
 @dataclass(frozen=True, kw_only=True)

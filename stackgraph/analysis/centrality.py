@@ -41,8 +41,8 @@ import numpy as np
 from stackgraph.analysis._common import (
     Table,
     View,
-    basis_of,
     dense_ranks,
+    graph_basis,
     label_of,
     paused_gc,
     readable,
@@ -457,7 +457,7 @@ def centrality(
         "edges": len(src),
         "eigenvector_component": int(np.count_nonzero(~np.isnan(eigenvector))) if "eigenvector" in wanted else None,
     }
-    basis = basis_of(*(kinds for _, _, kinds in G.edges(data="basis", default=())))
+    basis = graph_basis(G)
     report = CentralityReport(
         nodes=tuple(str(node) for node in nodes),
         scores=scores,

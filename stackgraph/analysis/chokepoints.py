@@ -26,7 +26,7 @@ from typing import Any
 
 import networkx as nx
 
-from stackgraph.analysis._common import Table, View, basis_of, label_of, node_for, paused_gc, rounded, view_fields
+from stackgraph.analysis._common import Table, View, graph_basis, label_of, node_for, paused_gc, rounded, view_fields
 from stackgraph.analysis.concentration import MarketConcentration, market_concentration
 from stackgraph.analysis.control import control_graph, control_group
 from stackgraph.analysis.dependencies import supply_graph
@@ -239,7 +239,7 @@ def chokepoints(
     if head is not None:
         members = control_group(H, str(head), control=C).member_ids()
     S = supply if supply is not None else supply_graph(H)
-    view = view_fields(G, basis_of(*(basis for _, _, basis in S.edges(data="basis", default=()))))
+    view = view_fields(G, graph_basis(S))
 
     def report(rows: tuple[Chokepoint, ...], suppliers: int) -> ChokepointReport:
         return ChokepointReport(

@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from stackgraph.analysis import basis_of
+from stackgraph.analysis import graph_basis
 from stackgraph.analysis.concentration import HIGHLY_CONCENTRATED, SIGNIFICANT_CHANGE
 from stackgraph.analysis.control import control_graph, ultimate_parents
 from stackgraph.analysis.dependencies import supply_graph
@@ -229,8 +229,8 @@ def _view(before: nx.MultiDiGraph, after: nx.MultiDiGraph) -> dict[str, Any]:
             "before": undated[0].get("deals"),
             "after": undated[1].get("deals"),
         },
-        "basis_before": list(basis_of(*(kinds for _, _, kinds in before.edges(data="basis", default=())))),
-        "basis_after": list(basis_of(*(kinds for _, _, kinds in after.edges(data="basis", default=())))),
+        "basis_before": list(graph_basis(before)),
+        "basis_after": list(graph_basis(after)),
     }
 
 

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from stackgraph.analysis import basis_of, label_of, node_for
+from stackgraph.analysis import graph_basis, label_of, node_for
 from stackgraph.analysis.control import control_graph, control_group, ultimate_parents
 from stackgraph.analysis.coverage import group_coverage
 from stackgraph.analysis.dependencies import dependencies, supply_graph
@@ -232,7 +232,7 @@ def screen_graph(G: nx.MultiDiGraph, acquirer: str, *, objective: str = "coverag
         tuple(rows),
         G.graph.get("as_of"),
         undated=G.graph.get("undated"),
-        basis=basis_of(*(kinds for _, _, kinds in G.edges(data="basis", default=()))),
+        basis=graph_basis(G),
         screens=screens,
     )
 
