@@ -100,9 +100,11 @@ def graph_basis(G: nx.Graph) -> tuple[str, ...]:
     ('quoted', 'editorial')
     """
     if G.is_multigraph():
-        values = [data.get("basis", ()) for nbrs in G._adj.values() for keys in nbrs.values() for data in keys.values()]
+        values = [
+            data.get("basis", ()) for _, nbrs in G.adjacency() for keys in nbrs.values() for data in keys.values()
+        ]
     else:
-        values = [data.get("basis", ()) for nbrs in G._adj.values() for data in nbrs.values()]
+        values = [data.get("basis", ()) for _, nbrs in G.adjacency() for data in nbrs.values()]
     try:
         distinct: Iterable[Iterable[str]] = set(values)
     except TypeError:  # a hand-built graph with list-valued basis: compare as tuples
