@@ -95,7 +95,7 @@ class Source:
         """The article's date as a day (the first day of a partial ``YYYY-MM`` or ``YYYY``), or None."""
         if not self.date:
             return None
-        day = _period_start(self.date.strip())
+        day = rules.parse_date(self.date.strip())
         if day is None or not re.fullmatch(r"\d{4}(?:-\d{2}(?:-\d{2})?)?", self.date.strip()):
             raise InputError(f"malformed or impossible article date {self.date!r}; use YYYY-MM-DD, YYYY-MM or YYYY")
         return day
@@ -285,12 +285,8 @@ def _date(sentence: Sentence, deal: RawDeal) -> tuple[str | None, str]:
 
 def _after(iso: str, today: dt.date) -> bool:
     """Whether a (partial) date's period begins after the article's day (the projection's reading of dates)."""
-    start = _period_start(iso)
+    start = rules.parse_date(iso)
     return start is not None and start > today
-
-
-def _period_start(iso: str) -> dt.date | None:
-    return rules.parse_date(iso)
 
 
 def _date_role(status: str, future: bool | None) -> str:
