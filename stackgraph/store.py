@@ -17,6 +17,7 @@ proceed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import weakref
@@ -93,10 +94,17 @@ def derivation_query(policy: DealPolicy | None = None) -> str:
     from datetime import date
 
     from stackgraph.vocabulary.rules import DealPolicy
+
+    return _derivation_text(policy if policy is not None else DealPolicy(as_of=date.today().isoformat()))
+
+
+@functools.lru_cache(maxsize=16)
+def _derivation_text(policy: DealPolicy) -> str:
+    """``derive_direct.rq`` written for ``policy`` (memoised: every query that reads the derived properties asks
+    whether the day's rule changed, and writing the template took most of a small query's time)."""
     from stackgraph.vocabulary.sparql import fill
 
-    text = (queries_dir() / "derive_direct.rq").read_text(encoding="utf-8")
-    return fill(text, policy if policy is not None else DealPolicy(as_of=date.today().isoformat()))
+    return fill((queries_dir() / "derive_direct.rq").read_text(encoding="utf-8"), policy)
 
 
 class KnowledgeStore:
