@@ -4,7 +4,9 @@ What the user loaded is what the user queries: the default graph of a query is t
 and the derived direct properties -- not the ontology (``with_ontology=True`` adds it, for schema questions) and
 no bookkeeping (the records of what was loaded from where live in Python, and for a persistent store in
 ``manifest.json``, never in the RDF). ``graphs=`` narrows a query to some graphs, which is how a what-if overlay
-is seen with or without its scenario graph.
+is seen with or without its scenario graph. In memory the ontology is kept off the engine and mounted only for
+the queries that read it, so a plain query reads the engine's union of graphs, the fastest form (see
+:mod:`stackgraph.storage.dataset`).
 
 A persistent store (``path=``) is a folder of immutable generations (see :mod:`stackgraph.storage.folder`):
 reading never writes, so any number of commands can query it at once, also in a read-only folder; a change
