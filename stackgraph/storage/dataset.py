@@ -30,6 +30,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
+import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -495,7 +496,8 @@ class Dataset:
 @functools.lru_cache(maxsize=256)
 def _names_graphs(sparql: str) -> bool:
     """Whether a query reads named graphs by name (``GRAPH``), not only its default graph."""
-    return "graph" in sparql.lower() and "GRAPH" in keywords(sparql)
+    # the word at all (not inside "stackgraph"), then as a keyword: outside strings, IRIs and comments
+    return re.search(r"\bgraph\b", sparql, re.IGNORECASE) is not None and "GRAPH" in keywords(sparql)
 
 
 def _bulk_load(store: ox.Store, data: bytes | BinaryIO | Path, fmt: ox.RdfFormat, target: ox.NamedNode) -> None:
