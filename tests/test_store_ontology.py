@@ -177,7 +177,15 @@ def test_reloading_or_removing_the_ontology_while_it_is_mounted() -> None:
     assert len(store) == _data_quads(store)
     reloaded = KnowledgeStore.with_shipped_graphs(include_shipped=False)
     assert bool(reloaded.query(SCHEMA, with_ontology=True))
+    triples = _ontology_triples(reloaded)
     reloaded.load_data(reloaded.export("turtle", graphs=[ONTOLOGY_GRAPH], derived=False), ONTOLOGY_GRAPH)
+    assert bool(reloaded.query(SCHEMA, with_ontology=True)) and not bool(reloaded.query(SCHEMA))
+    quads = reloaded.export("nquads", graphs=[ONTOLOGY_GRAPH], derived=False).replace(
+        ONTOLOGY_GRAPH.encode(), b"urn:test:elsewhere"
+    )
+    reloaded.load_data(quads, ONTOLOGY_GRAPH, "nquads")  # a quad file's graph names fold into the graph loaded
+    assert _ontology_triples(reloaded) == triples
+    assert {q.graph_name.value for q in reloaded.quads(ONTOLOGY_GRAPH)} == {ONTOLOGY_GRAPH}
     assert bool(reloaded.query(SCHEMA, with_ontology=True)) and not bool(reloaded.query(SCHEMA))
 
 

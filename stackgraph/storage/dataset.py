@@ -32,7 +32,7 @@ import hashlib
 import itertools
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -94,13 +94,12 @@ class _Engine:
         self.mounted = False
         return True
 
-    def set_ontology(self, quads: Iterable[ox.Quad]) -> None:
-        """Replace the ontology's quads (taking the old ones out of the engine first)."""
+    def set_ontology(self, ontology: ox.Store) -> None:
+        """Replace the ontology by ``ontology``'s quads (in its named graph), taking the old ones out of the engine."""
         if self.mounted:
             self.store.remove_graph(_ONTOLOGY)
             self.mounted = False
-        self.ontology = ox.Store()
-        self.ontology.extend(quads)
+        self.ontology = ontology
 
 
 _ONTOLOGY = ox.NamedNode(ONTOLOGY_GRAPH)
@@ -167,7 +166,8 @@ class Dataset:
         clone = Dataset(None, self._rule)
         with self._engine.lock:
             clone._engine.store.extend(self.store)
-            ontology = list(self.quads(ONTOLOGY_GRAPH))
+            ontology = ox.Store()
+            ontology.extend(self.quads(ONTOLOGY_GRAPH))
         clone._engine.store.remove_graph(_ONTOLOGY)  # when it was mounted here, or on disk
         clone._engine.set_ontology(ontology)
         clone.manifest = Manifest(None, dict(self.manifest.sources), self.manifest.derivation)
@@ -318,13 +318,17 @@ class Dataset:
         store = self.writable()
         self._claim(graph)
         if graph == ONTOLOGY_GRAPH and self._disk is None:  # kept off the engine (see the module's docstring)
-            scratch = ox.Store()
+            ontology = ox.Store()
             try:
-                _bulk_load(scratch, data, fmt, target)
+                _bulk_load(ontology, data, fmt, target)
             except (SyntaxError, ValueError) as error:
                 raise parse_error(label, error) from None
+            if fmt.supports_datasets:  # the file's own graph names fold into one graph
+                folded = ox.Store()
+                folded.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in ontology)
+                ontology = folded
             with self._engine.lock:
-                self._engine.set_ontology(ox.Quad(q.subject, q.predicate, q.object, target) for q in scratch)
+                self._engine.set_ontology(ontology)
             return
         if fmt.supports_datasets:
             # Quad formats: parse into a scratch store first (the file's own graph names fold into one graph).
@@ -367,7 +371,7 @@ class Dataset:
         store = self.writable()
         if self._disk is None and graph == ONTOLOGY_GRAPH:
             with self._engine.lock:
-                self._engine.set_ontology(())
+                self._engine.set_ontology(ox.Store())
             return
         if self._disk is None:
             store.remove_graph(node)
