@@ -213,7 +213,7 @@ def store_goals(triples: int, folder: Path, repeat: int, with_rdflib: bool) -> l
             handle.write(chunk)
     sg, raw = bench_store.run_pyoxigraph_engines(path, repeat)
     supplies = sg.pop("supplies")
-    cli = bench_store.run_cli_store(path, repeat, raw)
+    cli = bench_store.run_cli_store(path, repeat)  # paired runs: the store and raw pyoxigraph alternate
     ours = sum(seconds for _, seconds, _ in cli)
     theirs = sum(raw_seconds for _, _, raw_seconds in cli)
     worst = max(cli, key=lambda row: row[1] / row[2])

@@ -4,7 +4,9 @@ What the user loaded is what the user queries: the default graph of a query is t
 and the derived direct properties -- not the ontology (``with_ontology=True`` adds it, for schema questions) and
 no bookkeeping (the records of what was loaded from where live in Python, and for a persistent store in
 ``manifest.json``, never in the RDF). ``graphs=`` narrows a query to some graphs, which is how a what-if overlay
-is seen with or without its scenario graph.
+is seen with or without its scenario graph. In memory the ontology is kept off the engine and mounted only for
+the queries that read it, so a plain query reads the engine's union of graphs, the fastest form (see
+:mod:`stackgraph.storage.dataset`).
 
 A persistent store (``path=``) is a folder of immutable generations (see :mod:`stackgraph.storage.folder`):
 reading never writes, so any number of commands can query it at once, also in a read-only folder; a change
@@ -17,6 +19,7 @@ proceed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import weakref
@@ -36,7 +39,6 @@ from stackgraph.storage.records import (
     DERIVED_GRAPH,
     ONTOLOGY_GRAPH,
     HashingReader,
-    Manifest,
     Source,
     file_graph,
     graph_iri,
@@ -94,10 +96,17 @@ def derivation_query(policy: DealPolicy | None = None) -> str:
     from datetime import date
 
     from stackgraph.vocabulary.rules import DealPolicy
+
+    return _derivation_text(policy if policy is not None else DealPolicy(as_of=date.today().isoformat()))
+
+
+@functools.lru_cache(maxsize=16)
+def _derivation_text(policy: DealPolicy) -> str:
+    """``derive_direct.rq`` written for ``policy`` (memoised: every query that reads the derived properties asks
+    whether the day's rule changed, and writing the template took most of a small query's time)."""
     from stackgraph.vocabulary.sparql import fill
 
-    text = (queries_dir() / "derive_direct.rq").read_text(encoding="utf-8")
-    return fill(text, policy if policy is not None else DealPolicy(as_of=date.today().isoformat()))
+    return fill((queries_dir() / "derive_direct.rq").read_text(encoding="utf-8"), policy)
 
 
 class KnowledgeStore:
@@ -166,8 +175,18 @@ class KnowledgeStore:
 
     @property
     def raw(self) -> ox.Store:
-        """The underlying pyoxigraph ``Store`` (for benchmarks and power users; read-only when persistent)."""
-        return self._data.store
+        """The underlying pyoxigraph ``Store`` with every graph in it, the ontology included (for benchmarks and
+        power users; read-only when persistent). In memory the ontology is kept apart from the data and put into
+        this store for the caller; a later query that must not see it may take it out again, so read what you
+        need right away (:meth:`quads` reads the store without moving the ontology)."""
+        return self._data.whole()
+
+    def quads(
+        self, graph: str | None = None, *, subject: str | ox.NamedNode | ox.BlankNode | None = None
+    ) -> Iterator[ox.Quad]:
+        """The quads of the store (or of one named ``graph``, or about one ``subject``: an IRI or a node), the
+        ontology's and the derived graph's included."""
+        return self._data.quads(graph, ox.NamedNode(subject) if isinstance(subject, str) else subject)
 
     def refresh(self, *, progress: Callable[[Path, int, int], None] | None = None) -> None:
         """Re-check every recorded file (size, time stamp, then SHA-256) and reload the ones that changed.
@@ -318,14 +337,13 @@ class KnowledgeStore:
 
     def copy(self) -> KnowledgeStore:
         """Return an in-memory copy of every quad (see :meth:`branch` for a store that shares the engine)."""
-        clone = KnowledgeStore()
-        clone._data.store.extend(self._data.store.quads_for_pattern(None, None, None))
-        clone._data.manifest = Manifest(None, dict(self._data.manifest.sources), self._data.manifest.derivation)
-        clone._data.derived_fresh = self._data.derived_fresh
+        clone = KnowledgeStore(check_files=False)
+        clone._data = self._data.copy()
         return clone
 
     def __len__(self) -> int:
-        return len(self._data.store)
+        """The number of quads in the store: every graph's, the ontology's and the derived graph's included."""
+        return len(self._data)
 
     # -- querying -----------------------------------------------------------------------------------------
 
@@ -357,8 +375,8 @@ class KnowledgeStore:
             return target._query_under(policy, sparql, bindings, graphs, with_ontology)
         if derived:
             self.ensure_derived()
-        kwargs = self._dataset(graphs, derived, with_ontology)
-        return self._run(sparql, bindings, kwargs)
+        chosen = self._chosen(graphs, with_ontology, self._data.derived_graph if derived else None)
+        return self._run(sparql, bindings, chosen)
 
     def _query_under(
         self,
@@ -368,25 +386,17 @@ class KnowledgeStore:
         graphs: Sequence[str] | None,
         with_ontology: bool,
     ) -> Any:
-        store = self._data.store
         sources = [g for g in self._data.manifest.sources if g != ONTOLOGY_GRAPH]
-        if sources:
-            rule = insert_from_construct(derivation_query(policy), POLICY_GRAPH, sources)
-            store.update(rule, prefixes=PREFIXES)
-        try:
-            chosen = {*(sources if graphs is None else graphs), POLICY_GRAPH}
-            if with_ontology and ONTOLOGY_GRAPH in self._data.manifest.sources:
-                chosen.add(ONTOLOGY_GRAPH)
-            return self._run(sparql, bindings, {"default_graph": [ox.NamedNode(g) for g in sorted(chosen)]})
-        finally:
-            store.remove_graph(ox.NamedNode(POLICY_GRAPH))
+        rule = insert_from_construct(derivation_query(policy), POLICY_GRAPH, sources) if sources else ""
+        with self._data.scratch(rule, POLICY_GRAPH):
+            return self._run(sparql, bindings, self._chosen(graphs, with_ontology, POLICY_GRAPH))
 
-    def _run(self, sparql: str, bindings: Mapping[str, Any] | None, dataset: Mapping[str, Any]) -> Any:
-        """Run ``sparql`` on the engine with ``bindings`` over ``dataset`` (its default graph), mapping errors."""
+    def _run(self, sparql: str, bindings: Mapping[str, Any] | None, chosen: set[str]) -> Any:
+        """Run ``sparql`` on the engine with ``bindings``, the union of the ``chosen`` graphs as its default graph
+        (see :meth:`stackgraph.storage.dataset.Dataset.query`), mapping errors."""
         substitutions = {ox.Variable(name): as_term(value) for name, value in (bindings or {}).items()}
-        kwargs: dict[str, Any] = {"prefixes": PREFIXES, "substitutions": substitutions or None, **dataset}
         try:
-            return self._data.store.query(sparql, **kwargs)
+            return self._data.query(sparql, chosen, prefixes=PREFIXES, substitutions=substitutions or None)
         except SyntaxError as error:
             raise query_error(sparql, error) from None
         except OSError as error:
@@ -442,12 +452,7 @@ class KnowledgeStore:
         chosen = set(graphs) if graphs is not None else set(self.graph_names())
         if derived:
             chosen.add(self._data.derived_graph)
-        quads = [
-            q
-            for g in sorted(chosen)
-            if self._data.has_graph(g)
-            for q in self._data.store.quads_for_pattern(None, None, None, ox.NamedNode(g))
-        ]
+        quads = [q for g in sorted(chosen) if self._data.has_graph(g) for q in self._data.quads(g)]
         out = io.BytesIO()
         if rdf_format in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):  # JSON-LD could hold graphs; we merge them
             ox.serialize(quads, out, rdf_format, prefixes=PREFIXES)
@@ -481,21 +486,16 @@ class KnowledgeStore:
 
     # -- bookkeeping --------------------------------------------------------------------------------------
 
-    def _dataset(self, graphs: Sequence[str] | None, derived: bool, with_ontology: bool) -> dict[str, Any]:
-        """The default graph of a query: the union of all graphs when that is exactly what is asked (the fastest
-        form for the engine), else the list of the graphs asked for."""
+    def _chosen(self, graphs: Sequence[str] | None, with_ontology: bool, derived_graph: str | None) -> set[str]:
+        """The graphs whose union is a query's default graph: the loaded graphs (or ``graphs``) without the
+        ontology, the ontology ``with_ontology``, and ``derived_graph`` when given."""
         loaded = set(self._data.manifest.sources)
         chosen = set(loaded - {ONTOLOGY_GRAPH} if graphs is None else graphs)
         if with_ontology and ONTOLOGY_GRAPH in loaded:
             chosen.add(ONTOLOGY_GRAPH)
-        derived_graph = self._data.derived_graph
-        if derived:
+        if derived_graph is not None:
             chosen.add(derived_graph)
-        present = loaded | ({derived_graph} if self._data.has_graph(derived_graph) else set())
-        # the engine's union is what is asked only when no other dataset (a branch) keeps graphs in it
-        if chosen >= present and not self._data.elsewhere():
-            return {"use_default_graph_as_union": True}
-        return {"default_graph": [ox.NamedNode(g) for g in sorted(chosen)]}
+        return chosen
 
     def _read_failure(self, error: Exception) -> QueryError | StoreError:
         if self.path is None:

@@ -69,7 +69,7 @@ def test_branch_graphs_go_when_it_is_collected() -> None:
     del twig
     gc.collect()
     assert len(store) == quads
-    assert store._dataset(None, True, False) == {"use_default_graph_as_union": True}
+    assert store._data.default_graph(store._chosen(None, False, DERIVED_GRAPH)) == {"use_default_graph_as_union": True}
 
 
 @pytest.mark.parametrize(

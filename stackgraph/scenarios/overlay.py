@@ -205,7 +205,7 @@ class Overlay:
 
     def triples(self) -> int:
         """Return the number of triples in the scenario graph."""
-        return len(list(self.store.raw.quads_for_pattern(None, None, None, ox.NamedNode(self.graph_iri))))
+        return sum(1 for _ in self.store.quads(self.graph_iri))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -587,7 +587,7 @@ class _Player:
     def copy_deal(self, step: Step, old: str, new: ox.NamedNode, label: str) -> None:
         """Add ``new`` as a superseding copy of ``old`` (its type, parties and terms; not its status/provenance)."""
         cls = None
-        for quad in self.store.raw.quads_for_pattern(ox.NamedNode(old), None, None, None):
+        for quad in self.store.quads(subject=old):
             predicate = quad.predicate.value
             if predicate == _RDF_TYPE and quad.object.value in _DEAL_CLASSES:
                 cls = quad.object.value
@@ -796,7 +796,7 @@ class _Player:
             sorted(
                 {
                     q.object.value
-                    for q in self.store.raw.quads_for_pattern(ox.NamedNode(old), None, None, None)
+                    for q in self.store.quads(subject=old)
                     if q.predicate.value in _COPIED
                     and isinstance(q.object, ox.NamedNode)
                     and q.object.value in self.names()
@@ -863,7 +863,7 @@ class _Player:
         graph_node = ox.NamedNode(self.scenario.graph_iri)
         before: set[ox.Triple] = set()
         scenario_triples: set[ox.Triple] = set()
-        for quad in self.store.raw.quads_for_pattern(None, None, None, None):
+        for quad in self.store.quads():
             triple = ox.Triple(quad.subject, quad.predicate, quad.object)
             before.add(triple)
             if quad.graph_name == graph_node:
@@ -897,7 +897,7 @@ class _Player:
         new_deals = []
         for subject in sorted(subjects, key=str):
             have = {t.predicate.value for t in self.triples if t.subject == subject}
-            have |= {q.predicate.value for q in self.store.raw.quads_for_pattern(subject, None, None, None)}
+            have |= {q.predicate.value for q in self.store.quads(subject=subject)}
             if _PROV_DERIVED not in have:
                 self._add(subject, _PROV_DERIVED, ox.NamedNode(self.scenario.source_iri))
             if SG.status not in have:

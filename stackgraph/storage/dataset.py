@@ -12,21 +12,35 @@ not per changed file: the rule is not local to a file (a deal in one file may be
 another, or come from a scenario source declared elsewhere), so the triples a file contributes cannot be
 told apart without re-running the rule over everything, and re-running it is about a second per million
 triples.
+
+In memory the ontology is kept off the data engine (in a small store of its own, :class:`_Engine`), so that a
+plain query -- what the user loaded, without the ontology -- reads the engine's union of graphs, the fastest form
+(a list of graphs costs up to twice as much on joins). A query that reads the ontology has it put into the engine
+as its named graph (mounted) first; it stays there until a query that must not see it takes it out again. The
+engine's lock makes the choice and the start of a query one step, and a pyoxigraph result is a snapshot of the
+store as it was when the query started, so a result consumed later on any thread never sees a graph mounted or
+unmounted after it started. Every mount re-adds the same quads, which pyoxigraph's memory store keeps as a
+growing version history per quad (memory and scan time grow with the number of swaps), so after
+``_MAX_SWAPS`` swaps the ontology stays mounted and plain queries read a list of graphs instead, as a store on
+disk always does (its engine is read-only).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
+import re
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pyoxigraph as ox
 
 from stackgraph.errors import QueryError, StoreError
-from stackgraph.sparql_text import tokens
+from stackgraph.sparql_text import keywords, tokens
 from stackgraph.storage.derivation import insert_from_construct
 from stackgraph.storage.folder import StoreFolder
 from stackgraph.storage.generations import Generations
@@ -40,9 +54,55 @@ __all__ = ["Dataset"]
 # stays, the next generation is rebuilt from the graphs that stay instead; a derived triple counts this many bytes.
 _DERIVED_BYTES_PER_TRIPLE = 40
 
+# How often the ontology may be taken out of an in-memory engine and put back (see the module's docstring): each
+# swap adds two versions to each of its quads in pyoxigraph's memory store (about 10 kB and a little scan time).
+_MAX_SWAPS = 64
+
 _BRANCHES = itertools.count(1)
 #: What a branch's updates may say: data blocks written into (or deleted from) graphs named by their IRIs.
 _BRANCH_KEYWORDS = frozenset({"PREFIX", "BASE", "INSERT", "DELETE", "DATA", "GRAPH"})
+
+
+class _Engine:
+    """An in-memory pyoxigraph store, shared by a dataset and its branches, with the ontology kept off it.
+
+    ``ontology`` holds the ontology graph's quads (in the named graph ``ONTOLOGY_GRAPH``) while they are not in
+    ``store``; ``mounted`` says whether they are in it too; ``lock`` is taken to mount, unmount, choose a query's
+    default graph and start the query.
+    """
+
+    def __init__(self) -> None:
+        self.store = ox.Store()
+        self.ontology = ox.Store()
+        self.mounted = False
+        self.swaps = 0
+        self.lock = threading.RLock()
+
+    def mount(self) -> None:
+        """Put the ontology into the engine (a no-op when it is there)."""
+        if not self.mounted:
+            self.store.extend(self.ontology)
+            self.mounted = True
+
+    def unmount(self) -> bool:
+        """Take the ontology out of the engine; false when it has been swapped too often and stays in."""
+        if self.mounted and len(self.ontology):
+            if self.swaps >= _MAX_SWAPS:
+                return False
+            self.store.remove_graph(_ONTOLOGY)
+            self.swaps += 1
+        self.mounted = False
+        return True
+
+    def set_ontology(self, ontology: ox.Store) -> None:
+        """Replace the ontology by ``ontology``'s quads (in its named graph), taking the old ones out of the engine."""
+        if self.mounted:
+            self.store.remove_graph(_ONTOLOGY)
+            self.mounted = False
+        self.ontology = ontology
+
+
+_ONTOLOGY = ox.NamedNode(ONTOLOGY_GRAPH)
 
 
 class Dataset:
@@ -58,7 +118,7 @@ class Dataset:
 
     def __init__(self, folder: StoreFolder | None, rule: Callable[[], str]) -> None:
         self._rule = rule
-        self._memory = ox.Store()
+        self._engine = _Engine()
         self._disk = Generations(folder) if folder is not None else None
         self._depth = 0
         #: The records: generation, what each graph came from, the derivation it holds.
@@ -89,7 +149,7 @@ class Dataset:
             return None
         twig = Dataset.__new__(Dataset)
         twig._rule = self._rule
-        twig._memory = self._memory
+        twig._engine = self._engine
         twig._disk = None
         twig._depth = 0
         twig.manifest = Manifest(None, dict(self.manifest.sources), self.manifest.derivation)
@@ -101,9 +161,18 @@ class Dataset:
         twig._own = set()
         return twig
 
-    def elsewhere(self) -> set[str]:
-        """The graphs in the engine that belong to another dataset on it (a branch's, or the trunk's)."""
-        return {g for g in self._foreign() if self.has_graph(g)}
+    def copy(self) -> Dataset:
+        """An in-memory dataset holding a copy of every quad in this one's engine (every quad through Python)."""
+        clone = Dataset(None, self._rule)
+        with self._engine.lock:
+            clone._engine.store.extend(self.store)
+            ontology = ox.Store()
+            ontology.extend(self.quads(ONTOLOGY_GRAPH))
+        clone._engine.store.remove_graph(_ONTOLOGY)  # when it was mounted here, or on disk
+        clone._engine.set_ontology(ontology)
+        clone.manifest = Manifest(None, dict(self.manifest.sources), self.manifest.derivation)
+        clone.derived_fresh = self.derived_fresh
+        return clone
 
     def _foreign(self) -> set[str]:
         """The graphs of the engine that belong to another dataset."""
@@ -115,7 +184,7 @@ class Dataset:
         """A branch takes ``graph`` as its own (refusing a graph of the dataset it branches from)."""
         if self._own is None or graph in self._own:
             return
-        if graph in self.manifest.sources or graph in self._foreign():
+        if graph in self.manifest.sources or graph in self._foreign() or graph == ONTOLOGY_GRAPH:
             raise StoreError(f"a branch of a store cannot change the graph {graph} it shares with the store")
         self._own.add(graph)
         self._lent.add(graph)
@@ -127,12 +196,77 @@ class Dataset:
 
     @property
     def store(self) -> ox.Store:
-        """The pyoxigraph store to query (read-only when it is a published generation)."""
-        return self._disk.store if self._disk is not None else self._memory
+        """The pyoxigraph store that holds the data (read-only when it is a published generation); in memory it
+        holds the ontology only while it is mounted (see :meth:`whole`)."""
+        return self._disk.store if self._disk is not None else self._engine.store
+
+    def whole(self) -> ox.Store:
+        """The pyoxigraph store with every graph in it: in memory, the ontology is mounted (and stays until a
+        query that must not see it takes it out)."""
+        with self._engine.lock:
+            if self._disk is None:
+                self._engine.mount()
+            return self.store
 
     def has_graph(self, graph: str) -> bool:
         """Whether the store holds a named graph ``graph``."""
+        if graph == ONTOLOGY_GRAPH and self._disk is None:
+            return len(self._engine.ontology) > 0
         return self.store.contains_named_graph(ox.NamedNode(graph))
+
+    def quads(self, graph: str | None = None, subject: ox.NamedNode | ox.BlankNode | None = None) -> Iterator[ox.Quad]:
+        """The quads of ``graph`` (all graphs when ``None``), optionally of one ``subject``, the ontology included
+        wherever it is kept."""
+        node = ox.NamedNode(graph) if graph is not None else None
+        with self._engine.lock:
+            off = self._disk is None and not self._engine.mounted
+            if graph == ONTOLOGY_GRAPH and off:
+                return iter(self._engine.ontology.quads_for_pattern(subject, None, None, node))
+            found = self.store.quads_for_pattern(subject, None, None, node)
+            if graph is None and off:
+                return itertools.chain(found, self._engine.ontology.quads_for_pattern(subject, None, None, None))
+            return iter(found)
+
+    def __len__(self) -> int:
+        with self._engine.lock:
+            off = self._disk is None and not self._engine.mounted
+            return len(self.store) + (len(self._engine.ontology) if off else 0)
+
+    def query(self, sparql: str, chosen: set[str], **options: Any) -> Any:
+        """Run a query whose default graph is the union of the graphs ``chosen`` (read as :meth:`default_graph`
+        says); the choice and the start of the query happen under the engine's lock."""
+        with self._engine.lock:
+            return self.store.query(sparql, **self.default_graph(chosen, named=_names_graphs(sparql)), **options)
+
+    def default_graph(self, chosen: set[str], *, named: bool = False) -> dict[str, Any]:
+        """How a query reads the union of the graphs ``chosen`` (the one place that decides it): the engine's
+        union of all graphs when that is exactly what is chosen (the fastest form), else the list of the chosen
+        graphs. In memory the ontology is mounted when chosen, or when the query reads ``named`` graphs (``GRAPH``:
+        every named graph is there, as on disk), and unmounted otherwise (see the module's docstring). Call it
+        under the engine's lock together with the query it is for."""
+        engine = self._engine
+        with engine.lock:
+            if self._disk is None and (ONTOLOGY_GRAPH in chosen or named) and len(engine.ontology):
+                engine.mount()
+            elif self._disk is None:
+                engine.unmount()
+            if chosen >= {g.value for g in self.store.named_graphs()}:
+                return {"use_default_graph_as_union": True}
+            return {"default_graph": [ox.NamedNode(g) for g in sorted(chosen)]}
+
+    @contextmanager
+    def scratch(self, update: str, graph: str) -> Iterator[None]:
+        """Run ``update`` (writing ``graph``; nothing when empty) for the queries run inside the block, then drop
+        ``graph``; under the engine's lock, so that a query of another thread meanwhile waits instead of seeing
+        ``graph``."""
+        with self._engine.lock:
+            store = self.store
+            if update:
+                store.update(update, prefixes=PREFIXES)
+            try:
+                yield
+            finally:
+                store.remove_graph(ox.NamedNode(graph))
 
     def unchanged(self, graph: str, path: str) -> bool:
         """Whether ``graph`` was loaded from the file ``path`` and the file still holds what was loaded."""
@@ -183,6 +317,19 @@ class Dataset:
         target = ox.NamedNode(graph)
         store = self.writable()
         self._claim(graph)
+        if graph == ONTOLOGY_GRAPH and self._disk is None:  # kept off the engine (see the module's docstring)
+            ontology = ox.Store()
+            try:
+                _bulk_load(ontology, data, fmt, target)
+            except (SyntaxError, ValueError) as error:
+                raise parse_error(label, error) from None
+            if fmt.supports_datasets:  # the file's own graph names fold into one graph
+                folded = ox.Store()
+                folded.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in ontology)
+                ontology = folded
+            with self._engine.lock:
+                self._engine.set_ontology(ontology)
+            return
         if fmt.supports_datasets:
             # Quad formats: parse into a scratch store first (the file's own graph names fold into one graph).
             scratch = ox.Store()
@@ -222,6 +369,10 @@ class Dataset:
             return
         node = ox.NamedNode(graph)
         store = self.writable()
+        if self._disk is None and graph == ONTOLOGY_GRAPH:
+            with self._engine.lock:
+                self._engine.set_ontology(ox.Store())
+            return
         if self._disk is None:
             store.remove_graph(node)
             return
@@ -239,12 +390,21 @@ class Dataset:
         store = self.writable()
         if self._own is not None:
             self._check_branch_update(sparql)
-        try:
-            store.update(sparql, prefixes=PREFIXES)
-        except SyntaxError as error:
-            raise query_error(sparql, error, update=True) from None
-        except (OSError, ValueError) as error:
-            raise QueryError(f"update failed: {error}") from None
+        with self._engine.lock:
+            # the update sees (and may change) the ontology as it would on disk; what it leaves is kept
+            mounted = self._disk is None and self._own is None
+            if mounted:
+                self._engine.mount()
+            try:
+                store.update(sparql, prefixes=PREFIXES)
+            except SyntaxError as error:
+                raise query_error(sparql, error, update=True) from None
+            except (OSError, ValueError) as error:
+                raise QueryError(f"update failed: {error}") from None
+            finally:
+                if mounted:
+                    self._engine.ontology = ox.Store()
+                    self._engine.ontology.extend(store.quads_for_pattern(None, None, None, _ONTOLOGY))
         loose = list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
         if loose:
             if self._own is not None:
@@ -253,6 +413,8 @@ class Dataset:
             store.extend(ox.Quad(q.subject, q.predicate, q.object, target) for q in loose)
             store.remove_graph(ox.DefaultGraph())
         present = {g.value for g in store.named_graphs()} - {self.derived_graph} - self._foreign()
+        if self.has_graph(ONTOLOGY_GRAPH):  # kept off the engine in memory
+            present.add(ONTOLOGY_GRAPH)
         for graph in present - set(self.manifest.sources):
             self._claim(graph)
             self.record(Source(graph, "data", None))
@@ -275,11 +437,12 @@ class Dataset:
         if self._disk is not None:
             self._disk.close()
         if self._own is not None:
-            for graph in [*self._own, self.derived_graph]:
-                self._memory.remove_graph(ox.NamedNode(graph))
-                self._lent.discard(graph)
+            with self._engine.lock:
+                for graph in [*self._own, self.derived_graph]:
+                    self._engine.store.remove_graph(ox.NamedNode(graph))
+                    self._lent.discard(graph)
             self._own.clear()
-        self._memory = ox.Store()
+        self._engine = _Engine()
 
     def _check_branch_update(self, sparql: str) -> None:
         """Refuse an update that could reach beyond the branch's own graphs."""
@@ -332,6 +495,13 @@ class Dataset:
             return self.manifest.derived_triples * _DERIVED_BYTES_PER_TRIPLE
         source = self.manifest.sources.get(graph)
         return source.size if source is not None else 0
+
+
+@functools.lru_cache(maxsize=256)
+def _names_graphs(sparql: str) -> bool:
+    """Whether a query reads named graphs by name (``GRAPH``), not only its default graph."""
+    # the word at all (not inside "stackgraph"), then as a keyword: outside strings, IRIs and comments
+    return re.search(r"\bgraph\b", sparql, re.IGNORECASE) is not None and "GRAPH" in keywords(sparql)
 
 
 def _bulk_load(store: ox.Store, data: bytes | BinaryIO | Path, fmt: ox.RdfFormat, target: ox.NamedNode) -> None:
