@@ -8,8 +8,12 @@ rules (``tests/test_rulebook_agreement.py`` checks that both answer alike):
 ``RULE(deal-counts ?deal)``
     The patterns and FILTERs that keep ``?deal`` when it counts under the policy (``RULE(deal-counts ?deal
     undated)``: as if the policy included undated deals). Dates compare as periods on their lexical form: a deal
-    has begun when ``STR(start) <= SUBSTR(asOf, 1, STRLEN(start))`` and has ended when
-    ``SUBSTR(dayAfterAsOf, 1, STRLEN(end)) > STR(end)``.
+    has begun unless its start lies after the as-of day, ``start > asOf`` (for a start of at most ten characters
+    the same as ``start > SUBSTR(asOf, 1, STRLEN(start))``), and has ended when
+    ``SUBSTR(dayAfterAsOf, 1, STRLEN(end)) > STR(end)``. ``RULE(deal-counts ?deal all)`` is the same rule
+    written for a pattern that reads every deal (the derivation): the date, end and supersedes tests become
+    anti-joins (``MINUS``) the engine evaluates once over the data instead of a test per deal; a question about
+    a few deals keeps the per-deal form, which looks up only the deals at hand.
 ``RULE(deal-ties ?deal ?actor ?counterparty ?direct ?control)``
     Each tie of a deal of a class with a relation: its parties, the direct property derived from it (unbound for
     an ownership) and whether it gives control (``true``/``false``, by the class's control rule).
@@ -92,14 +96,34 @@ def _evidence(var: str, allowed: frozenset[str]) -> list[str]:
     return [f"FILTER EXISTS {{ {var} prov:wasDerivedFrom {source} . FILTER({condition}) }}"]
 
 
-def _begun(var: str, as_of: str, undated: bool) -> list[str]:
-    """FILTERs keeping ``var`` when it took place by ``as_of``: effective date, else announced date."""
-    date, normal = f"{var}__date", f"{var}__day"
-    late = f'BIND({_NORMAL.format(x=date)} AS {normal}) FILTER({normal} > SUBSTR("{as_of}", 1, STRLEN({normal})))'
-    lines = [
-        f"FILTER NOT EXISTS {{ {var} sg:effectiveDate {date} {late} }}",
-        f"FILTER(EXISTS {{ {var} sg:effectiveDate {date} }} || NOT EXISTS {{ {var} sg:announcedDate {date} {late} }})",
-    ]
+def _late(date: str, as_of: str) -> str:
+    """Whether the partial date ``date`` lies after the day ``as_of`` (``YYYY-MM-DD``), as a SPARQL boolean.
+
+    The date's period starts after ``as_of`` when its lexical form cut to ``YYYY[-MM[-DD]]`` is greater than
+    ``as_of`` cut to the same length; for a string of at most ten characters that is the same as being greater
+    than ``as_of`` itself (and a longer one is compared with all of ``as_of`` either way). The cut form is a
+    prefix of the lexical form, so the lexical form is greater too: that cheap test comes first and the ``IF``
+    skips the cut for every date that is not late.
+    """
+    return f'IF(STR({date}) > "{as_of}", {_NORMAL.format(x=date)} > "{as_of}", false)'
+
+
+def _begun(var: str, as_of: str, undated: bool, every: bool = False) -> list[str]:
+    """FILTERs keeping ``var`` when it took place by ``as_of``: effective date, else announced date (``every``:
+    as anti-joins, for a pattern that reads every deal)."""
+    date, other = f"{var}__date", f"{var}__dated"
+    late_effective = f"{var} sg:effectiveDate {date} FILTER({_late(date, as_of)})"
+    late_announced = f"{var} sg:announcedDate {date} FILTER({_late(date, as_of)})"
+    if every:
+        lines = [
+            f"MINUS {{ {late_effective} }}",
+            f"MINUS {{ {late_announced} FILTER NOT EXISTS {{ {var} sg:effectiveDate {other} }} }}",
+        ]
+    else:
+        lines = [
+            f"FILTER NOT EXISTS {{ {late_effective} }}",
+            f"FILTER(EXISTS {{ {var} sg:effectiveDate {date} }} || NOT EXISTS {{ {late_announced} }})",
+        ]
     if not undated:
         lines.append(f"FILTER EXISTS {{ {var} sg:effectiveDate|sg:announcedDate {date} }}")
     return lines
@@ -126,9 +150,11 @@ def _scenario_class() -> str:
 def _deal_counts(policy: DealPolicy | None, var: str, *flags: str) -> list[str]:
     if policy is None:
         raise InputError("RULE(deal-counts) needs a deal policy")
-    unknown = set(flags) - {"undated"}
+    unknown = set(flags) - {"undated", "all"}
     if unknown:
-        raise InputError(f"RULE(deal-counts): unknown flag {sorted(unknown)[0]!r}; the flag is: undated")
+        raise InputError(f"RULE(deal-counts): unknown flag {sorted(unknown)[0]!r}; the flags are: undated, all")
+    every = "all" in flags
+    test = "MINUS" if every else "FILTER NOT EXISTS"
     as_of = policy.as_of_date()
     next_day = as_of.toordinal() + 1
     after = type(as_of).fromordinal(next_day).isoformat()
@@ -143,10 +169,11 @@ def _deal_counts(policy: DealPolicy | None, var: str, *flags: str) -> list[str]:
         + ("any evidence" if policy.evidence is None else "evidence " + ", ".join(sorted(policy.evidence))),
         *_shown(var, counted),
         *(_evidence(var, policy.evidence) if policy.evidence is not None else []),
-        *_begun(var, as_of.isoformat(), undated),
-        f"FILTER NOT EXISTS {{ {var} sg:endDate {end} BIND({_NORMAL.format(x=end)} AS {normal}) "
+        *_begun(var, as_of.isoformat(), undated, every),
+        f"{test} {{ {var} sg:endDate {end} BIND({_NORMAL.format(x=end)} AS {normal}) "
         f'FILTER(SUBSTR("{after}", 1, STRLEN({normal})) > {normal}) }}',
-        f"FILTER NOT EXISTS {{ {newer} sg:supersedes {var} .",
+        # the few superseded deals first; their newer deals are tested one by one
+        f"{test} {{ {newer} sg:supersedes {var} .",
         *("  " + line for line in _shown(newer, hiding)),
         *("  " + line for line in (_evidence(newer, policy.evidence) if policy.evidence is not None else [])),
         *("  " + line for line in _begun(newer, as_of.isoformat(), undated)),
