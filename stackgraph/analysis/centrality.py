@@ -12,12 +12,8 @@ a product ranks below its developer.
 * **PageRank** -- damping 0.85, edge weights = deals, a node without outgoing edges jumps anywhere (NetworkX's
   definition); solved exactly by igraph's PRPACK on large graphs (the fastest measured,
   ``bench/bench_analysis.py``).
-* **betweenness** -- directed, unweighted, normalised by ``(n-1)(n-2)`` as NetworkX does (turning every edge
-  around leaves it unchanged). Exact (Brandes) when the work -- sources with an outgoing edge times (linked
-  nodes + edges) -- is at most ``exact_work`` (:data:`EXACT_WORK`, about :data:`EXACT_SECONDS` s on the machine
-  it was measured on, ``bench/bench_analysis.py``); otherwise estimated from ``k`` sources drawn uniformly from
-  the nodes with an outgoing edge (the others add nothing), scaled by (sources with an edge) / k: an unbiased
-  estimate, with a standard error per node from the spread of :data:`ERROR_BATCHES` equal batches of the sample.
+* **betweenness** -- directed, unweighted, normalised by ``(n-1)(n-2)``; exact up to a work budget, else
+  estimated from sampled sources with a standard error (:mod:`stackgraph.analysis.betweenness`).
 * **eigenvector** -- principal eigenvector of the undirected weighted network on its largest connected
   component, scaled so the maximum is 1; undefined (``None``, printed ``-``) outside that component.
 * **degree** -- deals in and out per relation, in the projection's direction (out = as the actor).
@@ -29,7 +25,6 @@ to :data:`EXACT_NODE_LIMIT` nodes use NetworkX's reference implementations; larg
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -41,7 +36,7 @@ import numpy as np
 from stackgraph.analysis._common import (
     Table,
     View,
-    dense_ranks,
+    dense_rank_array,
     graph_basis,
     label_of,
     paused_gc,
@@ -49,8 +44,14 @@ from stackgraph.analysis._common import (
     rounded,
     view_fields,
 )
+from stackgraph.analysis.betweenness import (
+    DEFAULT_SAMPLES,
+    ERROR_BATCHES,
+    EXACT_SECONDS,
+    EXACT_WORK,
+    betweenness,
+)
 from stackgraph.analysis.networks import (
-    betweenness_sums,
     deal_network,
     eigenvector_largest_component,
     networkx_eigenvector,
@@ -77,14 +78,6 @@ __all__ = [
 
 #: Graphs with more nodes than this use igraph instead of NetworkX (unless told otherwise).
 EXACT_NODE_LIMIT = 1000
-#: Exact betweenness when (sources with an outgoing edge) x (linked nodes + edges) is at most this.
-EXACT_WORK = 2.5e8
-#: What :data:`EXACT_WORK` costs in seconds with igraph on the 2-core machine it was measured on (bench).
-EXACT_SECONDS = 5.0
-#: Source nodes sampled for betweenness when exact is too costly.
-DEFAULT_SAMPLES = 100
-#: Batches the betweenness sample is split into to estimate its standard error.
-ERROR_BATCHES = 10
 _SKIPPED = "not computed"
 #: The ranked measures.
 MEASURES: tuple[str, ...] = ("pagerank", "betweenness", "eigenvector", "degree")
@@ -167,9 +160,15 @@ class CentralityReport(View):
         return {node: i for i, node in enumerate(self.nodes)}
 
     @cached_property
-    def _ranks(self) -> dict[str, np.ndarray]:
-        """Dense ranks per measure as arrays in ``nodes`` order (0: no value)."""
-        return {m: np.array([r or 0 for r in dense_ranks(self._values(m).tolist())], dtype=np.int64) for m in MEASURES}
+    def _rank_cache(self) -> dict[str, np.ndarray]:
+        return {}
+
+    def _ranks(self, measure: str) -> np.ndarray:
+        """Dense ranks of one measure as an array in ``nodes`` order (0: no value), computed on first use."""
+        ranks = self._rank_cache.get(measure)
+        if ranks is None:
+            ranks = self._rank_cache[measure] = dense_rank_array(self._values(measure))
+        return ranks
 
     def _values(self, measure: str) -> np.ndarray:
         if measure not in MEASURES:
@@ -178,8 +177,7 @@ class CentralityReport(View):
 
     def dense_rank(self, measure: str) -> dict[str, int | None]:
         """Every node's dense rank under ``measure`` (``None`` where it has no value)."""
-        self._values(measure)
-        return {node: (int(r) or None) for node, r in zip(self.nodes, self._ranks[measure].tolist(), strict=True)}
+        return {node: (r or None) for node, r in zip(self.nodes, self._ranks(measure).tolist(), strict=True)}
 
     def focused(self, nodes: Iterable[str]) -> CentralityReport:
         """The same report showing only ``nodes`` (each with its rank among all)."""
@@ -209,7 +207,7 @@ class CentralityReport(View):
             betweenness=float(s["betweenness"][i]),
             eigenvector=None if np.isnan(eigen) else eigen,
             betweenness_error=None if error is None else float(error[i]),
-            ranks={m: (int(self._ranks[m][i]) or None) for m in MEASURES},
+            ranks={m: (int(self._ranks(m)[i]) or None) for m in MEASURES},
         )
 
     @cached_property
@@ -219,7 +217,7 @@ class CentralityReport(View):
 
     def _order(self, measure: str, top: int | None, among: Iterable[str] | None = None) -> list[int]:
         """Indices best first (ties by label); with ``top``, a partial sort keeps only what can make the cut."""
-        ranks = self._ranks[measure]
+        ranks = self._ranks(measure)
         candidates = np.flatnonzero(ranks)
         if among is not None:
             candidates = np.array([i for i in (self._index[n] for n in among) if ranks[i]], dtype=np.int64)
@@ -396,42 +394,24 @@ def centrality(
             pagerank = np.array(g.pagerank(weights="weight", directed=True, damping=0.85)) if n else np.zeros(0)
         eigenvector = eigenvector_largest_component(g) if "eigenvector" in wanted else np.full(n, np.nan)
 
-    # betweenness: sources with an outgoing edge in the rank network (the others add nothing)
-    has_out = np.zeros(n, dtype=bool)
-    has_out[src] = True
-    candidates = np.flatnonzero(has_out).tolist()
-    linked = int(np.count_nonzero(np.bincount(np.concatenate([src, dst]), minlength=n))) if n else 0
-    work = len(candidates) * (linked + len(src))
-    k: int | None
-    if exact:
-        k = None
-    elif samples is not None:
-        k = max(2, int(samples))
-    else:
-        k = None if work <= exact_work else DEFAULT_SAMPLES
-    if k is not None and k >= len(candidates):
-        k = None
-    scale = 1.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
-    error: np.ndarray | None = None
-    batch_count = 0
-    if "betweenness" not in wanted:
-        betweenness = np.full(n, np.nan)
-    elif k is None:
-        betweenness = betweenness_sums(g, None, D, nodes)[0] * scale if candidates else np.zeros(n)
-        batch_count = 0
-    else:
-        sample = random.Random(seed).sample(candidates, k)
-        batch_count = min(ERROR_BATCHES, k)
-        batches = [sample[i::batch_count] for i in range(batch_count)]
-        sums = betweenness_sums(g, batches, D, nodes)
-        factor = len(candidates) * scale
-        betweenness = sum(sums, np.zeros(n)) * factor / k
-        estimates = np.array([s * factor / len(b) for s, b in zip(sums, batches, strict=True)])
-        correction = np.sqrt(max(0.0, 1.0 - k / len(candidates)))  # sampling without replacement
-        error = estimates.std(axis=0, ddof=1) / np.sqrt(batch_count) * correction
+    between = "betweenness" in wanted
+    estimate = betweenness(
+        n,
+        src,
+        dst,
+        g=g,
+        D=D,
+        nodes=nodes,
+        samples=samples,
+        exact=exact,
+        seed=seed,
+        exact_work=exact_work,
+        compute=between,
+    )
+    error = estimate.error
     scores = {
         "pagerank": pagerank,
-        "betweenness": betweenness,
+        "betweenness": estimate.values,
         "eigenvector": eigenvector,
         "degree": (in_degree + out_degree).astype(float),
         "in_degree": in_degree,
@@ -439,19 +419,18 @@ def centrality(
     }
     if error is not None:
         scores["betweenness_error"] = error
-    between = "betweenness" in wanted
     method: dict[str, Any] = {
         "backend": chosen,
         "by": by,
         "direction": dict(RANK_FLOW),
         "pagerank": ("networkx" if chosen == "networkx" else "igraph prpack") if "pagerank" in wanted else _SKIPPED,
-        "betweenness": ("exact" if k is None else "sampled") if between else _SKIPPED,
-        "samples": k if between else None,
-        "sources": len(candidates),
-        "seed": seed if k is not None and between else None,
-        "error_batches": batch_count,
+        "betweenness": ("exact" if estimate.samples is None else "sampled") if between else _SKIPPED,
+        "samples": estimate.samples,
+        "sources": estimate.sources,
+        "seed": seed if estimate.samples is not None else None,
+        "error_batches": estimate.batches,
         "shown_relative_error": None,
-        "work": work,
+        "work": estimate.work,
         "exact_work": exact_work,
         "nodes": n,
         "edges": len(src),
@@ -469,6 +448,7 @@ def centrality(
     )
     if error is not None and top:
         shown = report._order("betweenness", top)
-        relative = [error[i] / betweenness[i] for i in shown if betweenness[i] > 0]
+        values = scores["betweenness"]
+        relative = [error[i] / values[i] for i in shown if values[i] > 0]
         method["shown_relative_error"] = float(np.median(relative)) if relative else None
     return report
