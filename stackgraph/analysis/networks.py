@@ -18,6 +18,7 @@ import networkx as nx
 import numpy as np
 
 __all__ = [
+    "RANK_FLOW",
     "betweenness_sums",
     "deal_network",
     "eigenvector_largest_component",
@@ -26,6 +27,16 @@ __all__ = [
     "rank_network",
     "to_igraph",
 ]
+
+#: Which way rank flows along each relation (the projected edge is turned around for every one of them).
+RANK_FLOW: dict[str, str] = {
+    "supplies": "customer -> supplier",
+    "acquires": "target -> acquirer",
+    "invests_in": "investee -> investor",
+    "controls": "owned -> owner",
+    "develops": "product -> developer",
+    "partners_with": "both ways",
+}
 
 
 def deal_network(G: nx.MultiDiGraph) -> nx.DiGraph:
