@@ -8,6 +8,7 @@ import math
 import random
 
 import networkx as nx
+import numpy as np
 import pytest
 from analysis_fixtures import deal, diamond, graph, org, snapshot, two_customers
 from hypothesis import given, settings
@@ -333,3 +334,72 @@ def test_pagerank_alone_skips_the_other_measures(backend: str) -> None:
     assert alone.method["betweenness"] == "not computed" and alone.method["eigenvector_component"] is None
     with pytest.raises(ValueError, match="unknown measure"):
         centrality(G, measures=("closeness",))
+    with pytest.raises(ValueError, match="cannot sort by 'betweenness'"):
+        centrality(G, measures=("pagerank",), sort="betweenness")
+
+
+@pytest.mark.parametrize("measures", [("pagerank",), ("betweenness",), ("eigenvector",), ()])
+def test_a_report_of_some_measures_says_which_were_not_computed(measures: tuple[str, ...]) -> None:
+    report = centrality(diamond(), measures=measures, top=3, sort="degree")
+    skipped = [m for m in ("pagerank", "betweenness", "eigenvector") if m not in measures]
+    notes = report.notes()
+    assert (f"not computed: {', '.join(skipped)} (no value, no rank)" in notes) == bool(skipped)
+    nodes = report.to_dict()["nodes"]
+    assert nodes and all(row[m] is None and row["ranks"][m] is None for row in nodes for m in skipped)
+    assert all(
+        cell == "-"
+        for row in report.table()[1]
+        for cell, m in zip(row[3:6], ("pagerank", "betweenness", "eigenvector"), strict=True)
+        if m in skipped
+    )
+
+
+def _dense_ranks_by_definition(values: list[float]) -> list[int]:
+    """In descending order, a new rank where a value falls more than the gap below the one before (0: NaN)."""
+    present = sorted((v for v in values if not math.isnan(v)), reverse=True)
+    gap = 1e-9 * max((abs(v) for v in present), default=0.0)
+    rank_of: dict[float, int] = {}
+    rank = 0
+    for i, v in enumerate(present):
+        if i == 0 or present[i - 1] - v > gap:
+            rank += 1
+        rank_of.setdefault(v, rank)
+    return [0 if math.isnan(v) else rank_of[v] for v in values]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.just(math.nan),
+            st.sampled_from([0.0, 0.5, 1.0, 1e-9, -0.25]).flatmap(
+                lambda base: st.sampled_from([0.0, 3e-10, 6e-10, 9e-10, 1.2e-9, 2e-9]).map(lambda step: base + step)
+            ),
+        ),
+        max_size=25,
+    )
+)
+def test_dense_ranks_follow_their_definition(values: list[float]) -> None:
+    """Ties within the tolerance chain into one rank (0.5, 0.5 + 6e-10, 0.5 + 1.2e-9 are one rank)."""
+    from stackgraph.analysis._common import dense_rank_array, dense_ranks
+
+    expected = _dense_ranks_by_definition(values)
+    assert dense_rank_array(np.array(values, dtype=float)).tolist() == expected
+    assert dense_ranks(values) == [r or None for r in expected]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 5), st.integers(0, 5)), max_size=20))
+def test_rank_arrays_turn_every_pair_around_and_count_deals(pairs: list[tuple[int, int]]) -> None:
+    from stackgraph.analysis.networks import rank_arrays
+
+    G = nx.MultiDiGraph()
+    G.add_nodes_from(range(6))
+    G.add_edges_from(pairs)
+    nodes, src, dst, w, in_degree, out_degree = rank_arrays(G)
+    assert nodes == list(range(6))
+    turned = {(v, u): float(G.number_of_edges(u, v)) for u, v in set(pairs) if u != v}
+    assert dict(zip(zip(src.tolist(), dst.tolist(), strict=True), w.tolist(), strict=True)) == turned
+    assert len(src) == len(turned)
+    assert in_degree.tolist() == [G.in_degree(i) for i in range(6)]
+    assert out_degree.tolist() == [G.out_degree(i) for i in range(6)]

@@ -19,6 +19,7 @@ __all__ = [
     "basis_in",
     "basis_of",
     "by_value",
+    "dense_rank_array",
     "dense_ranks",
     "graph_basis",
     "label_of",
@@ -179,28 +180,35 @@ def dense_ranks(values: Iterable[float | None], tolerance: float = 1e-9) -> list
     import numpy as np
 
     array = np.array([np.nan if v is None else float(v) for v in values], dtype=float)
-    ranks: list[int | None] = [None] * len(array)
+    return [rank or None for rank in dense_rank_array(array, tolerance).tolist()]
+
+
+def dense_rank_array(values: Any, tolerance: float = 1e-9) -> Any:
+    """:func:`dense_ranks` of a NumPy array of floats, as an int64 array (0 where the value is NaN: no rank).
+
+    In descending order a new rank starts where the value falls more than the gap (``tolerance`` times the largest
+    magnitude) below the value before it, so a run of steps each within the gap stays one rank.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> dense_rank_array(np.array([0.5, 0.2, 0.5, np.nan, 0.1])).tolist()
+    [1, 2, 1, 0, 3]
+    """
+    import numpy as np
+
+    array = np.asarray(values, dtype=float)
+    ranks = np.zeros(len(array), dtype=np.int64)
     present = np.flatnonzero(~np.isnan(array))
     if not len(present):
         return ranks
     order = present[np.argsort(-array[present], kind="stable")]
     ordered = array[order]
     gap = tolerance * max(float(np.abs(ordered).max()), 1e-300)
-    # a new rank where the value falls more than the gap below the first value of the current rank
-    starts = np.empty(len(ordered), dtype=np.int64)
-    rank, first = 0, np.inf
-    breaks = np.flatnonzero(np.diff(ordered) < -gap) + 1  # candidate breaks; confirmed against the rank's first
-    candidates = np.zeros(len(ordered), dtype=bool)
-    candidates[breaks] = True
-    candidates[0] = True
-    for i in np.flatnonzero(candidates):
-        if first - ordered[i] > gap or rank == 0:
-            rank += 1
-            first = ordered[i]
-        starts[i] = rank
-    labels = np.maximum.accumulate(np.where(candidates, starts, 0))
-    for position, value in zip(order.tolist(), labels.tolist(), strict=True):
-        ranks[position] = value
+    starts = np.empty(len(ordered), dtype=bool)
+    starts[0] = True
+    starts[1:] = np.diff(ordered) < -gap
+    ranks[order] = np.cumsum(starts)
     return ranks
 
 

@@ -12,12 +12,8 @@ a product ranks below its developer.
 * **PageRank** -- damping 0.85, edge weights = deals, a node without outgoing edges jumps anywhere (NetworkX's
   definition); solved exactly by igraph's PRPACK on large graphs (the fastest measured,
   ``bench/bench_analysis.py``).
-* **betweenness** -- directed, unweighted, normalised by ``(n-1)(n-2)`` as NetworkX does (turning every edge
-  around leaves it unchanged). Exact (Brandes) when the work -- sources with an outgoing edge times (linked
-  nodes + edges) -- is at most ``exact_work`` (:data:`EXACT_WORK`, about :data:`EXACT_SECONDS` s on the machine
-  it was measured on, ``bench/bench_analysis.py``); otherwise estimated from ``k`` sources drawn uniformly from
-  the nodes with an outgoing edge (the others add nothing), scaled by (sources with an edge) / k: an unbiased
-  estimate, with a standard error per node from the spread of :data:`ERROR_BATCHES` equal batches of the sample.
+* **betweenness** -- directed, unweighted, normalised by ``(n-1)(n-2)``; exact up to a work budget, else
+  estimated from sampled sources with a standard error (:mod:`stackgraph.analysis.betweenness`).
 * **eigenvector** -- principal eigenvector of the undirected weighted network on its largest connected
   component, scaled so the maximum is 1; undefined (``None``, printed ``-``) outside that component.
 * **degree** -- deals in and out per relation, in the projection's direction (out = as the actor).
@@ -29,28 +25,23 @@ to :data:`EXACT_NODE_LIMIT` nodes use NetworkX's reference implementations; larg
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
-from functools import cached_property
 from typing import Any
 
 import networkx as nx
 import numpy as np
 
-from stackgraph.analysis._common import (
-    Table,
-    View,
-    dense_ranks,
-    graph_basis,
-    label_of,
-    paused_gc,
-    readable,
-    rounded,
-    view_fields,
+from stackgraph.analysis._common import graph_basis, paused_gc, view_fields
+from stackgraph.analysis.betweenness import (
+    DEFAULT_SAMPLES,
+    ERROR_BATCHES,
+    EXACT_SECONDS,
+    EXACT_WORK,
+    betweenness,
 )
+from stackgraph.analysis.centrality_report import MEASURES, CentralityReport, CentralityRow
 from stackgraph.analysis.networks import (
-    betweenness_sums,
+    RANK_FLOW,
     deal_network,
     eigenvector_largest_component,
     networkx_eigenvector,
@@ -77,245 +68,7 @@ __all__ = [
 
 #: Graphs with more nodes than this use igraph instead of NetworkX (unless told otherwise).
 EXACT_NODE_LIMIT = 1000
-#: Exact betweenness when (sources with an outgoing edge) x (linked nodes + edges) is at most this.
-EXACT_WORK = 2.5e8
-#: What :data:`EXACT_WORK` costs in seconds with igraph on the 2-core machine it was measured on (bench).
-EXACT_SECONDS = 5.0
-#: Source nodes sampled for betweenness when exact is too costly.
-DEFAULT_SAMPLES = 100
-#: Batches the betweenness sample is split into to estimate its standard error.
-ERROR_BATCHES = 10
 _SKIPPED = "not computed"
-#: The ranked measures.
-MEASURES: tuple[str, ...] = ("pagerank", "betweenness", "eigenvector", "degree")
-#: Which way rank flows along each relation (the projected edge is turned around for every one of them).
-RANK_FLOW: dict[str, str] = {
-    "supplies": "customer -> supplier",
-    "acquires": "target -> acquirer",
-    "invests_in": "investee -> investor",
-    "controls": "owned -> owner",
-    "develops": "product -> developer",
-    "partners_with": "both ways",
-}
-
-
-@dataclass(frozen=True)
-class CentralityRow:
-    """The centrality of one node; ``ranks`` holds its dense rank per measure (``None``: no value)."""
-
-    entity: str
-    label: str
-    kind: str | None
-    in_degree: int
-    out_degree: int
-    degree_by_relation: dict[str, dict[str, int]] = field(hash=False, compare=True)
-    pagerank: float
-    betweenness: float
-    eigenvector: float | None
-    betweenness_error: float | None = None
-    ranks: dict[str, int | None] = field(default_factory=dict, hash=False, compare=False)
-
-    @property
-    def degree(self) -> int:
-        """In- plus out-degree (deals)."""
-        return self.in_degree + self.out_degree
-
-    def value(self, measure: str) -> float | None:
-        """The value of ``measure`` (one of :data:`MEASURES`); ``None`` for eigenvector outside its component."""
-        if measure == "degree":
-            return float(self.degree)
-        value = getattr(self, measure)
-        return None if value is None else float(value)
-
-    def to_dict(self) -> dict[str, Any]:
-        """``{"entity", "label", "kind", "in_degree", "out_degree", "degree_by_relation": {relation: {"in", "out"}},
-        "pagerank", "betweenness", "betweenness_error", "eigenvector", "ranks": {measure: rank}}``."""
-        return {
-            "entity": self.entity,
-            "label": self.label,
-            "kind": self.kind,
-            "in_degree": self.in_degree,
-            "out_degree": self.out_degree,
-            "degree_by_relation": {r: dict(c) for r, c in sorted(self.degree_by_relation.items())},
-            "pagerank": rounded(self.pagerank, 10),
-            "betweenness": rounded(self.betweenness, 10),
-            "betweenness_error": rounded(self.betweenness_error, 10),
-            "eigenvector": rounded(self.eigenvector, 10),
-            "ranks": dict(self.ranks),
-        }
-
-
-@dataclass(frozen=True)
-class CentralityReport(View):
-    """Centrality of every node as arrays (``nodes`` order), with how it was computed; ``basis`` is what the deal
-    network's ties rest on.
-
-    ``rank(measure, top)`` gives rows best first; ``dense_rank(measure)`` every node's rank. ``focus``, when
-    set, limits ``to_dict``/``table`` to those nodes (with their ranks among all).
-    """
-
-    nodes: tuple[str, ...]
-    scores: dict[str, np.ndarray] = field(hash=False, compare=False, repr=False)
-    method: dict[str, Any] = field(hash=False)
-    top: int | None = None
-    sort: str = "pagerank"
-    graph: nx.MultiDiGraph | None = field(default=None, hash=False, compare=False, repr=False)
-    focus: tuple[str, ...] | None = None
-
-    @cached_property
-    def _index(self) -> dict[str, int]:
-        return {node: i for i, node in enumerate(self.nodes)}
-
-    @cached_property
-    def _ranks(self) -> dict[str, np.ndarray]:
-        """Dense ranks per measure as arrays in ``nodes`` order (0: no value)."""
-        return {m: np.array([r or 0 for r in dense_ranks(self._values(m).tolist())], dtype=np.int64) for m in MEASURES}
-
-    def _values(self, measure: str) -> np.ndarray:
-        if measure not in MEASURES:
-            raise ValueError(f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}")
-        return self.scores[measure]
-
-    def dense_rank(self, measure: str) -> dict[str, int | None]:
-        """Every node's dense rank under ``measure`` (``None`` where it has no value)."""
-        self._values(measure)
-        return {node: (int(r) or None) for node, r in zip(self.nodes, self._ranks[measure].tolist(), strict=True)}
-
-    def focused(self, nodes: Iterable[str]) -> CentralityReport:
-        """The same report showing only ``nodes`` (each with its rank among all)."""
-        return replace(self, focus=tuple(n for n in nodes if n in self._index))
-
-    def row(self, node: str) -> CentralityRow:
-        """The row of one node."""
-        i = self._index[node]
-        s = self.scores
-        G = self.graph
-        by_relation: dict[str, dict[str, int]] = {}
-        if G is not None and node in G:
-            for _, _, relation in G.out_edges(node, data="relation"):
-                by_relation.setdefault(relation or "related", {"in": 0, "out": 0})["out"] += 1
-            for _, _, relation in G.in_edges(node, data="relation"):
-                by_relation.setdefault(relation or "related", {"in": 0, "out": 0})["in"] += 1
-        eigen = float(s["eigenvector"][i])
-        error = s.get("betweenness_error")
-        return CentralityRow(
-            entity=node,
-            label=label_of(G, node) if G is not None else node,
-            kind=G.nodes[node].get("kind") if G is not None and node in G else None,
-            in_degree=int(s["in_degree"][i]),
-            out_degree=int(s["out_degree"][i]),
-            degree_by_relation=by_relation,
-            pagerank=float(s["pagerank"][i]),
-            betweenness=float(s["betweenness"][i]),
-            eigenvector=None if np.isnan(eigen) else eigen,
-            betweenness_error=None if error is None else float(error[i]),
-            ranks={m: (int(self._ranks[m][i]) or None) for m in MEASURES},
-        )
-
-    @cached_property
-    def rows(self) -> tuple[CentralityRow, ...]:
-        """Every node's row, in ``nodes`` order (built on first use: prefer :meth:`rank` on large graphs)."""
-        return tuple(self.row(node) for node in self.nodes)
-
-    def _order(self, measure: str, top: int | None, among: Iterable[str] | None = None) -> list[int]:
-        """Indices best first (ties by label); with ``top``, a partial sort keeps only what can make the cut."""
-        ranks = self._ranks[measure]
-        candidates = np.flatnonzero(ranks)
-        if among is not None:
-            candidates = np.array([i for i in (self._index[n] for n in among) if ranks[i]], dtype=np.int64)
-        if top is not None and 0 < top < len(candidates):
-            cut = candidates[np.argpartition(ranks[candidates], top - 1)[top - 1]]
-            candidates = candidates[ranks[candidates] <= ranks[cut]]  # every node tied with the last one shown
-        G = self.graph
-        nodes = self.nodes
-        labelled = sorted(
-            candidates.tolist(),
-            key=lambda i: (ranks[i], (label_of(G, nodes[i]) if G is not None else nodes[i]).casefold(), nodes[i]),
-        )
-        return labelled if top is None else labelled[:top]
-
-    def rank(self, measure: str = "pagerank", top: int | None = None) -> tuple[CentralityRow, ...]:
-        """Rows best first under ``measure`` (dense rank, ties by label), the first ``top`` of them; nodes with no
-        value (eigenvector outside its component) are left out."""
-        return tuple(self.row(self.nodes[i]) for i in self._order(measure, top, self.focus))
-
-    def to_dict(self) -> dict[str, Any]:
-        """``{"as_of", "statuses", "undated", "evidence", "basis", "method": {...}, "rankings": {measure: [{"rank",
-        "entity", "label", "value"}]}, "nodes": [row...]}``; rankings and nodes hold the first ``top`` rows (nodes in
-        ``sort`` order)."""
-        rankings = {}
-        for measure in MEASURES:
-            rankings[measure] = [
-                {
-                    "rank": r.ranks[measure],
-                    "entity": r.entity,
-                    "label": r.label,
-                    "value": rounded(r.value(measure), 10),
-                }
-                for r in self.rank(measure, self.top)
-            ]
-        return {
-            **self.view_dict(),
-            "method": dict(self.method),
-            "rankings": rankings,
-            "nodes": [r.to_dict() for r in self.rank(self.sort, self.top)],
-        }
-
-    def table(self) -> Table:
-        """The first ``top`` rows in ``sort`` order: dense rank, label, kind, the measures (three significant
-        digits; betweenness ± its standard error when sampled), degrees."""
-        rows = []
-        for r in self.rank(self.sort, self.top):
-            between = readable(r.betweenness)
-            if r.betweenness_error is not None:
-                between += f" ±{readable(r.betweenness_error, 2)}"
-            rows.append(
-                [
-                    r.ranks[self.sort],
-                    r.label,
-                    r.kind,
-                    readable(r.pagerank),
-                    between,
-                    readable(r.eigenvector),
-                    r.in_degree,
-                    r.out_degree,
-                    " ".join(
-                        f"{rel}:{c.get('in', 0)}/{c.get('out', 0)}" for rel, c in sorted(r.degree_by_relation.items())
-                    ),
-                ]
-            )
-        headers = ["rank", "entity", "kind", "pagerank", "betweenness", "eigenvector", "in", "out"]
-        return [*headers, "in/out by relation"], rows
-
-    def notes(self) -> list[str]:
-        """What an analyst needs to read the figures: direction, betweenness method and error, eigenvector scope."""
-        m = self.method
-        lines = [
-            "rank flows to the party others depend on: "
-            + ", ".join(f"{flow}" for r, flow in RANK_FLOW.items() if r != "partners_with")
-            + "; partnerships both ways"
-        ]
-        if m["betweenness"] == "sampled":
-            lines.append(
-                f"betweenness estimated from k={m['samples']} of {m['sources']} sources with an outgoing edge "
-                f"(seed {m['seed']}); ± is the standard error from {m['error_batches']} batches"
-                + (
-                    f"; median relative error of the rows shown {m['shown_relative_error']:.0%}"
-                    if m["shown_relative_error"] is not None
-                    else ""
-                )
-            )
-        else:
-            lines.append(f"exact betweenness ({m['sources']} sources with an outgoing edge)")
-        outside = m["nodes"] - m["eigenvector_component"]
-        lines.append(
-            f"eigenvector on the largest connected component ({m['eigenvector_component']} nodes); "
-            f"'-' for the {outside} nodes outside it, where it is undefined"
-            if outside
-            else "eigenvector on the whole (connected) network"
-        )
-        lines.append(f"method: {m['backend']}; {m['nodes']} nodes, {m['edges']} linked pairs; ranks are dense")
-        return lines
 
 
 @paused_gc
@@ -376,6 +129,10 @@ def centrality(
     wanted = set(measures)
     if not wanted <= set(MEASURES):
         raise ValueError(f"unknown measure in {sorted(wanted)}; use some of {', '.join(MEASURES)}")
+    if sort not in wanted | {"degree"}:
+        raise ValueError(
+            f"cannot sort by {sort!r}: it is not among the measures computed ({', '.join(sorted(wanted))})"
+        )
     H = rolled_up(G) if by == "group" else G
     nodes, src, dst, w, in_degree, out_degree = rank_arrays(H)
     n = len(nodes)
@@ -396,42 +153,24 @@ def centrality(
             pagerank = np.array(g.pagerank(weights="weight", directed=True, damping=0.85)) if n else np.zeros(0)
         eigenvector = eigenvector_largest_component(g) if "eigenvector" in wanted else np.full(n, np.nan)
 
-    # betweenness: sources with an outgoing edge in the rank network (the others add nothing)
-    has_out = np.zeros(n, dtype=bool)
-    has_out[src] = True
-    candidates = np.flatnonzero(has_out).tolist()
-    linked = int(np.count_nonzero(np.bincount(np.concatenate([src, dst]), minlength=n))) if n else 0
-    work = len(candidates) * (linked + len(src))
-    k: int | None
-    if exact:
-        k = None
-    elif samples is not None:
-        k = max(2, int(samples))
-    else:
-        k = None if work <= exact_work else DEFAULT_SAMPLES
-    if k is not None and k >= len(candidates):
-        k = None
-    scale = 1.0 / ((n - 1) * (n - 2)) if n > 2 else 0.0
-    error: np.ndarray | None = None
-    batch_count = 0
-    if "betweenness" not in wanted:
-        betweenness = np.full(n, np.nan)
-    elif k is None:
-        betweenness = betweenness_sums(g, None, D, nodes)[0] * scale if candidates else np.zeros(n)
-        batch_count = 0
-    else:
-        sample = random.Random(seed).sample(candidates, k)
-        batch_count = min(ERROR_BATCHES, k)
-        batches = [sample[i::batch_count] for i in range(batch_count)]
-        sums = betweenness_sums(g, batches, D, nodes)
-        factor = len(candidates) * scale
-        betweenness = sum(sums, np.zeros(n)) * factor / k
-        estimates = np.array([s * factor / len(b) for s, b in zip(sums, batches, strict=True)])
-        correction = np.sqrt(max(0.0, 1.0 - k / len(candidates)))  # sampling without replacement
-        error = estimates.std(axis=0, ddof=1) / np.sqrt(batch_count) * correction
+    between = "betweenness" in wanted
+    estimate = betweenness(
+        n,
+        src,
+        dst,
+        g=g,
+        D=D,
+        nodes=nodes,
+        samples=samples,
+        exact=exact,
+        seed=seed,
+        exact_work=exact_work,
+        compute=between,
+    )
+    error = estimate.error
     scores = {
         "pagerank": pagerank,
-        "betweenness": betweenness,
+        "betweenness": estimate.values,
         "eigenvector": eigenvector,
         "degree": (in_degree + out_degree).astype(float),
         "in_degree": in_degree,
@@ -439,19 +178,18 @@ def centrality(
     }
     if error is not None:
         scores["betweenness_error"] = error
-    between = "betweenness" in wanted
     method: dict[str, Any] = {
         "backend": chosen,
         "by": by,
         "direction": dict(RANK_FLOW),
         "pagerank": ("networkx" if chosen == "networkx" else "igraph prpack") if "pagerank" in wanted else _SKIPPED,
-        "betweenness": ("exact" if k is None else "sampled") if between else _SKIPPED,
-        "samples": k if between else None,
-        "sources": len(candidates),
-        "seed": seed if k is not None and between else None,
-        "error_batches": batch_count,
+        "betweenness": ("exact" if estimate.samples is None else "sampled") if between else _SKIPPED,
+        "samples": estimate.samples,
+        "sources": estimate.sources,
+        "seed": seed if estimate.samples is not None else None,
+        "error_batches": estimate.batches,
         "shown_relative_error": None,
-        "work": work,
+        "work": estimate.work,
         "exact_work": exact_work,
         "nodes": n,
         "edges": len(src),
@@ -469,6 +207,7 @@ def centrality(
     )
     if error is not None and top:
         shown = report._order("betweenness", top)
-        relative = [error[i] / betweenness[i] for i in shown if betweenness[i] > 0]
+        values = scores["betweenness"]
+        relative = [error[i] / values[i] for i in shown if values[i] > 0]
         method["shown_relative_error"] = float(np.median(relative)) if relative else None
     return report

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Hashable
+from itertools import chain
+from operator import methodcaller
 from typing import Any
 
 import networkx as nx
 import numpy as np
 
 __all__ = [
+    "RANK_FLOW",
     "betweenness_sums",
     "deal_network",
     "eigenvector_largest_component",
@@ -24,6 +27,16 @@ __all__ = [
     "rank_network",
     "to_igraph",
 ]
+
+#: Which way rank flows along each relation (the projected edge is turned around for every one of them).
+RANK_FLOW: dict[str, str] = {
+    "supplies": "customer -> supplier",
+    "acquires": "target -> acquirer",
+    "invests_in": "investee -> investor",
+    "controls": "owned -> owner",
+    "develops": "product -> developer",
+    "partners_with": "both ways",
+}
 
 
 def deal_network(G: nx.MultiDiGraph) -> nx.DiGraph:
@@ -60,32 +73,40 @@ def rank_network(G: nx.MultiDiGraph) -> nx.DiGraph:
 def rank_arrays(
     G: nx.MultiDiGraph,
 ) -> tuple[list[Hashable], np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Nodes, rank-network edges (source, target, weight) and each node's in/out degree in deals, in one pass."""
+    """Nodes, rank-network edges (source, target, weight) and each node's in/out degree in deals.
+
+    One pass over the adjacency at C speed (``map`` over its dicts, no Python loop per pair); the edges come in
+    the adjacency's order, turned around, self-loops left out of the edges but counted in the degrees.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph([("a", "b"), ("a", "b"), ("b", "c"), ("c", "c")])
+    >>> nodes, src, dst, w, in_degree, out_degree = rank_arrays(G)
+    >>> nodes, src.tolist(), dst.tolist(), w.tolist()
+    (['a', 'b', 'c'], [1, 2], [0, 1], [2.0, 1.0])
+    >>> in_degree.tolist(), out_degree.tolist()
+    ([0, 2, 2], [2, 1, 1])
+    """
     nodes = list(G)
-    index = {node: i for i, node in enumerate(nodes)}
-    sources: list[int] = []
-    targets: list[int] = []
-    weights: list[int] = []
-    out_degree = [0] * len(nodes)
-    in_degree = [0] * len(nodes)
-    for u, nbrs in G._adj.items():
-        iu = index[u]
-        for v, deals in nbrs.items():
-            count = len(deals)
-            iv = index[v]
-            out_degree[iu] += count
-            in_degree[iv] += count
-            if iu != iv:
-                sources.append(iv)  # the rank network: turned around
-                targets.append(iu)
-                weights.append(count)
+    n = len(nodes)
+    index = dict(zip(nodes, range(n), strict=True))
+    adjacency = dict(G.adjacency())
+    neighbours = adjacency.values()
+    counts = np.fromiter(map(len, neighbours), dtype=np.int64, count=len(adjacency))
+    pairs = int(counts.sum())
+    tails = np.repeat(np.fromiter(map(index.__getitem__, adjacency), dtype=np.int64, count=len(adjacency)), counts)
+    heads = np.fromiter(map(index.__getitem__, chain.from_iterable(neighbours)), dtype=np.int64, count=pairs)
+    deals = np.fromiter(
+        map(len, chain.from_iterable(map(methodcaller("values"), neighbours))), dtype=np.int64, count=pairs
+    )
+    keep = tails != heads
     return (
         nodes,
-        np.array(sources, dtype=np.int64),
-        np.array(targets, dtype=np.int64),
-        np.array(weights, dtype=float),
-        np.array(in_degree, dtype=np.int64),
-        np.array(out_degree, dtype=np.int64),
+        heads[keep],  # the rank network: turned around
+        tails[keep],
+        deals[keep].astype(float),
+        np.bincount(heads, weights=deals, minlength=n).astype(np.int64),
+        np.bincount(tails, weights=deals, minlength=n).astype(np.int64),
     )
 
 
