@@ -115,7 +115,7 @@ def test_plain_and_ontology_queries_on_two_threads(shipped: KnowledgeStore) -> N
 
 
 def test_after_many_swaps_the_ontology_stays_and_plain_queries_list_graphs(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("stackgraph.storage.dataset._MAX_SWAPS", 2)
+    monkeypatch.setattr("stackgraph.storage.engine.MAX_SWAPS", 2)
     store = _small()
     expected = _data_quads(store)
     chosen = store._chosen(None, False, DERIVED_GRAPH)

@@ -13,16 +13,16 @@ another, or come from a scenario source declared elsewhere), so the triples a fi
 told apart without re-running the rule over everything, and re-running it is about a second per million
 triples.
 
-In memory the ontology is kept off the data engine (in a small store of its own, :class:`_Engine`), so that a
-plain query -- what the user loaded, without the ontology -- reads the engine's union of graphs, the fastest form
-(a list of graphs costs up to twice as much on joins). A query that reads the ontology has it put into the engine
-as its named graph (mounted) first; it stays there until a query that must not see it takes it out again. The
-engine's lock makes the choice and the start of a query one step, and a pyoxigraph result is a snapshot of the
-store as it was when the query started, so a result consumed later on any thread never sees a graph mounted or
-unmounted after it started. Every mount re-adds the same quads, which pyoxigraph's memory store keeps as a
-growing version history per quad (memory and scan time grow with the number of swaps), so after
-``_MAX_SWAPS`` swaps the ontology stays mounted and plain queries read a list of graphs instead, as a store on
-disk always does (its engine is read-only).
+In memory the ontology is kept off the data engine (in a small store of its own, see
+:class:`~stackgraph.storage.engine.Engine`), so that a plain query -- what the user loaded, without the ontology --
+reads the engine's union of graphs, the fastest form (a list of graphs costs up to twice as much on joins). A query
+that reads the ontology has it put into the engine as its named graph (mounted) first; it stays there until a query
+that must not see it takes it out again. The engine's lock makes the choice and the start of a query one step, and a
+pyoxigraph result is a snapshot of the store as it was when the query started, so a result consumed later on any
+thread never sees a graph mounted or unmounted after it started. Every mount re-adds the same quads, which
+pyoxigraph's memory store keeps as a growing version history per quad (memory and scan time grow with the number of
+swaps), so after ``MAX_SWAPS`` swaps (:mod:`stackgraph.storage.engine`) the ontology stays mounted and plain queries
+read a list of graphs instead, as a store on disk always does (its engine is read-only).
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ import functools
 import hashlib
 import itertools
 import re
-import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -42,6 +41,7 @@ import pyoxigraph as ox
 from stackgraph.errors import QueryError, StoreError
 from stackgraph.sparql_text import keywords, tokens
 from stackgraph.storage.derivation import insert_from_construct
+from stackgraph.storage.engine import ONTOLOGY, Engine
 from stackgraph.storage.folder import StoreFolder
 from stackgraph.storage.generations import Generations
 from stackgraph.storage.records import DERIVED_GRAPH, ONTOLOGY_GRAPH, UPDATES_GRAPH, Manifest, Source
@@ -54,55 +54,9 @@ __all__ = ["Dataset"]
 # stays, the next generation is rebuilt from the graphs that stay instead; a derived triple counts this many bytes.
 _DERIVED_BYTES_PER_TRIPLE = 40
 
-# How often the ontology may be taken out of an in-memory engine and put back (see the module's docstring): each
-# swap adds two versions to each of its quads in pyoxigraph's memory store (about 10 kB and a little scan time).
-_MAX_SWAPS = 64
-
 _BRANCHES = itertools.count(1)
 #: What a branch's updates may say: data blocks written into (or deleted from) graphs named by their IRIs.
 _BRANCH_KEYWORDS = frozenset({"PREFIX", "BASE", "INSERT", "DELETE", "DATA", "GRAPH"})
-
-
-class _Engine:
-    """An in-memory pyoxigraph store, shared by a dataset and its branches, with the ontology kept off it.
-
-    ``ontology`` holds the ontology graph's quads (in the named graph ``ONTOLOGY_GRAPH``) while they are not in
-    ``store``; ``mounted`` says whether they are in it too; ``lock`` is taken to mount, unmount, choose a query's
-    default graph and start the query.
-    """
-
-    def __init__(self) -> None:
-        self.store = ox.Store()
-        self.ontology = ox.Store()
-        self.mounted = False
-        self.swaps = 0
-        self.lock = threading.RLock()
-
-    def mount(self) -> None:
-        """Put the ontology into the engine (a no-op when it is there)."""
-        if not self.mounted:
-            self.store.extend(self.ontology)
-            self.mounted = True
-
-    def unmount(self) -> bool:
-        """Take the ontology out of the engine; false when it has been swapped too often and stays in."""
-        if self.mounted and len(self.ontology):
-            if self.swaps >= _MAX_SWAPS:
-                return False
-            self.store.remove_graph(_ONTOLOGY)
-            self.swaps += 1
-        self.mounted = False
-        return True
-
-    def set_ontology(self, ontology: ox.Store) -> None:
-        """Replace the ontology by ``ontology``'s quads (in its named graph), taking the old ones out of the engine."""
-        if self.mounted:
-            self.store.remove_graph(_ONTOLOGY)
-            self.mounted = False
-        self.ontology = ontology
-
-
-_ONTOLOGY = ox.NamedNode(ONTOLOGY_GRAPH)
 
 
 class Dataset:
@@ -118,7 +72,7 @@ class Dataset:
 
     def __init__(self, folder: StoreFolder | None, rule: Callable[[], str]) -> None:
         self._rule = rule
-        self._engine = _Engine()
+        self._engine = Engine()
         self._disk = Generations(folder) if folder is not None else None
         self._depth = 0
         #: The records: generation, what each graph came from, the derivation it holds.
@@ -168,7 +122,7 @@ class Dataset:
             clone._engine.store.extend(self.store)
             ontology = ox.Store()
             ontology.extend(self.quads(ONTOLOGY_GRAPH))
-        clone._engine.store.remove_graph(_ONTOLOGY)  # when it was mounted here, or on disk
+        clone._engine.store.remove_graph(ONTOLOGY)  # when it was mounted here, or on disk
         clone._engine.set_ontology(ontology)
         clone.manifest = Manifest(None, dict(self.manifest.sources), self.manifest.derivation)
         clone.derived_fresh = self.derived_fresh
@@ -404,7 +358,7 @@ class Dataset:
             finally:
                 if mounted:
                     self._engine.ontology = ox.Store()
-                    self._engine.ontology.extend(store.quads_for_pattern(None, None, None, _ONTOLOGY))
+                    self._engine.ontology.extend(store.quads_for_pattern(None, None, None, ONTOLOGY))
         loose = list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
         if loose:
             if self._own is not None:
@@ -442,7 +396,7 @@ class Dataset:
                     self._engine.store.remove_graph(ox.NamedNode(graph))
                     self._lent.discard(graph)
             self._own.clear()
-        self._engine = _Engine()
+        self._engine = Engine()
 
     def _check_branch_update(self, sparql: str) -> None:
         """Refuse an update that could reach beyond the branch's own graphs."""
