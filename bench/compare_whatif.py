@@ -31,7 +31,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 from goals import ACQUIRE, AS_OF  # noqa: E402
 
 
-def _export(revision: str, folder: Path) -> Path:
+def export_revision(revision: str, folder: Path) -> Path:
+    """Write the package and the data files it reads, as they are at ``revision``, into ``folder``."""
     parts = ["stackgraph", "ontology", "graphs", "scenarios"]  # the package and the data files it reads
     archive = subprocess.run(["git", "archive", revision, *parts], cwd=ROOT, check=True, capture_output=True)
     with tarfile.open(fileobj=BytesIO(archive.stdout)) as tar:
@@ -85,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="stackgraph-compare-") as tmp:
         folder = Path(tmp)
         graph = write(folder / "orgs.ttl", args.orgs, 3 * args.orgs)
-        old = whatif(graph, folder / "before.json", _export(args.before, folder / "code"))
+        old = whatif(graph, folder / "before.json", export_revision(args.before, folder / "code"))
         new = whatif(graph, folder / "after.json", None)
         same_bytes = (folder / "before.json").read_bytes() == (folder / "after.json").read_bytes()
     print(f"whatif --acquire {ACQUIRE!r} on {args.orgs:,} synthetic organisations, {args.before} vs this checkout:")

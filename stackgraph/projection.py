@@ -5,9 +5,9 @@ The projection follows the contract in DEVELOPERS.md ("Projection contract"): no
 ``status``, dates, money, ``stake``, ``input_layer``, ``purpose``, ``deal``, ``quotes``, ``sources`` and
 ``scenario``. A :class:`ProjectionPolicy` chooses which deals count.
 
-It runs SPARQL SELECTs (``stackgraph/queries/projection/*.rq``: plain index scans, one per property and per side of
-each deal class) on the fast store, on worker threads, and folds their rows into the graph as they arrive; it never
-walks triples in Python.
+It runs SPARQL SELECTs (``stackgraph/queries/projection/*.rq``: index scans, one per property and per side of each
+deal class; a deal's values grouped by value) on the fast store, on worker threads, and folds their rows
+into the graph as they arrive; it never walks triples in Python.
 
 Which deals count
 -----------------
@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -227,43 +228,58 @@ def _project(
             for iri in (_RDFS_LABEL, SG.alias, SG.inLayer)
         ]
         source_kinds = queries.submit("source_kinds", lane=1)
-        # the sources of every deal, for its basis (and provenance): read beside the deal scans, on the second lane
-        derived_from = queries.submit("derived_from", lane=1)
+        # The sources of every deal, for its basis (and provenance). When the policy chooses by evidence they decide
+        # which deals count: read beside the deal scans, on the second lane. Else they are read last, while the
+        # edges go in: the engine is idle by then, and the basis reaches the edges after them.
+        by_evidence = policy.evidence is not None
+        derived_from = queries.submit("derived_from", lane=1) if by_evidence else None
         scenario = queries.submit("scenario_deals")
-        timing = {name: queries.submit("property_values", property_iri=f"<{iri}>") for name, iri in _TIMING.items()}
+        # the effective dates (most deals have one) on the second lane too, after the entities: the first lane
+        # runs ahead with the values and the parties meanwhile
+        timing = {
+            name: queries.submit("property_groups", property_iri=f"<{iri}>", lane=int(name == "effectiveDate"))
+            for name, iri in _TIMING.items()
+        }
         supersedes = queries.submit("supersedes")
-        values = {name: queries.submit("property_values", property_iri=f"<{iri}>") for name, iri in _VALUE_IRIS.items()}
+        values = {name: queries.submit("property_groups", property_iri=f"<{iri}>") for name, iri in _VALUE_IRIS.items()}
         parties = {
             relation: {side: queries.submit("deal_roles", block) for side, block in sides.items()}
             for relation, sides in role_sides.items()
         }
+        if derived_from is None:
+            derived_from = queries.submit("derived_from")
         provenance = queries.submit("provenance") if with_provenance else None
         positions = queries.submit("market_positions")
 
         G.graph["layers"] = _layers(tsv_rows(layers.result()), keys)
         _add_entities(G, *(tsv_columns(future.result()) for future in entities), keys=keys)
-        kind_of = _source_kinds(tsv_rows(source_kinds.result()))
-        derived = _derived(tsv_rows(derived_from.result()))
-        basis = _basis(derived, kind_of)
         view = _View(
             policy,
             as_of,
             # a status outside the scheme keeps a key of its own (it counts only when a scenario brings the deal)
-            status=_first_values(timing["status"].result(), lambda iri: _STATUS_KEY.get(iri) or keys[iri]),
-            announced=_first_values(timing["announcedDate"].result()),
-            effective=_first_values(timing["effectiveDate"].result()),
-            ended=_first_values(timing["endDate"].result()),
-            basis=basis,
+            status=_first_by_value(timing["status"].result(), lambda iri: _STATUS_KEY.get(iri) or keys[iri]),
+            announced=_first_by_value(timing["announcedDate"].result()),
+            effective=_first_by_value(timing["effectiveDate"].result()),
+            ended=_first_by_value(timing["endDate"].result()),
             scenario={row[0] for row in tsv_rows(scenario.result()) if row[0] is not None},
         )
+        kind_of = _source_kinds(tsv_rows(source_kinds.result()))
+        derived: list[tuple[str, list[str]]] = []
+        if by_evidence:
+            derived = _derived(derived_from.result())
+            view.set_basis(_basis(derived, kind_of))
         superseding = [(newer, older) for newer, older in tsv_rows(supersedes.result()) if newer and older]
         edges = _DealEdges(G, view.candidates(), view, deferred={older for _, older in superseding})
         converters = {"number": _number, "concept": keys.__getitem__, "text": None}
         for name, future in values.items():
             attribute, kind = _VALUES[name]
-            edges.fill_in(attribute, tsv_columns(future.result()), converters[kind])
+            edges.fill_in(attribute, _by_value(future.result(), converters[kind]))
         for relation, sides in parties.items():
             edges.add(relation, _pairs({side: tsv_columns(future.result()) for side, future in sides.items()}))
+        if not by_evidence:
+            derived = _derived(derived_from.result())
+            view.set_basis(_basis(derived, kind_of))
+        edges.fill_in_basis(view.basis)  # type: ignore[arg-type]
         hidden = {older for newer, older in superseding if view.hides(newer)}
         edges.hide(hidden)
         if provenance is not None:
@@ -393,7 +409,7 @@ def _role_sides(rows: Iterable[Sequence[str | None]]) -> dict[str, dict[str, str
     return dict(sorted(relations.items(), key=lambda item: RELATIONS.index(item[0])))
 
 
-def _pairs(sides: Mapping[str, Sequence[Sequence[str | None]]]) -> list[Sequence[str]]:
+def _pairs(sides: Mapping[str, Sequence[Sequence[str | None]]]) -> Sequence[Sequence[str]]:
     """Pair the parties of each deal: each actor with each counterparty, each partner with each other (never a
     party with itself). ``sides`` holds deal_roles.rq's (deal, party) columns per side; returns the (deal, actor,
     counterparty) columns, in the order of the counterparty (or partner) rows.
@@ -403,11 +419,22 @@ def _pairs(sides: Mapping[str, Sequence[Sequence[str | None]]]) -> list[Sequence
     """
     rows: list[tuple[str, str, str]] = []
     actor_columns, counterparty_columns = sides.get("actor"), sides.get("counterparty")
+    partner_columns = sides.get("partner")
     if actor_columns and counterparty_columns:
         actor_deals, actors = actor_columns
         deals, counterparties = counterparty_columns
         actor_of = dict(zip(actor_deals, actors, strict=True))
-        if len(actor_of) == len(actor_deals):  # one actor per deal, the common case
+        if len(actor_of) == len(actor_deals) and not partner_columns:  # one actor per deal, the common case
+            paired = list(map(actor_of.get, deals))
+            if None not in paired and not any(map(operator.eq, paired, counterparties)):
+                # every deal has its actor, never on both sides: the columns as they are (C loops, no row tuples)
+                return [deals, paired, counterparties] if deals else []  # type: ignore[list-item]
+            rows += [
+                (deal, actor, counterparty)
+                for deal, actor, counterparty in zip(deals, paired, counterparties, strict=True)
+                if actor is not None and actor != counterparty
+            ]
+        elif len(actor_of) == len(actor_deals):
             rows += [
                 (deal, actor, counterparty)
                 for deal, actor, counterparty in zip(deals, map(actor_of.get, deals), counterparties, strict=True)
@@ -421,7 +448,6 @@ def _pairs(sides: Mapping[str, Sequence[Sequence[str | None]]]) -> list[Sequence
                 for actor in actors_of.get(deal, ())
                 if actor != counterparty
             ]
-    partner_columns = sides.get("partner")
     if partner_columns:
         for deal, partners in _grouped(*partner_columns).items():
             rows += [(deal, a, b) for a in partners for b in partners if a != b]
@@ -460,13 +486,30 @@ _VALUES: dict[str, tuple[str, str]] = {
 _VALUE_IRIS: dict[str, str] = {name: getattr(SG, name) for name in _VALUES}
 
 
-def _first_values(data: bytes, convert: Any = None) -> dict[str, Any]:
-    """Return property_values.rq's first value per subject, ``convert``-ed (see :func:`_converted`)."""
-    columns = tsv_columns(data)
-    if not columns:
-        return {}
-    subjects, values = columns
-    return _first_of([subjects, _converted(values, convert)])
+def _by_value(data: bytes, convert: Any = None) -> list[tuple[Any, list[str]]]:
+    """Return property_groups.rq's (value, blank node, space-separated IRI subjects) rows as (value, subjects),
+    the value ``convert``-ed (once per value; a ``None`` it gives is no value, and the row is left out)."""
+    groups: list[tuple[Any, list[str]]] = []
+    for value, blank, subjects in tsv_rows(data):
+        if value is None:
+            continue
+        converted = value if convert is None else convert(value)
+        if converted is None:
+            continue
+        if blank:  # a blank node's row ("" in the rows of IRI subjects)
+            groups.append((converted, [blank]))
+        elif subjects:
+            groups.append((converted, subjects.split(" ")))
+    return groups
+
+
+def _first_by_value(data: bytes, convert: Any = None) -> dict[str, Any]:
+    """Return each subject's first value from property_groups.rq's rows (see :func:`_by_value`): the first row a
+    subject is in wins."""
+    found: dict[str, Any] = {}
+    for value, subjects in reversed(_by_value(data, convert)):  # from the last row back: the first value stays
+        found.update(dict.fromkeys(subjects, value))
+    return found
 
 
 def _converted(values: list[str | None], convert: Any) -> list[Any]:
@@ -491,19 +534,20 @@ class _View:
         announced: dict[str, str],
         effective: dict[str, str],
         ended: dict[str, str],
-        basis: Mapping[str, tuple[str, ...]],
         scenario: set[str],
     ) -> None:
         self.policy, self.as_of = policy, as_of
-        self.status, self.announced, self.effective, self.ended, self.basis = (
-            status,
-            announced,
-            effective,
-            ended,
-            basis,
-        )
+        self.status, self.announced, self.effective, self.ended = status, announced, effective, ended
         self.scenario = scenario
         self.undated_included = policy.undated_rule == "include"
+        self.basis: Mapping[str, tuple[str, ...]] | None = None  # see set_basis
+        self.allowed: set[str] | None = None
+
+    def set_basis(self, basis: Mapping[str, tuple[str, ...]]) -> None:
+        """Take each deal's evidence kinds (see :func:`_basis`); needed before :meth:`candidates` when the policy
+        chooses by evidence, and before :meth:`hides` and :meth:`undated` always."""
+        self.basis = basis
+        policy = self.policy
         self.allowed = None if policy.evidence is None else {d for d, kinds in basis.items() if policy.allows(kinds)}
 
     def start(self, deal: str) -> str | None:
@@ -513,7 +557,10 @@ class _View:
     def hides(self, newer: str) -> bool:
         """Whether a deal hides the deals it supersedes (see :meth:`DealPolicy.hides`)."""
         return self.policy.hides(
-            self.status.get(newer), self.start(newer), scenario=newer in self.scenario, basis=self.basis.get(newer)
+            self.status.get(newer),
+            self.start(newer),
+            scenario=newer in self.scenario,
+            basis=self.basis.get(newer) if self.basis is not None else None,
         )
 
     def candidates(self) -> list[tuple[str, str | None]]:
@@ -551,7 +598,10 @@ class _View:
         date, or one that is not a date (the effective date, else the announced one). Set-wise: dates are few."""
         effective, announced = self.effective, self.announced
         deals = self.status.keys() | self.scenario if self.scenario else self.status.keys()
-        undated = deals - effective.keys() - announced.keys()
+        if deals <= effective.keys():  # every deal has an effective date (no set built: a subset test)
+            undated: set[str] = set()
+        else:
+            undated = deals - effective.keys() - announced.keys()
         bad = {text for text in {*effective.values(), *announced.values()} if rules.date_period(text) is None}
         if bad:  # a start that is not a date: the effective date's, else (none given) the announced date's
             starts = {**announced, **effective}
@@ -575,6 +625,29 @@ class _View:
         return {"rule": policy.undated_rule, "default": policy.undated is None, "deals": count}
 
 
+_MISSING = object()
+
+#: A counted deal's edge attributes before its values are filled in, in the order of the projection contract.
+_EDGE_TEMPLATE: dict[str, Any] = {
+    "relation": None,
+    "status": None,
+    "announced": None,
+    "effective": None,
+    "ended": None,
+    "amount": None,
+    "currency": None,
+    "stake": None,
+    "input_layer": None,
+    "purpose": None,
+    "deal": None,
+    "quotes": (),
+    "sources": (),
+    "source_iris": (),
+    "scenario": False,
+    "basis": (),
+}
+
+
 class _DealEdges:
     """Puts the edges of the deals that count into ``G``, one relation's parties at a time.
 
@@ -585,7 +658,7 @@ class _DealEdges:
     """
 
     def __init__(
-        self, G: nx.MultiDiGraph, candidates: Iterable[tuple[str, str | None]], view: _View, deferred: set[str]
+        self, G: nx.MultiDiGraph, candidates: Sequence[tuple[str, str | None]], view: _View, deferred: set[str]
     ) -> None:
         self.G = G
         self.relation: dict[str, str] = {}  # every deal with parties, counted or not -> its (first) relation
@@ -594,30 +667,40 @@ class _DealEdges:
         self._deferred: list[tuple[str, str, str]] = []
         self._hidden: set[str] = set()
         self._copies: dict[str, list[dict[str, Any]]] = {}  # the dicts of deals' further edges
-        announced, effective, ended, scenario = view.announced, view.effective, view.ended, view.scenario
-        basis = view.basis
-        # the keys in the order of the projection contract
-        self.attributes: dict[str, dict[str, Any]] = {
-            deal: {
-                "relation": None,
-                "status": status,
-                "announced": announced.get(deal) if announced else None,
-                "effective": effective.get(deal),
-                "ended": ended.get(deal) if ended else None,
-                "amount": None,
-                "currency": None,
-                "stake": None,
-                "input_layer": None,
-                "purpose": None,
-                "deal": deal,
-                "quotes": (),
-                "sources": (),
-                "source_iris": (),
-                "scenario": deal in scenario if scenario else False,
-                "basis": basis.get(deal, ()) if basis else (),
-            }
-            for deal, status in candidates
-        }
+        # One dict per deal, copied from a template with the keys in the order of the projection contract (a copy
+        # costs half of building the dict from its items), then the values the view holds, walked where they are.
+        copy = _EDGE_TEMPLATE.copy
+        self.attributes: dict[str, dict[str, Any]] = {deal: copy() for deal, _ in candidates}
+        attributes = self.attributes
+        for (deal, status), data in zip(candidates, attributes.values(), strict=True):
+            data["status"], data["deal"] = status, deal
+        for name, values in (("announced", view.announced), ("effective", view.effective), ("ended", view.ended)):
+            self._fill(name, values)
+        self._fill("scenario", dict.fromkeys(view.scenario, True))
+
+    def _fill(self, name: str, values: Mapping[str, Any]) -> None:
+        """Set attribute ``name`` of the deals that count and have a value in ``values`` (and of their edges'
+        copies), walking the smaller of the two."""
+        attributes, copies = self.attributes, self._copies
+        if len(values) <= len(attributes):
+            for deal, value in values.items():
+                data = attributes.get(deal)
+                if data is not None:
+                    data[name] = value
+        else:
+            value_of, missing = values.get, _MISSING
+            for deal, data in attributes.items():
+                value = value_of(deal, missing)
+                if value is not missing:
+                    data[name] = value
+        for deal, further in copies.items():
+            if deal in values:
+                for data in further:
+                    data[name] = values[deal]
+
+    def fill_in_basis(self, basis: Mapping[str, tuple[str, ...]]) -> None:
+        """Set each counted deal's ``basis`` (see :func:`_basis`)."""
+        self._fill("basis", basis)
 
     def add(self, relation: str, columns: Sequence[Sequence[str]]) -> None:
         """Add the edges of one relation's deals from their (deal, actor, counterparty) columns (see _pairs)."""
@@ -673,21 +756,17 @@ class _DealEdges:
         """Leave out the deals superseded by a visible deal (all their edges were deferred)."""
         self._hidden.update(deals)
 
-    def fill_in(self, name: str, columns: Sequence[Sequence[str | None]], convert: Any = None) -> None:
-        """Set attribute ``name`` of each deal that counts from property_values.rq's (deal, value) columns (the
-        first value of a deal wins; ``convert`` applies once per distinct value, and a ``None`` it gives is no
-        value). Values are sparse and deals many, so this walks the values rather than the deals."""
-        if not columns:
-            return
-        subjects, values = columns[0], _converted(columns[1], convert)
+    def fill_in(self, name: str, groups: Sequence[tuple[Any, Sequence[str]]]) -> None:
+        """Set attribute ``name`` of each deal that counts from its (value, deals) groups (see :func:`_by_value`;
+        the first group of a deal wins). Values are sparse and deals many, so this walks the values rather than the
+        deals."""
         attributes, copies = self.attributes, self._copies
-        # from the last row back, so that the first value of each deal is the one that stays
-        for deal, value in zip(reversed(subjects), reversed(values), strict=True):
-            if value is not None:
-                data = attributes.get(deal)  # type: ignore[arg-type]
+        for value, deals in reversed(groups):  # from the last group back, so that a deal's first value stays
+            for deal in deals:
+                data = attributes.get(deal)
                 if data is not None:
                     data[name] = value
-                    for copy in copies.get(deal, ()) if copies else ():  # type: ignore[arg-type]
+                    for copy in copies.get(deal, ()) if copies else ():
                         copy[name] = value
 
     def fill_in_provenance(
@@ -710,10 +789,10 @@ class _DealEdges:
             self.add(relation, list(zip(*rows, strict=True)) if rows else [])
 
 
-def _derived(rows: Iterable[Sequence[str | None]]) -> list[tuple[str, list[str]]]:
-    """derived_from.rq's (source, space-separated subjects) rows as (source, subjects), read once for the basis and
-    the provenance."""
-    return [(source, text.split(" ")) for source, text in rows if source is not None and text]
+def _derived(data: bytes) -> list[tuple[str, list[str]]]:
+    """derived_from.rq's rows as (source, subjects) (see :func:`_by_value`), read once for the basis and the
+    provenance."""
+    return _by_value(data)
 
 
 def _provenance(
@@ -760,8 +839,9 @@ def _basis(derived: Sequence[tuple[str, Sequence[str]]], kind_of: Mapping[str, s
     dict per source, merged where subjects have several."""
     basis: dict[str, tuple[str, ...]] = {}
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+    untyped = rules.evidence_kind(())
     for source, subjects in derived:
-        kind = kind_of.get(source, "quoted")
+        kind = kind_of.get(source, untyped)
         earlier = {subject: basis[subject] for subject in basis.keys() & subjects} if basis else {}
         basis.update(dict.fromkeys(subjects, shared.setdefault((kind,), (kind,))))
         for subject, before in earlier.items():  # also derived from an earlier source: every kind, once
@@ -798,7 +878,7 @@ def _market_positions(
         elif title is not None:
             entry["source"] = title
         if source is not None:
-            entry["basis"] = tuple(sorted({*entry["basis"], kind_of.get(source, "quoted")}))
+            entry["basis"] = tuple(sorted({*entry["basis"], kind_of.get(source) or rules.evidence_kind(())}))
     found = [entry for entry in positions.values() if policy.allows(entry["basis"])]
     return sorted(found, key=lambda p: (p["market"], -(p["year"] or 0), -p["share"], p["holder"]))
 

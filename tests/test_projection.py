@@ -369,3 +369,32 @@ sgid:odd a sg:Acquisition ; sg:acquirer sgid:A ; sg:target sgid:B ; sg:supplier 
     G = project(store_with(text))
     assert edges_of(G) == {("A", "B", "odd"), ("C", "A", "odd")}
     assert {d["relation"] for _, _, d in G.edges(data=True)} == {"acquires"}  # the first deal class, in RELATIONS
+
+
+def test_a_blank_node_deal_carries_what_an_iri_deal_does() -> None:
+    # Status, dates and sources are read grouped by value, IRI deals as one string per value: a blank-node deal has
+    # no string form and comes in a row of its own, with what it says all the same -- its basis included, so that
+    # an evidence policy keeps it as it keeps the IRI deal.
+    facts = (
+        "a sg:Acquisition ; sg:acquirer sgid:A ; sg:target sgid:{target} ; sg:status sg:Completed ; sg:amount 5 ; "
+        'sg:currency "USD" ; sg:effectiveDate "2020-05" ; sg:endDate "2099" ; prov:wasDerivedFrom src:article'
+    )
+    store = store_with(
+        PREFIXES + "sgid:A a sg:Organization . sgid:B a sg:Organization . sgid:C a sg:Organization .",
+        PREFIXES + f"sgid:named {facts.format(target='B')} .",
+        PREFIXES + f"[] {facts.format(target='C')} .",
+    )
+    for policy in (None, ProjectionPolicy(evidence="quoted")):
+        G = project(store, policy)
+        named = G.edges[ID + "A", ID + "B", ID + "named"]
+        (blank,) = G.get_edge_data(ID + "A", ID + "C").values()
+        assert blank["deal"].startswith("_:")
+        assert {**blank, "deal": None} == {**named, "deal": None}
+        assert (named["status"], named["effective"], named["ended"], named["amount"]) == (
+            "completed",
+            "2020-05",
+            "2099",
+            5.0,
+        )
+        assert named["basis"] == ("quoted",) and named["source_iris"] == ("https://w3id.org/stackgraph/source/article",)
+    assert project(store, ProjectionPolicy(evidence="dataset")).number_of_edges() == 0

@@ -13,11 +13,13 @@ import threading
 import pyoxigraph as ox
 import pytest
 
+from stackgraph.storage.engine import ONTOLOGY, Engine
 from stackgraph.store import DERIVED_GRAPH, ONTOLOGY_GRAPH, POLICY_GRAPH, KnowledgeStore
 from stackgraph.vocabulary.rules import DealPolicy
 
 SCHEMA = "ASK { sg:Acquisition a owl:Class }"
-CLASSES = "SELECT ?class WHERE { ?class a owl:Class }"
+CLASSES_PATTERN = "?class a owl:Class"
+CLASSES = f"SELECT ?class WHERE {{ {CLASSES_PATTERN} }}"
 ALL = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 DATA = """
@@ -216,3 +218,97 @@ def test_a_store_on_disk_keeps_the_ontology_out_of_plain_queries(tmp_path) -> No
         store.load_data(DATA, "urn:test:data")
         assert not bool(store.query(SCHEMA)) and bool(store.query(SCHEMA, with_ontology=True))
         assert len(store) == _data_quads(store) + len(_ontology_triples(store))
+
+
+def _engine_with_ontology() -> Engine:
+    engine = Engine()
+    engine.ontology.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.Literal("c"), ONTOLOGY))
+    return engine
+
+
+def test_a_starting_query_holds_off_mounting_until_it_has_started() -> None:
+    # A query is "starting" from the choice of its graphs until pyoxigraph's query call returns (an aggregate
+    # evaluates whole inside it); the ontology may not arrive meanwhile, and arrives once it has started.
+    engine = _engine_with_ontology()
+    with engine.lock:
+        engine.begin()
+    mounter = threading.Thread(target=engine.mount)
+    mounter.start()
+    mounter.join(timeout=0.5)
+    assert mounter.is_alive() and not engine.mounted
+    engine.end()
+    mounter.join(timeout=30)
+    assert not mounter.is_alive() and engine.mounted
+
+
+def test_queries_start_side_by_side_without_waiting_for_each_other() -> None:
+    # Two queries starting at once: the second begins while the first is still starting (no lock is held).
+    engine = _engine_with_ontology()
+    began = threading.Event()
+
+    def second() -> None:
+        with engine.lock:
+            engine.begin()
+        began.set()
+        engine.end()
+
+    with engine.lock:
+        engine.begin()
+    other = threading.Thread(target=second)
+    other.start()
+    assert began.wait(timeout=30)
+    engine.end()
+    other.join(timeout=30)
+
+
+def test_an_exclusive_hold_waits_for_starting_queries_and_blocks_new_choices() -> None:
+    engine = _engine_with_ontology()
+    with engine.lock:
+        engine.begin()
+    inside = threading.Event()
+    release = threading.Event()
+
+    def hold() -> None:
+        with engine.exclusive():
+            inside.set()
+            release.wait(timeout=30)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    assert not inside.wait(timeout=0.5)  # a query is still starting
+    engine.end()
+    assert inside.wait(timeout=30)
+    assert not engine.lock.acquire(timeout=0.2)  # nobody chooses a query's graphs meanwhile
+    release.set()
+    holder.join(timeout=30)
+    assert engine.lock.acquire(timeout=30)
+    engine.lock.release()
+
+
+def test_two_aggregate_queries_on_two_threads_see_their_own_graphs(shipped: KnowledgeStore) -> None:
+    # Aggregates evaluate inside the query call, now outside the engine's lock: a count of the data and a count
+    # of the ontology's classes, side by side, each sees what it asked for.
+    expected = _data_quads(shipped)
+    count_classes = f"SELECT (COUNT(*) AS ?n) WHERE {{ {CLASSES_PATTERN} }}"
+    classes = int(next(iter(shipped.query(count_classes, with_ontology=True)))["n"].value)
+    failures: list[str] = []
+    start = threading.Barrier(2)
+
+    def counts(with_ontology: bool) -> None:
+        start.wait()
+        for _ in range(20):
+            if with_ontology:
+                seen = int(next(iter(shipped.query(count_classes, with_ontology=True)))["n"].value)
+                if seen != classes:
+                    failures.append(f"saw {seen} classes, not {classes}")
+            else:
+                seen = int(next(iter(shipped.query(COUNT)))["n"].value)
+                if seen != expected:
+                    failures.append(f"a plain count saw {seen} quads, not {expected}")
+
+    threads = [threading.Thread(target=counts, args=(flag,)) for flag in (True, False)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []

@@ -17,12 +17,13 @@ In memory the ontology is kept off the data engine (in a small store of its own,
 :class:`~stackgraph.storage.engine.Engine`), so that a plain query -- what the user loaded, without the ontology --
 reads the engine's union of graphs, the fastest form (a list of graphs costs up to twice as much on joins). A query
 that reads the ontology has it put into the engine as its named graph (mounted) first; it stays there until a query
-that must not see it takes it out again. The engine's lock makes the choice and the start of a query one step, and a
-pyoxigraph result is a snapshot of the store as it was when the query started, so a result consumed later on any
-thread never sees a graph mounted or unmounted after it started. Every mount re-adds the same quads, which
-pyoxigraph's memory store keeps as a growing version history per quad (memory and scan time grow with the number of
-swaps), so after ``MAX_SWAPS`` swaps (:mod:`stackgraph.storage.engine`) the ontology stays mounted and plain queries
-read a list of graphs instead, as a store on disk always does (its engine is read-only).
+that must not see it takes it out again. No graph is mounted or unmounted between the choice of a query's graphs and
+its start (:class:`~stackgraph.storage.engine.Engine`), and a pyoxigraph result is a snapshot of the store as it was
+when the query started, so a result consumed later on any thread never sees a graph mounted or unmounted after it
+started. Every mount re-adds the same quads, which pyoxigraph's memory store keeps as a growing version history per
+quad (memory and scan time grow with the number of swaps), so after ``MAX_SWAPS`` swaps
+(:mod:`stackgraph.storage.engine`) the ontology stays mounted and plain queries read a list of graphs instead, as a
+store on disk always does (its engine is read-only).
 """
 
 from __future__ import annotations
@@ -188,16 +189,23 @@ class Dataset:
 
     def query(self, sparql: str, chosen: set[str], **options: Any) -> Any:
         """Run a query whose default graph is the union of the graphs ``chosen`` (read as :meth:`default_graph`
-        says); the choice and the start of the query happen under the engine's lock."""
-        with self._engine.lock:
-            return self.store.query(sparql, **self.default_graph(chosen, named=_names_graphs(sparql)), **options)
+        says). The choice is made under the engine's lock; the query starts beside others (see
+        :class:`~stackgraph.storage.engine.Engine`)."""
+        engine = self._engine
+        with engine.lock:
+            graphs = self.default_graph(chosen, named=_names_graphs(sparql))
+            engine.begin()
+        try:
+            return self.store.query(sparql, **graphs, **options)
+        finally:
+            engine.end()
 
     def default_graph(self, chosen: set[str], *, named: bool = False) -> dict[str, Any]:
         """How a query reads the union of the graphs ``chosen`` (the one place that decides it): the engine's
         union of all graphs when that is exactly what is chosen (the fastest form), else the list of the chosen
         graphs. In memory the ontology is mounted when chosen, or when the query reads ``named`` graphs (``GRAPH``:
         every named graph is there, as on disk), and unmounted otherwise (see the module's docstring). Call it
-        under the engine's lock together with the query it is for."""
+        under the engine's lock, and begin the query it is for before letting go (see :meth:`query`)."""
         engine = self._engine
         with engine.lock:
             if self._disk is None and (ONTOLOGY_GRAPH in chosen or named) and len(engine.ontology):
@@ -211,9 +219,9 @@ class Dataset:
     @contextmanager
     def scratch(self, update: str, graph: str) -> Iterator[None]:
         """Run ``update`` (writing ``graph``; nothing when empty) for the queries run inside the block, then drop
-        ``graph``; under the engine's lock, so that a query of another thread meanwhile waits instead of seeing
+        ``graph``; holding the engine, so that a query of another thread meanwhile waits instead of seeing
         ``graph``."""
-        with self._engine.lock:
+        with self._engine.exclusive():
             store = self.store
             if update:
                 store.update(update, prefixes=PREFIXES)
@@ -344,7 +352,7 @@ class Dataset:
         store = self.writable()
         if self._own is not None:
             self._check_branch_update(sparql)
-        with self._engine.lock:
+        with self._engine.exclusive():
             # the update sees (and may change) the ontology as it would on disk; what it leaves is kept
             mounted = self._disk is None and self._own is None
             if mounted:
@@ -391,7 +399,7 @@ class Dataset:
         if self._disk is not None:
             self._disk.close()
         if self._own is not None:
-            with self._engine.lock:
+            with self._engine.exclusive():
                 for graph in [*self._own, self.derived_graph]:
                     self._engine.store.remove_graph(ox.NamedNode(graph))
                     self._lent.discard(graph)
