@@ -28,6 +28,7 @@ import gc
 import operator
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -48,6 +49,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_STATUSES",
+    "EDGE_DEFAULTS",
     "KINDS",
     "RELATIONS",
     "STATUS_KEYS",
@@ -627,25 +629,30 @@ class _View:
 
 _MISSING = object()
 
-#: A counted deal's edge attributes before its values are filled in, in the order of the projection contract.
-_EDGE_TEMPLATE: dict[str, Any] = {
-    "relation": None,
-    "status": None,
-    "announced": None,
-    "effective": None,
-    "ended": None,
-    "amount": None,
-    "currency": None,
-    "stake": None,
-    "input_layer": None,
-    "purpose": None,
-    "deal": None,
-    "quotes": (),
-    "sources": (),
-    "source_iris": (),
-    "scenario": False,
-    "basis": (),
-}
+#: A deal edge's attributes with no value filled in, in the order of the projection contract (DEVELOPERS.md).
+EDGE_DEFAULTS: Mapping[str, Any] = MappingProxyType(
+    {
+        "relation": None,
+        "status": None,
+        "announced": None,
+        "effective": None,
+        "ended": None,
+        "amount": None,
+        "currency": None,
+        "stake": None,
+        "input_layer": None,
+        "purpose": None,
+        "deal": None,
+        "quotes": (),
+        "sources": (),
+        "source_iris": (),
+        "scenario": False,
+        "basis": (),
+    }
+)
+
+
+_EDGE_TEMPLATE = dict(EDGE_DEFAULTS)
 
 
 class _DealEdges:

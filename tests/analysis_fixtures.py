@@ -6,6 +6,8 @@ from typing import Any
 
 import networkx as nx
 
+from stackgraph.projection import EDGE_DEFAULTS
+
 LAYERS = {
     "compute": {"label": "Compute", "broader": None, "feeds": []},
     "fab": {"label": "Fab", "broader": "compute", "feeds": ["chips"]},
@@ -37,20 +39,10 @@ def deal(G: nx.MultiDiGraph, u: str, v: str, relation: str, key: str | None = No
         if node not in G:
             org(G, node)
     data = {
+        **EDGE_DEFAULTS,
         "relation": relation,
         "status": "completed" if relation == "acquires" else "active",
-        "announced": None,
-        "effective": None,
-        "ended": None,
-        "amount": None,
-        "currency": None,
-        "stake": None,
-        "input_layer": None,
-        "purpose": None,
         "deal": key,
-        "quotes": (),
-        "sources": (),
-        "scenario": False,
     }
     data.update(attrs)
     G.add_edge(u, v, key=key, **data)
