@@ -170,8 +170,9 @@ def _project(
         # attribute dicts of the deals that count are complete when the parties arrive; the parties one relation
         # at a time, so that the edges of one go in while the engine reads the next.
         layers = queries.submit("layers")
+        # the labels on the first lane, so that they are read while the second reads the kinds
         entities = [queries.submit("entity_kinds", lane=1)] + [
-            queries.submit("property_values", property_iri=f"<{iri}>", lane=1)
+            queries.submit("property_values", property_iri=f"<{iri}>", lane=int(iri != _RDFS_LABEL))
             for iri in (_RDFS_LABEL, SG.alias, SG.inLayer)
         ]
         source_kinds = queries.submit("source_kinds", lane=1)
