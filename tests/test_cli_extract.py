@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
@@ -120,6 +121,36 @@ def write_rows(table: Path, rows: list[dict[str, str]]) -> None:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+
+
+def test_a_date_given_in_review_fills_the_date_its_status_names(article: Path, tmp_path: Path) -> None:
+    """A reviewer's date on a deal without one: the extractor's rule (``rules.date_role``), not a second copy.
+    Deals in talks are dated by when they were reported (was: an effective date, as if they had taken place),
+    terminated ones by their end, completed ones by their start."""
+    _out, table, _ = extract_to(article)
+    rows = list(csv.DictReader(table.open(encoding="utf-8")))
+    for row in rows:
+        row["decision"] = "reject"
+    dated = {"Cursor": ("in-talks", "2026-04"), "xAI": ("terminated", "2026-05"), "SpaceX": ("completed", "2026-03")}
+    for row in rows:
+        if row["counterparty"] in dated and not row["date"]:
+            status, date = dated[row["counterparty"]]
+            row.update(decision="correct", status=status, date=date)
+    assert sum(row["decision"] == "correct" for row in rows) == 3
+    write_rows(table, rows)
+    accepted = tmp_path / "accepted.ttl"
+    code, _stdout, stderr = run("extract", "--review", str(table), "-o", str(accepted))
+    assert code == 0, stderr
+    triples = list(ox.parse(path=str(accepted), format=ox.RdfFormat.TURTLE))
+
+    def dates(party: str) -> list[tuple[str, str]]:
+        deal = next(r["deal"] for r in rows if r["counterparty"] == party)
+        found = [t for t in triples if t.subject.value == deal and t.predicate.value.endswith("Date")]
+        return sorted((t.predicate.value.rsplit("#", 1)[1], t.object.value) for t in found)
+
+    assert dates("Cursor") == [("announcedDate", "2026-04")]
+    assert dates("xAI") == [("endDate", "2026-05")]
+    assert dates("SpaceX") == [("effectiveDate", "2026-03")]
 
 
 def test_a_near_match_is_linked_by_correcting_the_party_in_the_review(tmp_path: Path) -> None:

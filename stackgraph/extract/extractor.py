@@ -230,7 +230,7 @@ class Extractor:
                     share_price=price,
                     stake=deal.stake if deal.stake is not None else _stake(sentence, deal),
                     date=date,
-                    date_role=_date_role(status, future),
+                    date_role=rules.date_role(status, future=bool(future)),
                     purpose=_purpose(sentence, deal),
                     input_layer=_input_layer(sentence, deal) if deal.kind == "supply" else None,
                     notes=[note] if note else [],
@@ -287,14 +287,6 @@ def _after(iso: str, today: dt.date) -> bool:
     """Whether a (partial) date's period begins after the article's day (the projection's reading of dates)."""
     start = rules.parse_date(iso)
     return start is not None and start > today
-
-
-def _date_role(status: str, future: bool | None) -> str:
-    if status in rules.ended_statuses():
-        return "end"
-    if rules.in_effect(status) or future:
-        return "effective"
-    return "announced"
 
 
 def _money(sentence: Sentence, deal: RawDeal) -> tuple[Decimal | None, str | None, Decimal | None]:

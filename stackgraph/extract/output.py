@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from stackgraph.extract.extractor import Candidate, Extraction, Source
 from stackgraph.extract.linking import Mention, new_entity_key
 from stackgraph.resources import queries_dir
-from stackgraph.vocabulary import terms
+from stackgraph.vocabulary import rules, terms
 from stackgraph.vocabulary.names import local_name
 from stackgraph.vocabulary.sparql import fill
 from stackgraph.vocabulary.terms import ID_IRI, SG_IRI, SOURCE_IRI
@@ -47,7 +47,6 @@ DEAL_CLASSES: dict[str, tuple[str, str, str | None]] = {
     if each.parent is None
 }
 _KIND_CLASSES = {kind.key: local_name(kind.iri) for kind in terms.ENTITY_KINDS}
-_DATE_PROPERTY = {"announced": "announcedDate", "effective": "effectiveDate", "end": "endDate"}
 _STATUS_TERMS_FROM_KEY: dict[str, str] | None = None
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -146,7 +145,7 @@ def _add_candidate(add: Any, source: ox.NamedNode, deal: ox.NamedNode, c: Candid
         add(deal, _sg(other_role or actor_role), _add_entity(add, source, mention))
     add(deal, _sg("status"), _status_term(c.status))
     if c.date:
-        add(deal, _sg(_DATE_PROPERTY[c.date_role]), partial_date(c.date))
+        add(deal, ox.NamedNode(rules.DATE_PROPERTIES[c.date_role]), partial_date(c.date))
     if c.amount is not None and c.currency:
         add(deal, _sg("amount"), _decimal(c.amount))
     if c.currency and (c.amount is not None or (c.share_price is not None and c.kind == "public-offering")):

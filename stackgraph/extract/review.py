@@ -36,6 +36,7 @@ from stackgraph.extract.linking import Mention
 from stackgraph.extract.output import DEAL_CLASSES, deal_iri, deal_label, partial_date
 from stackgraph.resolution import EntityIndex
 from stackgraph.results import compact, csv_options
+from stackgraph.vocabulary import rules
 from stackgraph.vocabulary.names import local_name
 from stackgraph.vocabulary.terms import ID_IRI, SG, SG_IRI
 
@@ -387,14 +388,13 @@ def _corrections(row: Mapping[str, str], deal: ox.NamedNode, candidates: ox.Stor
     date = str(row.get("date") or "").strip()
     if date and not _DATE.match(date):
         raise InputError(f"{where}, date {date!r}: use YYYY-MM-DD, YYYY-MM or YYYY")
-    for name in ("announcedDate", "effectiveDate", "endDate"):
-        if _value(candidates, deal, name):
-            replaced[SG_IRI + name] = partial_date(date) if date else None
+    for prop in rules.DATE_PROPERTIES.values():
+        if _value(candidates, deal, local_name(prop)):
+            replaced[prop] = partial_date(date) if date else None
             break
     else:
         if date:
-            key = "endDate" if status == "terminated" else "effectiveDate"
-            replaced[SG_IRI + key] = partial_date(date)
+            replaced[rules.DATE_PROPERTIES[rules.date_role(status)]] = partial_date(date)
     purpose = str(row.get("purpose") or "").strip()
     replaced[SG.purpose] = ox.Literal(purpose) if purpose else None
     replaced[SG.statusCue] = ox.Literal(f"corrected by review: {status}")

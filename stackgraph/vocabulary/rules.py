@@ -29,15 +29,17 @@ from __future__ import annotations
 import calendar
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from types import MappingProxyType
 from typing import Any
 
 from stackgraph.errors import InputError
 from stackgraph.vocabulary import terms
 
 __all__ = [
+    "DATE_PROPERTIES",
     "DEFAULT_STATUSES",
     "EVIDENCE",
     "STATUS_KEYS",
@@ -50,6 +52,7 @@ __all__ = [
     "control_relations",
     "date_datatype",
     "date_period",
+    "date_role",
     "deal_class",
     "ended",
     "ended_statuses",
@@ -199,6 +202,31 @@ def in_effect(status: str | None) -> bool:
     (True, False, False)
     """
     return status in _meaning_keys("in-effect")
+
+
+#: The deal property that holds a date of each role: when the deal was announced, took effect, ended.
+DATE_PROPERTIES: Mapping[str, str] = MappingProxyType(
+    {"announced": terms.SG.announcedDate, "effective": terms.SG.effectiveDate, "end": terms.SG.endDate}
+)
+
+
+def date_role(status: str | None, *, future: bool = False) -> str:
+    """Which of a deal's dates (:data:`DATE_PROPERTIES`) the one date given for it is, from its status.
+
+    The end of a deal that ended; the start (effective date) of one in effect, or of one its source dates in its
+    own future (when it is to take effect); else the date it was announced or reported (rumoured, in talks,
+    pending, ...): such a deal has not taken place, so its date is no start.
+
+    Examples
+    --------
+    >>> date_role("terminated"), date_role("completed"), date_role("in-talks"), date_role("announced", future=True)
+    ('end', 'effective', 'announced', 'effective')
+    """
+    if status in ended_statuses():
+        return "end"
+    if in_effect(status) or future:
+        return "effective"
+    return "announced"
 
 
 @functools.lru_cache(maxsize=8)
