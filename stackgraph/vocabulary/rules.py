@@ -3,9 +3,10 @@ control. The tables they read (statuses and their meaning, deal classes and thei
 are generated from the ontology into :mod:`stackgraph.vocabulary.terms`; :mod:`stackgraph.vocabulary.sparql`
 writes the same rules as SPARQL for the questions, so both answer alike.
 
-Partial dates are periods: ``2025-10`` begins on 2025-10-01 and ends on 2025-10-31, so a deal counts on every day
-it may have been in effect, and a partial ``as_of`` means the last day of its period (``as_of="2025"`` is the state
-at the end of 2025).
+Partial dates are periods (:mod:`stackgraph.vocabulary.dates`; what a figure rests on is
+:mod:`stackgraph.vocabulary.evidence`; both re-exported here): ``2025-10`` begins on 2025-10-01 and ends on
+2025-10-31, so a deal counts on every day it may have been in effect, and a partial ``as_of`` means the last day of
+its period (``as_of="2025"`` is the state at the end of 2025).
 
 A deal *counts* under a :class:`DealPolicy` when
 
@@ -26,7 +27,6 @@ says so: ``majority-stake`` (a stake above 50 % or none given), ``always`` (a pr
 
 from __future__ import annotations
 
-import calendar
 import functools
 import re
 from collections.abc import Iterable, Mapping
@@ -37,6 +37,8 @@ from typing import Any
 
 from stackgraph.errors import InputError
 from stackgraph.vocabulary import terms
+from stackgraph.vocabulary.dates import begun, checked_date, date_datatype, date_period, ended, parse_date
+from stackgraph.vocabulary.evidence import EVIDENCE, basis_label, evidence_kind, is_estimate
 
 __all__ = [
     "DATE_PROPERTIES",
@@ -77,13 +79,9 @@ STATUS_KEYS: tuple[str, ...] = tuple(status.key for status in terms.STATUSES)
 #: The statuses that count by default (``sg:countsByDefault``): deals that took place or are in effect.
 DEFAULT_STATUSES: frozenset[str] = frozenset(status.key for status in terms.STATUSES if status.default)
 
-#: The kinds of evidence a result may rest on, in the order results list them.
-EVIDENCE: tuple[str, ...] = ("quoted", "dataset", "editorial", "scenario")
-
 #: What a policy does with deals that have neither an effective nor an announced date.
 UNDATED: tuple[str, ...] = ("include", "exclude")
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
 _STATUS_WORDS = {"intalks": "in-talks", "rumored": "rumoured"}
 
 
@@ -246,53 +244,6 @@ def in_effect_in_scenario(status: str) -> bool:
     return status == terms.SCENARIO_STATUS or in_effect(status)
 
 
-def evidence_kind(source_classes: Iterable[str]) -> str:
-    """Return the evidence kind of a source typed with ``source_classes`` (IRIs; each with its superclasses among
-    the source classes): the kind of its most specific class, ``quoted`` for a document or an untyped source.
-
-    Examples
-    --------
-    >>> from stackgraph.vocabulary.terms import SG
-    >>> evidence_kind([SG.Source, SG.EditorialSource]), evidence_kind([])
-    ('editorial', 'quoted')
-    """
-    classes = set(source_classes)
-    for kind in terms.EVIDENCE_KINDS:  # most specific first
-        if kind.iri in classes:
-            return kind.key
-    return "quoted"
-
-
-def basis_label(kinds: Iterable[str]) -> str:
-    """Say in words what a figure rests on, from its evidence kinds.
-
-    Examples
-    --------
-    >>> basis_label(["editorial"]), basis_label(["quoted", "dataset"]), basis_label([])
-    ('editorial estimate', 'quoted source, dataset record', 'no recorded source')
-    """
-    labels = {kind.key: kind.label for kind in terms.EVIDENCE_KINDS}
-    chosen = [labels.get(kind, kind) for kind in sorted(set(kinds), key=_evidence_order)]
-    return ", ".join(chosen) if chosen else "no recorded source"
-
-
-def is_estimate(kinds: Iterable[str]) -> bool:
-    """Whether a figure resting on the evidence kinds ``kinds`` is an estimate, not a finding: it rests on editorial
-    estimates and nothing else.
-
-    Examples
-    --------
-    >>> is_estimate(["editorial"]), is_estimate(["editorial", "quoted"]), is_estimate([])
-    (True, False, False)
-    """
-    found = set(kinds)
-    return bool(found) and found <= {"editorial"}
-
-
-def _evidence_order(kind: str) -> tuple[int, str]:
-    return (EVIDENCE.index(kind) if kind in EVIDENCE else len(EVIDENCE), kind)
-
-
 # -- option values -----------------------------------------------------------------------------------------------
 
 
@@ -353,114 +304,6 @@ def parse_evidence(values: Iterable[str] | str | None) -> frozenset[str] | None:
         if word not in EVIDENCE:
             raise InputError(f"unknown evidence kind {word!r}; use one or more of {', '.join(EVIDENCE)}, or all")
     return frozenset(words)
-
-
-# -- partial dates as periods ------------------------------------------------------------------------------------
-
-
-@functools.lru_cache(maxsize=4096)
-def date_period(text: str | date | None) -> tuple[date, date] | None:
-    """Return the first and last day of a full or partial ISO date (``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY``; a time
-    or time-zone suffix is ignored), or ``None`` when it is not a date.
-
-    Examples
-    --------
-    >>> [d.isoformat() for d in date_period("2025-10")], date_period("soon")
-    (['2025-10-01', '2025-10-31'], None)
-    """
-    if text is None:
-        return None
-    if isinstance(text, date):
-        return text, text
-    match = _DATE.match(str(text))
-    if not match:
-        return None
-    year, month, day = (int(part) if part is not None else None for part in match.groups())
-    assert year is not None
-    try:
-        if day is not None and month is not None:
-            return date(year, month, day), date(year, month, day)
-        if month is not None:
-            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
-        return date(year, 1, 1), date(year, 12, 31)
-    except ValueError:
-        return None
-
-
-def checked_date(text: str) -> str:
-    """Return ``text`` (stripped) when it is a full or partial ISO date, ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``.
-
-    Raises
-    ------
-    InputError
-        It is not one: malformed, or a day or month that does not exist.
-
-    Examples
-    --------
-    >>> checked_date(" 2026-06 ")
-    '2026-06'
-    >>> checked_date("2026-02-30")
-    Traceback (most recent call last):
-    ...
-    stackgraph.errors.InputError: invalid date '2026-02-30': impossible date (no such month or day)
-    """
-    value = str(text).strip()
-    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
-        raise InputError(f"invalid date {text!r}: expected a date YYYY-MM-DD, YYYY-MM or YYYY")
-    if date_period(value) is None:
-        raise InputError(f"invalid date {text!r}: impossible date (no such month or day)")
-    return value
-
-
-def date_datatype(text: str) -> str:
-    """The XML Schema datatype IRI of a full or partial ISO date: ``xsd:date``, ``xsd:gYearMonth`` or ``xsd:gYear``.
-
-    Examples
-    --------
-    >>> date_datatype("2026-06").rsplit("#", 1)[1]
-    'gYearMonth'
-    """
-    kind = {1: "gYear", 2: "gYearMonth", 3: "date"}[len(checked_date(text).split("-"))]
-    return "http://www.w3.org/2001/XMLSchema#" + kind
-
-
-def parse_date(text: str | date | None, *, end: bool = False) -> date | None:
-    """Return the first (or, with ``end=True``, the last) day of a full or partial ISO date; ``None`` when
-    ``text`` is ``None`` or not a date.
-
-    Examples
-    --------
-    >>> parse_date("2025-10"), parse_date("2025-10", end=True), parse_date("2025", end=True)
-    (datetime.date(2025, 10, 1), datetime.date(2025, 10, 31), datetime.date(2025, 12, 31))
-    """
-    period = date_period(text)
-    return None if period is None else period[1 if end else 0]
-
-
-def begun(start: str | None, as_of: date, *, undated: bool = True) -> bool:
-    """Whether a deal that started at ``start`` (effective, else announced; full or partial) took place by
-    ``as_of``; a deal without a start date (or with one that is not a date) has when ``undated`` is true.
-
-    Examples
-    --------
-    >>> begun("2025-10", date(2025, 10, 1)), begun("2025-10", date(2025, 9, 30)), begun(None, date(2020, 1, 1))
-    (True, False, True)
-    """
-    period = date_period(start) if start is not None else None
-    return undated if period is None else period[0] <= as_of
-
-
-def ended(end: str | None, as_of: date) -> bool:
-    """Whether a deal that ended at ``end`` (full or partial) had ended by ``as_of``: the last day of ``end``'s
-    period is not after ``as_of``.
-
-    Examples
-    --------
-    >>> ended("2030", date(2026, 1, 1)), ended("2025-10", date(2025, 10, 31)), ended(None, date(2026, 1, 1))
-    (False, True, False)
-    """
-    period = date_period(end) if end is not None else None
-    return period is not None and period[1] <= as_of
 
 
 # -- control -------------------------------------------------------------------------------------------------------
